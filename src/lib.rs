@@ -1,0 +1,6 @@
+//! # guanxi
+//!
+//! An embedded graph database for business relationship management.
+#![forbid(unsafe_code)]
+
+pub mod model;
