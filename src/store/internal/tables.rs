@@ -1,0 +1,149 @@
+//! Table definitions and the counters kept in the meta and counts tables.
+
+use crate::model::{EdgeKind, NodeKind};
+use crate::store::error::{Result, StoreError};
+use redb::{ReadableTable, TableDefinition};
+
+use super::keys::RawKey;
+
+/// Magic value under `magic` in the meta table: "guanxi" + 0x0001.
+pub(crate) const MAGIC: u64 = 0x6775_616e_7869_0001;
+/// The file format version this build writes and reads.
+pub(crate) const FORMAT_VERSION: u64 = 1;
+
+/// `magic`, `format`, `next_id.<kind>`, `next_seq`.
+pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("guanxi.meta");
+/// `node.<kind>` and `edge.<kind>` → number of records.
+pub(crate) const COUNTS: TableDefinition<&str, u64> = TableDefinition::new("guanxi.counts");
+
+/// Node records per node kind (indexed by [`NodeKind::code`]): dense id → record.
+pub(crate) const NODES: [TableDefinition<u32, &[u8]>; 4] = [
+    TableDefinition::new("guanxi.node.account"),
+    TableDefinition::new("guanxi.node.person"),
+    TableDefinition::new("guanxi.node.employee"),
+    TableDefinition::new("guanxi.node.project"),
+];
+
+/// External id → dense id, per node kind.
+pub(crate) const XIDS: [TableDefinition<&str, u32>; 4] = [
+    TableDefinition::new("guanxi.xid.account"),
+    TableDefinition::new("guanxi.xid.person"),
+    TableDefinition::new("guanxi.xid.employee"),
+    TableDefinition::new("guanxi.xid.project"),
+];
+
+/// (kind, from, to) → attributes record.
+pub(crate) const OUT: TableDefinition<&RawKey, &[u8]> = TableDefinition::new("guanxi.edge.out");
+/// (kind, to, from) → nothing: the mirror of [`OUT`].
+pub(crate) const IN: TableDefinition<&RawKey, ()> = TableDefinition::new("guanxi.edge.in");
+/// Sequence number → change record.
+pub(crate) const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("guanxi.log");
+
+/// The node table of a kind.
+pub(crate) fn nodes(kind: NodeKind) -> TableDefinition<'static, u32, &'static [u8]> {
+    NODES[usize::from(kind.code())]
+}
+
+/// The external-id table of a kind.
+pub(crate) fn xids(kind: NodeKind) -> TableDefinition<'static, &'static str, u32> {
+    XIDS[usize::from(kind.code())]
+}
+
+const NEXT_ID: [&str; 4] = [
+    "next_id.account",
+    "next_id.person",
+    "next_id.employee",
+    "next_id.project",
+];
+const NODE_COUNT: [&str; 4] = [
+    "node.account",
+    "node.person",
+    "node.employee",
+    "node.project",
+];
+const EDGE_COUNT: [&str; 9] = [
+    "edge.works_at",
+    "edge.reports_to",
+    "edge.influences",
+    "edge.tie",
+    "edge.member",
+    "edge.owns",
+    "edge.rival_tie",
+    "edge.competes",
+    "edge.of",
+];
+
+/// The counters of a database: next ids, next log sequence number, and counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// The next dense id per node kind (ids are never reused).
+    pub next_id: [u32; 4],
+    /// The next change-log sequence number.
+    pub next_seq: u64,
+    /// Number of nodes per kind.
+    pub nodes: [u64; 4],
+    /// Number of edges per kind.
+    pub edges: [u64; 9],
+}
+
+impl Counters {
+    /// Number of nodes of `kind`.
+    pub fn node_count(&self, kind: NodeKind) -> u64 {
+        self.nodes[usize::from(kind.code())]
+    }
+
+    /// Number of edges of `kind`.
+    pub fn edge_count(&self, kind: EdgeKind) -> u64 {
+        self.edges[usize::from(kind.code())]
+    }
+
+    /// Reads the counters from the meta and counts tables.
+    pub(crate) fn load(
+        meta: &impl ReadableTable<&'static str, u64>,
+        counts: &impl ReadableTable<&'static str, u64>,
+    ) -> Result<Counters> {
+        let get = |t: &dyn Fn(&str) -> Result<Option<u64>>, k: &str| -> Result<u64> {
+            t(k)?.ok_or_else(|| StoreError::Corrupt {
+                what: format!("meta entry {k:?}"),
+                reason: "missing".to_owned(),
+            })
+        };
+        let m = |k: &str| -> Result<Option<u64>> { Ok(meta.get(k)?.map(|g| g.value())) };
+        let c = |k: &str| -> Result<Option<u64>> { Ok(counts.get(k)?.map(|g| g.value())) };
+        let mut out = Counters::default();
+        for (i, k) in NEXT_ID.iter().enumerate() {
+            let v = get(&m, k)?;
+            out.next_id[i] = u32::try_from(v).map_err(|_| StoreError::Corrupt {
+                what: format!("meta entry {k:?}"),
+                reason: format!("{v} is not a valid id"),
+            })?;
+        }
+        out.next_seq = get(&m, "next_seq")?;
+        for (i, k) in NODE_COUNT.iter().enumerate() {
+            out.nodes[i] = get(&c, k)?;
+        }
+        for (i, k) in EDGE_COUNT.iter().enumerate() {
+            out.edges[i] = get(&c, k)?;
+        }
+        Ok(out)
+    }
+
+    /// Writes the counters.
+    pub(crate) fn store(
+        &self,
+        meta: &mut redb::Table<'_, &'static str, u64>,
+        counts: &mut redb::Table<'_, &'static str, u64>,
+    ) -> Result<()> {
+        for (k, v) in NEXT_ID.iter().zip(self.next_id) {
+            meta.insert(*k, u64::from(v))?;
+        }
+        meta.insert("next_seq", self.next_seq)?;
+        for (k, v) in NODE_COUNT.iter().zip(self.nodes) {
+            counts.insert(*k, v)?;
+        }
+        for (k, v) in EDGE_COUNT.iter().zip(self.edges) {
+            counts.insert(*k, v)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+//! The store: a relationship network persisted in one embedded database file.
+//!
+//! # Why this shape
+//!
+//! The analyses (SPEC §4) walk neighbourhoods — "every tie of this person", "every member
+//! of this project", "every person of this account" — and the CRM writes small batches of
+//! changes. So the layout is built around one operation: *all edges of type T out of (or
+//! into) node N is one contiguous range scan*. Everything else (records, indexes, counts,
+//! the change log) is a plain key → value table beside it. The storage engine gives
+//! ACID transactions and MVCC: readers see one consistent snapshot while a writer works.
+//!
+//! # Key layout
+//!
+//! | table | key | value |
+//! |---|---|---|
+//! | `guanxi.meta` | `&str`: `magic`, `format`, `next_id.<kind>`, `next_seq` | `u64` |
+//! | `guanxi.counts` | `&str`: `node.<kind>`, `edge.<kind>` | `u64` |
+//! | `guanxi.node.<kind>` (×4) | dense id `u32` | node record |
+//! | `guanxi.xid.<kind>` (×4) | external id `&str` | dense id `u32` |
+//! | `guanxi.edge.out` | `[code, from.pack(), to.pack()]` (17 bytes) | attributes record |
+//! | `guanxi.edge.in` | `[code, to.pack(), from.pack()]` (17 bytes) | `()` |
+//! | `guanxi.log` | sequence number `u64` | change record |
+//!
+//! * Adjacency keys are the edge code byte followed by the two packed
+//!   [`NodeRef`](crate::model::NodeRef)s (`kind << 32 | id`) **big-endian**, so byte order
+//!   is (kind, first node, second node) order and the edges of kind T at node N are the
+//!   range `[T, N, 0] ..= [T, N, u64::MAX]`. The in table mirrors the out table with the
+//!   ends swapped and no value: attributes live once, in the out table; `edges_in` looks
+//!   them up for the kinds that have attributes.
+//! * Records are one format-version byte followed by the value in postcard (node records
+//!   are the per-type structs, edge records [`EdgeAttrs`](crate::model::EdgeAttrs), log
+//!   records `(time, Change)`). Decoding checks the version, rejects trailing bytes, never
+//!   panics, and never allocates beyond the record's own size; the model's value types
+//!   validate while decoding.
+//! * Dense ids come from the per-kind `next_id` counters and are never reused: a removed
+//!   node leaves a hole, which [`Read::network`] closes by remapping ([`IdMap`]).
+//! * `meta.magic` marks a guanxi database and `meta.format` is the file format version;
+//!   a file with a larger version is refused ([`StoreError::NewerFormat`]).
+//!
+//! # Writing
+//!
+//! [`Database::begin_write`] (or [`Database::write`]) gives a [`WriteTxn`] that validates
+//! every change against SPEC §3 before writing it; an invalid change poisons the
+//! transaction so that nothing of the batch can be committed. Every committed change is
+//! appended to the change log with the caller's timestamp.
+//!
+//! ```
+//! use guanxi::model::*;
+//! use guanxi::store::{Database, Read};
+//!
+//! let db = Database::in_memory()?;
+//! let (p, a) = db.write(1_700_000_000_000, |t| {
+//!     let a = t.upsert_account(Account { xid: "A1".into(), name: "Acme".into(), kind: AccountKind::Client })?;
+//!     let p = t.upsert_person(Person { xid: "P1".into(), name: "Li".into(), title: None })?;
+//!     t.add_edge(Edge::WorksAt { person: p, account: a })?;
+//!     Ok((p, a))
+//! })?;
+//! let r = db.begin_read()?;
+//! assert_eq!(r.edges_in(a.into(), EdgeKind::WorksAt)?, vec![Edge::WorksAt { person: p, account: a }]);
+//! assert!(r.check()?.is_clean());
+//! # Ok::<(), guanxi::store::StoreError>(())
+//! ```
+
+mod check;
+mod db;
+mod error;
+mod internal;
+mod log;
+mod read;
+mod transaction;
+
+pub use check::{CheckReport, Violation};
+pub use db::Database;
+pub use error::{Result, StoreError};
+pub use log::{Change, LogEntry};
+pub use read::{IdMap, Read, ReadTxn};
+pub use transaction::{ImportSummary, WriteTxn};

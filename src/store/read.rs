@@ -1,0 +1,382 @@
+//! Reading: the [`Read`] trait, shared by [`ReadTxn`] and [`WriteTxn`](super::WriteTxn).
+//!
+//! Every read method is written once, as a default method of [`Read`], over a sealed
+//! `Source` trait that opens a table and reports the counters. A read transaction opens
+//! the committed snapshot's tables; a write transaction opens its own tables, so it reads
+//! its own uncommitted changes. Each call opens the tables it needs and closes them before
+//! returning, which is what lets a write transaction interleave reads and writes freely.
+
+use super::check::{self, CheckReport};
+use super::error::{Result, StoreError};
+use super::internal::codec::decode;
+use super::internal::keys::{self, RawKey};
+use super::internal::tables::{self, Counters, IN, LOG, OUT};
+use super::log::{Change, LogEntry, LogRecord};
+use crate::model::{
+    Account, Edge, EdgeAttrs, EdgeKind, Employee, Network, Node, NodeKind, NodeRef, Person, Project,
+};
+use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
+use redb::{Key, ReadableTable, TableDefinition, Value};
+
+pub(crate) mod sealed {
+    use super::{Counters, Key, ReadableTable, Result, TableDefinition, Value};
+
+    /// Table access for the [`Read`](super::Read) methods (sealed: not implementable
+    /// outside the store).
+    pub trait Source {
+        /// The table type this source opens.
+        type Table<'a, K: Key + 'static, V: Value + 'static>: ReadableTable<K, V>
+        where
+            Self: 'a;
+        /// Opens a table.
+        fn open<K: Key + 'static, V: Value + 'static>(
+            &self,
+            def: TableDefinition<'static, K, V>,
+        ) -> Result<Self::Table<'_, K, V>>;
+        /// The counters as this transaction sees them.
+        fn counters(&self) -> Result<Counters>;
+    }
+}
+
+/// A read-only transaction: one consistent snapshot of the database, unaffected by writes
+/// committed after it began. Many may run at once, also while a write transaction runs.
+pub struct ReadTxn {
+    pub(crate) txn: redb::ReadTransaction,
+}
+
+impl sealed::Source for ReadTxn {
+    type Table<'a, K: Key + 'static, V: Value + 'static> = redb::ReadOnlyTable<K, V>;
+
+    fn open<K: Key + 'static, V: Value + 'static>(
+        &self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<redb::ReadOnlyTable<K, V>> {
+        Ok(self.txn.open_table(def)?)
+    }
+
+    fn counters(&self) -> Result<Counters> {
+        let meta = self.txn.open_table(tables::META)?;
+        let counts = self.txn.open_table(tables::COUNTS)?;
+        Counters::load(&meta, &counts)
+    }
+}
+
+impl Read for ReadTxn {}
+
+/// Maps node ids between a [`Network`] (dense positions) and the store (dense ids with
+/// holes where nodes were removed), both ways.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdMap {
+    /// Per node kind: network position → store id.
+    store_ids: [Vec<u32>; 4],
+    /// Per node kind: store id → network position, `u32::MAX` for none.
+    positions: [Vec<u32>; 4],
+}
+
+const NONE: u32 = u32::MAX;
+
+impl IdMap {
+    /// Builds the map from the store ids of each kind, listed by network position.
+    pub(crate) fn from_store_ids(store_ids: [Vec<u32>; 4]) -> IdMap {
+        let positions = std::array::from_fn(|k| {
+            let ids = &store_ids[k];
+            let len = ids.iter().max().map_or(0, |m| *m as usize + 1);
+            let mut pos = vec![NONE; len];
+            for (i, id) in ids.iter().enumerate() {
+                pos[*id as usize] = i as u32;
+            }
+            pos
+        });
+        IdMap {
+            store_ids,
+            positions,
+        }
+    }
+
+    /// The store node of a network node, if mapped.
+    pub fn store_ref(&self, network: NodeRef) -> Option<NodeRef> {
+        let k = usize::from(network.kind.code());
+        self.store_ids[k]
+            .get(network.id as usize)
+            .map(|id| NodeRef::new(network.kind, *id))
+    }
+
+    /// The network node of a store node, if mapped.
+    pub fn network_ref(&self, store: NodeRef) -> Option<NodeRef> {
+        let k = usize::from(store.kind.code());
+        match self.positions[k].get(store.id as usize) {
+            Some(&p) if p != NONE => Some(NodeRef::new(store.kind, p)),
+            _ => None,
+        }
+    }
+
+    /// The store ids of the nodes of `kind`, by network position.
+    pub fn store_ids(&self, kind: NodeKind) -> &[u32] {
+        &self.store_ids[usize::from(kind.code())]
+    }
+
+    /// Number of mapped nodes of `kind`.
+    pub fn len(&self, kind: NodeKind) -> usize {
+        self.store_ids[usize::from(kind.code())].len()
+    }
+
+    /// Whether no node is mapped.
+    pub fn is_empty(&self) -> bool {
+        self.store_ids.iter().all(Vec::is_empty)
+    }
+}
+
+/// Reads the database. Implemented by [`ReadTxn`] (a committed snapshot) and by
+/// [`WriteTxn`](super::WriteTxn) (which sees its own uncommitted changes).
+pub trait Read: sealed::Source {
+    /// The record of a node, or `None` if it does not exist.
+    fn node(&self, node: NodeRef) -> Result<Option<Node>> {
+        let t = self.open(tables::nodes(node.kind))?;
+        let g = t.get(node.id)?;
+        g.map(|g| decode_node(node, g.value())).transpose()
+    }
+
+    /// An account's record.
+    fn account(&self, id: AccountId) -> Result<Option<Account>> {
+        typed(self, id.into())
+    }
+
+    /// A person's record.
+    fn person(&self, id: PersonId) -> Result<Option<Person>> {
+        typed(self, id.into())
+    }
+
+    /// An employee's record.
+    fn employee(&self, id: EmployeeId) -> Result<Option<Employee>> {
+        typed(self, id.into())
+    }
+
+    /// A project's record.
+    fn project(&self, id: ProjectId) -> Result<Option<Project>> {
+        typed(self, id.into())
+    }
+
+    /// The node of type `kind` with external id `xid`.
+    fn lookup(&self, kind: NodeKind, xid: &str) -> Result<Option<NodeRef>> {
+        let t = self.open(tables::xids(kind))?;
+        let g = t.get(xid)?;
+        Ok(g.map(|g| NodeRef::new(kind, g.value())))
+    }
+
+    /// The edge with this key, if it exists.
+    fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
+        let t = self.open(OUT)?;
+        let k = keys::out_key(&key);
+        let g = t.get(&k)?;
+        g.map(|g| edge_from_out(&k, g.value())).transpose()
+    }
+
+    /// Every edge of `kind` out of `node`, by end: one range scan.
+    fn edges_out(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
+        if node.kind != kind.from_kind() {
+            return Err(StoreError::WrongEndType {
+                node,
+                end: "from",
+                kind,
+            });
+        }
+        let t = self.open(OUT)?;
+        let (lo, hi) = keys::range_at(kind, node);
+        let mut out = Vec::new();
+        for r in t.range::<&RawKey>(&lo..=&hi)? {
+            let (k, v) = r?;
+            out.push(edge_from_out(k.value(), v.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Every edge of `kind` into `node`, by start: one range scan of the in table, plus a
+    /// lookup of the attributes for the kinds that have some.
+    fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
+        if !kind.allows_to(node.kind) {
+            return Err(StoreError::WrongEndType {
+                node,
+                end: "to",
+                kind,
+            });
+        }
+        let t = self.open(IN)?;
+        let (lo, hi) = keys::range_at(kind, node);
+        let has_attrs = !matches!(
+            kind,
+            EdgeKind::WorksAt | EdgeKind::Owns | EdgeKind::Competes | EdgeKind::Of
+        );
+        let out_table = if has_attrs {
+            Some(self.open(OUT)?)
+        } else {
+            None
+        };
+        let mut edges = Vec::new();
+        for r in t.range::<&RawKey>(&lo..=&hi)? {
+            let (k, ()) = r.map(|(k, _)| (k, ()))?;
+            let key = keys::decode_in(k.value()).ok_or_else(|| corrupt_key("in", k.value()))?;
+            let edge = if let Some(out_table) = &out_table {
+                let ok = keys::out_key(&key);
+                let g = out_table.get(&ok)?.ok_or_else(|| StoreError::Corrupt {
+                    what: format!("edge {key}"),
+                    reason: "in the in table but not in the out table".to_owned(),
+                })?;
+                edge_from_out(&ok, g.value())?
+            } else {
+                Edge::from_parts(key, EdgeAttrs::None)
+                    .ok_or_else(|| corrupt_key("in", k.value()))?
+            };
+            edges.push(edge);
+        }
+        Ok(edges)
+    }
+
+    /// Calls `f` on every edge of `kind`, in key order (by start, then end).
+    fn for_each_edge(&self, kind: EdgeKind, mut f: impl FnMut(Edge)) -> Result<()> {
+        let t = self.open(OUT)?;
+        let (lo, hi) = keys::range_of(kind);
+        for r in t.range::<&RawKey>(&lo..=&hi)? {
+            let (k, v) = r?;
+            f(edge_from_out(k.value(), v.value())?);
+        }
+        Ok(())
+    }
+
+    /// Calls `f` on every node of `kind`, by id.
+    fn for_each_node(&self, kind: NodeKind, mut f: impl FnMut(NodeRef, Node)) -> Result<()> {
+        let t = self.open(tables::nodes(kind))?;
+        for r in t.iter()? {
+            let (k, v) = r?;
+            let node = NodeRef::new(kind, k.value());
+            f(node, decode_node(node, v.value())?);
+        }
+        Ok(())
+    }
+
+    /// Number of nodes of `kind`.
+    fn count(&self, kind: NodeKind) -> Result<u64> {
+        Ok(self.counters()?.node_count(kind))
+    }
+
+    /// Number of edges of `kind`.
+    fn edge_count(&self, kind: EdgeKind) -> Result<u64> {
+        Ok(self.counters()?.edge_count(kind))
+    }
+
+    /// The change log from sequence number `from_seq` on, in order.
+    fn log(&self, from_seq: u64) -> Result<Vec<LogEntry>> {
+        let t = self.open(LOG)?;
+        let mut out = Vec::new();
+        for r in t.range(from_seq..)? {
+            let (k, v) = r?;
+            let seq = k.value();
+            let rec: LogRecord<Change> = decode(v.value(), &|| format!("log entry {seq}"))?;
+            out.push(LogEntry {
+                seq,
+                time: rec.time,
+                change: rec.change,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The whole database as a [`Network`], with store ids remapped to dense positions
+    /// (in id order), and the [`IdMap`] between them. Edges come in key order (kind,
+    /// start, end). Linear in the size of the database.
+    fn network(&self) -> Result<(Network, IdMap)> {
+        let counters = self.counters()?;
+        let mut net = Network::new();
+        let mut ids: [Vec<u32>; 4] = Default::default();
+        for kind in NodeKind::ALL {
+            let k = usize::from(kind.code());
+            let t = self.open(tables::nodes(kind))?;
+            let n = usize::try_from(counters.nodes[k]).unwrap_or(0);
+            ids[k].reserve(n);
+            for r in t.iter()? {
+                let (key, v) = r?;
+                let id = key.value();
+                let what = || format!("{} record", NodeRef::new(kind, id));
+                ids[k].push(id);
+                match kind {
+                    NodeKind::Account => net.accounts.push(decode(v.value(), &what)?),
+                    NodeKind::Person => net.persons.push(decode(v.value(), &what)?),
+                    NodeKind::Employee => net.employees.push(decode(v.value(), &what)?),
+                    NodeKind::Project => net.projects.push(decode(v.value(), &what)?),
+                }
+            }
+        }
+        let map = IdMap::from_store_ids(ids);
+        let t = self.open(OUT)?;
+        let total: u64 = counters.edges.iter().sum();
+        net.edges.reserve(usize::try_from(total).unwrap_or(0));
+        for r in t.iter()? {
+            let (k, v) = r?;
+            let raw = k.value();
+            let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
+            let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
+            let dangling = |end| StoreError::Corrupt {
+                what: format!("edge {key}"),
+                reason: format!("its end {end} has no record"),
+            };
+            let from = map
+                .network_ref(key.from)
+                .ok_or_else(|| dangling(key.from))?;
+            let to = map.network_ref(key.to).ok_or_else(|| dangling(key.to))?;
+            let mapped = crate::model::EdgeKey {
+                kind: key.kind,
+                from,
+                to,
+            };
+            net.edges
+                .push(Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?);
+        }
+        Ok((net, map))
+    }
+
+    /// Verifies every invariant of the stored data and lists the violations found.
+    fn check(&self) -> Result<CheckReport> {
+        check::run(self)
+    }
+}
+
+fn typed<R: Read + ?Sized, T: serde::de::DeserializeOwned>(
+    src: &R,
+    node: NodeRef,
+) -> Result<Option<T>> {
+    let t = src.open(tables::nodes(node.kind))?;
+    let g = t.get(node.id)?;
+    g.map(|g| decode(g.value(), &|| format!("{node} record")))
+        .transpose()
+}
+
+/// Decodes a node record of the node's kind.
+pub(crate) fn decode_node(node: NodeRef, bytes: &[u8]) -> Result<Node> {
+    let what = || format!("{node} record");
+    Ok(match node.kind {
+        NodeKind::Account => Node::Account(decode(bytes, &what)?),
+        NodeKind::Person => Node::Person(decode(bytes, &what)?),
+        NodeKind::Employee => Node::Employee(decode(bytes, &what)?),
+        NodeKind::Project => Node::Project(decode(bytes, &what)?),
+    })
+}
+
+/// Rebuilds an edge from an out-table entry.
+pub(crate) fn edge_from_out(k: &RawKey, v: &[u8]) -> Result<Edge> {
+    let key = keys::decode_out(k).ok_or_else(|| corrupt_key("out", k))?;
+    let attrs: EdgeAttrs = decode(v, &|| format!("edge {key}"))?;
+    Edge::from_parts(key, attrs).ok_or_else(|| bad_attrs(&key))
+}
+
+fn bad_attrs(key: &crate::model::EdgeKey) -> StoreError {
+    StoreError::Corrupt {
+        what: format!("edge {key}"),
+        reason: "its attributes are of another edge kind".to_owned(),
+    }
+}
+
+pub(crate) fn corrupt_key(table: &str, k: &RawKey) -> StoreError {
+    StoreError::Corrupt {
+        what: format!("{table}-table key {k:02x?}"),
+        reason: "not a valid (kind, node, node) key".to_owned(),
+    }
+}

@@ -1,0 +1,689 @@
+//! Writing: [`WriteTxn`] batches any number of validated changes into one atomic commit.
+//!
+//! Every change is validated against the rules of SPEC §3 *before* it writes anything:
+//! ends exist, `rival_tie/competes` start at a competitor, no self-loop, no second `works_at`
+//! or `of`, no duplicate on `add_edge`. A change that fails **poisons** the transaction:
+//! every later operation and [`WriteTxn::commit`] return [`StoreError::Poisoned`], and the
+//! storage transaction is rolled back when the `WriteTxn` is dropped or aborted. So a
+//! caller that ignores an error and carries on can still never commit a half-applied batch,
+//! and "invalid input writes nothing" holds for a whole batch, not just one call.
+//!
+//! The id counters, the log sequence number and the counts are loaded once when the
+//! transaction begins, updated in memory, and written back at commit: a write transaction
+//! is exclusive, so nothing else can change them meanwhile.
+
+use super::error::{Result, StoreError};
+use super::internal::codec::{decode, encode_into};
+use super::internal::keys::{self, RawKey};
+use super::internal::tables::{self, Counters, IN, LOG, OUT};
+use super::log::{ChangeRef, LogRecord, NodeView};
+use super::read::{decode_node, sealed::Source, IdMap, Read};
+use crate::model::{
+    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, ModelError,
+    Network, Node, NodeKind, NodeRef, Person, PersonId, Project, ProjectId,
+};
+use redb::{Key, ReadableTable, Table, TableDefinition, Value};
+
+/// What [`WriteTxn::import_network`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Nodes that were new.
+    pub nodes_added: u64,
+    /// Existing nodes (same external id) whose record changed.
+    pub nodes_updated: u64,
+    /// Existing nodes whose record was already identical.
+    pub nodes_unchanged: u64,
+    /// Edges that were new.
+    pub edges_added: u64,
+    /// Existing edges whose attributes changed.
+    pub edges_replaced: u64,
+    /// Existing edges whose attributes were already identical.
+    pub edges_unchanged: u64,
+    /// The store id of every network node.
+    pub ids: IdMap,
+}
+
+/// Whether an upsert added, changed or left a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// The mutable state of a write transaction besides the storage transaction itself.
+struct State {
+    time: i64,
+    counters: Counters,
+    buf: Vec<u8>,
+    log_buf: Vec<u8>,
+}
+
+/// A write transaction: a batch of changes committed atomically by [`WriteTxn::commit`].
+///
+/// Dropping it without committing rolls everything back. It implements [`Read`], and reads
+/// see the transaction's own changes. Only one write transaction runs at a time
+/// ([`Database::begin_write`](super::Database::begin_write) waits for the previous one);
+/// read transactions run concurrently and do not see it until it commits.
+pub struct WriteTxn {
+    txn: redb::WriteTransaction,
+    state: State,
+    initial: Counters,
+    poisoned: bool,
+}
+
+impl Source for WriteTxn {
+    type Table<'a, K: Key + 'static, V: Value + 'static> = Table<'a, K, V>;
+
+    fn open<K: Key + 'static, V: Value + 'static>(
+        &self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<Table<'_, K, V>> {
+        if self.poisoned {
+            return Err(StoreError::Poisoned);
+        }
+        Ok(self.txn.open_table(def)?)
+    }
+
+    fn counters(&self) -> Result<Counters> {
+        if self.poisoned {
+            return Err(StoreError::Poisoned);
+        }
+        Ok(self.state.counters)
+    }
+}
+
+impl Read for WriteTxn {}
+
+type NodeTable<'t> = Table<'t, u32, &'static [u8]>;
+type XidTable<'t> = Table<'t, &'static str, u32>;
+type LogTable<'t> = Table<'t, u64, &'static [u8]>;
+
+const COMPETITOR_KINDS: [EdgeKind; 2] = [EdgeKind::RivalTie, EdgeKind::Competes];
+
+impl WriteTxn {
+    pub(crate) fn new(txn: redb::WriteTransaction, time: i64) -> Result<WriteTxn> {
+        let counters = {
+            let meta = txn.open_table(tables::META)?;
+            let counts = txn.open_table(tables::COUNTS)?;
+            Counters::load(&meta, &counts)?
+        };
+        Ok(WriteTxn {
+            txn,
+            state: State {
+                time,
+                counters,
+                buf: Vec::with_capacity(256),
+                log_buf: Vec::with_capacity(256),
+            },
+            initial: counters,
+            poisoned: false,
+        })
+    }
+
+    /// Whether an earlier error poisoned this transaction (it can then only be dropped).
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
+    }
+
+    /// Commits every change of the transaction atomically and durably.
+    ///
+    /// A poisoned transaction is rolled back and returns [`StoreError::Poisoned`].
+    pub fn commit(self) -> Result<()> {
+        if self.poisoned {
+            let _ = self.txn.abort();
+            return Err(StoreError::Poisoned);
+        }
+        if self.state.counters != self.initial {
+            let mut meta = self.txn.open_table(tables::META)?;
+            let mut counts = self.txn.open_table(tables::COUNTS)?;
+            self.state.counters.store(&mut meta, &mut counts)?;
+        }
+        self.txn.commit()?;
+        Ok(())
+    }
+
+    /// Rolls back every change of the transaction (dropping it does the same).
+    pub fn abort(self) -> Result<()> {
+        self.txn.abort()?;
+        Ok(())
+    }
+
+    /// Runs one operation: refused if poisoned; poisons on error.
+    fn guarded<T>(&mut self, f: impl FnOnce(&mut WriteTxn) -> Result<T>) -> Result<T> {
+        if self.poisoned {
+            return Err(StoreError::Poisoned);
+        }
+        let r = f(self);
+        if r.is_err() {
+            self.poisoned = true;
+        }
+        r
+    }
+
+    /// Inserts an account, or updates the one with the same external id (keeping its id).
+    ///
+    /// Refused ([`StoreError::CompetitorHasEdges`]) when it would turn a competitor with
+    /// `rival_tie` or competes edges into another kind.
+    pub fn upsert_account(&mut self, account: Account) -> Result<AccountId> {
+        self.upsert_node(Node::Account(account))
+            .map(|n| AccountId(n.id))
+    }
+
+    /// Inserts a person, or updates the one with the same external id.
+    pub fn upsert_person(&mut self, person: Person) -> Result<PersonId> {
+        self.upsert_node(Node::Person(person))
+            .map(|n| PersonId(n.id))
+    }
+
+    /// Inserts an employee, or updates the one with the same external id.
+    pub fn upsert_employee(&mut self, employee: Employee) -> Result<EmployeeId> {
+        self.upsert_node(Node::Employee(employee))
+            .map(|n| EmployeeId(n.id))
+    }
+
+    /// Inserts a project, or updates the one with the same external id.
+    pub fn upsert_project(&mut self, project: Project) -> Result<ProjectId> {
+        self.upsert_node(Node::Project(project))
+            .map(|n| ProjectId(n.id))
+    }
+
+    /// Inserts a node of any type, or updates the node of that type with the same
+    /// external id. New nodes get the next id of their type (ids are never reused); an
+    /// update keeps the id. An upsert that changes nothing writes nothing.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "the node is taken like the typed upserts take theirs"
+    )]
+    pub fn upsert_node(&mut self, node: Node) -> Result<NodeRef> {
+        self.guarded(|w| {
+            let kind = node.kind();
+            let mut nodes = w.txn.open_table(tables::nodes(kind))?;
+            let mut xids = w.txn.open_table(tables::xids(kind))?;
+            let mut log = w.txn.open_table(LOG)?;
+            upsert_core(
+                &w.txn,
+                &mut w.state,
+                &mut nodes,
+                &mut xids,
+                &mut log,
+                NodeView::of(&node),
+            )
+            .map(|(r, _)| r)
+        })
+    }
+
+    /// Adds an edge; [`StoreError::DuplicateEdge`] if an edge with its key exists.
+    pub fn add_edge(&mut self, edge: Edge) -> Result<()> {
+        self.guarded(|w| put_core(&w.txn, &mut w.state, &edge, false).map(|_| ()))
+    }
+
+    /// Adds an edge or replaces the attributes of the edge with its key; `true` if an
+    /// edge with that key existed.
+    pub fn put_edge(&mut self, edge: Edge) -> Result<bool> {
+        self.guarded(|w| put_core(&w.txn, &mut w.state, &edge, true))
+    }
+
+    /// Removes an edge; `true` if it existed.
+    pub fn remove_edge(&mut self, key: EdgeKey) -> Result<bool> {
+        self.guarded(|w| {
+            let removed = {
+                let mut out = w.txn.open_table(OUT)?;
+                let r = out.remove(&keys::out_key(&key))?;
+                r.is_some()
+            };
+            if removed {
+                let mut inn = w.txn.open_table(IN)?;
+                inn.remove(&keys::in_key(&key))?;
+                dec(&mut w.state.counters.edges[usize::from(key.kind.code())]);
+                let mut log = w.txn.open_table(LOG)?;
+                append(&mut w.state, &mut log, &ChangeRef::RemoveEdge(key))?;
+            }
+            Ok(removed)
+        })
+    }
+
+    /// Removes a node, its external-id entry and every edge touching it (both
+    /// directions); [`StoreError::UnknownNode`] if it does not exist.
+    pub fn remove_node(&mut self, node: NodeRef) -> Result<()> {
+        self.guarded(|w| {
+            remove_core(&w.txn, &mut w.state, node)?;
+            let mut log = w.txn.open_table(LOG)?;
+            append(&mut w.state, &mut log, &ChangeRef::RemoveNode(node))
+        })
+    }
+
+    /// Erases a person for good: the node, its external-id entry, every edge touching it
+    /// and every log entry that mentions it (its upserts hold its name). The erasure itself
+    /// is not logged. Returns `false` if no person has this external id.
+    ///
+    /// Old pages of the file may still hold the bytes until
+    /// [`Database::compact`](super::Database::compact) runs.
+    pub fn erase_person(&mut self, xid: &str) -> Result<bool> {
+        self.guarded(|w| {
+            let found = {
+                let xids = w.txn.open_table(tables::xids(NodeKind::Person))?;
+                let g = xids.get(xid)?;
+                g.map(|g| NodeRef::new(NodeKind::Person, g.value()))
+            };
+            let Some(node) = found else {
+                return Ok(false);
+            };
+            remove_core(&w.txn, &mut w.state, node)?;
+            let mut log = w.txn.open_table(LOG)?;
+            let mut doomed = Vec::new();
+            for r in log.iter()? {
+                let (k, v) = r?;
+                let seq = k.value();
+                let rec: LogRecord<super::log::Change> =
+                    decode(v.value(), &|| format!("log entry {seq}"))?;
+                if rec.change.mentions(node) {
+                    doomed.push(seq);
+                }
+            }
+            for seq in doomed {
+                log.remove(seq)?;
+            }
+            Ok(true)
+        })
+    }
+
+    /// Imports a whole network: validates it ([`Network::validate`], every violation
+    /// reported in [`StoreError::Network`]), upserts its nodes by external id and puts its
+    /// edges (new ones added, existing ones' attributes replaced), mapping network ids to
+    /// store ids. Each changed node and edge is logged as an upsert or put.
+    ///
+    /// Built for bulk loads: the tables are opened once, edge keys are sorted before they
+    /// are inserted (so the B-trees fill in order), node existence is known from the
+    /// upserts and not looked up again, and encode buffers are reused.
+    pub fn import_network(&mut self, net: &Network) -> Result<ImportSummary> {
+        self.guarded(|w| import_core(&w.txn, &mut w.state, net))
+    }
+}
+
+fn dec(c: &mut u64) {
+    *c = c.saturating_sub(1);
+}
+
+/// Appends a change to the log.
+fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<'_>) -> Result<()> {
+    let seq = st.counters.next_seq;
+    encode_into(
+        &LogRecord {
+            time: st.time,
+            change,
+        },
+        &mut st.log_buf,
+        &|| format!("log entry {seq}"),
+    )?;
+    log.insert(seq, st.log_buf.as_slice())?;
+    st.counters.next_seq += 1;
+    Ok(())
+}
+
+fn encode_view(view: NodeView<'_>, buf: &mut Vec<u8>) -> Result<()> {
+    let what = || format!("{} {:?}", view.kind(), view.xid());
+    match view {
+        NodeView::Account(n) => encode_into(n, buf, &what),
+        NodeView::Person(n) => encode_into(n, buf, &what),
+        NodeView::Employee(n) => encode_into(n, buf, &what),
+        NodeView::Project(n) => encode_into(n, buf, &what),
+    }
+}
+
+/// Number of `rival_tie` and competes edges out of an account.
+fn competitor_edges(
+    out: &impl ReadableTable<&'static RawKey, &'static [u8]>,
+    account: NodeRef,
+) -> Result<u64> {
+    let mut n = 0;
+    for kind in COMPETITOR_KINDS {
+        let (lo, hi) = keys::range_at(kind, account);
+        for r in out.range::<&RawKey>(&lo..=&hi)? {
+            r?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Upserts one node with the tables already open.
+fn upsert_core(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    nodes: &mut NodeTable<'_>,
+    xids: &mut XidTable<'_>,
+    log: &mut LogTable<'_>,
+    view: NodeView<'_>,
+) -> Result<(NodeRef, Outcome)> {
+    let kind = view.kind();
+    let k = usize::from(kind.code());
+    let xid = view.xid();
+    if xid.is_empty() {
+        return Err(StoreError::InvalidNode {
+            kind,
+            xid: String::new(),
+            source: ModelError::EmptyExternalId,
+        });
+    }
+    encode_view(view, &mut st.buf)?;
+    let existing = xids.get(xid)?.map(|g| g.value());
+    let (node, outcome) = if let Some(id) = existing {
+        let node = NodeRef::new(kind, id);
+        let old = nodes.get(id)?.map(|g| g.value().to_vec());
+        let Some(old) = old else {
+            return Err(StoreError::Corrupt {
+                what: format!("{kind} index entry {xid:?}"),
+                reason: format!("it points to {node}, which has no record"),
+            });
+        };
+        if old == st.buf {
+            return Ok((node, Outcome::Unchanged));
+        }
+        if let NodeView::Account(new) = view {
+            let old: Account = decode(&old, &|| format!("{node} record"))?;
+            if old.kind == AccountKind::Competitor && new.kind != AccountKind::Competitor {
+                let out = txn.open_table(OUT)?;
+                let edges = competitor_edges(&out, node)?;
+                if edges > 0 {
+                    return Err(StoreError::CompetitorHasEdges {
+                        xid: xid.to_owned(),
+                        edges,
+                    });
+                }
+            }
+        }
+        nodes.insert(id, st.buf.as_slice())?;
+        (node, Outcome::Updated)
+    } else {
+        let id = st.counters.next_id[k];
+        if id == u32::MAX {
+            return Err(StoreError::IdsExhausted(kind));
+        }
+        nodes.insert(id, st.buf.as_slice())?;
+        xids.insert(xid, id)?;
+        st.counters.next_id[k] += 1;
+        st.counters.nodes[k] += 1;
+        (NodeRef::new(kind, id), Outcome::Added)
+    };
+    append(st, log, &ChangeRef::UpsertNode { node, record: view })?;
+    Ok((node, outcome))
+}
+
+/// Validates and writes one edge.
+fn put_core(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    edge: &Edge,
+    replace: bool,
+) -> Result<bool> {
+    let key = edge.key();
+    edge.validate()
+        .map_err(|source| StoreError::InvalidEdge { edge: key, source })?;
+    for end in [key.from, key.to] {
+        let t = txn.open_table(tables::nodes(end.kind))?;
+        if t.get(end.id)?.is_none() {
+            return Err(StoreError::DanglingEnd { edge: key, end });
+        }
+    }
+    if COMPETITOR_KINDS.contains(&key.kind) {
+        let t = txn.open_table(tables::nodes(NodeKind::Account))?;
+        let g = t.get(key.from.id)?;
+        let bytes = g.as_ref().map(redb::AccessGuard::value).unwrap_or_default();
+        let account: Account = decode(bytes, &|| format!("{} record", key.from))?;
+        if account.kind != AccountKind::Competitor {
+            return Err(StoreError::NotACompetitor {
+                edge: key,
+                xid: account.xid,
+                kind: account.kind,
+            });
+        }
+    }
+    encode_into(&edge.attrs(), &mut st.buf, &|| format!("edge {key}"))?;
+    let ok = keys::out_key(&key);
+    let mut out = txn.open_table(OUT)?;
+    let old = out.get(&ok)?.map(|g| g.value() == st.buf.as_slice());
+    match old {
+        Some(_) if !replace => return Err(StoreError::DuplicateEdge(key)),
+        Some(true) => return Ok(true),
+        Some(false) => {}
+        None => {
+            if matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of) {
+                let (lo, hi) = keys::range_at(key.kind, key.from);
+                if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
+                    let (k, _) = r?;
+                    let existing = keys::decode_out(k.value())
+                        .ok_or_else(|| super::read::corrupt_key("out", k.value()))?;
+                    return Err(StoreError::SecondEdge {
+                        edge: key,
+                        existing,
+                    });
+                }
+            }
+        }
+    }
+    out.insert(&ok, st.buf.as_slice())?;
+    drop(out);
+    if old.is_none() {
+        let mut inn = txn.open_table(IN)?;
+        inn.insert(&keys::in_key(&key), ())?;
+        st.counters.edges[usize::from(key.kind.code())] += 1;
+    }
+    let mut log = txn.open_table(LOG)?;
+    append(st, &mut log, &ChangeRef::PutEdge(edge))?;
+    Ok(old.is_some())
+}
+
+/// Removes a node, its index entry and its edges (not logged).
+fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> Result<()> {
+    let record = {
+        let t = txn.open_table(tables::nodes(node.kind))?;
+        let g = t.get(node.id)?;
+        match g {
+            Some(g) => decode_node(node, g.value())?,
+            None => return Err(StoreError::UnknownNode(node)),
+        }
+    };
+    {
+        let mut out = txn.open_table(OUT)?;
+        let mut inn = txn.open_table(IN)?;
+        for kind in EdgeKind::ALL {
+            let counter = &mut st.counters.edges[usize::from(kind.code())];
+            let (lo, hi) = keys::range_at(kind, node);
+            if kind.from_kind() == node.kind {
+                let found = collect_keys(&out, &lo, &hi)?;
+                for k in found {
+                    let key =
+                        keys::decode_out(&k).ok_or_else(|| super::read::corrupt_key("out", &k))?;
+                    out.remove(&k)?;
+                    inn.remove(&keys::in_key(&key))?;
+                    dec(counter);
+                }
+            }
+            if kind.allows_to(node.kind) {
+                let found = collect_keys(&inn, &lo, &hi)?;
+                for k in found {
+                    let key =
+                        keys::decode_in(&k).ok_or_else(|| super::read::corrupt_key("in", &k))?;
+                    inn.remove(&k)?;
+                    out.remove(&keys::out_key(&key))?;
+                    dec(counter);
+                }
+            }
+        }
+    }
+    let mut nodes = txn.open_table(tables::nodes(node.kind))?;
+    nodes.remove(node.id)?;
+    let mut xids = txn.open_table(tables::xids(node.kind))?;
+    xids.remove(record.xid())?;
+    dec(&mut st.counters.nodes[usize::from(node.kind.code())]);
+    Ok(())
+}
+
+fn collect_keys<V: Value + 'static>(
+    t: &impl ReadableTable<&'static RawKey, V>,
+    lo: &RawKey,
+    hi: &RawKey,
+) -> Result<Vec<RawKey>> {
+    let mut v = Vec::new();
+    for r in t.range::<&RawKey>(lo..=hi)? {
+        let (k, _) = r?;
+        v.push(*k.value());
+    }
+    Ok(v)
+}
+
+/// The bulk import.
+fn import_core(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    net: &Network,
+) -> Result<ImportSummary> {
+    net.validate().map_err(StoreError::Network)?;
+    let mut summary = ImportSummary::default();
+    let map = import_nodes(txn, st, net, &mut summary)?;
+    import_edges(txn, st, net, &map, &mut summary)?;
+    summary.ids = map;
+    Ok(summary)
+}
+
+/// Upserts every node of the network; returns the network → store id map.
+fn import_nodes(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    net: &Network,
+    summary: &mut ImportSummary,
+) -> Result<IdMap> {
+    let mut ids: [Vec<u32>; 4] = Default::default();
+    // Nodes, one kind at a time with its two tables open.
+    for kind in NodeKind::ALL {
+        let k = usize::from(kind.code());
+        let mut nodes = txn.open_table(tables::nodes(kind))?;
+        let mut xids = txn.open_table(tables::xids(kind))?;
+        let mut log = txn.open_table(LOG)?;
+        ids[k].reserve(net.count(kind));
+        let mut one = |view: NodeView<'_>| -> Result<()> {
+            let (node, outcome) = upsert_core(txn, st, &mut nodes, &mut xids, &mut log, view)?;
+            ids[k].push(node.id);
+            match outcome {
+                Outcome::Added => summary.nodes_added += 1,
+                Outcome::Updated => summary.nodes_updated += 1,
+                Outcome::Unchanged => summary.nodes_unchanged += 1,
+            }
+            Ok(())
+        };
+        match kind {
+            NodeKind::Account => net
+                .accounts
+                .iter()
+                .try_for_each(|n| one(NodeView::Account(n)))?,
+            NodeKind::Person => net
+                .persons
+                .iter()
+                .try_for_each(|n| one(NodeView::Person(n)))?,
+            NodeKind::Employee => net
+                .employees
+                .iter()
+                .try_for_each(|n| one(NodeView::Employee(n)))?,
+            NodeKind::Project => net
+                .projects
+                .iter()
+                .try_for_each(|n| one(NodeView::Project(n)))?,
+        }
+    }
+    Ok(IdMap::from_store_ids(ids))
+}
+
+/// Puts every edge of the network, its ends mapped by `map`.
+fn import_edges(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    net: &Network,
+    map: &IdMap,
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    // Edges: map to store ids and sort by out key. The network is valid, every end was
+    // just upserted, and upserts kept account kinds as the network has them, so only the
+    // rules that involve edges already in the store remain to check: a second works_at/of.
+    let mut entries: Vec<(RawKey, Edge)> = Vec::with_capacity(net.edges.len());
+    for e in &net.edges {
+        let key = e.key();
+        let mapped = EdgeKey {
+            kind: key.kind,
+            from: map
+                .store_ref(key.from)
+                .ok_or(StoreError::UnknownNode(key.from))?,
+            to: map
+                .store_ref(key.to)
+                .ok_or(StoreError::UnknownNode(key.to))?,
+        };
+        let edge = Edge::from_parts(mapped, e.attrs()).ok_or(StoreError::UnknownNode(key.from))?;
+        entries.push((keys::out_key(&mapped), edge));
+    }
+    entries.sort_unstable_by_key(|e| e.0);
+    let check_single =
+        [EdgeKind::WorksAt, EdgeKind::Of].map(|k| st.counters.edges[usize::from(k.code())] > 0);
+    let mut added: Vec<RawKey> = Vec::with_capacity(entries.len());
+    {
+        let mut out = txn.open_table(OUT)?;
+        let mut log = txn.open_table(LOG)?;
+        for (k, edge) in &entries {
+            let kind = edge.kind();
+            let single = match kind {
+                EdgeKind::WorksAt => check_single[0],
+                EdgeKind::Of => check_single[1],
+                _ => false,
+            };
+            if single {
+                let key = edge.key();
+                let (lo, hi) = keys::range_at(kind, key.from);
+                if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
+                    let (found, _) = r?;
+                    let existing = keys::decode_out(found.value())
+                        .ok_or_else(|| super::read::corrupt_key("out", found.value()))?;
+                    if existing != key {
+                        return Err(StoreError::SecondEdge {
+                            edge: key,
+                            existing,
+                        });
+                    }
+                }
+            }
+            encode_into(&edge.attrs(), &mut st.buf, &|| {
+                format!("edge {}", edge.key())
+            })?;
+            let old = out
+                .insert(k, st.buf.as_slice())?
+                .map(|g| g.value() == st.buf.as_slice());
+            match old {
+                None => {
+                    summary.edges_added += 1;
+                    st.counters.edges[usize::from(kind.code())] += 1;
+                    added.push(*k);
+                }
+                Some(true) => {
+                    summary.edges_unchanged += 1;
+                    continue;
+                }
+                Some(false) => summary.edges_replaced += 1,
+            }
+            append(st, &mut log, &ChangeRef::PutEdge(edge))?;
+        }
+    }
+    // The in table: the mirrored keys of the new edges, sorted.
+    for k in &mut added {
+        let mut m = [0u8; keys::KEY_LEN];
+        m[0] = k[0];
+        m[1..9].copy_from_slice(&k[9..17]);
+        m[9..17].copy_from_slice(&k[1..9]);
+        *k = m;
+    }
+    added.sort_unstable();
+    {
+        let mut inn = txn.open_table(IN)?;
+        for k in &added {
+            inn.insert(k, ())?;
+        }
+    }
+    Ok(())
+}
