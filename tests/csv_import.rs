@@ -648,3 +648,17 @@ fn many_problems_are_capped_and_the_rest_counted() {
     assert_eq!(text.lines().count(), 101);
     assert!(text.ends_with("… and 50 more problems not shown"), "{text}");
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_too() {
+    let employees = "id,name\re1,E\r\re2,\r";
+    assert_eq!(
+        problems(&[("employees.csv", employees)]),
+        ["employees.csv:4: name is empty, but it is required"]
+    );
+    let employees = "id,name\ne1,\"a\rb\r\nc\"\n,x\n";
+    assert_eq!(
+        problems(&[("employees.csv", employees)]),
+        ["employees.csv:5: id is empty, but it is required"]
+    );
+}

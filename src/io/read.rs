@@ -123,21 +123,51 @@ impl Collector {
     }
 }
 
-/// The physical line where `record` starts: the parser positions a record right after
-/// the previous one, before any blank lines it then skips.
-fn start_line(body: &[u8], record: &ByteRecord) -> u64 {
-    let Some(pos) = record.position() else {
-        return 1;
-    };
-    let start = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
-    let skipped = body
-        .get(start..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|&&b| b == b'\n' || b == b'\r')
-        .filter(|&&b| b == b'\n')
-        .count();
-    pos.line() + skipped as u64
+/// Finds the physical line where each record starts.
+///
+/// The parser positions a record right after the previous one, before any blank lines
+/// it then skips, and counts only `\n` as a line break. The counter instead steps over
+/// the skipped line breaks to the record's first byte and counts every line break on the
+/// way — `\n`, `\r\n` and a lone `\r` — including those inside quoted fields.
+struct Lines<'b> {
+    body: &'b [u8],
+    /// Bytes before `offset` have been counted…
+    offset: usize,
+    /// …and hold this many line breaks.
+    breaks: u64,
+}
+
+impl<'b> Lines<'b> {
+    fn new(body: &'b [u8]) -> Self {
+        Lines {
+            body,
+            offset: 0,
+            breaks: 0,
+        }
+    }
+
+    /// The line (1-based) where `record` starts; records must come in file order.
+    fn start(&mut self, record: &ByteRecord) -> u64 {
+        let from = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(self.offset)
+            .clamp(self.offset, self.body.len());
+        let start = from
+            + self.body[from..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+        let body = self.body;
+        for i in self.offset..start {
+            let lone_cr = body[i] == b'\r' && body.get(i + 1) != Some(&b'\n');
+            if body[i] == b'\n' || lone_cr {
+                self.breaks += 1;
+            }
+        }
+        self.offset = start;
+        self.breaks + 1
+    }
 }
 
 /// Parses one file and calls `on_row` with the listed columns of every well-formed row,
@@ -156,11 +186,8 @@ fn each_row(
     let mut record = ByteRecord::new();
     // Reading from memory, the parser cannot fail: every byte sequence is some CSV.
     let has_header = rdr.read_byte_record(&mut record).unwrap_or(false);
-    let header_line = if has_header {
-        start_line(body, &record)
-    } else {
-        1
-    };
+    let mut lines = Lines::new(body);
+    let header_line = if has_header { lines.start(&record) } else { 1 };
     let mut index = [0usize; MAX_COLUMNS];
     let mut usable = true;
     for (k, column) in table.columns.iter().enumerate() {
@@ -195,7 +222,7 @@ fn each_row(
     while rdr.read_byte_record(&mut record).unwrap_or(false) {
         let mut row = Row {
             file: table.file,
-            line: start_line(body, &record),
+            line: lines.start(&record),
             errs,
             ok: true,
         };
