@@ -3,4 +3,6 @@
 //! An embedded graph database for business relationship management.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
+pub mod graph;
 pub mod model;
