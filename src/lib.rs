@@ -5,4 +5,5 @@
 
 pub mod analysis;
 pub mod graph;
+pub mod io;
 pub mod model;
