@@ -56,7 +56,8 @@ pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
     }
     let persons = project_persons(snapshot, x);
     let chain = chain_positions(&persons, members);
-    let mut approver_components: Vec<u32> = approvers.iter().map(|&a| snapshot.component(a)).collect();
+    let mut approver_components: Vec<u32> =
+        approvers.iter().map(|&a| snapshot.component(a)).collect();
     approver_components.sort_unstable();
     let mut scored: Vec<CoachCandidate> = Vec::new();
     // Non-approver candidates still waiting for their reach: (potential, index).
@@ -84,7 +85,11 @@ pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
             }
         } else {
             let potential = c * s * rival_free;
-            if potential > 0.0 && approver_components.binary_search(&snapshot.component(p)).is_ok() {
+            if potential > 0.0
+                && approver_components
+                    .binary_search(&snapshot.component(p))
+                    .is_ok()
+            {
                 waiting.push((potential, i, cand));
             }
         }
@@ -140,8 +145,10 @@ fn kth_score(scored: &mut [CoachCandidate], k: usize) -> f64 {
 fn sort_candidates(ctx: &Ctx<'_>, scored: &mut [CoachCandidate]) {
     let snapshot = ctx.snapshot;
     scored.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| snapshot.person_xid(a.person).cmp(snapshot.person_xid(b.person)))
+        b.score.total_cmp(&a.score).then_with(|| {
+            snapshot
+                .person_xid(a.person)
+                .cmp(snapshot.person_xid(b.person))
+        })
     });
 }

@@ -39,7 +39,10 @@ pub fn chain_competition(ctx: &Ctx<'_>, x: ProjectId) -> Option<ChainCompetition
         .map(|&k| {
             let num: f64 = members
                 .iter()
-                .map(|m| weights.weight(m.member.role) * closeness::rival_closeness(snapshot, m.person, k))
+                .map(|m| {
+                    weights.weight(m.member.role)
+                        * closeness::rival_closeness(snapshot, m.person, k)
+                })
                 .sum();
             (k, num / den)
         })

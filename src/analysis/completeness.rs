@@ -105,7 +105,12 @@ pub struct Completeness {
 }
 
 /// Runs the 4.7 checks on project `x` at `as_of`.
-pub fn completeness(snapshot: &Snapshot, x: ProjectId, stale_after: i64, as_of: Day) -> Completeness {
+pub fn completeness(
+    snapshot: &Snapshot,
+    x: ProjectId,
+    stale_after: i64,
+    as_of: Day,
+) -> Completeness {
     let stage = snapshot.project_stage(x);
     if stage == Stage::Lost {
         return Completeness {
@@ -124,8 +129,14 @@ pub fn completeness(snapshot: &Snapshot, x: ProjectId, stale_after: i64, as_of: 
         applicable += 1;
         let (ok, mut persons): (bool, Vec<PersonId>) = match check {
             Check::HasMember => (!members.is_empty(), Vec::new()),
-            Check::Approver => (members.iter().any(|m| m.member.role == Role::Approver), Vec::new()),
-            Check::Vetoer => (members.iter().any(|m| m.member.role == Role::Vetoer), Vec::new()),
+            Check::Approver => (
+                members.iter().any(|m| m.member.role == Role::Approver),
+                Vec::new(),
+            ),
+            Check::Vetoer => (
+                members.iter().any(|m| m.member.role == Role::Vetoer),
+                Vec::new(),
+            ),
             Check::Coach => (members.iter().any(|m| m.member.coach), Vec::new()),
             _ => {
                 let fault: Vec<PersonId> = members

@@ -44,7 +44,10 @@ mod tests {
         let c = decayed(0.8, Some(day("2024-12-01")), as_of, 180.0);
         assert!((c - 0.8 * 2f64.powf(-211.0 / 180.0)).abs() < 1e-15);
         assert!((c - 0.354_989_850_648_746_2).abs() < 1e-12);
-        assert_eq!(decayed(0.8, Some(day("2025-01-01")), as_of, 180.0), 0.8 * 0.5);
+        assert_eq!(
+            decayed(0.8, Some(day("2025-01-01")), as_of, 180.0),
+            0.8 * 0.5
+        );
         assert_eq!(decayed(0.8, Some(day("2025-07-30")), as_of, 180.0), 0.8);
         assert_eq!(decayed(0.8, None, as_of, 180.0), 0.8);
     }

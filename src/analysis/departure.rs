@@ -69,7 +69,8 @@ pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
         .collect();
     tied.sort_unstable();
     tied.dedup();
-    let by_person_xid = |a: &PersonId, b: &PersonId| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b));
+    let by_person_xid =
+        |a: &PersonId, b: &PersonId| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b));
     let mut persons = Vec::new();
     let mut orphans = Vec::new();
     for &p in &tied {
@@ -101,7 +102,12 @@ pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
     let mut accounts = Vec::new();
     for a in accounts_hit {
         let pi = ctx.account_influence(a);
-        let pi_of = |p: PersonId| snapshot.account_position(p).and_then(|i| pi.get(i).copied()).unwrap_or(0.0);
+        let pi_of = |p: PersonId| {
+            snapshot
+                .account_position(p)
+                .and_then(|i| pi.get(i).copied())
+                .unwrap_or(0.0)
+        };
         let before = strength::account_strength(snapshot, a, pi_of, |p| ctx.closeness(p)).strength;
         let after_c = |p: PersonId| {
             persons
@@ -125,7 +131,11 @@ pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
         })
         .collect();
     persons.sort_by(|a, b| by_person_xid(&a.person, &b.person));
-    accounts.sort_by(|a, b| snapshot.account_xid(a.account).cmp(snapshot.account_xid(b.account)));
+    accounts.sort_by(|a, b| {
+        snapshot
+            .account_xid(a.account)
+            .cmp(snapshot.account_xid(b.account))
+    });
     let mut successors: Vec<Successor> = successors;
     successors.sort_by(|a, b| by_person_xid(&a.person, &b.person));
     DepartureImpact {

@@ -94,7 +94,11 @@ pub fn all_influence(snapshot: &Snapshot, params: &Params) -> Vec<f64> {
         .collect();
     let mut pi = vec![0.0; snapshot.person_count()];
     for (a, ranks) in per_account.iter().enumerate() {
-        for (p, r) in snapshot.account_persons(AccountId(a as u32)).iter().zip(ranks) {
+        for (p, r) in snapshot
+            .account_persons(AccountId(a as u32))
+            .iter()
+            .zip(ranks)
+        {
             pi[p.index()] = *r;
         }
     }

@@ -150,7 +150,12 @@ impl<'a> Ctx<'a> {
             return *v;
         }
         self.snapshot.ties().get(tie).map_or(0.0, |t| {
-            decay::decayed(t.closeness, t.last_contact, self.as_of, self.params.half_life)
+            decay::decayed(
+                t.closeness,
+                t.last_contact,
+                self.as_of,
+                self.params.half_life,
+            )
         })
     }
 
@@ -196,7 +201,12 @@ pub fn analyse_project(ctx: &Ctx<'_>, x: ProjectId) -> ProjectAnalysis {
     ProjectAnalysis {
         project: x,
         opinion: opinion::project_opinion(ctx, x),
-        completeness: completeness::completeness(ctx.snapshot, x, ctx.params.stale_after, ctx.as_of),
+        completeness: completeness::completeness(
+            ctx.snapshot,
+            x,
+            ctx.params.stale_after,
+            ctx.as_of,
+        ),
         coaches: coach::coach_candidates(ctx, x),
         competition: competition::chain_competition(ctx, x),
     }
@@ -204,17 +214,33 @@ pub fn analyse_project(ctx: &Ctx<'_>, x: ProjectId) -> ProjectAnalysis {
 
 /// Query: everything about project `x` at `as_of`, at the cost of its neighbourhood
 /// (its persons' ties and deference edges, and the path search from its approvers).
-pub fn project_analysis(snapshot: &Snapshot, x: ProjectId, params: &Params, as_of: Day) -> ProjectAnalysis {
+pub fn project_analysis(
+    snapshot: &Snapshot,
+    x: ProjectId,
+    params: &Params,
+    as_of: Day,
+) -> ProjectAnalysis {
     analyse_project(&Ctx::new(snapshot, params, as_of), x)
 }
 
 /// Query: the `k` employees with the strongest paths to `person` (4.8).
-pub fn strongest_paths(snapshot: &Snapshot, person: PersonId, k: usize, params: &Params, as_of: Day) -> Vec<Path> {
+pub fn strongest_paths(
+    snapshot: &Snapshot,
+    person: PersonId,
+    k: usize,
+    params: &Params,
+    as_of: Day,
+) -> Vec<Path> {
     path::strongest_paths(&Ctx::new(snapshot, params, as_of), person, k, None)
 }
 
 /// Query: the impact of employee `e` leaving (4.11).
-pub fn departure_impact(snapshot: &Snapshot, e: EmployeeId, params: &Params, as_of: Day) -> DepartureImpact {
+pub fn departure_impact(
+    snapshot: &Snapshot,
+    e: EmployeeId,
+    params: &Params,
+    as_of: Day,
+) -> DepartureImpact {
     departure::departure_impact(&Ctx::new(snapshot, params, as_of), e)
 }
 

@@ -75,10 +75,7 @@ pub struct Opinion {
 impl Opinion {
     /// The propagated stance of `p`, if it is one of the project's persons.
     pub fn opinion_of(&self, p: PersonId) -> Option<f64> {
-        self.persons
-            .binary_search(&p)
-            .ok()
-            .map(|i| self.opinion[i])
+        self.persons.binary_search(&p).ok().map(|i| self.opinion[i])
     }
 }
 

@@ -134,12 +134,37 @@ impl Params {
                 })
             }
         };
-        check("half_life", self.half_life, self.half_life > 0.0 && self.half_life.is_finite(), "finite and > 0")?;
-        check("damping", self.damping, (0.0..1.0).contains(&self.damping), "in [0, 1)")?;
-        check("susceptibility", self.susceptibility, (0.0..1.0).contains(&self.susceptibility), "in [0, 1)")?;
-        check("pagerank_tol", self.pagerank_tol, self.pagerank_tol > 0.0, "> 0")?;
+        check(
+            "half_life",
+            self.half_life,
+            self.half_life > 0.0 && self.half_life.is_finite(),
+            "finite and > 0",
+        )?;
+        check(
+            "damping",
+            self.damping,
+            (0.0..1.0).contains(&self.damping),
+            "in [0, 1)",
+        )?;
+        check(
+            "susceptibility",
+            self.susceptibility,
+            (0.0..1.0).contains(&self.susceptibility),
+            "in [0, 1)",
+        )?;
+        check(
+            "pagerank_tol",
+            self.pagerank_tol,
+            self.pagerank_tol > 0.0,
+            "> 0",
+        )?;
         check("fj_tol", self.fj_tol, self.fj_tol > 0.0, "> 0")?;
-        check("unknown_solution", self.unknown_solution, (0.0..=1.0).contains(&self.unknown_solution), "in [0, 1]")?;
+        check(
+            "unknown_solution",
+            self.unknown_solution,
+            (0.0..=1.0).contains(&self.unknown_solution),
+            "in [0, 1]",
+        )?;
         let w = self.role_weights;
         for (name, v) in [
             ("role_weights.approver", w.approver),
@@ -162,17 +187,20 @@ mod tests {
     #[test]
     fn defaults_are_the_spec_s_and_validate() {
         let p = Params::default();
-        assert_eq!((p.half_life, p.damping, p.susceptibility), (180.0, 0.85, 0.5));
+        assert_eq!(
+            (p.half_life, p.damping, p.susceptibility),
+            (180.0, 0.85, 0.5)
+        );
         assert_eq!((p.stale_after, p.path_k, p.coach_k), (90, 5, 3));
         assert_eq!(p.role_weights.weight(Role::Vetoer), 0.9);
         assert_eq!(p.validate(), Ok(()));
-        let bad = Params {
-            damping: 1.0,
-            ..p
-        };
+        let bad = Params { damping: 1.0, ..p };
         assert!(matches!(
             bad.validate(),
-            Err(ParamsError::OutOfRange { name: "damping", .. })
+            Err(ParamsError::OutOfRange {
+                name: "damping",
+                ..
+            })
         ));
     }
 }

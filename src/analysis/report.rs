@@ -23,7 +23,9 @@
 //! accounts and employees, are each mapped in parallel into vectors; no floating-point
 //! reduction crosses threads, so the report is bit-identical with any thread count.
 
-use super::{analyse_project, company, employee, sorted_by_xid, strength, Ctx, Params, Precomputed};
+use super::{
+    analyse_project, company, employee, sorted_by_xid, strength, Ctx, Params, Precomputed,
+};
 use crate::graph::Snapshot;
 use crate::model::{AccountId, Day, EmployeeId, PersonId, ProjectId};
 use rayon::prelude::*;
@@ -135,16 +137,19 @@ impl Report {
         let pi = |p: PersonId| pre.influence.get(p.index()).copied().unwrap_or(0.0);
         let c = |p: PersonId| pre.closeness.get(p.index()).copied().unwrap_or(0.0);
 
-        let persons = sorted_by_xid(snapshot.person_count(), |i| snapshot.person_xid(PersonId(i)))
-            .into_iter()
-            .map(|i| PersonRow {
-                id: snapshot.person_xid(PersonId(i)).to_owned(),
-                closeness: c(PersonId(i)),
-                influence: pi(PersonId(i)),
-            })
-            .collect();
+        let persons = sorted_by_xid(snapshot.person_count(), |i| {
+            snapshot.person_xid(PersonId(i))
+        })
+        .into_iter()
+        .map(|i| PersonRow {
+            id: snapshot.person_xid(PersonId(i)).to_owned(),
+            closeness: c(PersonId(i)),
+            influence: pi(PersonId(i)),
+        })
+        .collect();
 
-        let account_figures: Vec<(strength::AccountStrength, f64)> = (0..snapshot.account_count() as u32)
+        let account_figures: Vec<(strength::AccountStrength, f64)> = (0..snapshot.account_count()
+            as u32)
             .into_par_iter()
             .map(|a| {
                 let a = AccountId(a);
@@ -157,31 +162,37 @@ impl Report {
         let strengths: Vec<f64> = account_figures.iter().map(|f| f.0.strength).collect();
         let pipelines: Vec<f64> = account_figures.iter().map(|f| f.1).collect();
         let company = company::company_level(snapshot, &strengths, &pipelines);
-        let accounts = sorted_by_xid(snapshot.account_count(), |i| snapshot.account_xid(AccountId(i)))
-            .into_iter()
-            .map(|i| {
-                let (s, pipeline) = &account_figures[i as usize];
-                AccountRow {
-                    id: snapshot.account_xid(AccountId(i)).to_owned(),
-                    strength: s.strength,
-                    rivals: s
-                        .rivals
-                        .iter()
-                        .map(|(k, v)| (snapshot.account_xid(*k).to_owned(), *v))
-                        .collect(),
-                    advantage: s.advantage,
-                    pipeline: *pipeline,
-                }
-            })
-            .collect();
+        let accounts = sorted_by_xid(snapshot.account_count(), |i| {
+            snapshot.account_xid(AccountId(i))
+        })
+        .into_iter()
+        .map(|i| {
+            let (s, pipeline) = &account_figures[i as usize];
+            AccountRow {
+                id: snapshot.account_xid(AccountId(i)).to_owned(),
+                strength: s.strength,
+                rivals: s
+                    .rivals
+                    .iter()
+                    .map(|(k, v)| (snapshot.account_xid(*k).to_owned(), *v))
+                    .collect(),
+                advantage: s.advantage,
+                pipeline: *pipeline,
+            }
+        })
+        .collect();
 
-        let order = sorted_by_xid(snapshot.project_count(), |i| snapshot.project_xid(ProjectId(i)));
+        let order = sorted_by_xid(snapshot.project_count(), |i| {
+            snapshot.project_xid(ProjectId(i))
+        });
         let projects = order
             .par_iter()
             .map(|&i| project_row(&ctx, ProjectId(i)))
             .collect();
 
-        let order = sorted_by_xid(snapshot.employee_count(), |i| snapshot.employee_xid(EmployeeId(i)));
+        let order = sorted_by_xid(snapshot.employee_count(), |i| {
+            snapshot.employee_xid(EmployeeId(i))
+        });
         let employees = order
             .par_iter()
             .map(|&i| {

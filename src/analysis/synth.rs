@@ -77,7 +77,9 @@ pub fn network(persons: usize, seed: u64) -> Network {
     }
     // Persons in contiguous blocks per account; 2% without an account.
     let account_of: Vec<Option<usize>> = (0..persons)
-        .map(|p| (!rng.chance(0.02)).then_some((p * n_accounts / persons.max(1)).min(n_accounts - 1)))
+        .map(|p| {
+            (!rng.chance(0.02)).then_some((p * n_accounts / persons.max(1)).min(n_accounts - 1))
+        })
         .collect();
     for (p, acc) in account_of.iter().enumerate() {
         net.persons.push(Person {
@@ -151,8 +153,22 @@ pub fn network(persons: usize, seed: u64) -> Network {
             });
         }
     }
-    let stages = [Stage::Lead, Stage::Validation, Stage::Pursuit, Stage::Pursuit, Stage::Won, Stage::Lost];
-    let roles = [Role::Approver, Role::Vetoer, Role::DecisionMaker, Role::Evaluator, Role::Influencer, Role::User];
+    let stages = [
+        Stage::Lead,
+        Stage::Validation,
+        Stage::Pursuit,
+        Stage::Pursuit,
+        Stage::Won,
+        Stage::Lost,
+    ];
+    let roles = [
+        Role::Approver,
+        Role::Vetoer,
+        Role::DecisionMaker,
+        Role::Evaluator,
+        Role::Influencer,
+        Role::User,
+    ];
     for a in 0..n_accounts {
         if let Some(&e) = [rng.below(n_employees)].first() {
             net.edges.push(Edge::Owns {
@@ -175,7 +191,11 @@ pub fn network(persons: usize, seed: u64) -> Network {
             let b = block(a);
             let mut chain = HashSet::new();
             for r in 0..6 {
-                let p = if rng.chance(0.1) { rng.below(persons) } else { b.start + rng.below(b.len()) };
+                let p = if rng.chance(0.1) {
+                    rng.below(persons)
+                } else {
+                    b.start + rng.below(b.len())
+                };
                 if chain.insert(p) {
                     let opt = |rng: &mut Rng| rng.chance(0.7).then(|| rng.score());
                     let (solution, price) = (opt(&mut rng), opt(&mut rng));

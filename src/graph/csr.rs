@@ -51,7 +51,12 @@ impl<T: Copy> Csr<T> {
     /// Rebuilds the table keeping, in each row, only the first item of each group of
     /// items with the same `key`, folded with `merge` (in input order). Linear: `seen`
     /// marks, per key, the position of its item in the output.
-    pub fn merged(&self, key_space: usize, key: impl Fn(&T) -> usize, merge: impl Fn(&mut T, &T)) -> Csr<T> {
+    pub fn merged(
+        &self,
+        key_space: usize,
+        key: impl Fn(&T) -> usize,
+        merge: impl Fn(&mut T, &T),
+    ) -> Csr<T> {
         let mut seen = vec![usize::MAX; key_space];
         let mut offsets = Vec::with_capacity(self.offsets.len());
         let mut items: Vec<T> = Vec::with_capacity(self.items.len());
@@ -135,7 +140,15 @@ mod tests {
 
     #[test]
     fn merged_folds_items_with_the_same_key_per_row() {
-        let c = Csr::from_pairs(2, &[(0, (1usize, 0.5)), (0, (2, 0.1)), (0, (1, 0.25)), (1, (1, 1.0))]);
+        let c = Csr::from_pairs(
+            2,
+            &[
+                (0, (1usize, 0.5)),
+                (0, (2, 0.1)),
+                (0, (1, 0.25)),
+                (1, (1, 1.0)),
+            ],
+        );
         let m = c.merged(3, |x| x.0, |a, b| a.1 += b.1);
         assert_eq!(m.row(0), &[(1, 0.75), (2, 0.1)]);
         assert_eq!(m.row(1), &[(1, 1.0)]);

@@ -138,12 +138,18 @@ impl Snapshot {
         for edge in &network.edges {
             match *edge {
                 Edge::WorksAt { person, account } => {
-                    if person_ok(person) && account_ok(account) && person_account[person.index()] == NONE {
+                    if person_ok(person)
+                        && account_ok(account)
+                        && person_account[person.index()] == NONE
+                    {
                         person_account[person.index()] = account.0;
                     }
                 }
                 Edge::Of { project, account } => {
-                    if project_ok(project) && account_ok(account) && project_account[project.index()] == NONE {
+                    if project_ok(project)
+                        && account_ok(account)
+                        && project_account[project.index()] == NONE
+                    {
                         project_account[project.index()] = account.0;
                     }
                 }
@@ -319,28 +325,46 @@ impl Snapshot {
 
     /// Looks a person up by external id (linear scan; for tools and tests, not hot paths).
     pub fn find_person(&self, xid: &str) -> Option<PersonId> {
-        self.person_xid.iter().position(|s| s == xid).map(|i| PersonId(i as u32))
+        self.person_xid
+            .iter()
+            .position(|s| s == xid)
+            .map(|i| PersonId(i as u32))
     }
     /// Looks a project up by external id (linear scan).
     pub fn find_project(&self, xid: &str) -> Option<ProjectId> {
-        self.project_xid.iter().position(|s| s == xid).map(|i| ProjectId(i as u32))
+        self.project_xid
+            .iter()
+            .position(|s| s == xid)
+            .map(|i| ProjectId(i as u32))
     }
     /// Looks an employee up by external id (linear scan).
     pub fn find_employee(&self, xid: &str) -> Option<EmployeeId> {
-        self.employee_xid.iter().position(|s| s == xid).map(|i| EmployeeId(i as u32))
+        self.employee_xid
+            .iter()
+            .position(|s| s == xid)
+            .map(|i| EmployeeId(i as u32))
     }
     /// Looks an account up by external id (linear scan).
     pub fn find_account(&self, xid: &str) -> Option<AccountId> {
-        self.account_xid.iter().position(|s| s == xid).map(|i| AccountId(i as u32))
+        self.account_xid
+            .iter()
+            .position(|s| s == xid)
+            .map(|i| AccountId(i as u32))
     }
 
     /// The kind of an account (client if out of range).
     pub fn account_kind(&self, a: AccountId) -> AccountKind {
-        self.account_kind.get(a.index()).copied().unwrap_or(AccountKind::Client)
+        self.account_kind
+            .get(a.index())
+            .copied()
+            .unwrap_or(AccountKind::Client)
     }
     /// The stage of a project (lost if out of range).
     pub fn project_stage(&self, x: ProjectId) -> Stage {
-        self.project_stage.get(x.index()).copied().unwrap_or(Stage::Lost)
+        self.project_stage
+            .get(x.index())
+            .copied()
+            .unwrap_or(Stage::Lost)
     }
     /// The amount of a project (0 if out of range).
     pub fn project_amount(&self, x: ProjectId) -> f64 {
@@ -460,7 +484,13 @@ fn deference_edge(
     if w > 0.0 {
         deference.push((from.index(), Link { to, weight: w }));
         links.push((from.index(), Link { to, weight: w }));
-        links.push((to.index(), Link { to: from, weight: w }));
+        links.push((
+            to.index(),
+            Link {
+                to: from,
+                weight: w,
+            },
+        ));
     }
 }
 
