@@ -55,6 +55,7 @@ pub fn max_rival_closeness(snapshot: &Snapshot, p: PersonId) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // these values are exact in binary floating point
 mod tests {
     use super::*;
 

@@ -67,7 +67,7 @@ pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
         let c = ctx.closeness(p);
         let s = member
             .and_then(|m| m.solution)
-            .map_or(ctx.params.unknown_solution, |v| v.get());
+            .map_or(ctx.params.unknown_solution, crate::model::Score::get);
         let rival_free = 1.0 - closeness::max_rival_closeness(snapshot, p);
         let mut cand = CoachCandidate {
             person: p,

@@ -30,6 +30,7 @@ pub fn decayed_ties(snapshot: &Snapshot, params: &Params, as_of: Day) -> Vec<f64
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // these values are exact in binary floating point
 mod tests {
     use super::*;
 

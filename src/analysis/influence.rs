@@ -66,7 +66,7 @@ pub fn account_pagerank(snapshot: &Snapshot, a: AccountId, params: &Params) -> V
     for _ in 0..params.max_rounds.max(1) {
         let dangling_sum: f64 = dangling.iter().map(|&i| x[i]).sum();
         let base = (d * dangling_sum + (1.0 - d)) / nf;
-        next.iter_mut().for_each(|v| *v = 0.0);
+        next.fill(0.0);
         for i in 0..n {
             let xi = x[i];
             for &(j, w) in &edges[offsets[i]..offsets[i + 1]] {

@@ -51,7 +51,7 @@
 //! assert!((x.coaches[0].score - 0.3).abs() < 1e-12);
 //! // Stance 2·mean(0.6, 0.5) − 1 = 0.1; nobody to defer to, so consensus = 0.1.
 //! assert!((x.opinion.consensus.unwrap() - 0.1).abs() < 1e-12);
-//! assert_eq!(x.completeness.completeness, Some(1.0)); // lead: has_member only
+//! assert_eq!(x.completeness.completeness, Some(1.0)); // lead: `has_member` only
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -137,6 +137,7 @@ impl<'a> Ctx<'a> {
 
     /// The same context reading `pre`, which must have been computed from the same
     /// snapshot, parameters and date.
+    #[must_use]
     pub fn with_precomputed(self, pre: &'a Precomputed) -> Ctx<'a> {
         Ctx {
             pre: Some(pre),

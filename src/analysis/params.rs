@@ -181,6 +181,7 @@ impl Params {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // these values are exact in binary floating point
 mod tests {
     use super::*;
 

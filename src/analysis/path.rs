@@ -1,7 +1,7 @@
 //! SPEC §4.8 — strongest path (who can reach whom).
 //!
 //! The path graph spans the whole network: tie edges employee → person weighted by the
-//! decayed closeness `c'` (4.1), and every reports_to and influences edge in *both*
+//! decayed closeness `c'` (4.1), and every `reports_to` and influences edge in *both*
 //! directions with its weight, the strongest of parallel edges between two persons
 //! (the snapshot's [`links`](crate::graph::Snapshot::links)); weight-0 edges are absent.
 //! A path's strength is the product of its weights. For a target person, the answer is
@@ -23,7 +23,7 @@
 use super::Ctx;
 use crate::model::{EmployeeId, PersonId};
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 /// An employee's strongest path to a target person.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +68,7 @@ pub(crate) struct Search<'c, 'a> {
     heap: BinaryHeap<Entry>,
     /// Best strength found and predecessor (toward the sources), per reached node.
     best: HashMap<usize, (f64, usize)>,
-    settled: HashMap<usize, ()>,
+    settled: HashSet<usize>,
     with_employees: bool,
     excluded: Option<EmployeeId>,
 }
@@ -86,7 +86,7 @@ impl<'c, 'a> Search<'c, 'a> {
             ctx,
             heap: BinaryHeap::new(),
             best: HashMap::new(),
-            settled: HashMap::new(),
+            settled: HashSet::new(),
             with_employees,
             excluded,
         };
@@ -121,7 +121,7 @@ impl<'c, 'a> Search<'c, 'a> {
     /// Settles the next node: `(node, strength)`, strengths non-increasing.
     pub(crate) fn next_settled(&mut self) -> Option<(usize, f64)> {
         while let Some(Entry { strength, node }) = self.heap.pop() {
-            if self.settled.insert(node, ()).is_some() {
+            if !self.settled.insert(node) {
                 continue;
             }
             let np = self.persons();

@@ -9,7 +9,7 @@
 //!   "accounts": [{id, strength, rivals: {competitor: strength}, advantage, pipeline}],
 //!   "projects": [{id, stage, completeness, gaps: [{check, persons}], consensus,
 //!                 veto_risk, coaches: [{id, score}], chain_closeness, chain_rivals}],
-//!   "employees": [{id, portfolio, sole_ties, fit: {account: fit}}],
+//!   "employees": [{id, portfolio, `sole_ties`, fit: {account: fit}}],
 //!   "relationship_asset" }
 //! ```
 //!

@@ -3,7 +3,7 @@
 //!
 //! Shape per 50 persons: one client account (one in ten accounts is a competitor, one
 //! in twenty a partner), three projects, one employee per 100 persons. Per person about
-//! one reports_to and two influences (5% leaving the account), 1.5 ties, 0.2 rival
+//! one `reports_to` and two influences (5% leaving the account), 1.5 ties, 0.2 rival
 //! ties; six chain members per project — about six edges per person in all.
 
 use crate::model::{
@@ -131,7 +131,7 @@ pub fn network(persons: usize, seed: u64) -> Network {
             if seen.insert((2, e, p)) {
                 let last_contact = rng
                     .chance(0.8)
-                    .then(|| Day::from_days_since_epoch(19_500 + rng.below(900) as i32))
+                    .then(|| Day::from_days_since_epoch(19_500 + (rng.next_u64() % 900) as i32))
                     .flatten();
                 net.edges.push(Edge::Tie {
                     employee: EmployeeId(e as u32),
@@ -190,7 +190,7 @@ pub fn network(persons: usize, seed: u64) -> Network {
             });
             let b = block(a);
             let mut chain = HashSet::new();
-            for r in 0..6 {
+            for role in roles {
                 let p = if rng.chance(0.1) {
                     rng.below(persons)
                 } else {
@@ -203,7 +203,7 @@ pub fn network(persons: usize, seed: u64) -> Network {
                         person: PersonId(p as u32),
                         project: ProjectId(x as u32),
                         member: Member {
-                            role: roles[r],
+                            role,
                             coach: rng.chance(0.15),
                             solution,
                             price,

@@ -26,6 +26,7 @@ pub fn stance(closeness: f64, member: Option<&Member>) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // these values are exact in binary floating point
 mod tests {
     use super::*;
     use crate::model::{Role, Score};

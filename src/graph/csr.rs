@@ -51,6 +51,7 @@ impl<T: Copy> Csr<T> {
     /// Rebuilds the table keeping, in each row, only the first item of each group of
     /// items with the same `key`, folded with `merge` (in input order). Linear: `seen`
     /// marks, per key, the position of its item in the output.
+    #[must_use]
     pub fn merged(
         &self,
         key_space: usize,

@@ -10,7 +10,7 @@
 //! * the **deference graph** of SPEC §4.4 (`p → m` for `reports_to(p → m)`, `b → a` for
 //!   `influences(a → b)`, weights of the same ordered pair added, weight 0 absent) as
 //!   out-rows — PageRank and Friedkin–Johnsen both derive their local graphs from it;
-//! * the **link graph** of SPEC §4.8 between persons (each reports_to and influences
+//! * the **link graph** of SPEC §4.8 between persons (each `reports_to` and influences
 //!   edge in both directions, the strongest of parallel edges, weight 0 absent) and its
 //!   connected components, which let path searches stop early;
 //! * ties grouped by person, with an index by employee; rival ties per person;
@@ -411,7 +411,7 @@ impl Snapshot {
     pub fn deference(&self, p: PersonId) -> &[Link] {
         self.deference.row(p.index())
     }
-    /// Person–person path edges of SPEC §4.8 at `p`: each reports_to and influences edge
+    /// Person–person path edges of SPEC §4.8 at `p`: each `reports_to` and influences edge
     /// in both directions, the strongest of parallel edges, positive weights only.
     pub fn links(&self, p: PersonId) -> &[Link] {
         self.links.row(p.index())
@@ -421,7 +421,7 @@ impl Snapshot {
     pub fn component(&self, p: PersonId) -> u32 {
         self.component.get(p.index()).copied().unwrap_or(NONE)
     }
-    /// Whether `p` has a reports_to edge, of any weight.
+    /// Whether `p` has a `reports_to` edge, of any weight.
     pub fn has_manager(&self, p: PersonId) -> bool {
         self.has_manager.get(p.index()).copied().unwrap_or(false)
     }
