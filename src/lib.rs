@@ -3,6 +3,8 @@
 //! An embedded graph database for business relationship management.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
+pub mod graph;
 pub mod io;
 pub mod model;
 pub mod store;
