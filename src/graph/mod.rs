@@ -518,3 +518,16 @@ fn components(links: &Csr<Link>) -> Vec<u32> {
     }
     comp
 }
+
+impl Snapshot {
+    /// Builds the snapshot of a database's state as seen by one read (or write)
+    /// transaction: every analysis on it sees one consistent moment, whatever writers do
+    /// meanwhile. Returns the [`IdMap`](crate::store::IdMap) from the snapshot's dense ids
+    /// (network positions) back to the store's ids.
+    pub fn load(
+        txn: &impl crate::store::Read,
+    ) -> Result<(Snapshot, crate::store::IdMap), crate::store::StoreError> {
+        let (network, ids) = txn.network()?;
+        Ok((Snapshot::from_network(&network), ids))
+    }
+}

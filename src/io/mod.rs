@@ -49,10 +49,13 @@
 //!
 //! [`Network`]: crate::model::Network
 
+mod db;
+pub mod draw;
 mod error;
 mod read;
 mod write;
 
+pub use db::{export_dir, import_dir, TransferError};
 pub use error::{CsvExportError, CsvImportError, RowError, RowErrorKind, RowErrors};
 pub use read::read_csv_dir;
 pub use write::write_csv_dir;
