@@ -62,7 +62,7 @@
 //!    deterministic.
 //! 5. [`io`] — the CSV interchange format of SPEC §5, and DOT/GraphML drawings.
 //!
-//! `synth` generates realistic synthetic networks from a seed, for demos, tests and
+//! [`synth`] generates realistic synthetic networks from a seed, for demos, tests and
 //! benchmarks. The `brm` example is the command-line tool over all of it.
 #![forbid(unsafe_code)]
 
@@ -71,3 +71,4 @@ pub mod graph;
 pub mod io;
 pub mod model;
 pub mod store;
+pub mod synth;
