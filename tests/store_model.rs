@@ -1,5 +1,5 @@
 //! Model test: random batches of operations — valid and invalid (dangling ends,
-//! duplicates, self-loops, non-competitor rival ties, second works_at, kind changes) —
+//! duplicates, self-loops, non-competitor rival ties, second `works_at`, kind changes) —
 //! applied to the store and to a plain in-memory model built from `BTreeMap`s. A batch
 //! containing an invalid operation must fail as a whole; after every batch the store must
 //! equal the model (nodes, external ids, every edge seen from both ends, counts) and its
@@ -362,7 +362,7 @@ proptest! {
         t.commit().unwrap();
         for (i, (ops, commit)) in batches.iter().enumerate() {
             let mut next = model.clone();
-            let mut t = db.begin_write(i as i64).unwrap();
+            let mut t = db.begin_write(i64::try_from(i).unwrap()).unwrap();
             let mut failed = false;
             for op in ops {
                 let want = next.apply(op);
