@@ -397,7 +397,7 @@ fn neighbour_scans_return_exactly_the_edges_at_a_node() {
     assert_eq!(members.len(), 1);
     let mut accounts = Vec::new();
     r.for_each_node(NodeKind::Account, |n, rec| {
-        accounts.push((n.id, rec.xid().to_owned()))
+        accounts.push((n.id, rec.xid().to_owned()));
     })
     .unwrap();
     assert_eq!(
