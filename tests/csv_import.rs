@@ -258,13 +258,13 @@ fn wrong_field_count_is_a_row_error() {
         problems(&[("employees.csv", "id,name\ne1,E,extra\ne2\n")]),
         [
             "employees.csv:2: the row has 3 fields but the header has 2; quote fields that contain commas",
-            "employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"
+            "employees.csv:3: the row has 1 field but the header has 2; quote fields that contain commas"
         ]
     );
     // A line of spaces is not blank.
     assert_eq!(
         problems(&[("employees.csv", "id,name\ne1,E\n   \n")]),
-        ["employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"]
+        ["employees.csv:3: the row has 1 field but the header has 2; quote fields that contain commas"]
     );
 }
 

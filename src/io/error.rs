@@ -25,7 +25,7 @@ pub enum RowErrorKind {
         column: &'static str,
     },
     /// A row with more or fewer fields than the header.
-    #[error("the row has {found} fields but the header has {expected}; quote fields that contain commas")]
+    #[error("the row has {found} field{} but the header has {expected}; quote fields that contain commas", if *found == 1 { "" } else { "s" })]
     FieldCount {
         /// Fields in the header.
         expected: usize,
