@@ -258,13 +258,13 @@ fn wrong_field_count_is_a_row_error() {
         problems(&[("employees.csv", "id,name\ne1,E,extra\ne2\n")]),
         [
             "employees.csv:2: the row has 3 fields but the header has 2; quote fields that contain commas",
-            "employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"
+            "employees.csv:3: the row has 1 field but the header has 2; quote fields that contain commas"
         ]
     );
     // A line of spaces is not blank.
     assert_eq!(
         problems(&[("employees.csv", "id,name\ne1,E\n   \n")]),
-        ["employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"]
+        ["employees.csv:3: the row has 1 field but the header has 2; quote fields that contain commas"]
     );
 }
 
@@ -661,4 +661,79 @@ fn a_lone_carriage_return_ends_a_line_too() {
         problems(&[("employees.csv", employees)]),
         ["employees.csv:5: id is empty, but it is required"]
     );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One employees.csv row: blank lines before it, line breaks inside its quoted name
+    /// (0 = an empty, hence bad, name), and its line ending.
+    fn rows() -> impl Strategy<Value = Vec<(usize, Option<usize>, bool)>> {
+        prop::collection::vec(
+            (0usize..3, prop::option::of(0usize..3), any::<bool>()),
+            0..30,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Reported lines are the physical start lines a simple line counter predicts,
+        /// whatever the blank lines, CRLF endings and multi-line quoted fields.
+        #[test]
+        fn reported_lines_match_a_line_counting_model(rows in rows(), crlf_header in any::<bool>()) {
+            let mut text = String::from(if crlf_header { "id,name\r\n" } else { "id,name\n" });
+            let mut line = 2;
+            let mut expected = Vec::new();
+            for (i, (blanks, breaks, crlf)) in rows.iter().enumerate() {
+                let eol = if *crlf { "\r\n" } else { "\n" };
+                for _ in 0..*blanks {
+                    text.push_str(eol);
+                    line += 1;
+                }
+                match breaks {
+                    None => {
+                        text.push_str(&format!("e{i},{eol}"));
+                        expected.push(format!("employees.csv:{line}: name is empty, but it is required"));
+                        line += 1;
+                    }
+                    Some(k) => {
+                        let name = vec!["n"; k + 1].join(eol);
+                        text.push_str(&format!("e{i},\"{name}\"{eol}"));
+                        line += k + 1;
+                    }
+                }
+            }
+            let got = match import(&[("employees.csv", &text)]) {
+                Ok(_) => Vec::new(),
+                Err(e) => e.rows().unwrap().errors.iter().map(ToString::to_string).collect(),
+            };
+            prop_assert_eq!(got, expected);
+        }
+
+        /// Any text in ids, names and titles survives export and import.
+        #[test]
+        fn any_text_round_trips(
+            names in prop::collection::vec("[^\u{0}]{1,12}", 1..6),
+            title in prop::option::of(".{1,8}"),
+        ) {
+            let mut net = Network::new();
+            for (i, name) in names.iter().enumerate() {
+                net.accounts.push(guanxi::model::Account {
+                    xid: format!("{i}:{name}"),
+                    name: name.clone(),
+                    kind: AccountKind::Partner,
+                });
+                net.persons.push(guanxi::model::Person {
+                    xid: format!("{i}:{name}"),
+                    name: format!("\u{feff}{name}"),
+                    title: title.clone(),
+                });
+            }
+            let dir = TempDir::new().unwrap();
+            guanxi::io::write_csv_dir(&net, dir.path()).unwrap();
+            prop_assert_eq!(read_csv_dir(dir.path()).unwrap(), net);
+        }
+    }
 }
