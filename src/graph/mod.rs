@@ -135,7 +135,20 @@ impl Snapshot {
         let account_ok = |a: AccountId| a.index() < na;
         let project_ok = |x: ProjectId| x.index() < nx;
         let employee_ok = |e: EmployeeId| e.index() < ne;
-        for edge in &network.edges {
+        // Walk the edges in key order (type, from, to), whatever order the network lists
+        // them in, so that the same data always gives the same rows — and therefore the
+        // same floating-point sums to the last bit — whether it came from a CSV folder
+        // or from the store (which already yields key order: then this is one linear check).
+        let sorted;
+        let edges: &[Edge] = if network.edges.is_sorted_by_key(Edge::key) {
+            &network.edges
+        } else {
+            let mut copy = network.edges.clone();
+            copy.sort_by_key(Edge::key);
+            sorted = copy;
+            &sorted
+        };
+        for edge in edges {
             match *edge {
                 Edge::WorksAt { person, account } => {
                     if person_ok(person)
