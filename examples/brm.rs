@@ -27,6 +27,21 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// `println!` that ends the program quietly when stdout is closed (`brm … | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        emit(format_args!($($arg)*))
+    };
+}
+
+fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if writeln!(std::io::stdout(), "{args}").is_err() {
+        std::process::exit(0);
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "brm",
@@ -280,7 +295,7 @@ fn spinner(msg: &str) -> indicatif::ProgressBar {
 
 fn print_json(v: &Value) -> Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-    println!("{s}");
+    out!("{s}");
     Ok(())
 }
 
@@ -300,7 +315,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 e.to_string()
             })?;
             bar.finish_and_clear();
-            println!(
+            out!(
                 "imported {} into {}: nodes {} added, {} updated, {} unchanged; edges {} added, {} replaced, {} unchanged",
                 dir.display(),
                 db.display(),
@@ -325,7 +340,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 bar.set_message(format!("writing {}", out.display()));
                 io::write_csv_dir(&net, &out).map_err(|e| e.to_string())?;
                 bar.finish_and_clear();
-                println!("wrote {net} to {}", out.display());
+                out!("wrote {net} to {}", out.display());
             } else if let Some(db) = db {
                 bar.set_message(format!("writing {}", db.display()));
                 let database =
@@ -334,7 +349,7 @@ fn run(command: Command) -> Result<ExitCode> {
                     .import_network(&net, now_millis())
                     .map_err(|e| e.to_string())?;
                 bar.finish_and_clear();
-                println!("wrote {net} to {}", db.display());
+                out!("wrote {net} to {}", db.display());
             }
         }
         Command::Report { common, json, top } => {
@@ -343,7 +358,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let (_, snap) = load(&common.db)?;
             let report = Report::compute(&snap, &params, as_of);
             if json {
-                println!("{}", report.to_json());
+                out!("{}", report.to_json());
             } else {
                 print_readable_report(&report, top);
             }
@@ -378,11 +393,11 @@ fn run(command: Command) -> Result<ExitCode> {
             if json {
                 print_json(&json!({ "to": to, "paths": rows }))?;
             } else if rows.is_empty() {
-                println!("no employee reaches {to}");
+                out!("no employee reaches {to}");
             } else {
-                println!("strongest paths to {to} at {as_of}:");
+                out!("strongest paths to {to} at {as_of}:");
                 for r in &rows {
-                    println!(
+                    out!(
                         "  {:<12} {:.4}  {}",
                         r["employee"].as_str().unwrap_or(""),
                         r["strength"].as_f64().unwrap_or(0.0),
@@ -430,7 +445,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let drawing = match (format, &project, &account) {
                 (Format::Csv, None, None) => {
                     io::write_csv_dir(&net, &out).map_err(|e| e.to_string())?;
-                    println!("wrote {net} to {}", out.display());
+                    out!("wrote {net} to {}", out.display());
                     return Ok(ExitCode::SUCCESS);
                 }
                 (Format::Csv, ..) => {
@@ -460,7 +475,7 @@ fn run(command: Command) -> Result<ExitCode> {
                 drawing.to_graphml()
             };
             std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
-            println!(
+            out!(
                 "wrote {} nodes and {} edges to {}",
                 drawing.nodes.len(),
                 drawing.edges.len(),
@@ -471,9 +486,9 @@ fn run(command: Command) -> Result<ExitCode> {
             let database = open_db(&db)?;
             let report = database.check().map_err(|e| e.to_string())?;
             if report.is_clean() {
-                println!("{}: clean", db.display());
+                out!("{}: clean", db.display());
             } else {
-                println!("{report}");
+                out!("{report}");
                 return Ok(ExitCode::FAILURE);
             }
         }
@@ -604,18 +619,25 @@ fn f(v: &Value) -> String {
 }
 
 fn print_chain(v: &Value) {
-    println!(
+    out!(
         "project {} ({}) at {}",
         v["id"].as_str().unwrap_or(""),
         v["stage"].as_str().unwrap_or(""),
         v["as_of"].as_str().unwrap_or("")
     );
-    println!(
+    out!(
         "  {:<12} {:<15} {:>5} {:>9} {:>8} {:>6} {:>7} {:>8}",
-        "person", "role", "coach", "closeness", "solution", "price", "stance", "opinion"
+        "person",
+        "role",
+        "coach",
+        "closeness",
+        "solution",
+        "price",
+        "stance",
+        "opinion"
     );
     for m in v["members"].as_array().into_iter().flatten() {
-        println!(
+        out!(
             "  {:<12} {:<15} {:>5} {:>9} {:>8} {:>6} {:>7} {:>8}",
             m["id"].as_str().unwrap_or(""),
             m["role"].as_str().unwrap_or(""),
@@ -631,17 +653,17 @@ fn print_chain(v: &Value) {
             f(&m["opinion"])
         );
     }
-    println!(
+    out!(
         "  completeness {}  consensus {}  our chain closeness {}",
         f(&v["completeness"]),
         f(&v["consensus"]),
         f(&v["chain_closeness"])
     );
     for (k, r) in v["chain_rivals"].as_object().into_iter().flatten() {
-        println!("  rival {k}: chain closeness {}", f(r));
+        out!("  rival {k}: chain closeness {}", f(r));
     }
     for g in v["gaps"].as_array().into_iter().flatten() {
-        println!(
+        out!(
             "  gap {:<14} {}",
             g["check"].as_str().unwrap_or(""),
             hops(&g["persons"]).replace(" → ", ", ")
@@ -649,10 +671,10 @@ fn print_chain(v: &Value) {
     }
     let veto = hops(&v["veto_risk"]).replace(" → ", ", ");
     if !veto.is_empty() {
-        println!("  veto risk: {veto}");
+        out!("  veto risk: {veto}");
     }
     for c in v["coaches"].as_array().into_iter().flatten() {
-        println!(
+        out!(
             "  coach candidate {:<10} score {}  (C {} · S {} · reach {} · rival-free {})",
             c["id"].as_str().unwrap_or(""),
             f(&c["score"]),
@@ -665,13 +687,13 @@ fn print_chain(v: &Value) {
 }
 
 fn print_departure(v: &Value) {
-    println!(
+    out!(
         "if {} leaves (as of {}):",
         v["employee"].as_str().unwrap_or(""),
         v["as_of"].as_str().unwrap_or("")
     );
     for p in v["persons"].as_array().into_iter().flatten() {
-        println!(
+        out!(
             "  person  {:<12} closeness {} → {}",
             p["id"].as_str().unwrap_or(""),
             f(&p["before"]),
@@ -679,7 +701,7 @@ fn print_departure(v: &Value) {
         );
     }
     for a in v["accounts"].as_array().into_iter().flatten() {
-        println!(
+        out!(
             "  account {:<12} strength  {} → {}",
             a["id"].as_str().unwrap_or(""),
             f(&a["before"]),
@@ -689,12 +711,12 @@ fn print_departure(v: &Value) {
     for s in v["successors"].as_array().into_iter().flatten() {
         let who = &s["successor"];
         if who.is_null() {
-            println!(
+            out!(
                 "  {} loses every tie; nobody else can reach them",
                 s["person"].as_str().unwrap_or("")
             );
         } else {
-            println!(
+            out!(
                 "  {} loses every tie; best successor {} (path strength {}: {})",
                 s["person"].as_str().unwrap_or(""),
                 who["employee"].as_str().unwrap_or(""),
@@ -705,10 +727,12 @@ fn print_departure(v: &Value) {
     }
 }
 
+#[allow(clippy::too_many_lines)] // five short tables, one after another
 fn print_readable_report(r: &Report, top: usize) {
-    println!(
+    out!(
         "relationship report at {} — relationship asset {:.2}",
-        r.as_of, r.relationship_asset
+        r.as_of,
+        r.relationship_asset
     );
     let mut accounts: Vec<_> = r
         .accounts
@@ -720,14 +744,17 @@ fn print_readable_report(r: &Report, top: usize) {
             .total_cmp(&a.strength)
             .then_with(|| a.id.cmp(&b.id))
     });
-    println!("\nstrongest accounts (strength, advantage over the strongest rival, open pipeline):");
+    out!("\nstrongest accounts (strength, advantage over the strongest rival, open pipeline):");
     for a in accounts.iter().take(top) {
-        println!(
+        out!(
             "  {:<12} {:>7.4} {:>+8.4} {:>14.2}",
-            a.id, a.strength, a.advantage, a.pipeline
+            a.id,
+            a.strength,
+            a.advantage,
+            a.pipeline
         );
     }
-    println!("\nweakest accounts with open pipeline:");
+    out!("\nweakest accounts with open pipeline:");
     let mut weak: Vec<_> = r.accounts.iter().filter(|a| a.pipeline > 0.0).collect();
     weak.sort_by(|a, b| {
         a.strength
@@ -735,15 +762,22 @@ fn print_readable_report(r: &Report, top: usize) {
             .then_with(|| a.id.cmp(&b.id))
     });
     for a in weak.iter().take(top) {
-        println!(
+        out!(
             "  {:<12} {:>7.4} {:>+8.4} {:>14.2}",
-            a.id, a.strength, a.advantage, a.pipeline
+            a.id,
+            a.strength,
+            a.advantage,
+            a.pipeline
         );
     }
-    println!("\nprojects at veto risk:");
+    out!("\nopen projects at veto risk (most negative consensus first):");
+    let open = |p: &&guanxi::analysis::report::ProjectRow| {
+        matches!(p.stage.as_str(), "lead" | "validation" | "pursuit")
+    };
     let mut risky: Vec<_> = r
         .projects
         .iter()
+        .filter(open)
         .filter(|p| !p.veto_risk.is_empty())
         .collect();
     risky.sort_by(|a, b| {
@@ -757,7 +791,7 @@ fn print_readable_report(r: &Report, top: usize) {
             || "none".to_owned(),
             |c| format!("{} ({:.3})", c.id, c.score),
         );
-        println!(
+        out!(
             "  {:<12} {:<10} consensus {:>+.3}  at risk: {:<20} coach: {coach}",
             p.id,
             p.stage,
@@ -765,10 +799,11 @@ fn print_readable_report(r: &Report, top: usize) {
             p.veto_risk.join(", ")
         );
     }
-    println!("\nprojects with the largest completeness gaps:");
+    out!("\nopen projects with the largest completeness gaps:");
     let mut gaps: Vec<_> = r
         .projects
         .iter()
+        .filter(open)
         .filter(|p| p.completeness.is_some_and(|c| c < 1.0))
         .collect();
     gaps.sort_by(|a, b| {
@@ -779,7 +814,7 @@ fn print_readable_report(r: &Report, top: usize) {
     });
     for p in gaps.iter().take(top) {
         let checks: Vec<&str> = p.gaps.iter().map(|g| g.check.as_str()).collect();
-        println!(
+        out!(
             "  {:<12} {:<10} completeness {:.2}  missing: {}",
             p.id,
             p.stage,
@@ -787,7 +822,7 @@ fn print_readable_report(r: &Report, top: usize) {
             checks.join(", ")
         );
     }
-    println!("\nemployees with the most sole ties (who would leave with them):");
+    out!("\nemployees with the most sole ties (who would leave with them):");
     let mut emps: Vec<_> = r.employees.iter().collect();
     emps.sort_by(|a, b| {
         b.sole_ties
@@ -796,7 +831,7 @@ fn print_readable_report(r: &Report, top: usize) {
             .then_with(|| a.id.cmp(&b.id))
     });
     for e in emps.iter().take(top) {
-        println!(
+        out!(
             "  {:<12} {:>4} sole ties  portfolio {:.4}",
             e.id,
             e.sole_ties.len(),

@@ -18,8 +18,23 @@ use guanxi::model::{Day, Network};
 use guanxi::store::{Database, Read};
 use guanxi::synth::{self, Preset};
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// `println!` that ends the program quietly when stdout is closed (`brm … | head`)
+/// instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        emit(format_args!($($arg)*))
+    };
+}
+
+fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if writeln!(std::io::stdout(), "{args}").is_err() {
+        std::process::exit(0);
+    }
+}
 
 const SEED: u64 = 7;
 
@@ -40,8 +55,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let network = synth::generate(Preset::Small, SEED);
     let db = Database::create(&db_path)?;
     let summary = db.import_network(&network, 0)?;
-    println!("guanxi demo — {network}");
-    println!(
+    out!("guanxi demo — {network}");
+    out!(
         "stored in {} ({} nodes, {} edges written in one transaction)",
         db_path.display(),
         summary.nodes_added,
@@ -57,12 +72,29 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let params = Params::default();
     let report = Report::compute(&snap, &params, as_of);
-    println!(
+    out!(
         "analysed as of {as_of}: relationship asset {:.0}\n",
         report.relationship_asset
     );
 
-    // 3. Where our relationship asset sits.
+    top_accounts(&net, &snap, &report);
+    deal_at_risk(&net, &snap, &report, &params, as_of, &db_path)?;
+    hardest_departure(&net, &snap, &params, as_of);
+    let check = db.check()?;
+    out!(
+        "\nintegrity check: {}; done in {:.1?}",
+        if check.is_clean() {
+            "clean"
+        } else {
+            "VIOLATIONS"
+        },
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Where our relationship asset sits: accounts by strength × open pipeline.
+fn top_accounts(net: &Network, snap: &Snapshot, report: &Report) {
     let mut ranked: Vec<_> = report
         .accounts
         .iter()
@@ -70,18 +102,32 @@ fn main() -> Result<(), Box<dyn Error>> {
         .filter(|(v, _)| *v > 0.0)
         .collect();
     ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then_with(|| x.1.id.cmp(&y.1.id)));
-    println!("Top accounts by relationship asset (strength × open pipeline):");
+    out!("Top accounts by relationship asset (strength × open pipeline):");
     for (value, a) in ranked.iter().take(5) {
         let name = snap
             .find_account(&a.id)
             .map_or("", |i| net.accounts[i.index()].name.as_str());
-        println!(
+        out!(
             "  {:<8} {:<28} strength {:.3}  advantage {:+.3}  pipeline {:>11.0}  asset {:>9.0}",
-            a.id, name, a.strength, a.advantage, a.pipeline, value
+            a.id,
+            name,
+            a.strength,
+            a.advantage,
+            a.pipeline,
+            value
         );
     }
+}
 
-    // 4. The biggest open deal at veto risk, and why.
+/// The biggest open deal at veto risk, and why; its coach; a drawing of its chain.
+fn deal_at_risk(
+    net: &Network,
+    snap: &Snapshot,
+    report: &Report,
+    params: &Params,
+    as_of: Day,
+    db_path: &Path,
+) -> Result<(), Box<dyn Error>> {
     let at_risk = report
         .projects
         .iter()
@@ -91,12 +137,14 @@ fn main() -> Result<(), Box<dyn Error>> {
                 .map(|x| (snap.project_amount(x), x, p))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.2.id.cmp(&a.2.id)));
-    let ctx = Ctx::new(&snap, &params, as_of);
+    let ctx = Ctx::new(snap, params, as_of);
     if let Some((amount, x, row)) = at_risk {
         let project = &net.projects[x.index()];
-        println!(
+        out!(
             "\nDeal at veto risk: {} {:?} ({}, amount {amount:.0})",
-            row.id, project.name, row.stage
+            row.id,
+            project.name,
+            row.stage
         );
         let pa = analysis::analyse_project(&ctx, x);
         for p in &pa.opinion.veto_risk {
@@ -105,7 +153,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             let role = m.map_or("member", |m| m.member.role.as_str());
             let show =
                 |v: Option<f64>| v.map_or_else(|| "unknown".to_owned(), |v| format!("{v:.2}"));
-            println!(
+            out!(
                 "  {} ({role}, {}) leans against us: closeness {:.2}, solution {}, price {}, own stance {:+.2}, after the people they defer to {:+.2}",
                 snap.person_xid(*p),
                 net.persons[p.index()].name,
@@ -116,7 +164,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 pa.opinion.opinion[i],
             );
         }
-        println!(
+        out!(
             "  consensus {:+.3}, completeness {}",
             pa.opinion.consensus.unwrap_or(0.0),
             pa.completeness
@@ -125,10 +173,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         );
         for g in &pa.completeness.gaps {
             let who: Vec<&str> = g.persons.iter().map(|p| snap.person_xid(*p)).collect();
-            println!("  gap: {:<14} {}", g.check.id(), who.join(", "));
+            out!("  gap: {:<14} {}", g.check.id(), who.join(", "));
         }
         match pa.coaches.first() {
-            Some(c) => println!(
+            Some(c) => out!(
                 "  coach suggestion: {} ({}) score {:.3} = closeness {:.2} × solution {:.2} × reach to an approver {:.2} × rival-free {:.2}",
                 snap.person_xid(c.person),
                 net.persons[c.person.index()].name,
@@ -138,12 +186,12 @@ fn main() -> Result<(), Box<dyn Error>> {
                 c.reach,
                 c.rival_free
             ),
-            None => println!("  no coach candidate: nobody in this chain both trusts us and reaches an approver"),
+            None => out!("  no coach candidate: nobody in this chain both trusts us and reaches an approver"),
         }
-        let drawing = project_drawing(&net, &ctx, &pa);
+        let drawing = project_drawing(net, &ctx, &pa);
         let dot_path = db_path.with_file_name(format!("guanxi-demo-{}.dot", row.id));
         std::fs::write(&dot_path, drawing.to_dot())?;
-        println!("  decision chain drawn in {}", dot_path.display());
+        out!("  decision chain drawn in {}", dot_path.display());
         let svg_path = dot_path.with_extension("svg");
         if let Ok(status) = std::process::Command::new("dot")
             .arg("-Tsvg")
@@ -153,16 +201,20 @@ fn main() -> Result<(), Box<dyn Error>> {
             .status()
         {
             if status.success() {
-                println!("  and rendered to {}", svg_path.display());
+                out!("  and rendered to {}", svg_path.display());
             }
         }
     }
 
-    // 5. Whose departure hurts most, and who should take over.
+    Ok(())
+}
+
+/// Whose departure hurts most (largest total loss of account strength), and who should take over.
+fn hardest_departure(net: &Network, snap: &Snapshot, params: &Params, as_of: Day) {
     let impacts: Vec<_> = (0..snap.employee_count() as u32)
         .map(guanxi::model::EmployeeId)
         .map(|e| {
-            let d = analysis::departure_impact(&snap, e, &params, as_of);
+            let d = analysis::departure_impact(snap, e, params, as_of);
             let loss: f64 = d.accounts.iter().map(|a| a.before - a.after).sum();
             (loss, e, d)
         })
@@ -171,7 +223,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         a.0.total_cmp(&b.0)
             .then_with(|| snap.employee_xid(b.1).cmp(snap.employee_xid(a.1)))
     }) {
-        println!(
+        out!(
             "\nDeparture that hurts most: {} ({}): {} accounts weaken (total strength −{loss:.3}), {} persons' closeness drops, {} persons lose their only tie",
             snap.employee_xid(e),
             net.employees[e.index()].name,
@@ -183,7 +235,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             match &s.successor {
                 Some(p) => {
                     let hops: Vec<&str> = p.persons.iter().map(|q| snap.person_xid(*q)).collect();
-                    println!(
+                    out!(
                         "  {} → hand over to {} (path strength {:.3} via {})",
                         snap.person_xid(s.person),
                         snap.employee_xid(p.employee),
@@ -191,22 +243,11 @@ fn main() -> Result<(), Box<dyn Error>> {
                         hops.join(" → ")
                     );
                 }
-                None => println!(
+                None => out!(
                     "  {} → nobody else can reach them: introduce someone before they leave",
                     snap.person_xid(s.person)
                 ),
             }
         }
     }
-    let check = db.check()?;
-    println!(
-        "\nintegrity check: {}; done in {:.1?}",
-        if check.is_clean() {
-            "clean"
-        } else {
-            "VIOLATIONS"
-        },
-        started.elapsed()
-    );
-    Ok(())
 }

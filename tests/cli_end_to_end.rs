@@ -109,6 +109,7 @@ fn generate_import_report_json_equals_the_library_report() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines)] // one scenario, step by step
 fn worked_example_through_the_command_line() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("tiny.redb");

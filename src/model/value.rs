@@ -307,6 +307,7 @@ vocabulary!(
 );
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // exact values are the point of these tests
 mod tests {
     use super::*;
 
