@@ -420,3 +420,81 @@ fn readers_see_a_consistent_snapshot_while_a_writer_works() {
     assert_eq!(before.edge_count(EdgeKind::Tie).unwrap(), 1);
     assert_eq!(db.begin_read().unwrap().person(ids.p1).unwrap(), None);
 }
+
+#[test]
+fn an_import_with_a_duplicate_edge_or_second_works_at_reports_it_and_writes_nothing() {
+    let (db, _) = fixture();
+    let mut net = Network::new();
+    net.accounts.push(account("A", AccountKind::Client));
+    net.accounts.push(account("B", AccountKind::Client));
+    net.persons.push(person("q"));
+    net.employees.push(employee("e"));
+    net.edges.push(tie(EmployeeId(0), PersonId(0), 0.5));
+    net.edges.push(tie(EmployeeId(0), PersonId(0), 0.7));
+    let err = refused(&db, |t| t.import_network(&net).map(|_| ()));
+    assert!(
+        matches!(&err, StoreError::Network(e) if matches!(e[..], [NetworkError::DuplicateEdge(_)])),
+        "{err}"
+    );
+    net.edges.pop();
+    for a in 0..2 {
+        net.edges.push(Edge::WorksAt {
+            person: PersonId(0),
+            account: AccountId(a),
+        });
+    }
+    let err = refused(&db, |t| t.import_network(&net).map(|_| ()));
+    assert!(
+        matches!(&err, StoreError::Network(e) if matches!(e[..], [NetworkError::SecondEdge(_)])),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_import_into_a_populated_database_updates_by_external_id() {
+    let (db, ids) = fixture();
+    let mut net = Network::new();
+    let mut p1 = person("p1");
+    p1.title = Some("VP".into());
+    net.persons.push(person("new"));
+    net.persons.push(p1.clone());
+    net.employees.push(employee("e1"));
+    net.edges.push(tie(EmployeeId(0), PersonId(1), 0.1));
+    net.edges.push(tie(EmployeeId(0), PersonId(0), 0.3));
+    let summary = db.import_network(&net, 50).unwrap();
+    assert_eq!(
+        (
+            summary.nodes_added,
+            summary.nodes_updated,
+            summary.nodes_unchanged
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        (
+            summary.edges_added,
+            summary.edges_replaced,
+            summary.edges_unchanged
+        ),
+        (1, 1, 0)
+    );
+    assert_eq!(
+        summary.ids.store_ref(PersonId(1).into()),
+        Some(ids.p1.into())
+    );
+    assert_eq!(
+        summary.ids.store_ref(PersonId(0).into()),
+        Some(PersonId(2).into())
+    );
+    let r = db.begin_read().unwrap();
+    assert_eq!(r.person(ids.p1).unwrap(), Some(p1));
+    assert_eq!(
+        r.edges_out(ids.e1.into(), EdgeKind::Tie).unwrap(),
+        vec![tie(ids.e1, ids.p1, 0.1), tie(ids.e1, PersonId(2), 0.3)]
+    );
+    assert_eq!(
+        r.lookup(NodeKind::Person, "new").unwrap(),
+        Some(PersonId(2).into())
+    );
+    assert!(r.check().unwrap().is_clean());
+}
