@@ -301,6 +301,65 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// On larger graphs, whatever the split between the shared search and the
+    /// per-candidate bidirectional searches, coaches equal scoring every person with
+    /// the reach of a plain Dijkstra from the approvers.
+    #[test]
+    fn coach_search_phases_agree_with_plain_dijkstra(seed: u64, np in 10usize..80, budget in prop::sample::select(vec![0usize, 1, 5, 30, 100_000])) {
+        let snap = Snapshot::from_network(&random_network(seed, np, 4, 2, 2));
+        let params = Params::default();
+        let ctx = Ctx::new(&snap, &params, as_of());
+        for x in snap.project_ids() {
+            let approvers: Vec<PersonId> = snap.members(x).iter().filter(|m| m.member.role == Role::Approver).map(|m| m.person).collect();
+            let reach = plain_dijkstra(&snap, &approvers);
+            let mut want: Vec<(PersonId, f64)> = Vec::new();
+            for p in opinion::project_persons(&snap, x) {
+                let member = snap.members(x).iter().find(|m| m.person == p).map(|m| m.member);
+                let r = if member.is_some_and(|m| m.role == Role::Approver) { 1.0 } else { reach[p.index()] };
+                let s = member.and_then(|m| m.solution).map_or(0.5, Score::get);
+                let score = ctx.closeness(p) * s * r * (1.0 - closeness::max_rival_closeness(&snap, p));
+                if score > 0.0 {
+                    want.push((p, score));
+                }
+            }
+            want.sort_by(|a, b| b.1.total_cmp(&a.1).then(snap.person_xid(a.0).cmp(snap.person_xid(b.0))));
+            want.truncate(3);
+            let got = guanxi::analysis::coach::coach_candidates_with_budget(&ctx, x, budget);
+            prop_assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                prop_assert!((g.score - w.1).abs() < 1e-12, "{} vs {}", g.score, w.1);
+                prop_assert!((g.reach - reach[g.person.index()]).abs() < 1e-12 || g.reach == 1.0);
+            }
+        }
+    }
+}
+
+/// Max-product Dijkstra over the person links from `sources`, O(n²): the reference.
+fn plain_dijkstra(snap: &Snapshot, sources: &[PersonId]) -> Vec<f64> {
+    let n = snap.person_count();
+    let mut best = vec![0.0f64; n];
+    let mut done = vec![false; n];
+    for s in sources {
+        best[s.index()] = 1.0;
+    }
+    loop {
+        let Some(u) = (0..n)
+            .filter(|&u| !done[u] && best[u] > 0.0)
+            .max_by(|&a, &b| best[a].total_cmp(&best[b]))
+        else {
+            return best;
+        };
+        done[u] = true;
+        for l in snap.links(PersonId(u as u32)) {
+            let v = l.to.index();
+            best[v] = best[v].max(best[u] * l.weight);
+        }
+    }
+}
+
 /// Best product of a simple person–person path from `from` to `to` (1 if equal).
 fn best_simple(snap: &Snapshot, from: PersonId, to: PersonId, visited: &mut [bool]) -> f64 {
     if from == to {

@@ -15,15 +15,17 @@
 //! target`, and the search meets each employee through its ties. It settles nodes in
 //! order of decreasing strength and stops as soon as `k` employees are settled and the
 //! next candidate is strictly weaker — its cost is that of the neighbourhood explored,
-//! not of the network. Its bookkeeping is in hash maps for the same reason.
+//! not of the network. Its bookkeeping lives in per-thread dense arrays reset by a
+//! generation stamp, so starting a search costs nothing either.
 //!
 //! The same search, from several sources and over persons only, gives the coach
 //! analysis (4.9) its `reach`.
 
 use super::Ctx;
 use crate::model::{EmployeeId, PersonId};
+use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::collections::BinaryHeap;
 
 /// An employee's strongest path to a target person.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,16 +63,55 @@ impl PartialOrd for Entry {
 
 const NO_PRED: usize = usize::MAX;
 
+/// Per-node search state in dense arrays, valid for the nodes whose `seen` stamp is the
+/// current one: starting a search is O(1) (a new stamp), not O(network). Scratches are
+/// kept in a per-thread pool, so each thread allocates its arrays once.
+#[derive(Default)]
+struct Scratch {
+    stamp: u32,
+    seen: Vec<u32>,
+    done: Vec<u32>,
+    best: Vec<f64>,
+    pred: Vec<usize>,
+    heap: BinaryHeap<Entry>,
+}
+
+impl Scratch {
+    fn reset(&mut self, nodes: usize) {
+        if self.seen.len() < nodes {
+            self.seen.resize(nodes, 0);
+            self.done.resize(nodes, 0);
+            self.best.resize(nodes, 0.0);
+            self.pred.resize(nodes, NO_PRED);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill(0);
+            self.done.fill(0);
+            self.stamp = 1;
+        }
+        self.heap.clear();
+    }
+}
+
+thread_local! {
+    static POOL: RefCell<Vec<Scratch>> = const { RefCell::new(Vec::new()) };
+}
+
 /// A best-first (max-product) search over the path graph, settling nodes in order of
 /// decreasing strength. Nodes are persons `0..P` and employees `P + e`.
 pub(crate) struct Search<'c, 'a> {
     ctx: &'c Ctx<'a>,
-    heap: BinaryHeap<Entry>,
-    /// Best strength found and predecessor (toward the sources), per reached node.
-    best: HashMap<usize, (f64, usize)>,
-    settled: HashSet<usize>,
+    s: Scratch,
     with_employees: bool,
     excluded: Option<EmployeeId>,
+}
+
+impl Drop for Search<'_, '_> {
+    fn drop(&mut self) {
+        let scratch = std::mem::take(&mut self.s);
+        POOL.with(|p| p.borrow_mut().push(scratch));
+    }
 }
 
 impl<'c, 'a> Search<'c, 'a> {
@@ -82,21 +123,17 @@ impl<'c, 'a> Search<'c, 'a> {
         with_employees: bool,
         excluded: Option<EmployeeId>,
     ) -> Self {
+        let mut scratch = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
+        scratch.reset(ctx.snapshot.person_count() + ctx.snapshot.employee_count());
         let mut s = Search {
             ctx,
-            heap: BinaryHeap::new(),
-            best: HashMap::new(),
-            settled: HashSet::new(),
+            s: scratch,
             with_employees,
             excluded,
         };
         for p in sources {
-            if p.index() < ctx.snapshot.person_count() && !s.best.contains_key(&p.index()) {
-                s.best.insert(p.index(), (1.0, NO_PRED));
-                s.heap.push(Entry {
-                    strength: 1.0,
-                    node: p.index(),
-                });
+            if p.index() < ctx.snapshot.person_count() {
+                s.relax(p.index(), 1.0, NO_PRED);
             }
         }
         s
@@ -107,23 +144,51 @@ impl<'c, 'a> Search<'c, 'a> {
         self.ctx.snapshot.person_count()
     }
 
+    #[inline]
     fn relax(&mut self, node: usize, strength: f64, pred: usize) {
         if strength <= 0.0 {
             return;
         }
-        let better = self.best.get(&node).is_none_or(|&(s, _)| strength > s);
-        if better {
-            self.best.insert(node, (strength, pred));
-            self.heap.push(Entry { strength, node });
+        let s = &mut self.s;
+        if s.seen[node] != s.stamp || strength > s.best[node] {
+            s.seen[node] = s.stamp;
+            s.best[node] = strength;
+            s.pred[node] = pred;
+            s.heap.push(Entry { strength, node });
         }
+    }
+
+    /// The strength of the next node to settle (an upper bound on every unsettled
+    /// node's final strength); `None` when the search is exhausted.
+    pub(crate) fn peek(&mut self) -> Option<f64> {
+        while let Some(top) = self.s.heap.peek() {
+            if self.s.done[top.node] == self.s.stamp {
+                self.s.heap.pop();
+            } else {
+                return Some(top.strength);
+            }
+        }
+        None
+    }
+
+    /// The best strength found so far for `node` (final once settled).
+    #[inline]
+    pub(crate) fn label(&self, node: usize) -> Option<f64> {
+        (self.s.seen.get(node) == Some(&self.s.stamp)).then(|| self.s.best[node])
+    }
+
+    /// Number of entries waiting in the queue (a measure of the frontier's size).
+    pub(crate) fn frontier(&self) -> usize {
+        self.s.heap.len()
     }
 
     /// Settles the next node: `(node, strength)`, strengths non-increasing.
     pub(crate) fn next_settled(&mut self) -> Option<(usize, f64)> {
-        while let Some(Entry { strength, node }) = self.heap.pop() {
-            if !self.settled.insert(node) {
+        while let Some(Entry { strength, node }) = self.s.heap.pop() {
+            if self.s.done[node] == self.s.stamp {
                 continue;
             }
+            self.s.done[node] = self.s.stamp;
             let np = self.persons();
             if node < np {
                 let snapshot = self.ctx.snapshot;
@@ -149,10 +214,14 @@ impl<'c, 'a> Search<'c, 'a> {
     /// The persons from `node`'s successor toward the sources, ending at a source.
     fn trail(&self, node: usize) -> Vec<PersonId> {
         let mut out = Vec::new();
-        let mut cur = self.best.get(&node).map_or(NO_PRED, |b| b.1);
+        let mut cur = if self.label(node).is_some() {
+            self.s.pred[node]
+        } else {
+            NO_PRED
+        };
         while cur != NO_PRED {
             out.push(PersonId(cur as u32));
-            cur = self.best.get(&cur).map_or(NO_PRED, |b| b.1);
+            cur = self.s.pred[cur];
         }
         out
     }
