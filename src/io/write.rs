@@ -1,0 +1,242 @@
+//! The exporter: a [`Network`] → a folder of CSV files that [`read_csv_dir`] reads back
+//! into the same network.
+//!
+//! [`read_csv_dir`]: super::read_csv_dir
+
+use super::error::CsvExportError;
+use super::{
+    Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, INFLUENCE, OWNERS, PERSONS, PROJECTS, RIVAL_TIES,
+    TIES,
+};
+use crate::model::{AccountId, Edge, EmployeeId, Network, OwnsTarget, PersonId, ProjectId, Score};
+use std::fs::File;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
+
+/// Writes `net` to `dir` in the interchange format (SPEC §5), creating the folder if
+/// needed and replacing the ten files if they exist.
+///
+/// All ten files are written, each with its header, rows in the order of the network's
+/// nodes and edges. Numbers use the shortest form that reads back to the same `f64`,
+/// booleans are `true`/`false`, and an absent value is an empty field. The network must
+/// pass [`Network::validate`] and every project must have an account (the format has no
+/// way to say otherwise); nothing is written if not.
+pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
+    net.validate().map_err(CsvExportError::Invalid)?;
+    let mut person_account = vec![None; net.persons.len()];
+    let mut project_account = vec![None; net.projects.len()];
+    for edge in &net.edges {
+        match *edge {
+            Edge::WorksAt { person, account } => person_account[person.index()] = Some(account),
+            Edge::Of { project, account } => project_account[project.index()] = Some(account),
+            _ => {}
+        }
+    }
+    if let Some(i) = project_account.iter().position(Option::is_none) {
+        return Err(CsvExportError::ProjectWithoutAccount {
+            xid: net.projects[i].xid.clone(),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|source| CsvExportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let account = |a: AccountId| net.accounts[a.index()].xid.as_str();
+
+    write_table(dir, ACCOUNTS, |w| {
+        for a in &net.accounts {
+            w.row(&[&a.xid, &a.name, a.kind.as_str()])?;
+        }
+        Ok(())
+    })?;
+    write_table(dir, PERSONS, |w| {
+        for (p, acc) in net.persons.iter().zip(&person_account) {
+            let acc = acc.map_or("", account);
+            w.row(&[&p.xid, &p.name, acc, p.title.as_deref().unwrap_or("")])?;
+        }
+        Ok(())
+    })?;
+    write_table(dir, EMPLOYEES, |w| {
+        for e in &net.employees {
+            w.row(&[&e.xid, &e.name])?;
+        }
+        Ok(())
+    })?;
+    write_table(dir, PROJECTS, |w| {
+        for (x, acc) in net.projects.iter().zip(&project_account) {
+            let acc = acc.map_or("", account);
+            w.row(&[
+                &x.xid,
+                &x.name,
+                acc,
+                x.stage.as_str(),
+                &x.amount.get().to_string(),
+            ])?;
+        }
+        Ok(())
+    })?;
+    write_edges(net, dir)
+}
+
+/// Writes the tie, chain and influence files, rows in the order of the network's edges.
+fn write_edges(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
+    let person = |p: PersonId| net.persons[p.index()].xid.as_str();
+    let employee = |e: EmployeeId| net.employees[e.index()].xid.as_str();
+    let project = |x: ProjectId| net.projects[x.index()].xid.as_str();
+    write_table(dir, TIES, |w| {
+        for edge in &net.edges {
+            if let Edge::Tie {
+                employee: e,
+                person: p,
+                tie,
+            } = edge
+            {
+                let last = tie.last_contact.map(|d| d.to_string()).unwrap_or_default();
+                w.row(&[
+                    employee(*e),
+                    person(*p),
+                    &tie.closeness.to_string(),
+                    &last,
+                    boolean(tie.private),
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    write_table(dir, CHAIN, |w| {
+        for edge in &net.edges {
+            if let Edge::Member {
+                person: p,
+                project: x,
+                member: m,
+            } = edge
+            {
+                let opt = |s: Option<Score>| s.map(|s| s.to_string());
+                w.row(&[
+                    project(*x),
+                    person(*p),
+                    m.role.as_str(),
+                    boolean(m.coach),
+                    opt(m.solution).as_deref().unwrap_or(""),
+                    opt(m.price).as_deref().unwrap_or(""),
+                ])?;
+            }
+        }
+        Ok(())
+    })?;
+    write_table(dir, INFLUENCE, |w| {
+        for edge in &net.edges {
+            match edge {
+                Edge::ReportsTo {
+                    person: p,
+                    manager: m,
+                    weight,
+                } => w.row(&[person(*p), person(*m), "reports_to", &weight.to_string()])?,
+                Edge::Influences { from, to, weight } => w.row(&[
+                    person(*from),
+                    person(*to),
+                    "influences",
+                    &weight.to_string(),
+                ])?,
+                _ => {}
+            }
+        }
+        Ok(())
+    })?;
+    write_competition(net, dir)
+}
+
+/// Writes the competitor and ownership files, rows in the order of the network's edges.
+fn write_competition(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
+    let account = |a: AccountId| net.accounts[a.index()].xid.as_str();
+    let person = |p: PersonId| net.persons[p.index()].xid.as_str();
+    let employee = |e: EmployeeId| net.employees[e.index()].xid.as_str();
+    let project = |x: ProjectId| net.projects[x.index()].xid.as_str();
+    write_table(dir, RIVAL_TIES, |w| {
+        for edge in &net.edges {
+            if let Edge::RivalTie {
+                competitor: k,
+                person: p,
+                closeness,
+            } = edge
+            {
+                w.row(&[account(*k), person(*p), &closeness.to_string()])?;
+            }
+        }
+        Ok(())
+    })?;
+    write_table(dir, COMPETES, |w| {
+        for edge in &net.edges {
+            if let Edge::Competes {
+                competitor: k,
+                project: x,
+            } = edge
+            {
+                w.row(&[account(*k), project(*x)])?;
+            }
+        }
+        Ok(())
+    })?;
+    write_table(dir, OWNERS, |w| {
+        for edge in &net.edges {
+            if let Edge::Owns {
+                employee: e,
+                target,
+            } = edge
+            {
+                let (kind, id) = match *target {
+                    OwnsTarget::Account(a) => ("account", account(a)),
+                    OwnsTarget::Project(x) => ("project", project(x)),
+                };
+                w.row(&[employee(*e), kind, id])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn boolean(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// A CSV file being written.
+struct Sheet {
+    wtr: csv::Writer<BufWriter<File>>,
+}
+
+impl Sheet {
+    fn row(&mut self, fields: &[&str]) -> io::Result<()> {
+        self.wtr.write_record(fields).map_err(into_io)
+    }
+}
+
+fn into_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Creates `dir/table.file`, writes the header, lets `rows` write the rows, and flushes.
+fn write_table(
+    dir: &Path,
+    table: Table,
+    rows: impl FnOnce(&mut Sheet) -> io::Result<()>,
+) -> Result<(), CsvExportError> {
+    let path: PathBuf = dir.join(table.file);
+    let fail = |source| CsvExportError::Io {
+        path: path.clone(),
+        source,
+    };
+    let file = File::create(&path).map_err(fail)?;
+    let mut sheet = Sheet {
+        wtr: csv::WriterBuilder::new().from_writer(BufWriter::new(file)),
+    };
+    sheet.row(table.columns).map_err(fail)?;
+    rows(&mut sheet).map_err(fail)?;
+    sheet.wtr.flush().map_err(fail)
+}

@@ -1,0 +1,664 @@
+//! CSV import (SPEC §5): the worked example, every error class with its exact message,
+//! quoting, byte-order mark, blank lines and physical line numbers.
+
+use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind, MAX_REPORTED_PROBLEMS};
+use guanxi::model::{
+    AccountKind, Edge, EdgeKind, Network, OwnsTarget, PersonId, ProjectId, Role, Stage,
+};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tempfile::TempDir;
+
+fn tiny() -> Network {
+    read_csv_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny"))
+        .expect("the worked example imports")
+}
+
+/// A folder with a small valid network, files replaced or added by `files`.
+fn folder(files: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let base = [
+        (
+            "accounts.csv",
+            "id,name,kind\na1,A,client\nk1,K,competitor\n",
+        ),
+        (
+            "persons.csv",
+            "id,name,account_id,title\np1,P,a1,\np2,Q,a1,CTO\n",
+        ),
+        ("employees.csv", "id,name\ne1,E\n"),
+        (
+            "projects.csv",
+            "id,name,account_id,stage,amount\nx1,X,a1,lead,10\n",
+        ),
+    ];
+    for (name, text) in base {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+fn import(files: &[(&str, &str)]) -> Result<Network, CsvImportError> {
+    let dir = folder(files);
+    read_csv_dir(dir.path())
+}
+
+/// The problems reported for a folder, one `file:line: reason` string each.
+fn problems(files: &[(&str, &str)]) -> Vec<String> {
+    match import(files) {
+        Ok(_) => panic!("import should fail"),
+        Err(CsvImportError::Rows(rows)) => rows.errors.iter().map(ToString::to_string).collect(),
+        Err(other) => panic!("expected row errors, got {other}"),
+    }
+}
+
+fn count(net: &Network, kind: EdgeKind) -> usize {
+    net.edges.iter().filter(|e| e.kind() == kind).count()
+}
+
+fn person(net: &Network, xid: &str) -> PersonId {
+    PersonId(net.persons.iter().position(|p| p.xid == xid).unwrap() as u32)
+}
+
+fn project(net: &Network, xid: &str) -> ProjectId {
+    ProjectId(net.projects.iter().position(|p| p.xid == xid).unwrap() as u32)
+}
+
+#[test]
+fn tiny_example_has_the_expected_nodes_and_edges() {
+    let net = tiny();
+    assert_eq!(net.accounts.len(), 5);
+    assert_eq!(net.persons.len(), 17);
+    assert_eq!(net.employees.len(), 3);
+    assert_eq!(net.projects.len(), 9);
+    let counts: BTreeMap<_, _> = EdgeKind::ALL
+        .iter()
+        .map(|&k| (k.as_str(), count(&net, k)))
+        .collect();
+    let expected: BTreeMap<_, _> = [
+        ("works_at", 16),
+        ("reports_to", 12),
+        ("influences", 26),
+        ("tie", 15),
+        ("member", 36),
+        ("owns", 15),
+        ("rival_tie", 0),
+        ("competes", 10),
+        ("of", 9),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(counts, expected);
+    assert_eq!(net.edges.len(), 139);
+    assert_eq!(net.validate(), Ok(()));
+}
+
+#[test]
+fn tiny_example_values_are_read_exactly() {
+    let net = tiny();
+    assert_eq!(net.accounts[2].xid, "c1");
+    assert_eq!(net.accounts[2].kind, AccountKind::Competitor);
+    assert_eq!(net.accounts[4].kind, AccountKind::Partner);
+    assert_eq!(net.employees[0].name, "Chen 伟");
+    let q1 = person(&net, "q1");
+    assert_eq!(net.persons[q1.index()].title, None);
+    assert!(!net
+        .edges
+        .iter()
+        .any(|e| matches!(e, Edge::WorksAt { person, .. } if *person == q1)));
+    let p8 = person(&net, "p8");
+    assert_eq!(net.persons[p8.index()].title, None);
+    assert_eq!(net.persons[0].title.as_deref(), Some("CEO"));
+
+    let weight = |kind: EdgeKind, a: &str, b: &str| {
+        let (a, b) = (person(&net, a), person(&net, b));
+        net.edges.iter().find_map(|e| match *e {
+            Edge::ReportsTo {
+                person,
+                manager,
+                weight,
+            } if kind == EdgeKind::ReportsTo && person == a && manager == b => Some(weight.get()),
+            Edge::Influences { from, to, weight }
+                if kind == EdgeKind::Influences && from == a && to == b =>
+            {
+                Some(weight.get())
+            }
+            _ => None,
+        })
+    };
+    assert_eq!(weight(EdgeKind::ReportsTo, "p8", "p6"), Some(0.8));
+    assert_eq!(weight(EdgeKind::ReportsTo, "p11", "p8"), Some(0.0));
+    assert_eq!(weight(EdgeKind::Influences, "p1", "p3"), Some(0.87));
+    assert_eq!(weight(EdgeKind::ReportsTo, "p3", "p1"), Some(0.98));
+    assert_eq!(weight(EdgeKind::Influences, "p3", "p1"), Some(0.78));
+    assert_eq!(weight(EdgeKind::Influences, "q1", "p13"), Some(0.55));
+
+    let x8 = project(&net, "x8");
+    assert_eq!(net.projects[x8.index()].amount.get(), 700_000.5);
+    assert_eq!(net.projects[x8.index()].stage, Stage::Lead);
+
+    let x2 = project(&net, "x2");
+    let p2 = person(&net, "p2");
+    let member = net
+        .edges
+        .iter()
+        .find_map(|e| match *e {
+            Edge::Member {
+                person,
+                project,
+                member,
+            } if person == p2 && project == x2 => Some(member),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(member.role, Role::Evaluator);
+    assert!(!member.coach);
+    assert_eq!(member.solution.map(|s| s.get()), Some(0.22));
+    assert_eq!(member.price.map(|s| s.get()), Some(0.39));
+
+    let tie = net
+        .edges
+        .iter()
+        .find_map(|e| match e {
+            Edge::Tie { person, tie, .. } if *person == person_of(&net, "p4") => Some(*tie),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(tie.closeness.get(), 0.08);
+    assert_eq!(tie.last_contact.unwrap().to_string(), "2024-12-01");
+    assert!(!tie.private);
+    assert!(net.edges.iter().any(|e| matches!(
+        e,
+        Edge::Owns { target: OwnsTarget::Project(x), .. } if *x == x8
+    )));
+}
+
+fn person_of(net: &Network, xid: &str) -> PersonId {
+    person(net, xid)
+}
+
+#[test]
+fn minimal_folder_with_only_accounts_imports() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("accounts.csv"), "id,name,kind\na,A,\n").unwrap();
+    let net = read_csv_dir(dir.path()).unwrap();
+    assert_eq!(net.accounts.len(), 1);
+    assert_eq!(net.accounts[0].kind, AccountKind::Client);
+    assert!(net.persons.is_empty() && net.edges.is_empty());
+}
+
+#[test]
+fn missing_accounts_file_is_an_error_naming_the_path() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("persons.csv"), "id,name,account_id,title\n").unwrap();
+    let err = read_csv_dir(dir.path()).unwrap_err();
+    assert!(matches!(err, CsvImportError::MissingAccounts { .. }));
+    assert!(err.to_string().contains("accounts.csv: missing"), "{err}");
+    let missing = read_csv_dir(&dir.path().join("nowhere")).unwrap_err();
+    assert!(matches!(missing, CsvImportError::Io { .. }));
+}
+
+#[test]
+fn missing_column_is_reported_on_line_one() {
+    assert_eq!(
+        problems(&[("accounts.csv", "id,name\na1,A\n")]),
+        ["accounts.csv:1: missing column kind (the header must name id, name, kind)"]
+    );
+    // Headers are not trimmed: " kind" is not "kind".
+    assert_eq!(
+        problems(&[("accounts.csv", "id,name, kind\na1,A,client\n")]),
+        ["accounts.csv:1: missing column kind (the header must name id, name, kind)"]
+    );
+    // An empty file has no header at all.
+    assert_eq!(
+        problems(&[("employees.csv", "")]),
+        [
+            "employees.csv:1: missing column id (the header must name id, name)",
+            "employees.csv:1: missing column name (the header must name id, name)"
+        ]
+    );
+}
+
+#[test]
+fn columns_are_found_by_name_in_any_order_and_extra_columns_are_ignored() {
+    let net = import(&[(
+        "accounts.csv",
+        "note,kind,id,name\nhello,competitor,k1,K\n,,a1,A\n",
+    )])
+    .unwrap();
+    assert_eq!(net.accounts[0].xid, "k1");
+    assert_eq!(net.accounts[0].kind, AccountKind::Competitor);
+    assert_eq!(net.accounts[1].kind, AccountKind::Client);
+}
+
+#[test]
+fn duplicate_required_column_is_an_error() {
+    assert_eq!(
+        problems(&[("employees.csv", "id,name,id\ne1,E,e2\n")]),
+        ["employees.csv:1: column id appears more than once in the header; keep one"]
+    );
+}
+
+#[test]
+fn duplicate_id_names_the_first_line() {
+    assert_eq!(
+        problems(&[("employees.csv", "id,name\ne1,E\ne2,F\ne1,G\n")]),
+        [
+            r#"employees.csv:4: duplicate id "e1" (already on line 2); ids must be unique within the file"#
+        ]
+    );
+}
+
+#[test]
+fn wrong_field_count_is_a_row_error() {
+    assert_eq!(
+        problems(&[("employees.csv", "id,name\ne1,E,extra\ne2\n")]),
+        [
+            "employees.csv:2: the row has 3 fields but the header has 2; quote fields that contain commas",
+            "employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"
+        ]
+    );
+    // A line of spaces is not blank.
+    assert_eq!(
+        problems(&[("employees.csv", "id,name\ne1,E\n   \n")]),
+        ["employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"]
+    );
+}
+
+#[test]
+fn empty_required_fields_are_errors() {
+    assert_eq!(
+        problems(&[("employees.csv", "id,name\ne1,\n,F\n")]),
+        [
+            "employees.csv:2: name is empty, but it is required",
+            "employees.csv:3: id is empty, but it is required"
+        ]
+    );
+    assert_eq!(
+        problems(&[(
+            "influence.csv",
+            "from_id,to_id,kind,weight\np1,p2,influences,\np1,p2,reports_to,\n"
+        )]),
+        ["influence.csv:2: weight is empty, but it is required"]
+    );
+    assert_eq!(
+        problems(&[(
+            "projects.csv",
+            "id,name,account_id,stage,amount\nx1,X,,lead,\n"
+        )]),
+        ["projects.csv:2: account_id is empty, but it is required"]
+    );
+}
+
+#[test]
+fn bad_scores_are_reported_with_the_field_as_written() {
+    let ties = "employee_id,person_id,closeness,last_contact,private\n\
+                e1,p1,0.5,,\n\
+                e1,p2,1.2,,\n";
+    assert_eq!(
+        problems(&[("ties.csv", ties)]),
+        [r#"ties.csv:3: closeness "1.2" is not a finite number in [0, 1]"#]
+    );
+    for bad in ["inf", "NaN", "-0.1", " 0.5", "0,5", "abc", "1.0000001"] {
+        let ties =
+            format!("employee_id,person_id,closeness,last_contact,private\ne1,p1,\"{bad}\",,\n");
+        assert_eq!(
+            problems(&[("ties.csv", &ties)]),
+            [format!(
+                "ties.csv:2: closeness {bad:?} is not a finite number in [0, 1]"
+            )]
+        );
+    }
+    // What f64::from_str accepts is accepted.
+    let ties = "employee_id,person_id,closeness,last_contact,private\ne1,p1,1e-3,,\ne1,p2,+.5,,\n";
+    let net = import(&[("ties.csv", ties)]).unwrap();
+    let c: Vec<f64> = net
+        .edges
+        .iter()
+        .filter_map(|e| match e {
+            Edge::Tie { tie, .. } => Some(tie.closeness.get()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(c, [0.001, 0.5]);
+    let chain = "project_id,person_id,role,coach,solution,price\nx1,p1,user,,2,NaN\n";
+    assert_eq!(
+        problems(&[("chain.csv", chain)]),
+        [
+            r#"chain.csv:2: solution "2" is not a finite number in [0, 1]"#,
+            r#"chain.csv:2: price "NaN" is not a finite number in [0, 1]"#
+        ]
+    );
+}
+
+#[test]
+fn bad_amounts_dates_and_booleans_are_reported() {
+    assert_eq!(
+        problems(&[(
+            "projects.csv",
+            "id,name,account_id,stage,amount\nx1,X,a1,lead,-5\nx2,Y,a1,won,inf\n"
+        )]),
+        [
+            r#"projects.csv:2: amount "-5" is not a finite number ≥ 0 (leave it empty for 0)"#,
+            r#"projects.csv:3: amount "inf" is not a finite number ≥ 0 (leave it empty for 0)"#
+        ]
+    );
+    assert_eq!(
+        problems(&[(
+            "ties.csv",
+            "employee_id,person_id,closeness,last_contact,private\ne1,p1,0.5,2023-02-29,yes\ne1,p2,0.5,2024-1-05,TRUE\n"
+        )]),
+        [
+            r#"ties.csv:2: last_contact "2023-02-29" is not a date in the form YYYY-MM-DD (or empty)"#,
+            r#"ties.csv:2: private "yes" is not true, false or empty"#,
+            r#"ties.csv:3: last_contact "2024-1-05" is not a date in the form YYYY-MM-DD (or empty)"#,
+            r#"ties.csv:3: private "TRUE" is not true, false or empty"#
+        ]
+    );
+    assert_eq!(
+        problems(&[(
+            "chain.csv",
+            "project_id,person_id,role,coach,solution,price\nx1,p1,user,1,,\n"
+        )]),
+        [r#"chain.csv:2: coach "1" is not true, false or empty"#]
+    );
+}
+
+#[test]
+fn unknown_vocabulary_words_are_reported() {
+    assert_eq!(
+        problems(&[(
+            "accounts.csv",
+            "id,name,kind\na1,A,Client\nk1,K,competitor\n"
+        )]),
+        [
+            r#"accounts.csv:2: kind "Client" is unknown (expected client, competitor, partner, or empty for client)"#
+        ]
+    );
+    assert_eq!(
+        problems(&[(
+            "projects.csv",
+            "id,name,account_id,stage,amount\nx1,X,a1,open,\n"
+        )]),
+        [
+            r#"projects.csv:2: stage "open" is unknown (expected lead, validation, pursuit, won or lost)"#
+        ]
+    );
+    assert_eq!(
+        problems(&[(
+            "chain.csv",
+            "project_id,person_id,role,coach,solution,price\nx1,p1,boss,,,\nx1,p2,,,,\n"
+        )]),
+        [
+            r#"chain.csv:2: role "boss" is unknown (expected approver, vetoer, decision_maker, evaluator, influencer or user)"#,
+            "chain.csv:3: role is empty, but it is required"
+        ]
+    );
+    assert_eq!(
+        problems(&[(
+            "influence.csv",
+            "from_id,to_id,kind,weight\np1,p2,manages,0.5\n"
+        )]),
+        [r#"influence.csv:2: kind "manages" is unknown (expected reports_to or influences)"#]
+    );
+    assert_eq!(
+        problems(&[(
+            "owners.csv",
+            "employee_id,target_kind,target_id\ne1,person,p1\n"
+        )]),
+        [r#"owners.csv:2: target_kind "person" is unknown (expected account or project)"#]
+    );
+}
+
+#[test]
+fn unknown_references_name_the_file_that_should_define_them() {
+    assert_eq!(
+        problems(&[(
+            "ties.csv",
+            "employee_id,person_id,closeness,last_contact,private\ne9,p1,0.5,,\ne1,a1,0.5,,\n"
+        )]),
+        [
+            r#"ties.csv:2: employee_id "e9" is not an id in employees.csv"#,
+            r#"ties.csv:3: person_id "a1" is not an id in persons.csv"#
+        ]
+    );
+    assert_eq!(
+        problems(&[(
+            "owners.csv",
+            "employee_id,target_kind,target_id\ne1,account,x1\ne1,project,a1\n"
+        )]),
+        [
+            r#"owners.csv:2: target_id "x1" is not an id in accounts.csv"#,
+            r#"owners.csv:3: target_id "a1" is not an id in projects.csv"#
+        ]
+    );
+    assert_eq!(
+        problems(&[("persons.csv", "id,name,account_id,title\np1,P,zz,\n")]),
+        [r#"persons.csv:2: account_id "zz" is not an id in accounts.csv"#]
+    );
+}
+
+#[test]
+fn rival_ties_and_competes_must_start_at_a_competitor() {
+    assert_eq!(
+        problems(&[
+            (
+                "rival_ties.csv",
+                "competitor_id,person_id,closeness\na1,p1,0.5\nk1,p1,0.5\n"
+            ),
+            ("competes.csv", "competitor_id,project_id\na1,x1\n"),
+        ]),
+        [
+            r#"rival_ties.csv:2: competitor_id "a1" is a client account; it must be an account of kind competitor"#,
+            r#"competes.csv:2: competitor_id "a1" is a client account; it must be an account of kind competitor"#
+        ]
+    );
+}
+
+#[test]
+fn duplicate_edge_rows_are_errors() {
+    assert_eq!(
+        problems(&[(
+            "ties.csv",
+            "employee_id,person_id,closeness,last_contact,private\ne1,p1,0.5,,\ne1,p2,0.5,,\ne1,p1,0.7,,\n"
+        )]),
+        ["ties.csv:4: duplicate row: line 2 already gives this tie edge; keep one"]
+    );
+    assert_eq!(
+        problems(&[(
+            "chain.csv",
+            "project_id,person_id,role,coach,solution,price\nx1,p1,user,,,\nx1,p1,approver,,,\n"
+        )]),
+        ["chain.csv:3: duplicate row: line 2 already gives this member edge; keep one"]
+    );
+    assert_eq!(
+        problems(&[(
+            "rival_ties.csv",
+            "competitor_id,person_id,closeness\nk1,p1,0.5\nk1,p1,0.5\n"
+        )]),
+        ["rival_ties.csv:3: duplicate row: line 2 already gives this rival_tie edge; keep one"]
+    );
+    // In influence.csv the kind is part of the edge: reports_to and influences on the
+    // same pair are two edges, and the reverse direction is another edge.
+    assert_eq!(
+        problems(&[(
+            "influence.csv",
+            "from_id,to_id,kind,weight\np1,p2,reports_to,\np1,p2,influences,0.3\np2,p1,influences,0.3\np1,p2,influences,0.4\n"
+        )]),
+        ["influence.csv:5: duplicate row: line 3 already gives this influences edge; keep one"]
+    );
+}
+
+#[test]
+fn duplicate_competes_and_owners_rows_are_merged() {
+    let net = import(&[
+        ("competes.csv", "competitor_id,project_id\nk1,x1\nk1,x1\n"),
+        (
+            "owners.csv",
+            "employee_id,target_kind,target_id\ne1,account,a1\ne1,project,x1\ne1,account,a1\n",
+        ),
+    ])
+    .unwrap();
+    assert_eq!(count(&net, EdgeKind::Competes), 1);
+    assert_eq!(count(&net, EdgeKind::Owns), 2);
+}
+
+#[test]
+fn self_loops_are_errors() {
+    assert_eq!(
+        problems(&[(
+            "influence.csv",
+            "from_id,to_id,kind,weight\np1,p1,reports_to,\np2,p2,influences,0.5\n"
+        )]),
+        [
+            r#"influence.csv:2: reports_to from "p1" to itself; from_id and to_id must differ"#,
+            r#"influence.csv:3: influences from "p2" to itself; from_id and to_id must differ"#
+        ]
+    );
+}
+
+#[test]
+fn quoted_fields_with_commas_quotes_newlines_and_utf8_are_read() {
+    let accounts = "\u{feff}id,name,kind\n\
+                    a1,\"Acme, Inc.\",client\n\
+                    k1,\"The \"\"Best\"\" Co\",competitor\n\
+                    \"关系\",\"two\nlines\",partner\n";
+    let net = import(&[("accounts.csv", accounts)]).unwrap();
+    assert_eq!(net.accounts[0].name, "Acme, Inc.");
+    assert_eq!(net.accounts[1].name, "The \"Best\" Co");
+    assert_eq!(net.accounts[2].xid, "关系");
+    assert_eq!(net.accounts[2].name, "two\nlines");
+    assert_eq!(net.accounts[2].kind, AccountKind::Partner);
+}
+
+#[test]
+fn byte_order_mark_is_allowed_on_every_file() {
+    let net = import(&[("employees.csv", "\u{feff}id,name\ne1,E\r\ne2,F\r\n")]).unwrap();
+    assert_eq!(net.employees[1].xid, "e2");
+    assert_eq!(net.employees[1].name, "F");
+}
+
+#[test]
+fn line_numbers_are_physical_after_blank_lines_and_multiline_fields() {
+    let employees = "id,name\n\
+                     \n\
+                     e1,\"first\nsecond\nthird\"\n\
+                     \n\
+                     \n\
+                     e1,dup\n\
+                     e2,\"x\n\
+                     y\",extra\n\
+                     e3,\n";
+    assert_eq!(
+        problems(&[("employees.csv", employees)]),
+        [
+            r#"employees.csv:8: duplicate id "e1" (already on line 3); ids must be unique within the file"#,
+            "employees.csv:9: the row has 3 fields but the header has 2; quote fields that contain commas",
+            "employees.csv:11: name is empty, but it is required"
+        ]
+    );
+    // Blank lines before the header, CRLF endings and a BOM.
+    let employees = "\u{feff}\r\n\r\nid\r\n";
+    assert_eq!(
+        problems(&[("employees.csv", employees)]),
+        ["employees.csv:3: missing column name (the header must name id, name)"]
+    );
+    let employees = "id,name\r\n\r\ne1,\"a\r\nb\"\r\n\r\n,x\r\n";
+    assert_eq!(
+        problems(&[("employees.csv", employees)]),
+        ["employees.csv:6: id is empty, but it is required"]
+    );
+}
+
+#[test]
+fn invalid_utf8_is_a_row_error() {
+    let dir = folder(&[]);
+    std::fs::write(dir.path().join("employees.csv"), b"id,name\ne1,\xff\xfe\n").unwrap();
+    let err = read_csv_dir(dir.path()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "employees.csv:2: name is not valid UTF-8; save the file as UTF-8"
+    );
+}
+
+#[test]
+fn problems_of_all_files_come_in_table_order_then_line_order() {
+    let got = problems(&[
+        (
+            "owners.csv",
+            "employee_id,target_kind,target_id\ne1,account,zz\n",
+        ),
+        ("employees.csv", "id,name\ne1,\n"),
+        (
+            "accounts.csv",
+            "id,name,kind\na1,A,client\nk1,K,competitor\nk2,,x\n",
+        ),
+        (
+            "ties.csv",
+            "employee_id,person_id,closeness,last_contact,private\ne1,p1,2,,\n",
+        ),
+    ]);
+    assert_eq!(
+        got,
+        [
+            "accounts.csv:4: name is empty, but it is required",
+            r#"accounts.csv:4: kind "x" is unknown (expected client, competitor, partner, or empty for client)"#,
+            "employees.csv:2: name is empty, but it is required",
+            r#"ties.csv:2: closeness "2" is not a finite number in [0, 1]"#,
+            r#"owners.csv:2: target_id "zz" is not an id in accounts.csv"#,
+        ]
+    );
+}
+
+#[test]
+fn a_broken_header_does_not_cascade_into_unknown_ids() {
+    let got = problems(&[
+        ("persons.csv", "id,name,account,title\np1,P,a1,\n"),
+        (
+            "ties.csv",
+            "employee_id,person_id,closeness,last_contact,private\ne1,p1,0.5,,\ne1,p1,0.5,,\n",
+        ),
+    ]);
+    assert_eq!(
+        got,
+        ["persons.csv:1: missing column account_id (the header must name id, name, account_id, title)"]
+    );
+}
+
+#[test]
+fn many_problems_are_capped_and_the_rest_counted() {
+    let mut employees = String::from("id,name\n");
+    for i in 0..150 {
+        employees.push_str(&format!("e{i},\n"));
+    }
+    let err = import(&[("employees.csv", &employees)]).unwrap_err();
+    let rows = err.rows().unwrap();
+    assert_eq!(rows.errors.len(), MAX_REPORTED_PROBLEMS);
+    assert_eq!(rows.omitted, 50);
+    assert_eq!(rows.total(), 150);
+    assert!(matches!(
+        rows.errors[0].kind,
+        RowErrorKind::Empty { column: "name" }
+    ));
+    assert_eq!(rows.errors[99].line, 101);
+    let text = err.to_string();
+    assert_eq!(text.lines().count(), 101);
+    assert!(text.ends_with("… and 50 more problems not shown"), "{text}");
+}
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_too() {
+    let employees = "id,name\re1,E\r\re2,\r";
+    assert_eq!(
+        problems(&[("employees.csv", employees)]),
+        ["employees.csv:4: name is empty, but it is required"]
+    );
+    let employees = "id,name\ne1,\"a\rb\r\nc\"\n,x\n";
+    assert_eq!(
+        problems(&[("employees.csv", employees)]),
+        ["employees.csv:5: id is empty, but it is required"]
+    );
+}
