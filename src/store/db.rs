@@ -17,8 +17,11 @@ use std::path::Path;
 
 /// A guanxi database: a file (or, for tests, memory) holding one relationship network.
 pub struct Database {
-    db: redb::Database,
+    pub(crate) db: redb::Database,
     label: String,
+    /// The file, for a file database (rewrites replace it); `None` in memory or on a
+    /// custom backend.
+    pub(crate) file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Database {
@@ -36,7 +39,7 @@ impl Database {
         let path = path.as_ref();
         let label = path.display().to_string();
         let db = redb::Database::create(path).map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, true)
+        Database::init(db, label, true, Some(path.to_path_buf()))
     }
 
     /// Opens an existing database at `path`.
@@ -47,7 +50,7 @@ impl Database {
             return Err(StoreError::Missing { path: label });
         }
         let db = redb::Database::open(path).map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, false)
+        Database::init(db, label, false, Some(path.to_path_buf()))
     }
 
     /// A new, empty database held in memory (gone when dropped). For tests and scratch work.
@@ -56,11 +59,34 @@ impl Database {
         let db = redb::Database::builder()
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, true)
+        Database::init(db, label, true, None)
+    }
+
+    /// Opens the database held by a custom storage backend, creating an empty network if
+    /// the backend is empty. `label` names it in errors and in [`Database::path`].
+    ///
+    /// This is how a database is kept somewhere other than a plain file — and how the tests
+    /// and fuzz targets open database images held in memory or inject storage faults (a
+    /// disk that fills up). Contents that are not a guanxi database are refused like
+    /// [`Database::open`] refuses such a file.
+    pub fn with_backend(
+        backend: impl redb::StorageBackend,
+        label: impl Into<String>,
+    ) -> Result<Database> {
+        let label = label.into();
+        let db = redb::Database::builder()
+            .create_with_backend(backend)
+            .map_err(|e| open_error(&label, e))?;
+        Database::init(db, label, true, None)
     }
 
     /// Verifies the meta table, or writes it into a database with no tables at all.
-    fn init(db: redb::Database, label: String, may_initialise: bool) -> Result<Database> {
+    fn init(
+        db: redb::Database,
+        label: String,
+        may_initialise: bool,
+        file: Option<std::path::PathBuf>,
+    ) -> Result<Database> {
         let not_ours = |reason: &str| StoreError::NotAGuanxiDatabase {
             path: label.clone(),
             reason: reason.to_owned(),
@@ -104,11 +130,11 @@ impl Database {
                 });
             }
         }
-        Ok(Database { db, label })
+        Ok(Database { db, label, file })
     }
 
     /// Creates every table and writes the meta values of a fresh database.
-    fn write_fresh(db: &redb::Database) -> Result<()> {
+    pub(crate) fn write_fresh(db: &redb::Database) -> Result<()> {
         let txn = db.begin_write()?;
         {
             let mut meta = txn.open_table(tables::META)?;
