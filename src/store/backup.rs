@@ -134,8 +134,8 @@ impl Database {
     /// Needs as much free space as the live data takes. A crash during the rewrite leaves
     /// the old file in place (and a stale `<file>.partial`, removed by the next rewrite).
     /// A database in memory or on a custom backend has no file to replace: it is compacted
-    /// instead. If reopening the new file fails, the error says so and this handle should
-    /// be dropped and the database opened again.
+    /// instead. If reopening the new file fails, the error says so and this handle is
+    /// closed ([`StoreError::Closed`] from then on): open the database again.
     pub fn rewrite(&mut self) -> Result<()> {
         let Some(path) = self.file.clone() else {
             self.compact()?;
@@ -144,6 +144,8 @@ impl Database {
         let tmp = partial_path(&path);
         self.begin_read()?.write_copy(&tmp)?;
         rename_durably(&tmp, &path)?;
+        // The old handle refers to the replaced file: give it up, whatever happens next.
+        self.close_engine();
         *self = Database::open(&path)?;
         Ok(())
     }

@@ -69,6 +69,13 @@ pub enum StoreError {
         /// The target path.
         path: String,
     },
+    /// The handle was closed after a failure (a rewrite whose new file could not be
+    /// reopened); the file itself is intact.
+    #[error("the handle to {path} was closed after an earlier failure; open the database again")]
+    Closed {
+        /// The database.
+        path: String,
+    },
     /// A low-level storage failure (I/O error, damaged page, value too large).
     #[error("storage error: {0}; check the disk and the file")]
     Storage(#[from] redb::StorageError),
