@@ -69,7 +69,9 @@ fn score(x: f64) -> Score {
 
 #[test]
 fn score_out_of_range_is_refused_by_model_and_csv() {
-    assert!(matches!(Score::new(1.5), Err(ModelError::ScoreOutOfRange(x)) if x == 1.5));
+    assert!(
+        matches!(Score::new(1.5), Err(ModelError::ScoreOutOfRange(x)) if x.to_bits() == 1.5f64.to_bits())
+    );
     assert!(matches!(
         Score::new(-0.1),
         Err(ModelError::ScoreOutOfRange(_))
@@ -350,35 +352,35 @@ fn duplicate_ids_are_refused_by_csv_and_import() {
 #[test]
 fn duplicate_and_second_single_edges_are_refused() {
     let db = Database::in_memory().unwrap();
-    let (a, b) = two_persons(&db);
-    let e = Edge::Influences {
-        from: a,
-        to: b,
+    let (p1, p2) = two_persons(&db);
+    let edge = Edge::Influences {
+        from: p1,
+        to: p2,
         weight: score(0.5),
     };
-    db.write(2, |t| t.add_edge(e)).unwrap();
+    db.write(2, |t| t.add_edge(edge)).unwrap();
     assert!(matches!(
-        db.write(3, |t| t.add_edge(e)),
+        db.write(3, |t| t.add_edge(edge)),
         Err(StoreError::DuplicateEdge(_))
     ));
     let r = db.write(4, |t| {
-        let x = t.upsert_account(Account {
+        let acc_x = t.upsert_account(Account {
             xid: "x".into(),
             name: "X".into(),
             kind: AccountKind::Client,
         })?;
-        let y = t.upsert_account(Account {
+        let acc_y = t.upsert_account(Account {
             xid: "y".into(),
             name: "Y".into(),
             kind: AccountKind::Client,
         })?;
         t.add_edge(Edge::WorksAt {
-            person: a,
-            account: x,
+            person: p1,
+            account: acc_x,
         })?;
         t.add_edge(Edge::WorksAt {
-            person: a,
-            account: y,
+            person: p1,
+            account: acc_y,
         })
     });
     assert!(matches!(r, Err(StoreError::SecondEdge { .. })));

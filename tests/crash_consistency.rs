@@ -170,7 +170,7 @@ fn network_of(i: u64) -> Network {
 
 /// Runs transaction `i`.
 fn run_txn(db: &Database, i: u64) -> StoreResult<()> {
-    let time = i as i64;
+    let time = i64::try_from(i).expect("small transaction numbers");
     if is_import(i) {
         db.import_network(&network_of(i), time)?;
         return Ok(());
@@ -389,7 +389,7 @@ fn crash_survives_sigkill_at_random_moments() {
         let last = reported.load(Ordering::SeqCst);
         let c = verify(&path);
         let floor = if last >= 0 {
-            Some(last as u64)
+            u64::try_from(last).ok()
         } else {
             counter
         };
@@ -401,7 +401,7 @@ fn crash_survives_sigkill_at_random_moments() {
         // …and at most the one commit in flight at the kill is there unreported.
         let ceiling = floor.map_or(0, |f| f + 1);
         assert!(
-            c.is_some_and(|c| c <= ceiling) || c.is_none(),
+            c.is_none_or(|c| c <= ceiling),
             "kill {kill}: counter {c:?} is beyond {ceiling}"
         );
         if c != floor {

@@ -173,6 +173,10 @@ fn snapshot(db: &Database) -> Model {
 }
 
 /// Runs one input; panics if a property breaks.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one flat interpreter loop reads best as a whole"
+)]
 pub fn run(data: &[u8]) {
     let db = Database::in_memory().expect("in-memory database");
     let mut committed = Model::default();
@@ -194,12 +198,12 @@ pub fn run(data: &[u8]) {
                 assert_eq!(snapshot(&db), committed);
                 break 'txns;
             };
-            let a = input.next().unwrap_or(0);
-            let b = input.next().unwrap_or(0);
-            let c = input.next().unwrap_or(0);
+            let sel = input.next().unwrap_or(0);
+            let pick = input.next().unwrap_or(0);
+            let detail = input.next().unwrap_or(0);
             if op % 8 == 7 {
                 // End of transaction: commit or abort.
-                if a % 4 == 0 {
+                if sel % 4 == 0 {
                     t.abort().expect("abort");
                 } else {
                     let ok = t.commit().is_ok();
@@ -212,7 +216,7 @@ pub fn run(data: &[u8]) {
                 continue 'txns;
             }
             if poisoned {
-                // Every operation of a poisoned transaction is refused.
+                // Every operation of sel poisoned transaction is refused.
                 let r = t.upsert_person(Person {
                     xid: "p0".into(),
                     name: "x".into(),
@@ -223,9 +227,9 @@ pub fn run(data: &[u8]) {
             }
             let ok = match op % 8 {
                 0 | 1 => {
-                    let kind = NodeKind::ALL[usize::from(a % 4)];
-                    let x = xid(kind, b);
-                    let node = make_node(kind, x.clone(), c);
+                    let kind = NodeKind::ALL[usize::from(sel % 4)];
+                    let x = xid(kind, pick);
+                    let node = make_node(kind, x.clone(), detail);
                     let mut expect = true;
                     if let (Node::Account(new), Some(Node::Account(old))) =
                         (&node, work.nodes[0].get(&x))
@@ -249,9 +253,9 @@ pub fn run(data: &[u8]) {
                     ok
                 }
                 2 | 3 => {
-                    let kind = EdgeKind::ALL[usize::from(a % 9)];
+                    let kind = EdgeKind::ALL[usize::from(sel % 9)];
                     let to_kind = match kind {
-                        EdgeKind::Owns if c & 0x20 != 0 => NodeKind::Project,
+                        EdgeKind::Owns if detail & 0x20 != 0 => NodeKind::Project,
                         EdgeKind::Owns => NodeKind::Account,
                         k => NodeKind::ALL
                             .into_iter()
@@ -259,7 +263,7 @@ pub fn run(data: &[u8]) {
                             .expect("a to kind"),
                     };
                     let from_kind = kind.from_kind();
-                    let (fx, tx) = (xid(from_kind, b), xid(to_kind, b / 8));
+                    let (fx, tx) = (xid(from_kind, pick), xid(to_kind, pick / 8));
                     let key = (
                         kind.code(),
                         from_kind.code(),
@@ -272,7 +276,7 @@ pub fn run(data: &[u8]) {
                         from: store_ref(&t, from_kind, &fx),
                         to: store_ref(&t, to_kind, &tx),
                     };
-                    let attrs = make_attrs(kind, c);
+                    let attrs = make_attrs(kind, detail);
                     let edge = Edge::from_parts(ek, attrs).expect("attrs fit the kind");
                     let replace = op % 8 == 3;
                     let expect = edge_ok(&work, &key, kind, replace);
@@ -295,13 +299,13 @@ pub fn run(data: &[u8]) {
                     r.is_ok()
                 }
                 4 => {
-                    let kind = EdgeKind::ALL[usize::from(a % 9)];
+                    let kind = EdgeKind::ALL[usize::from(sel % 9)];
                     let to_kind = NodeKind::ALL
                         .into_iter()
                         .find(|n| kind.allows_to(*n))
                         .expect("a to kind");
                     let from_kind = kind.from_kind();
-                    let (fx, tx) = (xid(from_kind, b), xid(to_kind, b / 8));
+                    let (fx, tx) = (xid(from_kind, pick), xid(to_kind, pick / 8));
                     let key = (
                         kind.code(),
                         from_kind.code(),
@@ -319,8 +323,8 @@ pub fn run(data: &[u8]) {
                     true
                 }
                 5 => {
-                    let kind = NodeKind::ALL[usize::from(a % 4)];
-                    let x = xid(kind, b);
+                    let kind = NodeKind::ALL[usize::from(sel % 4)];
+                    let x = xid(kind, pick);
                     let node = store_ref(&t, kind, &x);
                     let ok = t.remove_node(node).is_ok();
                     assert_eq!(ok, work.has(kind, &x), "remove {kind} {x}");
@@ -330,7 +334,7 @@ pub fn run(data: &[u8]) {
                     ok
                 }
                 _ => {
-                    let x = xid(NodeKind::Person, b);
+                    let x = xid(NodeKind::Person, pick);
                     let found = t.erase_person(&x).expect("erase");
                     assert_eq!(found, work.has(NodeKind::Person, &x));
                     work.drop_node(NodeKind::Person, &x);

@@ -41,7 +41,7 @@ pub fn seed(db: &Database) {
 
 /// Runs transaction `i`.
 pub fn step(db: &Database, i: u64) -> Result<()> {
-    db.write(i as i64, |t| {
+    db.write(i64::try_from(i).expect("small"), |t| {
         let boss = t.upsert_person(Person {
             xid: format!("w{i}-0"),
             name: format!("Boss {i}"),
