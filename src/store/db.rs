@@ -17,8 +17,13 @@ use std::path::Path;
 
 /// A guanxi database: a file (or, for tests, memory) holding one relationship network.
 pub struct Database {
-    db: redb::Database,
+    /// The engine's handle; `None` only once it has been given up (see [`Drop`] below and
+    /// [`Database::rewrite`]).
+    db: Option<redb::Database>,
     label: String,
+    /// The file, for a file database (rewrites replace it); `None` in memory or on a
+    /// custom backend.
+    pub(crate) file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Database {
@@ -35,8 +40,11 @@ impl Database {
     pub fn create(path: impl AsRef<Path>) -> Result<Database> {
         let path = path.as_ref();
         let label = path.display().to_string();
-        let db = redb::Database::create(path).map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, true)
+        let file = Some(path.to_path_buf());
+        guarded(&label, || {
+            let db = redb::Database::create(path).map_err(|e| open_error(&label, e))?;
+            Database::init(db, label.clone(), true, file)
+        })
     }
 
     /// Opens an existing database at `path`.
@@ -46,8 +54,49 @@ impl Database {
         if !path.exists() {
             return Err(StoreError::Missing { path: label });
         }
-        let db = redb::Database::open(path).map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, false)
+        let file = Some(path.to_path_buf());
+        guarded(&label, || {
+            let db = redb::Database::open(path).map_err(|e| open_error(&label, e))?;
+            Database::init(db, label.clone(), false, file)
+        })
+    }
+
+    /// Opens an existing database at `path` and [verifies](Database::verify) its storage
+    /// structures before returning it: the way to open a file of unknown provenance (one
+    /// received, restored or found after a failure), whose damage could otherwise surface
+    /// later, in the middle of a read. Refuses a file that is damaged beyond repair with
+    /// [`StoreError::Corrupt`].
+    pub fn open_verified(path: impl AsRef<Path>) -> Result<Database> {
+        let mut db = Database::open(path)?;
+        db.verify()?;
+        Ok(db)
+    }
+
+    /// Verifies the checksum of every page of the file (the storage engine reads pages
+    /// without verifying them, for speed) and, if a page is damaged, rolls the file back
+    /// to the last commit that verifies. Returns `true` if everything verified, `false` if
+    /// the file had to be repaired (committed transactions after the damaged one may be
+    /// lost: check the data), and [`StoreError::Corrupt`] if it cannot be repaired. No
+    /// transaction may be open. Reads the whole file: use it on open for files of unknown
+    /// provenance, not on every open. [`Read::check`](super::Read::check) then verifies
+    /// guanxi's own invariants. After [`StoreError::Corrupt`] the handle is closed.
+    pub fn verify(&mut self) -> Result<bool> {
+        let label = self.label.clone();
+        let result = guarded(&label, || {
+            self.engine_mut()?.check_integrity().map_err(|e| match e {
+                redb::DatabaseError::Storage(redb::StorageError::Corrupted(reason)) => {
+                    StoreError::Corrupt {
+                        what: format!("database file {label}"),
+                        reason,
+                    }
+                }
+                other => open_error(&label, other),
+            })
+        });
+        if matches!(result, Err(StoreError::Corrupt { .. })) {
+            self.close_engine();
+        }
+        result
     }
 
     /// A new, empty database held in memory (gone when dropped). For tests and scratch work.
@@ -56,11 +105,36 @@ impl Database {
         let db = redb::Database::builder()
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, true)
+        Database::init(db, label, true, None)
+    }
+
+    /// Opens the database held by a custom storage backend, creating an empty network if
+    /// the backend is empty. `label` names it in errors and in [`Database::path`].
+    ///
+    /// This is how a database is kept somewhere other than a plain file — and how the tests
+    /// and fuzz targets open database images held in memory or inject storage faults (a
+    /// disk that fills up). Contents that are not a guanxi database are refused like
+    /// [`Database::open`] refuses such a file.
+    pub fn with_backend(
+        backend: impl redb::StorageBackend,
+        label: impl Into<String>,
+    ) -> Result<Database> {
+        let label = label.into();
+        guarded(&label, || {
+            let db = redb::Database::builder()
+                .create_with_backend(backend)
+                .map_err(|e| open_error(&label, e))?;
+            Database::init(db, label.clone(), true, None)
+        })
     }
 
     /// Verifies the meta table, or writes it into a database with no tables at all.
-    fn init(db: redb::Database, label: String, may_initialise: bool) -> Result<Database> {
+    fn init(
+        db: redb::Database,
+        label: String,
+        may_initialise: bool,
+        file: Option<std::path::PathBuf>,
+    ) -> Result<Database> {
         let not_ours = |reason: &str| StoreError::NotAGuanxiDatabase {
             path: label.clone(),
             reason: reason.to_owned(),
@@ -104,11 +178,15 @@ impl Database {
                 });
             }
         }
-        Ok(Database { db, label })
+        Ok(Database {
+            db: Some(db),
+            label,
+            file,
+        })
     }
 
     /// Creates every table and writes the meta values of a fresh database.
-    fn write_fresh(db: &redb::Database) -> Result<()> {
+    pub(crate) fn write_fresh(db: &redb::Database) -> Result<()> {
         let txn = db.begin_write()?;
         {
             let mut meta = txn.open_table(tables::META)?;
@@ -139,7 +217,7 @@ impl Database {
     /// caller's timestamp for the change log (e.g. unix milliseconds); the store never
     /// reads the clock.
     pub fn begin_write(&self, time: i64) -> Result<WriteTxn> {
-        WriteTxn::new(self.db.begin_write()?, time)
+        WriteTxn::new(self.engine()?.begin_write()?, time)
     }
 
     /// Runs `f` in a write transaction: commits if it returns `Ok`, rolls back if it
@@ -161,7 +239,7 @@ impl Database {
     /// Begins a read transaction on the latest committed state.
     pub fn begin_read(&self) -> Result<ReadTxn> {
         Ok(ReadTxn {
-            txn: self.db.begin_read()?,
+            txn: self.engine()?.begin_read()?,
         })
     }
 
@@ -170,20 +248,75 @@ impl Database {
         self.write(time, |t| t.import_network(net))
     }
 
-    /// Checks every invariant of the committed state.
+    /// Checks every invariant of the committed state. A failure of the storage engine on
+    /// a damaged structure met on the way is returned as [`StoreError::Corrupt`].
     pub fn check(&self) -> Result<CheckReport> {
-        self.begin_read()?.check()
+        guarded(&self.label, || self.begin_read()?.check())
+    }
+
+    fn engine(&self) -> Result<&redb::Database> {
+        self.db.as_ref().ok_or_else(|| StoreError::Closed {
+            path: self.label.clone(),
+        })
+    }
+
+    fn engine_mut(&mut self) -> Result<&mut redb::Database> {
+        self.db.as_mut().ok_or_else(|| StoreError::Closed {
+            path: self.label.clone(),
+        })
+    }
+
+    /// Gives up the engine handle (later calls return [`StoreError::Closed`]).
+    pub(crate) fn close_engine(&mut self) {
+        if let Some(db) = self.db.take() {
+            close(db);
+        }
     }
 
     /// Compacts the file, returning freed space to the file system; `true` if anything
     /// moved. No transaction may be open.
     pub fn compact(&mut self) -> Result<bool> {
         let mut any = false;
-        while self.db.compact()? {
+        while self.engine_mut()?.compact()? {
             any = true;
         }
         Ok(any)
     }
+}
+
+impl Drop for Database {
+    /// Closing writes the engine's allocator state, which on a damaged file can make the
+    /// engine panic; that must not turn dropping a handle to a bad file into a crash.
+    fn drop(&mut self) {
+        self.close_engine();
+    }
+}
+
+/// Drops an engine handle, containing a panic of the engine on a damaged file.
+fn close(db: redb::Database) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(db)));
+}
+
+/// Runs an engine operation that parses the file's own structures, turning a panic of the
+/// storage engine on a damaged structure into [`StoreError::Corrupt`].
+///
+/// The engine trusts its page structures and a few of its checks are assertions, so
+/// some damage to a file makes it panic rather than return an error (the fuzz target
+/// `open_corrupt` found such files). Opening and verifying are where guanxi hands it a file
+/// it did not just write, so those calls are guarded; nothing the engine owns outlives a
+/// failed call, so no broken state is observed after the unwind.
+fn guarded<T>(label: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown failure".to_owned());
+        Err(StoreError::Corrupt {
+            what: format!("database file {label}"),
+            reason: format!("the storage engine failed on a damaged structure ({msg})"),
+        })
+    })
 }
 
 fn open_error(label: &str, e: redb::DatabaseError) -> StoreError {

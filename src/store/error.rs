@@ -53,6 +53,29 @@ pub enum StoreError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A file operation of a backup or rewrite failed (creating, renaming or syncing a file).
+    #[error("{action} {path}: {source}; check the path, the permissions and the free space")]
+    File {
+        /// What was being done (`cannot create`, `cannot rename to`, …).
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// A backup's target file already exists; backups never overwrite a file.
+    #[error("backup target {path} already exists; choose a new path or remove the old file first")]
+    TargetExists {
+        /// The target path.
+        path: String,
+    },
+    /// The handle was closed after a failure (a rewrite whose new file could not be
+    /// reopened); the file itself is intact.
+    #[error("the handle to {path} was closed after an earlier failure; open the database again")]
+    Closed {
+        /// The database.
+        path: String,
+    },
     /// A low-level storage failure (I/O error, damaged page, value too large).
     #[error("storage error: {0}; check the disk and the file")]
     Storage(#[from] redb::StorageError),

@@ -68,7 +68,7 @@ pub struct LogEntry {
 }
 
 /// The stored form of a log entry (the sequence number is the key).
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct LogRecord<C> {
     pub(crate) time: i64,
     pub(crate) change: C,

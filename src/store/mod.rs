@@ -61,14 +61,18 @@
 //! # Ok::<(), guanxi::store::StoreError>(())
 //! ```
 
+mod backup;
 mod check;
 mod db;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod internal;
 mod log;
 mod read;
 mod transaction;
 
+pub use backup::BackupSummary;
 pub use check::{CheckReport, Violation};
 pub use db::Database;
 pub use error::{Result, StoreError};

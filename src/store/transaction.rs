@@ -258,8 +258,9 @@ impl WriteTxn {
     /// and every log entry that mentions it (its upserts hold its name). The erasure itself
     /// is not logged. Returns `false` if no person has this external id.
     ///
-    /// Old pages of the file may still hold the bytes until
-    /// [`Database::compact`](super::Database::compact) runs.
+    /// Freed pages of the file may still hold the person's bytes after the commit:
+    /// [`Database::erase_person`](super::Database::erase_person) erases and then rewrites
+    /// the file so that none remain.
     pub fn erase_person(&mut self, xid: &str) -> Result<bool> {
         self.guarded(|w| {
             let found = {

@@ -1,0 +1,103 @@
+//! Opening damaged database files: a valid database image (the tiny example network plus
+//! some updates and removals, so that it has freed pages and a change log) with bit flips
+//! and truncation applied, or arbitrary bytes. Opening may fail, reads may fail, writes
+//! may fail — with typed errors; nothing may panic, hang or exhaust memory.
+//!
+//! Input: the first byte picks the mode. `0xff`: the rest is the file. Otherwise the rest
+//! is a list of 5-byte edits `(offset: u32 LE, xor: u8)` applied to the valid image
+//! (offset taken modulo its length); if bit 0 of the mode byte is set, the image is then
+//! truncated to the length named by the first edit's offset.
+
+use guanxi::model::{NodeKind, Person};
+use guanxi::store::fuzzing::ImageBackend;
+use guanxi::store::{Database, Read};
+use std::sync::OnceLock;
+
+fn template() -> &'static [u8] {
+    static IMAGE: OnceLock<Vec<u8>> = OnceLock::new();
+    IMAGE.get_or_init(|| {
+        // The example network, from the fuzz crate (`fuzz/`) or from the main crate's tests.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = [
+            root.join("tests/data/tiny"),
+            root.join("../tests/data/tiny"),
+        ]
+        .into_iter()
+        .find(|d| d.is_dir())
+        .expect("tests/data/tiny is there");
+        let net = guanxi::io::read_csv_dir(&dir).expect("the tiny example imports");
+        let backend = ImageBackend::default();
+        {
+            let db = Database::with_backend(backend.clone(), "template").expect("fresh image");
+            db.import_network(&net, 1).expect("import");
+            db.write(2, |t| {
+                for i in 0..20 {
+                    t.upsert_person(Person {
+                        xid: format!("extra-{i}"),
+                        name: format!("Extra Person {i}"),
+                        title: Some("Buyer".into()),
+                    })?;
+                }
+                Ok(())
+            })
+            .expect("extra persons");
+            db.write(3, |t| {
+                for i in 0..10 {
+                    if let Some(p) = t.lookup(NodeKind::Person, &format!("extra-{i}"))? {
+                        t.remove_node(p)?;
+                    }
+                }
+                t.erase_person("extra-10")?;
+                Ok(())
+            })
+            .expect("removals");
+        }
+        backend.bytes()
+    })
+}
+
+/// Runs one input; panics if a property breaks.
+pub fn run(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    let image = if mode == 0xff {
+        rest.to_vec()
+    } else {
+        let mut image = template().to_vec();
+        let len = image.len();
+        let mut first = None;
+        for edit in rest.chunks_exact(5) {
+            let off = u32::from_le_bytes([edit[0], edit[1], edit[2], edit[3]]) as usize;
+            first.get_or_insert(off);
+            image[off % len] ^= edit[4];
+        }
+        if mode & 1 == 1 {
+            if let Some(off) = first {
+                image.truncate(off % (len + 1));
+            }
+        }
+        image
+    };
+    let Ok(db) = Database::with_backend(ImageBackend::new(image), "fuzz") else {
+        return;
+    };
+    if let Ok(r) = db.begin_read() {
+        let _ = r.check();
+        let _ = r.network();
+        let _ = r.log(0);
+        for kind in NodeKind::ALL {
+            let _ = r.count(kind);
+            let _ = r.for_each_node(kind, |_, _| {});
+        }
+    }
+    let _ = db.write(9, |t| {
+        t.upsert_person(Person {
+            xid: "fuzz-new".into(),
+            name: "New".into(),
+            title: None,
+        })?;
+        t.erase_person("p1")
+    });
+    let _ = db.check();
+}

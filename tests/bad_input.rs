@@ -1,0 +1,718 @@
+//! Every class of bad input, each giving its typed error (the table in RELIABILITY.md lists
+//! these tests by name). Nothing here may panic, and nothing bad may be written.
+
+use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind};
+use guanxi::model::{
+    Account, AccountId, AccountKind, Day, Edge, EdgeKey, EdgeKind, ModelError, Network,
+    NetworkError, NodeKind, NodeRef, Person, PersonId, Score,
+};
+use guanxi::store::fuzzing::ImageBackend;
+use guanxi::store::{Database, Read, StoreError, Violation};
+use std::path::Path;
+use tempfile::TempDir;
+
+/// A valid folder with `files` replaced or added.
+fn folder(files: &[(&str, &[u8])]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let base: [(&str, &[u8]); 4] = [
+        (
+            "accounts.csv",
+            b"id,name,kind\na1,A,client\nk1,K,competitor\n",
+        ),
+        (
+            "persons.csv",
+            b"id,name,account_id,title\np1,P,a1,\np2,Q,a1,CTO\n",
+        ),
+        ("employees.csv", b"id,name\ne1,E\n"),
+        (
+            "projects.csv",
+            b"id,name,account_id,stage,amount\nx1,X,a1,lead,10\n",
+        ),
+    ];
+    for (name, text) in base.iter().chain(files) {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// The row-error kinds of importing the folder.
+fn row_errors(files: &[(&str, &[u8])]) -> Vec<RowErrorKind> {
+    let dir = folder(files);
+    match read_csv_dir(dir.path()) {
+        Err(CsvImportError::Rows(r)) => r.errors.into_iter().map(|e| e.kind).collect(),
+        other => panic!("expected row errors, got {other:?}"),
+    }
+}
+
+fn two_persons(db: &Database) -> (PersonId, PersonId) {
+    db.write(1, |t| {
+        let a = t.upsert_person(Person {
+            xid: "p1".into(),
+            name: "A".into(),
+            title: None,
+        })?;
+        let b = t.upsert_person(Person {
+            xid: "p2".into(),
+            name: "B".into(),
+            title: None,
+        })?;
+        Ok((a, b))
+    })
+    .unwrap()
+}
+
+fn score(x: f64) -> Score {
+    Score::new(x).unwrap()
+}
+
+// ---- values -------------------------------------------------------------------------
+
+#[test]
+fn score_out_of_range_is_refused_by_model_and_csv() {
+    assert!(
+        matches!(Score::new(1.5), Err(ModelError::ScoreOutOfRange(x)) if x.to_bits() == 1.5f64.to_bits())
+    );
+    assert!(matches!(
+        Score::new(-0.1),
+        Err(ModelError::ScoreOutOfRange(_))
+    ));
+    let kinds = row_errors(&[(
+        "ties.csv",
+        b"employee_id,person_id,closeness,last_contact,private\ne1,p1,1.5,,\n",
+    )]);
+    assert!(
+        matches!(&kinds[..], [RowErrorKind::BadScore { column: "closeness", value }] if value == "1.5")
+    );
+}
+
+#[test]
+fn nan_and_infinite_scores_are_refused() {
+    assert!(matches!(
+        Score::new(f64::NAN),
+        Err(ModelError::ScoreOutOfRange(_))
+    ));
+    assert!(matches!(
+        Score::new(f64::INFINITY),
+        Err(ModelError::ScoreOutOfRange(_))
+    ));
+    let kinds = row_errors(&[(
+        "influence.csv",
+        b"from_id,to_id,kind,weight\np1,p2,influences,NaN\np2,p1,influences,inf\n",
+    )]);
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.iter().all(|k| matches!(
+        k,
+        RowErrorKind::BadScore {
+            column: "weight",
+            ..
+        }
+    )));
+}
+
+#[test]
+fn negative_amount_and_unknown_vocabulary_are_refused() {
+    let kinds = row_errors(&[(
+        "projects.csv",
+        b"id,name,account_id,stage,amount\nx1,X,a1,lead,-5\nx2,Y,a1,negotiation,1\n",
+    )]);
+    assert!(matches!(
+        &kinds[0],
+        RowErrorKind::BadAmount {
+            column: "amount",
+            ..
+        }
+    ));
+    assert!(matches!(
+        &kinds[1],
+        RowErrorKind::UnknownValue {
+            column: "stage",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn wrong_dates_are_refused() {
+    assert!(matches!(
+        "2025-13-01".parse::<Day>(),
+        Err(ModelError::BadDate(_))
+    ));
+    assert!(matches!(
+        "2025-02-30".parse::<Day>(),
+        Err(ModelError::BadDate(_))
+    ));
+    assert!(matches!(
+        "30/06/2025".parse::<Day>(),
+        Err(ModelError::BadDate(_))
+    ));
+    let kinds = row_errors(&[(
+        "ties.csv",
+        b"employee_id,person_id,closeness,last_contact,private\ne1,p1,0.5,2025-02-30,\ne1,p2,0.5,yesterday,\n",
+    )]);
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.iter().all(|k| matches!(
+        k,
+        RowErrorKind::BadDate {
+            column: "last_contact",
+            ..
+        }
+    )));
+}
+
+#[test]
+fn empty_external_ids_are_refused() {
+    let db = Database::in_memory().unwrap();
+    let r = db.write(1, |t| {
+        t.upsert_person(Person {
+            xid: String::new(),
+            name: "X".into(),
+            title: None,
+        })
+    });
+    assert!(matches!(
+        r,
+        Err(StoreError::InvalidNode {
+            kind: NodeKind::Person,
+            source: ModelError::EmptyExternalId,
+            ..
+        })
+    ));
+}
+
+// ---- references and rules of SPEC §3 ------------------------------------------------
+
+#[test]
+fn dangling_ids_are_refused_by_csv_store_and_import() {
+    let kinds = row_errors(&[(
+        "ties.csv",
+        b"employee_id,person_id,closeness,last_contact,private\ne1,p9,0.5,,\n",
+    )]);
+    assert!(
+        matches!(&kinds[..], [RowErrorKind::UnknownId { column: "person_id", id, file: "persons.csv" }] if id == "p9")
+    );
+
+    let db = Database::in_memory().unwrap();
+    let (a, _) = two_persons(&db);
+    let ghost = PersonId(77);
+    let r = db.write(2, |t| {
+        t.add_edge(Edge::ReportsTo {
+            person: a,
+            manager: ghost,
+            weight: score(0.8),
+        })
+    });
+    assert!(matches!(r, Err(StoreError::DanglingEnd { end, .. }) if end == NodeRef::from(ghost)));
+
+    let mut net = Network::new();
+    net.persons.push(Person {
+        xid: "q".into(),
+        name: "Q".into(),
+        title: None,
+    });
+    net.edges.push(Edge::WorksAt {
+        person: PersonId(0),
+        account: AccountId(3),
+    });
+    let r = db.import_network(&net, 3);
+    assert!(
+        matches!(r, Err(StoreError::Network(ref v)) if matches!(v[..], [NetworkError::DanglingEnd { .. }]))
+    );
+    assert_eq!(
+        db.begin_read()
+            .unwrap()
+            .lookup(NodeKind::Person, "q")
+            .unwrap(),
+        None,
+        "nothing written"
+    );
+}
+
+#[test]
+fn wrong_edge_end_types_are_refused() {
+    // The typed Edge enum cannot express them; an untyped key cannot become an edge…
+    let key = EdgeKey {
+        kind: EdgeKind::Tie,
+        from: NodeRef::new(NodeKind::Person, 0),
+        to: NodeRef::new(NodeKind::Person, 1),
+    };
+    assert_eq!(Edge::from_parts(key, guanxi::model::EdgeAttrs::None), None);
+    // …queries with the wrong node type are typed errors…
+    let db = Database::in_memory().unwrap();
+    let (a, _) = two_persons(&db);
+    let r = db.begin_read().unwrap();
+    assert!(matches!(
+        r.edges_out(a.into(), EdgeKind::Tie),
+        Err(StoreError::WrongEndType { end: "from", .. })
+    ));
+    assert!(matches!(
+        r.edges_in(a.into(), EdgeKind::WorksAt),
+        Err(StoreError::WrongEndType { end: "to", .. })
+    ));
+    // …and in CSV an end of the wrong type is an unknown id or an unknown target kind.
+    let kinds = row_errors(&[(
+        "owners.csv",
+        b"employee_id,target_kind,target_id\ne1,person,p1\ne1,account,x1\n",
+    )]);
+    assert!(matches!(
+        &kinds[0],
+        RowErrorKind::UnknownValue {
+            column: "target_kind",
+            ..
+        }
+    ));
+    assert!(matches!(
+        &kinds[1],
+        RowErrorKind::UnknownId {
+            column: "target_id",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn rival_edges_from_a_non_competitor_are_refused() {
+    let kinds = row_errors(&[(
+        "rival_ties.csv",
+        b"competitor_id,person_id,closeness\na1,p1,0.5\n",
+    )]);
+    assert!(matches!(
+        &kinds[..],
+        [RowErrorKind::NotACompetitor {
+            kind: AccountKind::Client,
+            ..
+        }]
+    ));
+    let db = Database::in_memory().unwrap();
+    let (p, _) = two_persons(&db);
+    let r = db.write(2, |t| {
+        let a = t.upsert_account(Account {
+            xid: "a1".into(),
+            name: "A".into(),
+            kind: AccountKind::Client,
+        })?;
+        t.add_edge(Edge::RivalTie {
+            competitor: a,
+            person: p,
+            closeness: score(0.5),
+        })
+    });
+    assert!(matches!(
+        r,
+        Err(StoreError::NotACompetitor {
+            kind: AccountKind::Client,
+            ..
+        })
+    ));
+    // A competitor with rival edges may not stop being one.
+    let r = db.write(3, |t| {
+        let k = t.upsert_account(Account {
+            xid: "k1".into(),
+            name: "K".into(),
+            kind: AccountKind::Competitor,
+        })?;
+        t.add_edge(Edge::RivalTie {
+            competitor: k,
+            person: p,
+            closeness: score(0.5),
+        })?;
+        t.upsert_account(Account {
+            xid: "k1".into(),
+            name: "K".into(),
+            kind: AccountKind::Partner,
+        })
+    });
+    assert!(matches!(
+        r,
+        Err(StoreError::CompetitorHasEdges { edges: 1, .. })
+    ));
+}
+
+#[test]
+fn duplicate_ids_are_refused_by_csv_and_import() {
+    let kinds = row_errors(&[(
+        "persons.csv",
+        b"id,name,account_id,title\np1,P,a1,\np1,Q,a1,\n",
+    )]);
+    assert!(matches!(&kinds[..], [RowErrorKind::DuplicateId { id, first_line: 2 }] if id == "p1"));
+    let mut net = Network::new();
+    for _ in 0..2 {
+        net.persons.push(Person {
+            xid: "same".into(),
+            name: "S".into(),
+            title: None,
+        });
+    }
+    let db = Database::in_memory().unwrap();
+    let r = db.import_network(&net, 1);
+    assert!(
+        matches!(r, Err(StoreError::Network(ref v)) if matches!(v[..], [NetworkError::DuplicateId { kind: NodeKind::Person, .. }]))
+    );
+}
+
+#[test]
+fn duplicate_and_second_single_edges_are_refused() {
+    let db = Database::in_memory().unwrap();
+    let (p1, p2) = two_persons(&db);
+    let edge = Edge::Influences {
+        from: p1,
+        to: p2,
+        weight: score(0.5),
+    };
+    db.write(2, |t| t.add_edge(edge)).unwrap();
+    assert!(matches!(
+        db.write(3, |t| t.add_edge(edge)),
+        Err(StoreError::DuplicateEdge(_))
+    ));
+    let r = db.write(4, |t| {
+        let acc_x = t.upsert_account(Account {
+            xid: "x".into(),
+            name: "X".into(),
+            kind: AccountKind::Client,
+        })?;
+        let acc_y = t.upsert_account(Account {
+            xid: "y".into(),
+            name: "Y".into(),
+            kind: AccountKind::Client,
+        })?;
+        t.add_edge(Edge::WorksAt {
+            person: p1,
+            account: acc_x,
+        })?;
+        t.add_edge(Edge::WorksAt {
+            person: p1,
+            account: acc_y,
+        })
+    });
+    assert!(matches!(r, Err(StoreError::SecondEdge { .. })));
+    let kinds = row_errors(&[(
+        "influence.csv",
+        b"from_id,to_id,kind,weight\np1,p2,influences,0.5\np1,p2,influences,0.6\n",
+    )]);
+    assert!(matches!(
+        &kinds[..],
+        [RowErrorKind::DuplicateEdge {
+            edge: EdgeKind::Influences,
+            first_line: 2
+        }]
+    ));
+}
+
+/// SPEC §3 allows cycles of `reports_to` and `influences`; the only forbidden cycle is a
+/// self-loop.
+#[test]
+fn self_loops_are_the_only_refused_cycle() {
+    let db = Database::in_memory().unwrap();
+    let (a, b) = two_persons(&db);
+    let r = db.write(2, |t| {
+        t.add_edge(Edge::ReportsTo {
+            person: a,
+            manager: a,
+            weight: score(0.8),
+        })
+    });
+    assert!(matches!(
+        r,
+        Err(StoreError::InvalidEdge {
+            source: ModelError::SelfLoop(EdgeKind::ReportsTo),
+            ..
+        })
+    ));
+    // A two-cycle is allowed.
+    db.write(3, |t| {
+        t.add_edge(Edge::Influences {
+            from: a,
+            to: b,
+            weight: score(0.5),
+        })?;
+        t.add_edge(Edge::Influences {
+            from: b,
+            to: a,
+            weight: score(0.5),
+        })
+    })
+    .unwrap();
+    let kinds = row_errors(&[(
+        "influence.csv",
+        b"from_id,to_id,kind,weight\np1,p1,reports_to,\n",
+    )]);
+    assert!(matches!(
+        &kinds[..],
+        [RowErrorKind::SelfLoop {
+            edge: EdgeKind::ReportsTo,
+            ..
+        }]
+    ));
+}
+
+#[test]
+fn an_error_poisons_the_whole_transaction() {
+    let db = Database::in_memory().unwrap();
+    let (a, _) = two_persons(&db);
+    let mut t = db.begin_write(2).unwrap();
+    t.upsert_person(Person {
+        xid: "new".into(),
+        name: "N".into(),
+        title: None,
+    })
+    .unwrap();
+    assert!(t
+        .add_edge(Edge::ReportsTo {
+            person: a,
+            manager: a,
+            weight: score(0.8)
+        })
+        .is_err());
+    assert!(matches!(
+        t.upsert_person(Person {
+            xid: "n2".into(),
+            name: "N".into(),
+            title: None
+        }),
+        Err(StoreError::Poisoned)
+    ));
+    assert!(matches!(t.commit(), Err(StoreError::Poisoned)));
+    assert_eq!(
+        db.begin_read()
+            .unwrap()
+            .lookup(NodeKind::Person, "new")
+            .unwrap(),
+        None
+    );
+}
+
+// ---- malformed files ----------------------------------------------------------------
+
+#[test]
+fn malformed_csv_is_refused() {
+    let kinds = row_errors(&[("persons.csv", b"id,name,account_id,title\np1,P,a1\n")]);
+    assert!(matches!(
+        &kinds[..],
+        [RowErrorKind::FieldCount {
+            expected: 4,
+            found: 3
+        }]
+    ));
+    let kinds = row_errors(&[("persons.csv", b"id,account_id,title\np1,a1,\n")]);
+    assert!(matches!(
+        &kinds[..],
+        [RowErrorKind::MissingColumn { column: "name", .. }]
+    ));
+    let kinds = row_errors(&[(
+        "persons.csv",
+        b"id,name,account_id,title\np1,\xff\xfe,a1,\n",
+    )]);
+    assert!(matches!(
+        &kinds[..],
+        [RowErrorKind::InvalidUtf8 { column: "name" }]
+    ));
+    let kinds = row_errors(&[(
+        "persons.csv",
+        b"id,name,account_id,title\np1,\"unclosed,a1,\n",
+    )]);
+    assert!(!kinds.is_empty());
+    let dir = TempDir::new().unwrap();
+    assert!(matches!(
+        read_csv_dir(dir.path()),
+        Err(CsvImportError::MissingAccounts { .. })
+    ));
+    let file = dir.path().join("file.csv");
+    std::fs::write(&file, b"x").unwrap();
+    assert!(matches!(
+        read_csv_dir(&file),
+        Err(CsvImportError::NotAFolder { .. })
+    ));
+}
+
+// ---- database files -----------------------------------------------------------------
+
+fn valid_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("valid.guanxi");
+    let db = Database::create(&path).unwrap();
+    two_persons(&db);
+    path
+}
+
+#[test]
+fn a_missing_file_is_refused() {
+    let dir = TempDir::new().unwrap();
+    assert!(matches!(
+        Database::open(dir.path().join("none.guanxi")),
+        Err(StoreError::Missing { .. })
+    ));
+}
+
+#[test]
+fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
+    let dir = TempDir::new().unwrap();
+    let text = dir.path().join("notes.txt");
+    let body = b"Quarterly notes: call the client back.\n".repeat(200);
+    std::fs::write(&text, &body).unwrap();
+    assert!(matches!(
+        Database::open(&text),
+        Err(StoreError::NotAGuanxiDatabase { .. })
+    ));
+    assert!(matches!(
+        Database::create(&text),
+        Err(StoreError::NotAGuanxiDatabase { .. })
+    ));
+    assert_eq!(std::fs::read(&text).unwrap(), body);
+    // A database of the same storage engine, but of another application.
+    let other = dir.path().join("other.redb");
+    {
+        let db = redb::Database::create(&other).unwrap();
+        let w = db.begin_write().unwrap();
+        w.open_table(redb::TableDefinition::<&str, u64>::new("inventory"))
+            .unwrap()
+            .insert("bolts", 7)
+            .unwrap();
+        w.commit().unwrap();
+    }
+    assert!(matches!(
+        Database::open(&other),
+        Err(StoreError::NotAGuanxiDatabase { .. })
+    ));
+    // An empty storage file without guanxi's tables is refused by open.
+    let empty = dir.path().join("empty.redb");
+    drop(redb::Database::create(&empty).unwrap());
+    assert!(matches!(
+        Database::open(&empty),
+        Err(StoreError::NotAGuanxiDatabase { .. })
+    ));
+}
+
+#[test]
+fn a_newer_format_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let path = valid_file(dir.path());
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        w.open_table(redb::TableDefinition::<&str, u64>::new("guanxi.meta"))
+            .unwrap()
+            .insert("format", 2)
+            .unwrap();
+        w.commit().unwrap();
+    }
+    assert!(matches!(
+        Database::open(&path),
+        Err(StoreError::NewerFormat {
+            found: 2,
+            supported: 1
+        })
+    ));
+}
+
+#[test]
+fn a_corrupt_record_is_a_typed_error_and_a_check_violation() {
+    let dir = TempDir::new().unwrap();
+    let path = valid_file(dir.path());
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        // Person 0's record: version byte, then a string length longer than the record.
+        w.open_table(redb::TableDefinition::<u32, &[u8]>::new(
+            "guanxi.node.person",
+        ))
+        .unwrap()
+        .insert(0, [1u8, 0x7f, b'x'].as_slice())
+        .unwrap();
+        w.commit().unwrap();
+    }
+    let db = Database::open(&path).unwrap();
+    let r = db.begin_read().unwrap();
+    assert!(matches!(
+        r.person(PersonId(0)),
+        Err(StoreError::Corrupt { .. })
+    ));
+    assert!(matches!(r.network(), Err(StoreError::Corrupt { .. })));
+    let report = r.check().unwrap();
+    assert!(
+        matches!(report.violations[..], [Violation::Undecodable { .. }, ..]),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_damaged_file_is_refused_or_reported_never_a_panic() {
+    let dir = TempDir::new().unwrap();
+    let path = valid_file(dir.path());
+    let good = std::fs::read(&path).unwrap();
+    let mut outcomes = std::collections::BTreeMap::new();
+    // Truncations and byte flips across the whole file, deterministic.
+    for i in 0..64usize {
+        let mut bytes = good.clone();
+        if i % 2 == 0 {
+            bytes.truncate(good.len() * i / 64);
+        } else {
+            for j in 0..8 {
+                let at = (i * 7919 + j * 104_729) % bytes.len();
+                bytes[at] ^= 0x5a;
+            }
+        }
+        let p = dir.path().join(format!("damaged-{i}.guanxi"));
+        std::fs::write(&p, &bytes).unwrap();
+        let outcome = match Database::open(&p) {
+            Err(e) => format!("refused: {}", variant(&e)),
+            Ok(db) => match db.check() {
+                Ok(r) if r.is_clean() => "opened, clean".to_owned(),
+                Ok(_) => "opened, check lists violations".to_owned(),
+                Err(e) => format!("opened, check fails: {}", variant(&e)),
+            },
+        };
+        *outcomes.entry(outcome).or_insert(0) += 1;
+    }
+    println!("{outcomes:#?}");
+    assert!(outcomes.keys().any(|k| k.starts_with("refused")));
+}
+
+fn variant(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::NotAGuanxiDatabase { .. } => "NotAGuanxiDatabase",
+        StoreError::Open { .. } => "Open",
+        StoreError::Corrupt { .. } => "Corrupt",
+        StoreError::Storage(_) => "Storage",
+        StoreError::Table(_) => "Table",
+        StoreError::Transaction(_) => "Transaction",
+        _ => "other",
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_commit_and_keeps_what_was_committed() {
+    let backend = ImageBackend::with_limit(Vec::new(), 3 * 1024 * 1024);
+    let db = Database::with_backend(backend.clone(), "small disk").unwrap();
+    two_persons(&db);
+    // Write until the disk is full.
+    let mut committed = 0u32;
+    let err = loop {
+        let r = db.write(2, |t| {
+            for j in 0..200 {
+                t.upsert_person(Person {
+                    xid: format!("f{committed}-{j}"),
+                    name: "x".repeat(200),
+                    title: None,
+                })?;
+            }
+            Ok(())
+        });
+        match r {
+            Ok(()) => committed += 1,
+            Err(e) => break e,
+        }
+        assert!(committed < 10_000, "the simulated disk never filled");
+    };
+    assert!(
+        matches!(err, StoreError::Storage(_) | StoreError::Commit(_)),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("no space left"), "{err}");
+    drop(db);
+    // Reopened from the bytes on the "disk": consistent, every committed batch there.
+    let db = Database::with_backend(ImageBackend::new(backend.bytes()), "after").unwrap();
+    let r = db.begin_read().unwrap();
+    assert!(r.check().unwrap().is_clean());
+    assert_eq!(
+        r.count(NodeKind::Person).unwrap(),
+        2 + 200 * u64::from(committed)
+    );
+}
