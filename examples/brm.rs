@@ -10,6 +10,8 @@
 //! brm departure --db crm.redb --employee E3 --as-of 2025-06-30
 //! brm export --db crm.redb --format dot --project X1 --out x1.dot
 //! brm check --db crm.redb
+//! brm erase --db crm.redb --person P17                # right to be forgotten
+//! brm backup --db crm.redb --out copy.redb            # online, consistent
 //! ```
 //!
 //! Every analysis constant is an option (`--half-life 90`, `--damping 0.9`, …) with the
@@ -142,6 +144,25 @@ enum Command {
         /// Analysis date for the figures in a drawing (default: today).
         #[arg(long)]
         as_of: Option<String>,
+    },
+    /// Erase a person for good (right to be forgotten): the record, every edge, every
+    /// change-log entry; then rewrite the file so that no byte of them remains.
+    Erase {
+        /// The database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The person's external id.
+        #[arg(long)]
+        person: String,
+    },
+    /// Copy a consistent snapshot of the database to a new file while writers go on.
+    Backup {
+        /// The database file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The new file (must not exist).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Verify every invariant of the database; exit status 0 only when clean.
     Check {
@@ -480,6 +501,35 @@ fn run(command: Command) -> Result<ExitCode> {
                 drawing.nodes.len(),
                 drawing.edges.len(),
                 out.display()
+            );
+        }
+        Command::Erase { db, person } => {
+            let mut database = open_db(&db)?;
+            if database
+                .erase_person(&person, now_millis())
+                .map_err(|e| e.to_string())?
+            {
+                out!(
+                    "erased person {person:?} from {} and rewrote the file",
+                    db.display()
+                );
+            } else {
+                return Err(format!("no person with id {person:?} in {}", db.display()));
+            }
+        }
+        Command::Backup { db, out } => {
+            if out.exists() {
+                return Err(format!("{} exists: back up to a new file", out.display()));
+            }
+            let database = open_db(&db)?;
+            let s = database.backup_to(&out).map_err(|e| e.to_string())?;
+            out!(
+                "backed up {} nodes, {} edges and {} log entries to {} ({} bytes)",
+                s.nodes,
+                s.edges,
+                s.log_entries,
+                out.display(),
+                s.bytes
             );
         }
         Command::Check { db } => {

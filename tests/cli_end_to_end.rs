@@ -354,3 +354,65 @@ fn bad_input_fails_cleanly_and_writes_nothing() {
     let out = run(&["check", "--db", s(&junk)]);
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn erase_leaves_no_byte_of_the_person_and_backup_is_a_clean_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db.redb");
+    let good = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
+    ok(&["import", s(&good), "--db", s(&db)]);
+    let name = "García Anna".as_bytes(); // p15's name
+    assert!(contains(&std::fs::read(&db).unwrap(), name));
+
+    let copy = tmp.path().join("copy.redb");
+    assert!(ok(&["backup", "--db", s(&db), "--out", s(&copy)]).contains("backed up"));
+    assert!(ok(&["check", "--db", s(&copy)]).contains("clean"));
+    let original = Database::open(&db)
+        .unwrap()
+        .begin_read()
+        .unwrap()
+        .network()
+        .unwrap()
+        .0;
+    let backed_up = Database::open(&copy)
+        .unwrap()
+        .begin_read()
+        .unwrap()
+        .network()
+        .unwrap()
+        .0;
+    assert_eq!(original, backed_up);
+    assert_eq!(
+        run(&["backup", "--db", s(&db), "--out", s(&copy)])
+            .status
+            .code(),
+        Some(1)
+    );
+
+    assert!(ok(&["erase", "--db", s(&db), "--person", "p15"]).contains("erased"));
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(
+        !contains(&bytes, name),
+        "the erased name is still in the file"
+    );
+    assert!(ok(&["check", "--db", s(&db)]).contains("clean"));
+    let after = Database::open(&db)
+        .unwrap()
+        .begin_read()
+        .unwrap()
+        .network()
+        .unwrap()
+        .0;
+    assert_eq!(after.persons.len(), original.persons.len() - 1);
+    assert!(after.persons.iter().all(|p| p.xid != "p15"));
+    assert_eq!(
+        run(&["erase", "--db", s(&db), "--person", "p15"])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

@@ -45,8 +45,9 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
                     }
                     let persons = r.count(NodeKind::Person).unwrap();
                     let reports = r.edge_count(EdgeKind::ReportsTo).unwrap();
-                    let (want_p, want_r) =
-                        c.map_or((0, 0), |c| (workload::persons_at(c), workload::reports_at(c)));
+                    let (want_p, want_r) = c.map_or((0, 0), |c| {
+                        (workload::persons_at(c), workload::reports_at(c))
+                    });
                     assert_eq!(
                         (persons, reports),
                         (want_p, want_r),
