@@ -16,7 +16,7 @@ pub fn pipeline(snapshot: &Snapshot, a: AccountId) -> f64 {
         .iter()
         .filter(|&&x| snapshot.project_stage(x).is_open())
         .map(|&x| snapshot.project_amount(x))
-        .sum()
+        .fold(0.0, |sum, amount| sum + amount) // not `sum()`: an empty f64 sum is -0.0
 }
 
 /// The company-level figures.
@@ -37,7 +37,7 @@ pub fn company_level(snapshot: &Snapshot, strength: &[f64], pipeline: &[f64]) ->
         .enumerate()
         .map(|(a, (s, p))| (AccountId(a as u32), s * p))
         .collect();
-    let relationship_asset = ranking.iter().map(|r| r.1).sum();
+    let relationship_asset = ranking.iter().fold(0.0, |sum, r| sum + r.1); // +0.0 when empty
     ranking.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then_with(|| snapshot.account_xid(a.0).cmp(snapshot.account_xid(b.0)))
