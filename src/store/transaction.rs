@@ -572,7 +572,7 @@ fn import_core(
     Ok(summary)
 }
 
-/// The rules of [`Network::validate`] except duplicate edges and second works_at/of, which
+/// The rules of [`Network::validate`] except duplicate edges and second `works_at`/`of`, which
 /// [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
 /// set of a million edge keys); when it fails, the full check produces the report.
 fn quick_valid(net: &Network) -> bool {
@@ -673,43 +673,15 @@ fn import_edges(
     const UNCHANGED: u8 = 0;
     const ADDED: u8 = 1;
     const REPLACED: u8 = 2;
-    // Edges: map to store ids and sort (key, index) pairs by out key. The network is
-    // valid, every end was just upserted, and upserts kept account kinds as the network
-    // has them, so only the rules that involve edges already in the store remain to
-    // check: a second works_at/of.
-    // Sorting integer triples is several times cheaper than sorting 17-byte arrays.
-    let mut order: Vec<(u8, u64, u64, u32)> = Vec::with_capacity(net.edges.len());
-    for (i, e) in net.edges.iter().enumerate() {
-        let key = e.key();
-        let mapped = EdgeKey {
-            kind: key.kind,
-            from: map
-                .store_ref(key.from)
-                .ok_or(StoreError::UnknownNode(key.from))?,
-            to: map
-                .store_ref(key.to)
-                .ok_or(StoreError::UnknownNode(key.to))?,
-        };
-        order.push((key.kind.code(), mapped.from.pack(), mapped.to.pack(), i as u32));
-    }
-    order.sort_unstable_by_key(|e| (e.0, e.1, e.2));
-    let entries: Vec<(RawKey, u32)> = order
-        .into_iter()
-        .map(|(c, f, t, i)| (keys::raw(c, f, t), i))
-        .collect();
-    // Duplicates, and a second works_at/of of one node, are now adjacent.
-    let single = |code: u8| code == EdgeKind::WorksAt.code() || code == EdgeKind::Of.code();
-    let clash = entries
-        .windows(2)
-        .any(|w| w[0].0 == w[1].0 || (single(w[0].0[0]) && w[0].0[..9] == w[1].0[..9]));
-    if clash {
-        net.validate().map_err(StoreError::Network)?;
-    }
+    let entries = sorted_keys(net, map)?;
     let edge_at = |k: &RawKey, i: u32| -> Result<Edge> {
         let key = keys::decode_out(k).ok_or_else(|| super::read::corrupt_key("out", k))?;
         Edge::from_parts(key, net.edges[i as usize].attrs())
             .ok_or(StoreError::UnknownNode(key.from))
     };
+    // The network is valid, every end was just upserted, and upserts kept account kinds
+    // as the network has them, so only the rules that involve edges already in the store
+    // remain to check: a second works_at/of.
     let check_single =
         [EdgeKind::WorksAt, EdgeKind::Of].map(|k| st.counters.edges[usize::from(k.code())] > 0);
     // The out table, in key order; then the log; then the in table. One table at a time
@@ -723,21 +695,11 @@ fn import_edges(
             if (code == EdgeKind::WorksAt.code() && check_single[0])
                 || (code == EdgeKind::Of.code() && check_single[1])
             {
-                let key = edge_at(k, *i)?.key();
-                let (lo, hi) = keys::range_at(key.kind, key.from);
-                if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
-                    let (found, _) = r?;
-                    let existing = keys::decode_out(found.value())
-                        .ok_or_else(|| super::read::corrupt_key("out", found.value()))?;
-                    if existing != key {
-                        return Err(StoreError::SecondEdge {
-                            edge: key,
-                            existing,
-                        });
-                    }
-                }
+                second_edge(&out, edge_at(k, *i)?.key())?;
             }
-            encode_into(&edge.attrs(), &mut st.buf, &|| format!("edge {}", edge.key()))?;
+            encode_into(&edge.attrs(), &mut st.buf, &|| {
+                format!("edge {}", edge.key())
+            })?;
             let old = out
                 .insert(k, st.buf.as_slice())?
                 .map(|g| g.value() == st.buf.as_slice());
@@ -776,11 +738,67 @@ fn import_edges(
         .collect();
     drop(entries);
     added.sort_unstable();
-    {
-        let mut inn = txn.open_table(IN)?;
-        for (c, t, f) in added {
-            inn.insert(&keys::raw(c, t, f), ())?;
+    let mut inn = txn.open_table(IN)?;
+    for (c, t, f) in added {
+        inn.insert(&keys::raw(c, t, f), ())?;
+    }
+    Ok(())
+}
+
+/// Refuses `key` if its start already has an edge of its kind (`works_at`, `of`) to
+/// another end.
+fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) -> Result<()> {
+    let (lo, hi) = keys::range_at(key.kind, key.from);
+    if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
+        let (found, _) = r?;
+        let existing = keys::decode_out(found.value())
+            .ok_or_else(|| super::read::corrupt_key("out", found.value()))?;
+        if existing != key {
+            return Err(StoreError::SecondEdge {
+                edge: key,
+                existing,
+            });
         }
     }
     Ok(())
+}
+
+/// The network's edges as (out key in store ids, index in `net.edges`), sorted by key.
+/// Duplicate edges and a second `works_at`/`of` of one node end up adjacent, and are
+/// reported through the full network check.
+fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
+    // Sorting integer triples is several times cheaper than sorting 17-byte arrays.
+    let mut order: Vec<(u8, u64, u64, u32)> = Vec::with_capacity(net.edges.len());
+    for (i, e) in net.edges.iter().enumerate() {
+        let key = e.key();
+        let mapped = EdgeKey {
+            kind: key.kind,
+            from: map
+                .store_ref(key.from)
+                .ok_or(StoreError::UnknownNode(key.from))?,
+            to: map
+                .store_ref(key.to)
+                .ok_or(StoreError::UnknownNode(key.to))?,
+        };
+        order.push((
+            key.kind.code(),
+            mapped.from.pack(),
+            mapped.to.pack(),
+            i as u32,
+        ));
+    }
+    order.sort_unstable_by_key(|e| (e.0, e.1, e.2));
+    let entries: Vec<(RawKey, u32)> = order
+        .into_iter()
+        .map(|(c, f, t, i)| (keys::raw(c, f, t), i))
+        .collect();
+    // Duplicates, and a second works_at/of of one node, are now adjacent.
+    let single = |code: u8| code == EdgeKind::WorksAt.code() || code == EdgeKind::Of.code();
+    let clash = entries
+        .windows(2)
+        .any(|w| w[0].0 == w[1].0 || (single(w[0].0[0]) && w[0].0[..9] == w[1].0[..9]));
+    if clash {
+        net.validate().map_err(StoreError::Network)?;
+    }
+    Ok(entries)
 }
