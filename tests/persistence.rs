@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use guanxi::model::*;
-use guanxi::store::{Database, Read, StoreError};
+use guanxi::store::{Database, Read, StoreError, Violation};
 
 #[test]
 fn content_survives_close_and_reopen() {
@@ -171,4 +171,85 @@ fn a_corrupt_record_is_reported_not_a_panic() {
     let report = r.check().unwrap();
     assert!(!report.is_clean());
     assert!(report.to_string().contains("person#0 record"), "{report}");
+}
+
+/// Opens the raw file, runs `f` in a write transaction and commits.
+fn tamper(path: &std::path::Path, f: impl FnOnce(&redb::WriteTransaction)) {
+    let db = redb::Database::open(path).unwrap();
+    let t = db.begin_write().unwrap();
+    f(&t);
+    t.commit().unwrap();
+}
+
+#[test]
+fn an_exhausted_id_space_is_a_typed_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("full.guanxi");
+    drop(Database::create(&path).unwrap());
+    tamper(&path, |t| {
+        let def: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("guanxi.meta");
+        t.open_table(def)
+            .unwrap()
+            .insert("next_id.person", u64::from(u32::MAX))
+            .unwrap();
+    });
+    let db = Database::open(&path).unwrap();
+    let err = db.write(1, |t| t.upsert_person(person("p"))).unwrap_err();
+    assert!(
+        matches!(err, StoreError::IdsExhausted(NodeKind::Person)),
+        "{err}"
+    );
+    // Other kinds are unaffected.
+    db.write(1, |t| t.upsert_employee(employee("e"))).unwrap();
+}
+
+#[test]
+fn check_reports_each_broken_invariant() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.guanxi");
+    let (mem, ids) = fixture();
+    let (net, _) = mem.begin_read().unwrap().network().unwrap();
+    Database::create(&path)
+        .unwrap()
+        .import_network(&net, 1)
+        .unwrap();
+    let tie_key = tie(ids.e1, ids.p1, 0.0).key();
+    let mut in_key = [0u8; 17];
+    in_key[0] = EdgeKind::Tie.code();
+    in_key[1..9].copy_from_slice(&tie_key.to.pack().to_be_bytes());
+    in_key[9..17].copy_from_slice(&tie_key.from.pack().to_be_bytes());
+    tamper(&path, |t| {
+        let inn: redb::TableDefinition<&[u8; 17], ()> =
+            redb::TableDefinition::new("guanxi.edge.in");
+        t.open_table(inn).unwrap().remove(&in_key).unwrap();
+        let xids: redb::TableDefinition<&str, u32> =
+            redb::TableDefinition::new("guanxi.xid.person");
+        t.open_table(xids).unwrap().insert("ghost", 9).unwrap();
+        let counts: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("guanxi.counts");
+        t.open_table(counts)
+            .unwrap()
+            .insert("edge.owns", 5)
+            .unwrap();
+    });
+    let report = Database::open(&path).unwrap().check().unwrap();
+    assert_eq!(
+        report.violations,
+        vec![
+            Violation::XidOrphan {
+                node: PersonId(9).into(),
+                xid: "ghost".into()
+            },
+            Violation::MissingMirror {
+                edge: tie_key,
+                missing_from: "in"
+            },
+            Violation::CountMismatch {
+                what: "owns edges".into(),
+                stored: 5,
+                actual: 0
+            },
+        ],
+        "{report}"
+    );
+    assert!(report.to_string().starts_with("3 violation(s):"));
 }

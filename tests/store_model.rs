@@ -386,3 +386,86 @@ proptest! {
         }
     }
 }
+
+/// A valid network built from random nodes and edges: invalid edges are dropped.
+fn valid_network() -> impl Strategy<Value = Network> {
+    (
+        proptest::collection::vec(node(), 0..24),
+        proptest::collection::vec(edge(), 0..40),
+    )
+        .prop_map(|(nodes, edges)| {
+            let mut net = Network::new();
+            for (i, n) in nodes.into_iter().enumerate() {
+                // Unique, non-empty external ids: the position.
+                match n {
+                    Node::Account(mut a) => {
+                        a.xid = format!("a{i}");
+                        net.accounts.push(a);
+                    }
+                    Node::Person(mut p) => {
+                        p.xid = format!("p{i}");
+                        net.persons.push(p);
+                    }
+                    Node::Employee(mut e) => {
+                        e.xid = format!("e{i}");
+                        net.employees.push(e);
+                    }
+                    Node::Project(mut x) => {
+                        x.xid = format!("x{i}");
+                        net.projects.push(x);
+                    }
+                }
+            }
+            let mut keys = std::collections::BTreeSet::new();
+            let mut single = std::collections::BTreeSet::new();
+            for e in edges {
+                let key = e.key();
+                let competitor_ok = !matches!(key.kind, EdgeKind::RivalTie | EdgeKind::Competes)
+                    || net
+                        .accounts
+                        .get(key.from.id as usize)
+                        .is_some_and(|a| a.kind == AccountKind::Competitor);
+                let single_ok = !matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of)
+                    || single.insert((key.kind, key.from));
+                if e.validate().is_ok()
+                    && net.contains(key.from)
+                    && net.contains(key.to)
+                    && competitor_ok
+                    && single_ok
+                    && keys.insert(key)
+                {
+                    net.edges.push(e);
+                }
+            }
+            net
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn import_then_export_round_trips_and_a_second_import_changes_nothing(net in valid_network()) {
+        prop_assert_eq!(net.validate(), Ok(()));
+        let db = Database::in_memory().unwrap();
+        let s = db.import_network(&net, 1).unwrap();
+        let nodes = NodeKind::ALL.iter().map(|k| net.count(*k) as u64).sum::<u64>();
+        prop_assert_eq!((s.nodes_added, s.edges_added), (nodes, net.edges.len() as u64));
+        let (back, map) = db.begin_read().unwrap().network().unwrap();
+        let mut want = net.clone();
+        want.edges.sort_by_key(Edge::key);
+        prop_assert_eq!(&back, &want);
+        for kind in NodeKind::ALL {
+            for i in 0..net.count(kind) as u32 {
+                let n = NodeRef::new(kind, i);
+                prop_assert_eq!(map.store_ref(n), Some(n));
+            }
+        }
+        prop_assert!(db.check().unwrap().is_clean());
+        let log_len = db.begin_read().unwrap().log(0).unwrap().len();
+        prop_assert_eq!(log_len as u64, nodes + net.edges.len() as u64);
+        let again = db.import_network(&net, 2).unwrap();
+        prop_assert_eq!((again.nodes_unchanged, again.edges_unchanged), (nodes, net.edges.len() as u64));
+        prop_assert_eq!(db.begin_read().unwrap().log(0).unwrap().len(), log_len);
+    }
+}
