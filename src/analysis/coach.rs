@@ -13,11 +13,24 @@
 //! through any persons; 0 if none or if `x` has no approver). The answer is the top `k`
 //! (3) with score > 0, by score descending then external id, each with its factors.
 //!
-//! `reach` comes from one multi-source best-first search from the approvers, settling
-//! persons by decreasing strength. It stops when every candidate is settled — or earlier,
-//! once `k` scores are known that no unsettled candidate can beat: an unsettled person's
-//! reach is at most the strength of the last settled node. Persons in another
-//! connected component than every approver have reach 0 without any search.
+//! `reach` is the expensive factor: on a well-connected network the strongest path to
+//! an approver often runs far outside the account, so one search from the approvers
+//! until every candidate is reached could explore the whole network for every project.
+//! Instead:
+//!
+//! 1. a shared best-first search from the approvers settles a fixed budget of nodes,
+//!    giving the exact reach of nearby candidates and a lower bound (a path found) for
+//!    others;
+//! 2. the remaining candidates, best potential `C·S·(1 − max Rv)` first, each get a
+//!    bidirectional search that meets the shared search (extending it as needed). It
+//!    stops as soon as the candidate's score is exact — or is certainly below the `k`-th
+//!    best score or lower bound known, in which case the candidate cannot be in the top
+//!    `k` and its exact reach is not needed. Once even the best remaining potential
+//!    times the shared search's frontier is below that `k`-th value, the rest is skipped.
+//!
+//! Persons in another connected component than every approver have reach 0 without any
+//! search. The result is exactly that of scoring every person (the tests compare with a
+//! plain Dijkstra); only the work differs.
 
 use super::opinion::{chain_positions, project_persons};
 use super::path::Search;
@@ -43,7 +56,7 @@ pub struct CoachCandidate {
 }
 
 /// Nodes the shared search from the approvers settles before per-candidate searches.
-const PHASE1_BUDGET: usize = 256;
+const PHASE1_BUDGET: usize = 96;
 
 /// The top coach candidates of project `x` (see the module documentation).
 pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
@@ -140,11 +153,18 @@ pub fn coach_candidates_with_budget(
             if done[w] {
                 continue;
             }
-            let kth = if scored.len() >= k {
-                kth_score(&mut scored, k)
-            } else {
-                0.0
-            };
+            // k-th best among known scores and lower bounds (potential × a path found
+            // so far) of the candidates still waiting: k distinct candidates score at
+            // least this much, so a candidate that cannot reach it is out.
+            let mut floor: Vec<f64> = scored.iter().map(|c| c.score).collect();
+            floor.extend(
+                waiting
+                    .iter()
+                    .zip(&done)
+                    .filter(|(_, d)| !**d)
+                    .filter_map(|(c, _)| search.label(c.2.person.index()).map(|r| c.0 * r)),
+            );
+            let kth = kth_largest(&mut floor, k);
             let potential = waiting[w].0;
             let bound = search.peek().unwrap_or(0.0);
             if bound <= 0.0 || (kth > 0.0 && potential * bound * (1.0 + 1e-9) < kth) {
@@ -234,10 +254,13 @@ fn settle(cand: &mut CoachCandidate, reach: f64, scored: &mut Vec<CoachCandidate
     }
 }
 
-/// The `k`-th best score among `scored` (which has at least `k` entries).
-fn kth_score(scored: &mut [CoachCandidate], k: usize) -> f64 {
-    let (_, kth, _) = scored.select_nth_unstable_by(k - 1, |a, b| b.score.total_cmp(&a.score));
-    kth.score
+/// The `k`-th largest of `values` (0 if there are fewer than `k`).
+fn kth_largest(values: &mut [f64], k: usize) -> f64 {
+    if k == 0 || values.len() < k {
+        return 0.0;
+    }
+    let (_, kth, _) = values.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    *kth
 }
 
 fn sort_candidates(ctx: &Ctx<'_>, scored: &mut [CoachCandidate]) {
