@@ -84,45 +84,7 @@ pub fn coach_candidates_with_budget(
         return Vec::new();
     }
     let persons = project_persons(snapshot, x);
-    let chain = chain_positions(&persons, members);
-    let mut approver_components: Vec<u32> =
-        approvers.iter().map(|&a| snapshot.component(a)).collect();
-    approver_components.sort_unstable();
-    let mut scored: Vec<CoachCandidate> = Vec::new();
-    // Non-approver candidates still waiting for their reach: (potential, index).
-    let mut waiting: Vec<(f64, usize, CoachCandidate)> = Vec::new();
-    for (i, &p) in persons.iter().enumerate() {
-        let member = chain[i];
-        let c = ctx.closeness(p);
-        let s = member
-            .and_then(|m| m.solution)
-            .map_or(ctx.params.unknown_solution, crate::model::Score::get);
-        let rival_free = 1.0 - closeness::max_rival_closeness(snapshot, p);
-        let mut cand = CoachCandidate {
-            person: p,
-            score: 0.0,
-            closeness: c,
-            solution: s,
-            reach: 0.0,
-            rival_free,
-        };
-        if member.is_some_and(|m| m.role == Role::Approver) {
-            cand.reach = 1.0;
-            cand.score = c * s * 1.0 * rival_free;
-            if cand.score > 0.0 {
-                scored.push(cand);
-            }
-        } else {
-            let potential = c * s * rival_free;
-            if potential > 0.0
-                && approver_components
-                    .binary_search(&snapshot.component(p))
-                    .is_ok()
-            {
-                waiting.push((potential, i, cand));
-            }
-        }
-    }
+    let (mut scored, mut waiting) = candidates(ctx, x, &persons, &approvers);
     if !waiting.is_empty() {
         // Highest potential first, so the bound on what is still waiting is `waiting[top]`.
         waiting.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -190,6 +152,59 @@ pub fn coach_candidates_with_budget(
     sort_candidates(ctx, &mut scored);
     scored.truncate(k);
     scored
+}
+
+/// Scores the approvers (reach 1) and lists the other persons of the project that may
+/// score > 0 — positive `C·S·(1 − max Rv)` and in an approver's component — with that
+/// potential and their index in `persons`.
+#[allow(clippy::type_complexity)]
+fn candidates(
+    ctx: &Ctx<'_>,
+    x: ProjectId,
+    persons: &[PersonId],
+    approvers: &[PersonId],
+) -> (Vec<CoachCandidate>, Vec<(f64, usize, CoachCandidate)>) {
+    let snapshot = ctx.snapshot;
+    let chain = chain_positions(persons, snapshot.members(x));
+    let mut approver_components: Vec<u32> =
+        approvers.iter().map(|&a| snapshot.component(a)).collect();
+    approver_components.sort_unstable();
+    let mut scored: Vec<CoachCandidate> = Vec::new();
+    // Non-approver candidates still waiting for their reach: (potential, index).
+    let mut waiting: Vec<(f64, usize, CoachCandidate)> = Vec::new();
+    for (i, &p) in persons.iter().enumerate() {
+        let member = chain[i];
+        let c = ctx.closeness(p);
+        let s = member
+            .and_then(|m| m.solution)
+            .map_or(ctx.params.unknown_solution, crate::model::Score::get);
+        let rival_free = 1.0 - closeness::max_rival_closeness(snapshot, p);
+        let mut cand = CoachCandidate {
+            person: p,
+            score: 0.0,
+            closeness: c,
+            solution: s,
+            reach: 0.0,
+            rival_free,
+        };
+        if member.is_some_and(|m| m.role == Role::Approver) {
+            cand.reach = 1.0;
+            cand.score = c * s * 1.0 * rival_free;
+            if cand.score > 0.0 {
+                scored.push(cand);
+            }
+        } else {
+            let potential = c * s * rival_free;
+            if potential > 0.0
+                && approver_components
+                    .binary_search(&snapshot.component(p))
+                    .is_ok()
+            {
+                waiting.push((potential, i, cand));
+            }
+        }
+    }
+    (scored, waiting)
 }
 
 /// The strongest path strength from `target` to the approvers, or `None` if it is
