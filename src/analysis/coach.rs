@@ -211,8 +211,9 @@ fn candidates(
 /// certainly below `at_least` (> 0).
 ///
 /// A search from the target grows until it meets the shared approver search `fwd`,
-/// which this extends when its frontier is the smaller — bidirectional best-first search
-/// with the approver side kept across candidates. `μ` is the best meeting found
+/// which this extends too — bidirectional best-first search with the approver side
+/// kept across candidates. Each step expands the side whose next node is the stronger,
+/// so that the bound `top_tgt · top_fwd` falls as fast as possible. `μ` is the best meeting found
 /// (`s_tgt(u)·w(u, v)·s_fwd(v)`, with tentative labels, each a real path). Any path not
 /// yet found leaves the target's settled set at a node `u` and enters the approvers'
 /// unsettled set, so it is at most `top_tgt · top_fwd`: once that is `≤ μ`, `μ` is exact.
@@ -237,7 +238,7 @@ fn meet<'c, 'a>(
         if at_least > 0.0 && bound < at_least * margin && mu < at_least * margin {
             return None;
         }
-        let forward = tb <= 0.0 || (tf > 0.0 && fwd.frontier() <= bwd.frontier());
+        let forward = tb <= 0.0 || (tf > 0.0 && tf >= tb);
         let (this, other) = if forward {
             (&mut *fwd, &bwd)
         } else {

@@ -192,11 +192,6 @@ impl<'c, 'a> Search<'c, 'a> {
         }
     }
 
-    /// Number of entries waiting in the queue (a measure of the frontier's size).
-    pub(crate) fn frontier(&self) -> usize {
-        self.s.heap.len()
-    }
-
     /// Settles the next node: `(node, strength)`, strengths non-increasing.
     pub(crate) fn next_settled(&mut self) -> Option<(usize, f64)> {
         while let Some(Entry { strength, node }) = self.s.heap.pop() {
