@@ -71,5 +71,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|x| competition::chain_competition(&ctx, x))
             .count()
     });
+    let sample: Vec<_> = snap.project_ids().step_by(97).collect();
+    let q = Ctx::new(&snap, &params, as_of);
+    let per = |d: f64| d / sample.len() as f64 * 1e6;
+    let c = cpu();
+    for &x in &sample {
+        std::hint::black_box(guanxi::analysis::analyse_project(&q, x));
+    }
+    println!("query        cpu {:.1} µs per project ({} projects)", per(cpu() - c), sample.len());
+    let c = cpu();
+    for &x in &sample {
+        std::hint::black_box(opinion::project_opinion(&q, x));
+        std::hint::black_box(completeness::completeness(&snap, x, 90, as_of));
+    }
+    println!("  w/o coach  cpu {:.1} µs per project", per(cpu() - c));
     Ok(())
 }
