@@ -421,8 +421,14 @@ fn queries_agree_with_the_report_bit_for_bit() {
     let snap = Snapshot::from_network(&network());
     let x = project_analysis(&snap, X, &Params::default(), as_of());
     let r = report();
-    assert_eq!(r.projects[0].consensus, x.opinion.consensus);
-    assert_eq!(r.projects[0].coaches[1].score, x.coaches[1].score);
+    assert_eq!(
+        r.projects[0].consensus.map(f64::to_bits),
+        x.opinion.consensus.map(f64::to_bits)
+    );
+    assert_eq!(
+        r.projects[0].coaches[1].score.to_bits(),
+        x.coaches[1].score.to_bits()
+    );
 }
 
 #[test]

@@ -79,7 +79,7 @@ fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize) ->
         if seen.insert((true, usize::MAX - e, p)) {
             let last_contact = rng
                 .chance(0.7)
-                .then(|| Day::from_days_since_epoch(20_000 + rng.below(300) as i32))
+                .then(|| Day::from_days_since_epoch(20_000 + i32::from(rng.below(300) as u16)))
                 .flatten();
             n.edges.push(Edge::Tie {
                 employee: EmployeeId(e as u32),
@@ -331,7 +331,7 @@ proptest! {
             prop_assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
                 prop_assert!((g.score - w.1).abs() < 1e-12, "{} vs {}", g.score, w.1);
-                prop_assert!((g.reach - reach[g.person.index()]).abs() < 1e-12 || g.reach == 1.0);
+                prop_assert!((g.reach - reach[g.person.index()]).abs() < 1e-12 || (g.reach - 1.0).abs() < f64::EPSILON);
             }
         }
     }

@@ -13,11 +13,24 @@
 //! through any persons; 0 if none or if `x` has no approver). The answer is the top `k`
 //! (3) with score > 0, by score descending then external id, each with its factors.
 //!
-//! `reach` comes from one multi-source best-first search from the approvers, settling
-//! persons by decreasing strength. It stops when every candidate is settled — or earlier,
-//! once `k` scores are known that no unsettled candidate can beat: an unsettled person's
-//! reach is at most the strength of the last settled node. Persons in another
-//! connected component than every approver have reach 0 without any search.
+//! `reach` is the expensive factor: on a well-connected network the strongest path to
+//! an approver often runs far outside the account, so one search from the approvers
+//! until every candidate is reached could explore the whole network for every project.
+//! Instead:
+//!
+//! 1. a shared best-first search from the approvers settles a fixed budget of nodes,
+//!    giving the exact reach of nearby candidates and a lower bound (a path found) for
+//!    others;
+//! 2. the remaining candidates, best potential `C·S·(1 − max Rv)` first, each get a
+//!    bidirectional search that meets the shared search (extending it as needed). It
+//!    stops as soon as the candidate's score is exact — or is certainly below the `k`-th
+//!    best score or lower bound known, in which case the candidate cannot be in the top
+//!    `k` and its exact reach is not needed. Once even the best remaining potential
+//!    times the shared search's frontier is below that `k`-th value, the rest is skipped.
+//!
+//! Persons in another connected component than every approver have reach 0 without any
+//! search. The result is exactly that of scoring every person (the tests compare with a
+//! plain Dijkstra); only the work differs.
 
 use super::opinion::{chain_positions, project_persons};
 use super::path::Search;
@@ -43,7 +56,7 @@ pub struct CoachCandidate {
 }
 
 /// Nodes the shared search from the approvers settles before per-candidate searches.
-const PHASE1_BUDGET: usize = 256;
+const PHASE1_BUDGET: usize = 96;
 
 /// The top coach candidates of project `x` (see the module documentation).
 pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
@@ -71,7 +84,88 @@ pub fn coach_candidates_with_budget(
         return Vec::new();
     }
     let persons = project_persons(snapshot, x);
-    let chain = chain_positions(&persons, members);
+    let (mut scored, mut waiting) = candidates(ctx, x, &persons, &approvers);
+    if !waiting.is_empty() {
+        // Highest potential first, so the bound on what is still waiting is `waiting[top]`.
+        waiting.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut slot: HashMap<usize, usize> = waiting
+            .iter()
+            .enumerate()
+            .map(|(w, (_, i, _))| (persons[*i].index(), w))
+            .collect();
+        let mut done = vec![false; waiting.len()];
+        // Phase 1: one search from the approvers, for the nearby candidates, on a budget.
+        let mut search = Search::new(ctx, &approvers, false, None);
+        for _ in 0..budget {
+            let Some((node, strength)) = search.next_settled() else {
+                break;
+            };
+            if let Some(w) = slot.remove(&node) {
+                done[w] = true;
+                settle(&mut waiting[w].2, strength, &mut scored);
+                if slot.is_empty() {
+                    break;
+                }
+            }
+        }
+        // Phase 2: the others, best potential first, each by a search from the candidate
+        // that meets the shared approver search (extended as needed), and gives up as
+        // soon as the candidate cannot reach the top k.
+        for w in 0..waiting.len() {
+            if done[w] {
+                continue;
+            }
+            // k-th best among known scores and lower bounds (potential × a path found
+            // so far) of the candidates still waiting: k distinct candidates score at
+            // least this much, so a candidate that cannot reach it is out.
+            let mut floor: Vec<f64> = scored.iter().map(|c| c.score).collect();
+            floor.extend(
+                waiting
+                    .iter()
+                    .zip(&done)
+                    .filter(|(_, d)| !**d)
+                    .filter_map(|(c, _)| search.label(c.2.person.index()).map(|r| c.0 * r)),
+            );
+            let kth = kth_largest(&mut floor, k);
+            let potential = waiting[w].0;
+            let bound = search.peek().unwrap_or(0.0);
+            if bound <= 0.0 || (kth > 0.0 && potential * bound * (1.0 + 1e-9) < kth) {
+                break; // every remaining candidate has a lower potential
+            }
+            let at_least = if kth > 0.0 { kth / potential } else { 0.0 };
+            let target = waiting[w].2.person;
+            let reach = meet(ctx, &mut search, target, at_least, |node, strength| {
+                if let Some(other) = slot.remove(&node) {
+                    done[other] = true;
+                    settle(&mut waiting[other].2, strength, &mut scored);
+                }
+            });
+            if !done[w] {
+                done[w] = true;
+                slot.remove(&target.index());
+                if let Some(reach) = reach {
+                    settle(&mut waiting[w].2, reach, &mut scored);
+                }
+            }
+        }
+    }
+    sort_candidates(ctx, &mut scored);
+    scored.truncate(k);
+    scored
+}
+
+/// Scores the approvers (reach 1) and lists the other persons of the project that may
+/// score > 0 — positive `C·S·(1 − max Rv)` and in an approver's component — with that
+/// potential and their index in `persons`.
+#[allow(clippy::type_complexity)]
+fn candidates(
+    ctx: &Ctx<'_>,
+    x: ProjectId,
+    persons: &[PersonId],
+    approvers: &[PersonId],
+) -> (Vec<CoachCandidate>, Vec<(f64, usize, CoachCandidate)>) {
+    let snapshot = ctx.snapshot;
+    let chain = chain_positions(persons, snapshot.members(x));
     let mut approver_components: Vec<u32> =
         approvers.iter().map(|&a| snapshot.component(a)).collect();
     approver_components.sort_unstable();
@@ -110,74 +204,16 @@ pub fn coach_candidates_with_budget(
             }
         }
     }
-    if !waiting.is_empty() {
-        // Highest potential first, so the bound on what is still waiting is `waiting[top]`.
-        waiting.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut slot: HashMap<usize, usize> = waiting
-            .iter()
-            .enumerate()
-            .map(|(w, (_, i, _))| (persons[*i].index(), w))
-            .collect();
-        let mut done = vec![false; waiting.len()];
-        // Phase 1: one search from the approvers, for the nearby candidates, on a budget.
-        let mut search = Search::new(ctx, &approvers, false, None);
-        for _ in 0..budget {
-            let Some((node, strength)) = search.next_settled() else {
-                break;
-            };
-            if let Some(w) = slot.remove(&node) {
-                done[w] = true;
-                settle(&mut waiting[w].2, strength, &mut scored);
-                if slot.is_empty() {
-                    break;
-                }
-            }
-        }
-        // Phase 2: the others, best potential first, each by a search from the candidate
-        // that meets the shared approver search (extended as needed), and gives up as
-        // soon as the candidate cannot reach the top k.
-        for w in 0..waiting.len() {
-            if done[w] {
-                continue;
-            }
-            let kth = if scored.len() >= k {
-                kth_score(&mut scored, k)
-            } else {
-                0.0
-            };
-            let potential = waiting[w].0;
-            let bound = search.peek().unwrap_or(0.0);
-            if bound <= 0.0 || (kth > 0.0 && potential * bound * (1.0 + 1e-9) < kth) {
-                break; // every remaining candidate has a lower potential
-            }
-            let at_least = if kth > 0.0 { kth / potential } else { 0.0 };
-            let target = waiting[w].2.person;
-            let reach = meet(ctx, &mut search, target, at_least, |node, strength| {
-                if let Some(other) = slot.remove(&node) {
-                    done[other] = true;
-                    settle(&mut waiting[other].2, strength, &mut scored);
-                }
-            });
-            if !done[w] {
-                done[w] = true;
-                slot.remove(&target.index());
-                if let Some(reach) = reach {
-                    settle(&mut waiting[w].2, reach, &mut scored);
-                }
-            }
-        }
-    }
-    sort_candidates(ctx, &mut scored);
-    scored.truncate(k);
-    scored
+    (scored, waiting)
 }
 
 /// The strongest path strength from `target` to the approvers, or `None` if it is
 /// certainly below `at_least` (> 0).
 ///
 /// A search from the target grows until it meets the shared approver search `fwd`,
-/// which this extends when its frontier is the smaller — bidirectional best-first search
-/// with the approver side kept across candidates. `μ` is the best meeting found
+/// which this extends too — bidirectional best-first search with the approver side
+/// kept across candidates. Each step expands the side whose next node is the stronger,
+/// so that the bound `top_tgt · top_fwd` falls as fast as possible. `μ` is the best meeting found
 /// (`s_tgt(u)·w(u, v)·s_fwd(v)`, with tentative labels, each a real path). Any path not
 /// yet found leaves the target's settled set at a node `u` and enters the approvers'
 /// unsettled set, so it is at most `top_tgt · top_fwd`: once that is `≤ μ`, `μ` is exact.
@@ -202,7 +238,7 @@ fn meet<'c, 'a>(
         if at_least > 0.0 && bound < at_least * margin && mu < at_least * margin {
             return None;
         }
-        let forward = tb <= 0.0 || (tf > 0.0 && fwd.frontier() <= bwd.frontier());
+        let forward = tb <= 0.0 || (tf > 0.0 && tf >= tb);
         let (this, other) = if forward {
             (&mut *fwd, &bwd)
         } else {
@@ -234,10 +270,13 @@ fn settle(cand: &mut CoachCandidate, reach: f64, scored: &mut Vec<CoachCandidate
     }
 }
 
-/// The `k`-th best score among `scored` (which has at least `k` entries).
-fn kth_score(scored: &mut [CoachCandidate], k: usize) -> f64 {
-    let (_, kth, _) = scored.select_nth_unstable_by(k - 1, |a, b| b.score.total_cmp(&a.score));
-    kth.score
+/// The `k`-th largest of `values` (0 if there are fewer than `k`).
+fn kth_largest(values: &mut [f64], k: usize) -> f64 {
+    if k == 0 || values.len() < k {
+        return 0.0;
+    }
+    let (_, kth, _) = values.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+    *kth
 }
 
 fn sort_candidates(ctx: &Ctx<'_>, scored: &mut [CoachCandidate]) {

@@ -61,7 +61,7 @@ impl PartialOrd for Entry {
     }
 }
 
-const NO_PRED: usize = usize::MAX;
+const NO_PRED: u32 = u32::MAX;
 
 /// Per-node search state in dense arrays, valid for the nodes whose `seen` stamp is the
 /// current one: starting a search is O(1) (a new stamp), not O(network). Scratches are
@@ -69,25 +69,31 @@ const NO_PRED: usize = usize::MAX;
 #[derive(Default)]
 struct Scratch {
     stamp: u32,
-    seen: Vec<u32>,
-    done: Vec<u32>,
-    best: Vec<f64>,
-    pred: Vec<usize>,
+    /// One record per node, so that visiting a node touches one cache line.
+    nodes: Vec<NodeState>,
     heap: BinaryHeap<Entry>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct NodeState {
+    /// Best strength found (valid when `seen` is the current stamp).
+    best: f64,
+    /// Stamp of the search that reached the node.
+    seen: u32,
+    /// Stamp of the search that settled the node.
+    done: u32,
+    /// Predecessor toward the sources.
+    pred: u32,
 }
 
 impl Scratch {
     fn reset(&mut self, nodes: usize) {
-        if self.seen.len() < nodes {
-            self.seen.resize(nodes, 0);
-            self.done.resize(nodes, 0);
-            self.best.resize(nodes, 0.0);
-            self.pred.resize(nodes, NO_PRED);
+        if self.nodes.len() < nodes {
+            self.nodes.resize(nodes, NodeState::default());
         }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.seen.fill(0);
-            self.done.fill(0);
+            self.nodes.fill(NodeState::default());
             self.stamp = 1;
         }
         self.heap.clear();
@@ -145,16 +151,22 @@ impl<'c, 'a> Search<'c, 'a> {
     }
 
     #[inline]
-    fn relax(&mut self, node: usize, strength: f64, pred: usize) {
+    fn relax(&mut self, node: usize, strength: f64, pred: u32) {
         if strength <= 0.0 {
             return;
         }
-        let s = &mut self.s;
-        if s.seen[node] != s.stamp || strength > s.best[node] {
-            s.seen[node] = s.stamp;
-            s.best[node] = strength;
-            s.pred[node] = pred;
-            s.heap.push(Entry { strength, node });
+        let stamp = self.s.stamp;
+        let Some(n) = self.s.nodes.get_mut(node) else {
+            return;
+        };
+        if n.seen != stamp || strength > n.best {
+            *n = NodeState {
+                best: strength,
+                seen: stamp,
+                done: n.done,
+                pred,
+            };
+            self.s.heap.push(Entry { strength, node });
         }
     }
 
@@ -162,7 +174,7 @@ impl<'c, 'a> Search<'c, 'a> {
     /// node's final strength); `None` when the search is exhausted.
     pub(crate) fn peek(&mut self) -> Option<f64> {
         while let Some(top) = self.s.heap.peek() {
-            if self.s.done[top.node] == self.s.stamp {
+            if self.s.nodes[top.node].done == self.s.stamp {
                 self.s.heap.pop();
             } else {
                 return Some(top.strength);
@@ -174,34 +186,32 @@ impl<'c, 'a> Search<'c, 'a> {
     /// The best strength found so far for `node` (final once settled).
     #[inline]
     pub(crate) fn label(&self, node: usize) -> Option<f64> {
-        (self.s.seen.get(node) == Some(&self.s.stamp)).then(|| self.s.best[node])
-    }
-
-    /// Number of entries waiting in the queue (a measure of the frontier's size).
-    pub(crate) fn frontier(&self) -> usize {
-        self.s.heap.len()
+        match self.s.nodes.get(node) {
+            Some(n) if n.seen == self.s.stamp => Some(n.best),
+            _ => None,
+        }
     }
 
     /// Settles the next node: `(node, strength)`, strengths non-increasing.
     pub(crate) fn next_settled(&mut self) -> Option<(usize, f64)> {
         while let Some(Entry { strength, node }) = self.s.heap.pop() {
-            if self.s.done[node] == self.s.stamp {
+            if self.s.nodes[node].done == self.s.stamp {
                 continue;
             }
-            self.s.done[node] = self.s.stamp;
+            self.s.nodes[node].done = self.s.stamp;
             let np = self.persons();
             if node < np {
                 let snapshot = self.ctx.snapshot;
                 let p = PersonId(node as u32);
                 for l in snapshot.links(p) {
-                    self.relax(l.to.index(), strength * l.weight, node);
+                    self.relax(l.to.index(), strength * l.weight, node as u32);
                 }
                 if self.with_employees {
                     for i in snapshot.person_tie_range(p) {
                         let e = snapshot.ties()[i].employee;
                         if Some(e) != self.excluded {
                             let c = self.ctx.decayed(i);
-                            self.relax(np + e.index(), strength * c, node);
+                            self.relax(np + e.index(), strength * c, node as u32);
                         }
                     }
                 }
@@ -215,13 +225,13 @@ impl<'c, 'a> Search<'c, 'a> {
     fn trail(&self, node: usize) -> Vec<PersonId> {
         let mut out = Vec::new();
         let mut cur = if self.label(node).is_some() {
-            self.s.pred[node]
+            self.s.nodes[node].pred
         } else {
             NO_PRED
         };
         while cur != NO_PRED {
-            out.push(PersonId(cur as u32));
-            cur = self.s.pred[cur];
+            out.push(PersonId(cur));
+            cur = self.s.nodes.get(cur as usize).map_or(NO_PRED, |n| n.pred);
         }
         out
     }

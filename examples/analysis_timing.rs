@@ -1,0 +1,89 @@
+//! Times each stage of a full report on a synthetic network, wall clock and CPU time of
+//! the calling thread (Linux `/proc/thread-self/schedstat`; 0 elsewhere), so that figures
+//! stay meaningful on a shared machine. Run with `RAYON_NUM_THREADS=1` for one thread:
+//!
+//! ```sh
+//! RAYON_NUM_THREADS=1 cargo run --release --example analysis_timing -- 50000
+//! ```
+
+use guanxi::analysis::{
+    coach, competition, completeness, opinion, synth, Ctx, Params, Precomputed,
+};
+use guanxi::graph::Snapshot;
+use std::time::Instant;
+
+fn cpu() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1e9
+}
+
+fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let (t, c) = (Instant::now(), cpu());
+    let out = f();
+    println!(
+        "{name:<12} wall {:>10.3?}  cpu {:.3} s",
+        t.elapsed(),
+        cpu() - c
+    );
+    out
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n: usize = std::env::args().nth(1).map_or(Ok(50_000), |s| s.parse())?;
+    let net = synth::network(n, 42);
+    println!("{net}");
+    let snap = timed("snapshot", || Snapshot::from_network(&net));
+    let params = Params::default();
+    let as_of = "2025-06-30".parse()?;
+    // Runs on the calling thread when RAYON_NUM_THREADS=1, so its CPU time is counted.
+    let pre = timed("precomputed", || {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build()
+            .map(|pool| pool.install(|| Precomputed::compute(&snap, &params, as_of)))
+    })?;
+    let ctx = Ctx::new(&snap, &params, as_of).with_precomputed(&pre);
+    timed("opinion", || {
+        snap.project_ids()
+            .map(|x| opinion::project_opinion(&ctx, x))
+            .count()
+    });
+    timed("completeness", || {
+        snap.project_ids()
+            .map(|x| completeness::completeness(&snap, x, 90, as_of))
+            .count()
+    });
+    timed("coach", || {
+        snap.project_ids()
+            .map(|x| coach::coach_candidates(&ctx, x))
+            .count()
+    });
+    timed("competition", || {
+        snap.project_ids()
+            .map(|x| competition::chain_competition(&ctx, x))
+            .count()
+    });
+    let sample: Vec<_> = snap.project_ids().step_by(97).collect();
+    let q = Ctx::new(&snap, &params, as_of);
+    let per = |d: f64| d / sample.len() as f64 * 1e6;
+    let c = cpu();
+    for &x in &sample {
+        std::hint::black_box(guanxi::analysis::analyse_project(&q, x));
+    }
+    println!("query        cpu {:.1} µs per project ({} projects)", per(cpu() - c), sample.len());
+    let c = cpu();
+    for &x in &sample {
+        std::hint::black_box(opinion::project_opinion(&q, x));
+        std::hint::black_box(completeness::completeness(&snap, x, 90, as_of));
+    }
+    println!("  w/o coach  cpu {:.1} µs per project", per(cpu() - c));
+    Ok(())
+}
