@@ -67,9 +67,27 @@ impl Database {
     /// later, in the middle of a read. Refuses a file that is damaged beyond repair with
     /// [`StoreError::Corrupt`].
     pub fn open_verified(path: impl AsRef<Path>) -> Result<Database> {
-        let mut db = Database::open(path)?;
-        db.verify()?;
-        Ok(db)
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        if !path.exists() {
+            return Err(StoreError::Missing { path: label });
+        }
+        let file = Some(path.to_path_buf());
+        guarded(&label, || {
+            let db = redb::Database::builder()
+                .set_check_integrity_on_open(true)
+                .open(path)
+                .map_err(|e| match e {
+                    redb::DatabaseError::Storage(redb::StorageError::Corrupted(reason)) => {
+                        StoreError::Corrupt {
+                            what: format!("database file {label}"),
+                            reason,
+                        }
+                    }
+                    other => open_error(&label, other),
+                })?;
+            Database::init(db, label.clone(), false, file)
+        })
     }
 
     /// Verifies the checksum of every page of the file (the storage engine reads pages
