@@ -2,7 +2,8 @@
 //! committing is a valid database that checks clean and equals the source as that read
 //! transaction saw it — nodes, edges, counts and change log.
 
-mod common;
+#[path = "common/workload.rs"]
+mod workload;
 
 use guanxi::model::NodeKind;
 use guanxi::store::{Database, Read, StoreError};
@@ -12,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 fn backups_during_writes_equal_the_snapshot_they_were_taken_from() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::create(dir.path().join("live.guanxi")).unwrap();
-    common::seed(&db);
+    workload::seed(&db);
     let stop = AtomicBool::new(false);
     let mut states = Vec::new();
     std::thread::scope(|s| {
@@ -20,7 +21,7 @@ fn backups_during_writes_equal_the_snapshot_they_were_taken_from() {
         let writer = s.spawn(move || {
             let mut i = 0;
             while !stop_ref.load(Ordering::SeqCst) || i < 30 {
-                common::step(db_ref, i).unwrap();
+                workload::step(db_ref, i).unwrap();
                 i += 1;
             }
             i
@@ -32,7 +33,7 @@ fn backups_during_writes_equal_the_snapshot_they_were_taken_from() {
             let summary = r.backup_to(&target).unwrap();
             let (net, _) = r.network().unwrap();
             let log = r.log(0).unwrap();
-            let c = common::counter(&r);
+            let c = workload::counter(&r);
             drop(r);
             let b = Database::open(&target).unwrap();
             let br = b.begin_read().unwrap();
@@ -43,7 +44,7 @@ fn backups_during_writes_equal_the_snapshot_they_were_taken_from() {
                 "backup {k} equals its snapshot"
             );
             assert_eq!(br.log(0).unwrap(), log);
-            assert_eq!(common::counter(&br), c);
+            assert_eq!(workload::counter(&br), c);
             assert_eq!(
                 summary.nodes,
                 (net.accounts.len() + net.persons.len()) as u64
@@ -53,7 +54,7 @@ fn backups_during_writes_equal_the_snapshot_they_were_taken_from() {
             assert_eq!(summary.bytes, std::fs::metadata(&target).unwrap().len());
             // The backup is an ordinary database: it takes writes and keeps its ids.
             drop(br);
-            common::step(&b, 10_000).unwrap();
+            workload::step(&b, 10_000).unwrap();
             assert!(b.check().unwrap().is_clean());
             states.push(c);
         }
@@ -71,7 +72,7 @@ fn backups_during_writes_equal_the_snapshot_they_were_taken_from() {
 fn a_backup_never_overwrites_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::in_memory().unwrap();
-    common::seed(&db);
+    workload::seed(&db);
     let target = dir.path().join("exists.guanxi");
     std::fs::write(&target, b"precious").unwrap();
     assert!(matches!(

@@ -8,7 +8,8 @@
 //! transaction have not moved; and, across its successive snapshots, the counter never
 //! goes backwards.
 
-mod common;
+#[path = "common/workload.rs"]
+mod workload;
 
 use guanxi::model::{EdgeKind, NodeKind};
 use guanxi::store::{Database, Read};
@@ -21,7 +22,7 @@ const READERS: usize = 3;
 fn readers_see_whole_committed_states_while_a_writer_commits() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::create(dir.path().join("c.guanxi")).unwrap();
-    common::seed(&db);
+    workload::seed(&db);
     let done = AtomicBool::new(false);
     let snapshots = AtomicU64::new(0);
     let distinct = AtomicU64::new(0);
@@ -34,7 +35,7 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
                 loop {
                     let finished = done.load(Ordering::SeqCst);
                     let r = db.begin_read().unwrap();
-                    let c = common::counter(&r);
+                    let c = workload::counter(&r);
                     assert!(
                         c >= last,
                         "reader {reader}: counter went back from {last:?} to {c:?}"
@@ -44,8 +45,9 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
                     }
                     let persons = r.count(NodeKind::Person).unwrap();
                     let reports = r.edge_count(EdgeKind::ReportsTo).unwrap();
-                    let (want_p, want_r) =
-                        c.map_or((0, 0), |c| (common::persons_at(c), common::reports_at(c)));
+                    let (want_p, want_r) = c.map_or((0, 0), |c| {
+                        (workload::persons_at(c), workload::reports_at(c))
+                    });
                     assert_eq!(
                         (persons, reports),
                         (want_p, want_r),
@@ -76,7 +78,7 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
                     }
                     // Nothing moved inside the snapshot.
                     assert_eq!(r.count(NodeKind::Person).unwrap(), persons);
-                    assert_eq!(common::counter(&r), c);
+                    assert_eq!(workload::counter(&r), c);
                     last = c;
                     round += 1;
                     snapshots.fetch_add(1, Ordering::Relaxed);
@@ -92,7 +94,7 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
             });
         }
         for i in 0..TXNS {
-            common::step(&db, i).unwrap();
+            workload::step(&db, i).unwrap();
         }
         done.store(true, Ordering::SeqCst);
     });

@@ -1,11 +1,13 @@
 //! CSV import (SPEC §5): the worked example, every error class with its exact message,
 //! quoting, byte-order mark, blank lines and physical line numbers.
+#![allow(clippy::float_cmp, clippy::too_many_lines)] // exact expected values; long scenario tests
 
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind, MAX_REPORTED_PROBLEMS};
 use guanxi::model::{
     AccountKind, Edge, EdgeKind, Network, OwnsTarget, PersonId, ProjectId, Role, Stage,
 };
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 use tempfile::TempDir;
 
@@ -156,8 +158,8 @@ fn tiny_example_values_are_read_exactly() {
         .unwrap();
     assert_eq!(member.role, Role::Evaluator);
     assert!(!member.coach);
-    assert_eq!(member.solution.map(|s| s.get()), Some(0.22));
-    assert_eq!(member.price.map(|s| s.get()), Some(0.39));
+    assert_eq!(member.solution.map(guanxi::model::Score::get), Some(0.22));
+    assert_eq!(member.price.map(guanxi::model::Score::get), Some(0.39));
 
     let tie = net
         .edges
@@ -258,13 +260,13 @@ fn wrong_field_count_is_a_row_error() {
         problems(&[("employees.csv", "id,name\ne1,E,extra\ne2\n")]),
         [
             "employees.csv:2: the row has 3 fields but the header has 2; quote fields that contain commas",
-            "employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"
+            "employees.csv:3: the row has 1 field but the header has 2; quote fields that contain commas"
         ]
     );
     // A line of spaces is not blank.
     assert_eq!(
         problems(&[("employees.csv", "id,name\ne1,E\n   \n")]),
-        ["employees.csv:3: the row has 1 fields but the header has 2; quote fields that contain commas"]
+        ["employees.csv:3: the row has 1 field but the header has 2; quote fields that contain commas"]
     );
 }
 
@@ -632,7 +634,7 @@ fn a_broken_header_does_not_cascade_into_unknown_ids() {
 fn many_problems_are_capped_and_the_rest_counted() {
     let mut employees = String::from("id,name\n");
     for i in 0..150 {
-        employees.push_str(&format!("e{i},\n"));
+        let _ = writeln!(employees, "e{i},");
     }
     let err = import(&[("employees.csv", &employees)]).unwrap_err();
     let rows = err.rows().unwrap();
@@ -661,4 +663,79 @@ fn a_lone_carriage_return_ends_a_line_too() {
         problems(&[("employees.csv", employees)]),
         ["employees.csv:5: id is empty, but it is required"]
     );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One employees.csv row: blank lines before it, line breaks inside its quoted name
+    /// (0 = an empty, hence bad, name), and its line ending.
+    fn rows() -> impl Strategy<Value = Vec<(usize, Option<usize>, bool)>> {
+        prop::collection::vec(
+            (0usize..3, prop::option::of(0usize..3), any::<bool>()),
+            0..30,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Reported lines are the physical start lines a simple line counter predicts,
+        /// whatever the blank lines, CRLF endings and multi-line quoted fields.
+        #[test]
+        fn reported_lines_match_a_line_counting_model(rows in rows(), crlf_header in any::<bool>()) {
+            let mut text = String::from(if crlf_header { "id,name\r\n" } else { "id,name\n" });
+            let mut line = 2;
+            let mut expected = Vec::new();
+            for (i, (blanks, breaks, crlf)) in rows.iter().enumerate() {
+                let eol = if *crlf { "\r\n" } else { "\n" };
+                for _ in 0..*blanks {
+                    text.push_str(eol);
+                    line += 1;
+                }
+                match breaks {
+                    None => {
+                        let _ = write!(text, "e{i},{eol}");
+                        expected.push(format!("employees.csv:{line}: name is empty, but it is required"));
+                        line += 1;
+                    }
+                    Some(k) => {
+                        let name = vec!["n"; k + 1].join(eol);
+                        let _ = write!(text, "e{i},\"{name}\"{eol}");
+                        line += k + 1;
+                    }
+                }
+            }
+            let got = match import(&[("employees.csv", &text)]) {
+                Ok(_) => Vec::new(),
+                Err(e) => e.rows().unwrap().errors.iter().map(ToString::to_string).collect(),
+            };
+            prop_assert_eq!(got, expected);
+        }
+
+        /// Any text in ids, names and titles survives export and import.
+        #[test]
+        fn any_text_round_trips(
+            names in prop::collection::vec("[^\u{0}]{1,12}", 1..6),
+            title in prop::option::of(".{1,8}"),
+        ) {
+            let mut net = Network::new();
+            for (i, name) in names.iter().enumerate() {
+                net.accounts.push(guanxi::model::Account {
+                    xid: format!("{i}:{name}"),
+                    name: name.clone(),
+                    kind: AccountKind::Partner,
+                });
+                net.persons.push(guanxi::model::Person {
+                    xid: format!("{i}:{name}"),
+                    name: format!("\u{feff}{name}"),
+                    title: title.clone(),
+                });
+            }
+            let dir = TempDir::new().unwrap();
+            guanxi::io::write_csv_dir(&net, dir.path()).unwrap();
+            prop_assert_eq!(read_csv_dir(dir.path()).unwrap(), net);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! CSV export: import → export → import gives an identical network, and the writer
 //! quotes what needs quoting and refuses what the format cannot express.
+#![allow(clippy::float_cmp, clippy::too_many_lines)] // exact expected values; long scenario tests
 
 use guanxi::io::{read_csv_dir, write_csv_dir, CsvExportError};
 use guanxi::model::{
@@ -164,10 +165,15 @@ fn awkward() -> Network {
 
 #[test]
 fn awkward_text_and_numbers_round_trip_bit_for_bit() {
-    let net = awkward();
+    let mut net = awkward();
     assert_eq!(net.validate(), Ok(()));
-    // The empty account name is not importable (names are required), so give it one.
-    let mut net = net;
+    // The empty account name is not importable (names are required): export refuses it.
+    let dir = TempDir::new().unwrap();
+    let err = write_csv_dir(&net, dir.path()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"account "关系" has an empty name; the interchange format requires one"#
+    );
     net.accounts[2].name = "P".into();
     assert_eq!(round_trip(&net), net);
 }
@@ -176,6 +182,7 @@ fn awkward_text_and_numbers_round_trip_bit_for_bit() {
 fn export_refuses_invalid_networks_and_projects_without_account() {
     let dir = TempDir::new().unwrap();
     let mut net = awkward();
+    net.accounts[2].name = "P".into();
     net.edges
         .retain(|e| !matches!(e, Edge::Of { project, .. } if *project == ProjectId(1)));
     let err = write_csv_dir(&net, dir.path()).unwrap_err();

@@ -20,8 +20,11 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/fuzz")
         .join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("regression folder exists")
+    // A target with no regression input yet has no folder (git keeps no empty folders).
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return 0;
+    };
+    let mut files: Vec<_> = entries
         .map(|e| e.expect("folder entry").path())
         .filter(|p| p.is_file())
         .collect();

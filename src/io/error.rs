@@ -1,6 +1,6 @@
 //! Errors of the interchange layer.
 
-use crate::model::{AccountKind, EdgeKind, NetworkError};
+use crate::model::{AccountKind, EdgeKind, NetworkError, NodeKind};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -25,7 +25,7 @@ pub enum RowErrorKind {
         column: &'static str,
     },
     /// A row with more or fewer fields than the header.
-    #[error("the row has {found} fields but the header has {expected}; quote fields that contain commas")]
+    #[error("the row has {found} field{} but the header has {expected}; quote fields that contain commas", if *found == 1 { "" } else { "s" })]
     FieldCount {
         /// Fields in the header.
         expected: usize,
@@ -239,6 +239,14 @@ pub enum CsvExportError {
     )]
     ProjectWithoutAccount {
         /// The project's external id.
+        xid: String,
+    },
+    /// A node with an empty name: the format requires every name.
+    #[error("{kind} {xid:?} has an empty name; the interchange format requires one")]
+    EmptyName {
+        /// The node type.
+        kind: NodeKind,
+        /// The node's external id.
         xid: String,
     },
     /// A file or folder could not be written.

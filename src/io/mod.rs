@@ -37,6 +37,16 @@
 //! bad, and a file whose header is unusable silences "unknown id" reports that point into
 //! it, so that one mistake is reported once rather than as a cascade.
 //!
+//! Where the spec is silent, the reader chooses the strict reading:
+//!
+//! * a header naming a required column twice is an error (which copy holds the data
+//!   would be a guess); an extra column may repeat freely;
+//! * an empty file (no header at all) lacks every column;
+//! * a lone carriage return ends a line like `\n` and `\r\n` do, both for the parser and
+//!   for line numbers;
+//! * ids are compared exactly (case and spaces count), and `persons.account_id` and
+//!   `projects.account_id` may name an account of any kind.
+//!
 //! # Round trip
 //!
 //! [`write_csv_dir`] writes all ten files, numbers in their shortest round-trip form, so
@@ -49,10 +59,13 @@
 //!
 //! [`Network`]: crate::model::Network
 
+mod db;
+pub mod draw;
 mod error;
 mod read;
 mod write;
 
+pub use db::{export_dir, import_dir, TransferError};
 pub use error::{CsvExportError, CsvImportError, RowError, RowErrorKind, RowErrors};
 pub use read::read_csv_dir;
 pub use write::write_csv_dir;

@@ -65,18 +65,18 @@ pub fn read_csv_dir(dir: &Path) -> Result<Network, CsvImportError> {
     };
     let mut errs = Collector::default();
     let mut imp = Importer::default();
-
-    imp.accounts.broken = !each_row(ACCOUNTS, &accounts, &mut errs, |r, f| imp.account(r, f));
+    let e = &mut errs;
+    imp.accounts.broken = !read_rows(ACCOUNTS, &accounts, e, &mut imp, Importer::account);
     drop(accounts);
-    imp.persons.broken = !read_file(dir, PERSONS, &mut errs, |r, f| imp.person(r, f))?;
-    imp.employees.broken = !read_file(dir, EMPLOYEES, &mut errs, |r, f| imp.employee(r, f))?;
-    imp.projects.broken = !read_file(dir, PROJECTS, &mut errs, |r, f| imp.project(r, f))?;
-    read_file(dir, TIES, &mut errs, |r, f| imp.tie(r, f))?;
-    read_file(dir, CHAIN, &mut errs, |r, f| imp.member(r, f))?;
-    read_file(dir, INFLUENCE, &mut errs, |r, f| imp.influence(r, f))?;
-    read_file(dir, RIVAL_TIES, &mut errs, |r, f| imp.rival_tie(r, f))?;
-    read_file(dir, COMPETES, &mut errs, |r, f| imp.competes(r, f))?;
-    read_file(dir, OWNERS, &mut errs, |r, f| imp.owns(r, f))?;
+    imp.persons.broken = !read_file(dir, PERSONS, e, &mut imp, Importer::person)?;
+    imp.employees.broken = !read_file(dir, EMPLOYEES, e, &mut imp, Importer::employee)?;
+    imp.projects.broken = !read_file(dir, PROJECTS, e, &mut imp, Importer::project)?;
+    read_file(dir, TIES, e, &mut imp, Importer::tie)?;
+    read_file(dir, CHAIN, e, &mut imp, Importer::member)?;
+    read_file(dir, INFLUENCE, e, &mut imp, Importer::influence)?;
+    read_file(dir, RIVAL_TIES, e, &mut imp, Importer::rival_tie)?;
+    read_file(dir, COMPETES, e, &mut imp, Importer::competes)?;
+    read_file(dir, OWNERS, e, &mut imp, Importer::owns)?;
 
     if !errs.0.errors.is_empty() {
         return Err(CsvImportError::Rows(errs.0));
@@ -96,17 +96,35 @@ fn load(dir: &Path, table: Table) -> Result<Option<Vec<u8>>, CsvImportError> {
     }
 }
 
+/// What the importer does with one row of a file.
+type OnRow = fn(&mut Importer, &mut Row<'_>, &[&str]);
+
 /// Reads an optional file; `Ok(true)` if it is absent or its header is usable.
 fn read_file(
     dir: &Path,
     table: Table,
     errs: &mut Collector,
-    on_row: impl FnMut(&mut Row<'_>, &[&str]),
+    imp: &mut Importer,
+    on_row: OnRow,
 ) -> Result<bool, CsvImportError> {
     Ok(match load(dir, table)? {
-        Some(data) => each_row(table, &data, errs, on_row),
+        Some(data) => read_rows(table, &data, errs, imp, on_row),
         None => true,
     })
+}
+
+/// Reads a file's contents, first sizing the importer's tables for its rows (at most one
+/// per line), so that they never grow while reading.
+fn read_rows(
+    table: Table,
+    data: &[u8],
+    errs: &mut Collector,
+    imp: &mut Importer,
+    on_row: OnRow,
+) -> bool {
+    let lines = data.split(|&b| b == b'\n').count();
+    imp.reserve(table, lines);
+    each_row(table, data, errs, |r, f| on_row(imp, r, f))
 }
 
 /// Keeps the first [`MAX_REPORTED_PROBLEMS`] problems and counts the rest.
@@ -472,6 +490,35 @@ impl Default for Importer {
 }
 
 impl Importer {
+    /// Makes room for `rows` more rows of `table`.
+    fn reserve(&mut self, table: Table, rows: usize) {
+        match table.file {
+            f if f == ACCOUNTS.file => {
+                self.accounts.map.reserve(rows);
+                self.net.accounts.reserve(rows);
+            }
+            f if f == PERSONS.file => {
+                self.persons.map.reserve(rows);
+                self.net.persons.reserve(rows);
+            }
+            f if f == EMPLOYEES.file => {
+                self.employees.map.reserve(rows);
+                self.net.employees.reserve(rows);
+            }
+            f if f == PROJECTS.file => {
+                self.projects.map.reserve(rows);
+                self.net.projects.reserve(rows);
+            }
+            f if f == TIES.file => self.ties.0.reserve(rows),
+            f if f == CHAIN.file => self.members.0.reserve(rows),
+            f if f == INFLUENCE.file => self.influence.0.reserve(rows),
+            f if f == RIVAL_TIES.file => self.rival_ties.0.reserve(rows),
+            f if f == COMPETES.file => self.competes.reserve(rows),
+            _ => self.owners.reserve(rows),
+        }
+        self.net.edges.reserve(rows);
+    }
+
     // Each method receives the listed columns in the table's order.
 
     fn account(&mut self, r: &mut Row<'_>, f: &[&str]) {

@@ -8,7 +8,9 @@ use super::{
     Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, INFLUENCE, OWNERS, PERSONS, PROJECTS, RIVAL_TIES,
     TIES,
 };
-use crate::model::{AccountId, Edge, EmployeeId, Network, OwnsTarget, PersonId, ProjectId, Score};
+use crate::model::{
+    AccountId, Edge, EmployeeId, Network, NodeKind, OwnsTarget, PersonId, ProjectId, Score,
+};
 use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
@@ -19,10 +21,38 @@ use std::path::{Path, PathBuf};
 /// All ten files are written, each with its header, rows in the order of the network's
 /// nodes and edges. Numbers use the shortest form that reads back to the same `f64`,
 /// booleans are `true`/`false`, and an absent value is an empty field. The network must
-/// pass [`Network::validate`] and every project must have an account (the format has no
-/// way to say otherwise); nothing is written if not.
+/// pass [`Network::validate`], and what the importer requires must be there — every node
+/// has a name and every project an account — so that the folder reads back; nothing is
+/// written if not.
 pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
     net.validate().map_err(CsvExportError::Invalid)?;
+    let names = net
+        .accounts
+        .iter()
+        .map(|n| (NodeKind::Account, &n.xid, &n.name))
+        .chain(
+            net.persons
+                .iter()
+                .map(|n| (NodeKind::Person, &n.xid, &n.name)),
+        )
+        .chain(
+            net.employees
+                .iter()
+                .map(|n| (NodeKind::Employee, &n.xid, &n.name)),
+        )
+        .chain(
+            net.projects
+                .iter()
+                .map(|n| (NodeKind::Project, &n.xid, &n.name)),
+        );
+    for (kind, xid, name) in names {
+        if name.is_empty() {
+            return Err(CsvExportError::EmptyName {
+                kind,
+                xid: xid.clone(),
+            });
+        }
+    }
     let mut person_account = vec![None; net.persons.len()];
     let mut project_account = vec![None; net.projects.len()];
     for edge in &net.edges {

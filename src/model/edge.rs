@@ -3,8 +3,8 @@
 //! An edge is identified by its [`EdgeKey`] — (type, from, to) — and a network holds at
 //! most one edge per key. The [`Edge`] enum fixes the end types in the type system where
 //! it can (a tie always goes from an [`EmployeeId`] to a [`PersonId`]); what it cannot
-//! express — that rival_tie and competes start at a *competitor* account, that
-//! reports_to and influences are not self-loops — is checked by [`Edge::validate`] and by
+//! express — that `rival_tie` and competes start at a *competitor* account, that
+//! `reports_to` and influences are not self-loops — is checked by [`Edge::validate`] and by
 //! the store, which knows the account kinds.
 
 use super::{
@@ -247,9 +247,9 @@ pub enum Edge {
 /// The attributes of an edge, without its ends: what the store keeps as the edge's value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum EdgeAttrs {
-    /// works_at, owns, competes, of.
+    /// `works_at`, owns, competes, of.
     None,
-    /// reports_to, influences (weight) or rival_tie (closeness).
+    /// `reports_to`, influences (weight) or `rival_tie` (closeness).
     Score(Score),
     /// tie.
     Tie(Tie),
@@ -377,7 +377,7 @@ impl Edge {
         })
     }
 
-    /// Checks the rules that need no other node: reports_to and influences may not be
+    /// Checks the rules that need no other node: `reports_to` and influences may not be
     /// self-loops. (End existence, end types and competitor kinds are the store's to check.)
     pub fn validate(&self) -> Result<(), ModelError> {
         match *self {

@@ -27,7 +27,7 @@ pub enum ModelError {
     /// A date that is not a valid `YYYY-MM-DD` calendar date.
     #[error("{0:?} is not a date in the form YYYY-MM-DD")]
     BadDate(String),
-    /// An edge from a node to itself where the spec forbids it (reports_to, influences).
+    /// An edge from a node to itself where the spec forbids it (`reports_to`, influences).
     #[error("a {0} edge may not go from a person to itself")]
     SelfLoop(super::EdgeKind),
     /// An empty external id.

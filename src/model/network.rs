@@ -13,7 +13,7 @@ use super::{
     Account, AccountKind, Edge, EdgeKey, EdgeKind, Employee, ModelError, NodeKind, NodeRef, Person,
     Project,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 /// An in-memory relationship network: nodes by type, and edges between them.
@@ -54,7 +54,7 @@ pub enum NetworkError {
         /// The missing end.
         end: NodeRef,
     },
-    /// rival_tie or competes starting at an account that is not a competitor.
+    /// `rival_tie` or competes starting at an account that is not a competitor.
     #[error("edge {edge}: account {xid:?} is a {kind}, but {} must start at a competitor", edge.kind)]
     NotACompetitor {
         /// The edge.
@@ -67,7 +67,7 @@ pub enum NetworkError {
     /// Two edges with the same (type, from, to).
     #[error("duplicate edge {0}")]
     DuplicateEdge(EdgeKey),
-    /// A second works_at for a person, or a second `of` for a project.
+    /// A second `works_at` for a person, or a second `of` for a project.
     #[error("edge {key}: a {from} has at most one {kind} edge", key = .0, from = .0.from.kind, kind = .0.kind)]
     SecondEdge(EdgeKey),
     /// A rule on a single edge (self-loop).
@@ -113,9 +113,9 @@ impl Network {
     }
 
     /// Checks every rule of SPEC §3: unique non-empty external ids per type; edge ends
-    /// exist (their types are fixed by [`Edge`]); rival_tie and competes start at a
+    /// exist (their types are fixed by [`Edge`]); `rival_tie` and competes start at a
     /// competitor; no self-loop; at most one edge per (type, from, to); at most one
-    /// works_at per person and one `of` per project. Returns every violation found,
+    /// `works_at` per person and one `of` per project. Returns every violation found,
     /// in a deterministic order (nodes by type, then edges in order).
     pub fn validate(&self) -> Result<(), Vec<NetworkError>> {
         let mut errors = Vec::new();
@@ -134,7 +134,7 @@ impl Network {
             }
         }
         let mut keys = HashSet::with_capacity(self.edges.len());
-        let mut single: HashMap<(EdgeKind, NodeRef), ()> = HashMap::new();
+        let mut single: HashSet<(EdgeKind, NodeRef)> = HashSet::new();
         for edge in &self.edges {
             let key = edge.key();
             if let Err(source) = edge.validate() {
@@ -161,7 +161,7 @@ impl Network {
                 continue;
             }
             if matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of)
-                && single.insert((key.kind, key.from), ()).is_some()
+                && !single.insert((key.kind, key.from))
             {
                 errors.push(NetworkError::SecondEdge(key));
             }

@@ -21,7 +21,7 @@ pub struct Person {
     pub xid: String,
     /// Display name.
     pub name: String,
-    /// Job title, if known. Kept on the person (not on the works_at edge) so that a
+    /// Job title, if known. Kept on the person (not on the `works_at` edge) so that a
     /// person with no account keeps it too; stored and exported, not analysed.
     pub title: Option<String>,
 }

@@ -257,7 +257,7 @@ vocabulary!(
 );
 
 impl Role {
-    /// The spec's default role weight: approver 1.0, vetoer 0.9, decision_maker 0.7,
+    /// The spec's default role weight: approver 1.0, vetoer 0.9, `decision_maker` 0.7,
     /// evaluator 0.5, influencer 0.4, user 0.3.
     pub fn default_weight(self) -> f64 {
         match self {
@@ -307,6 +307,7 @@ vocabulary!(
 );
 
 #[cfg(test)]
+#[allow(clippy::float_cmp)] // exact values are the point of these tests
 mod tests {
     use super::*;
 

@@ -208,6 +208,7 @@ impl WriteTxn {
                 &mut xids,
                 &mut log,
                 NodeView::of(&node),
+                None,
             )
             .map(|(r, _)| r)
         })
@@ -348,14 +349,23 @@ fn competitor_edges(
     Ok(n)
 }
 
+/// Bulk-mode state of [`upsert_core`]: the external ids of new nodes are collected and
+/// inserted sorted at the end (valid because a network's external ids are unique), and in a
+/// kind that had no nodes before the lookup is skipped.
+struct Bulk<'v> {
+    fresh: bool,
+    pending: Vec<(&'v str, u32)>,
+}
+
 /// Upserts one node with the tables already open.
-fn upsert_core(
+fn upsert_core<'v>(
     txn: &redb::WriteTransaction,
     st: &mut State,
     nodes: &mut NodeTable<'_>,
     xids: &mut XidTable<'_>,
     log: &mut LogTable<'_>,
-    view: NodeView<'_>,
+    view: NodeView<'v>,
+    bulk: Option<&mut Bulk<'v>>,
 ) -> Result<(NodeRef, Outcome)> {
     let kind = view.kind();
     let k = usize::from(kind.code());
@@ -368,7 +378,10 @@ fn upsert_core(
         });
     }
     encode_view(view, &mut st.buf)?;
-    let existing = xids.get(xid)?.map(|g| g.value());
+    let existing = match &bulk {
+        Some(b) if b.fresh => None,
+        _ => xids.get(xid)?.map(|g| g.value()),
+    };
     let (node, outcome) = if let Some(id) = existing {
         let node = NodeRef::new(kind, id);
         let old = nodes.get(id)?.map(|g| g.value().to_vec());
@@ -402,7 +415,11 @@ fn upsert_core(
             return Err(StoreError::IdsExhausted(kind));
         }
         nodes.insert(id, st.buf.as_slice())?;
-        xids.insert(xid, id)?;
+        if let Some(b) = bulk {
+            b.pending.push((xid, id));
+        } else {
+            xids.insert(xid, id)?;
+        }
         st.counters.next_id[k] += 1;
         st.counters.nodes[k] += 1;
         (NodeRef::new(kind, id), Outcome::Added)
@@ -540,12 +557,37 @@ fn import_core(
     st: &mut State,
     net: &Network,
 ) -> Result<ImportSummary> {
-    net.validate().map_err(StoreError::Network)?;
+    if !quick_valid(net) {
+        net.validate().map_err(StoreError::Network)?;
+    }
     let mut summary = ImportSummary::default();
     let map = import_nodes(txn, st, net, &mut summary)?;
     import_edges(txn, st, net, &map, &mut summary)?;
     summary.ids = map;
     Ok(summary)
+}
+
+/// The rules of [`Network::validate`] except duplicate edges and second works_at/of, which
+/// [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
+/// set of a million edge keys); when it fails, the full check produces the report.
+fn quick_valid(net: &Network) -> bool {
+    for kind in NodeKind::ALL {
+        let mut xids: Vec<&str> = (0..net.count(kind))
+            .filter_map(|i| net.xid(NodeRef::new(kind, i as u32)))
+            .collect();
+        xids.sort_unstable();
+        if xids.first().is_some_and(|x| x.is_empty()) || xids.windows(2).any(|w| w[0] == w[1]) {
+            return false;
+        }
+    }
+    net.edges.iter().all(|e| {
+        let key = e.key();
+        e.validate().is_ok()
+            && net.contains(key.from)
+            && net.contains(key.to)
+            && (!COMPETITOR_KINDS.contains(&key.kind)
+                || net.accounts[key.from.id as usize].kind == AccountKind::Competitor)
+    })
 }
 
 /// Upserts every node of the network; returns the network → store id map.
@@ -563,8 +605,20 @@ fn import_nodes(
         let mut xids = txn.open_table(tables::xids(kind))?;
         let mut log = txn.open_table(LOG)?;
         ids[k].reserve(net.count(kind));
-        let mut one = |view: NodeView<'_>| -> Result<()> {
-            let (node, outcome) = upsert_core(txn, st, &mut nodes, &mut xids, &mut log, view)?;
+        let mut bulk = Bulk {
+            fresh: st.counters.nodes[k] == 0,
+            pending: Vec::with_capacity(net.count(kind)),
+        };
+        let mut one = |view| -> Result<()> {
+            let (node, outcome) = upsert_core(
+                txn,
+                st,
+                &mut nodes,
+                &mut xids,
+                &mut log,
+                view,
+                Some(&mut bulk),
+            )?;
             ids[k].push(node.id);
             match outcome {
                 Outcome::Added => summary.nodes_added += 1,
@@ -590,6 +644,10 @@ fn import_nodes(
                 .projects
                 .iter()
                 .try_for_each(|n| one(NodeView::Project(n)))?,
+        }
+        bulk.pending.sort_unstable();
+        for (xid, id) in bulk.pending {
+            xids.insert(xid, id)?;
         }
     }
     Ok(IdMap::from_store_ids(ids))
@@ -622,6 +680,17 @@ fn import_edges(
         entries.push((keys::out_key(&mapped), edge));
     }
     entries.sort_unstable_by_key(|e| e.0);
+    // Duplicates, and a second works_at/of of one node, are now adjacent.
+    let clash = entries.windows(2).any(|w| {
+        let (a, b) = (w[0].1.key(), w[1].1.key());
+        a == b
+            || (a.kind == b.kind
+                && a.from == b.from
+                && matches!(a.kind, EdgeKind::WorksAt | EdgeKind::Of))
+    });
+    if clash {
+        net.validate().map_err(StoreError::Network)?;
+    }
     let check_single =
         [EdgeKind::WorksAt, EdgeKind::Of].map(|k| st.counters.edges[usize::from(k.code())] > 0);
     let mut added: Vec<RawKey> = Vec::with_capacity(entries.len());

@@ -1,89 +1,147 @@
-//! A deterministic concurrent workload shared by the concurrency and backup tests.
-//!
-//! Transaction `i` adds three persons `w<i>-0..2` (the later two reporting to the first),
-//! removes the persons of transaction `i − 5` when `i % 10 == 9`, and sets the account
-//! `counter` to `i`. So a snapshot whose counter is `c` must hold exactly
-//! [`persons_at`]`(c)` persons and [`reports_at`]`(c)` `reports_to` edges: a reader can
-//! check that what it sees is one whole committed state.
-
+//! Shared fixtures for the store tests.
 #![allow(dead_code)]
 
-use guanxi::model::{Account, AccountKind, Edge, NodeKind, Person, Score};
-use guanxi::store::{Database, Read, ReadTxn, Result};
+use guanxi::model::*;
+use guanxi::store::{Database, IdMap, LogEntry, Read};
 
-/// Whether transaction `i` removes the persons of transaction `i − 5`.
-pub fn removes(i: u64) -> bool {
-    i % 10 == 9
+pub fn s(v: f64) -> Score {
+    Score::new(v).unwrap()
 }
 
-/// Persons present once transactions `0..=c` have committed.
-pub fn persons_at(c: u64) -> u64 {
-    3 * (c + 1) - 3 * (0..=c).filter(|i| removes(*i)).count() as u64
+pub fn account(xid: &str, kind: AccountKind) -> Account {
+    Account {
+        xid: xid.into(),
+        name: format!("Account {xid}"),
+        kind,
+    }
 }
 
-/// `reports_to` edges present once transactions `0..=c` have committed.
-pub fn reports_at(c: u64) -> u64 {
-    persons_at(c) / 3 * 2
+pub fn person(xid: &str) -> Person {
+    Person {
+        xid: xid.into(),
+        name: format!("Person {xid}"),
+        title: None,
+    }
 }
 
-/// Creates the counter (at `none`).
-pub fn seed(db: &Database) {
-    db.write(0, |t| {
-        t.upsert_account(Account {
-            xid: "counter".into(),
-            name: "none".into(),
-            kind: AccountKind::Partner,
-        })
-        .map(|_| ())
-    })
-    .expect("seed");
+pub fn employee(xid: &str) -> Employee {
+    Employee {
+        xid: xid.into(),
+        name: format!("Employee {xid}"),
+    }
 }
 
-/// Runs transaction `i`.
-pub fn step(db: &Database, i: u64) -> Result<()> {
-    db.write(i64::try_from(i).expect("small"), |t| {
-        let boss = t.upsert_person(Person {
-            xid: format!("w{i}-0"),
-            name: format!("Boss {i}"),
-            title: Some("Director".into()),
-        })?;
-        for j in 1..3 {
-            let p = t.upsert_person(Person {
-                xid: format!("w{i}-{j}"),
-                name: format!("Report {i}/{j}"),
-                title: None,
+pub fn project(xid: &str) -> Project {
+    Project {
+        xid: xid.into(),
+        name: format!("Project {xid}"),
+        stage: Stage::Pursuit,
+        amount: Amount::new(1000.0).unwrap(),
+    }
+}
+
+pub fn tie(employee: EmployeeId, person: PersonId, c: f64) -> Edge {
+    Edge::Tie {
+        employee,
+        person,
+        tie: Tie {
+            closeness: s(c),
+            last_contact: None,
+            private: false,
+        },
+    }
+}
+
+/// The ids of the fixture.
+#[derive(Debug, Clone, Copy)]
+pub struct Ids {
+    pub client: AccountId,
+    pub rival: AccountId,
+    pub partner: AccountId,
+    pub p1: PersonId,
+    pub p2: PersonId,
+    pub e1: EmployeeId,
+    pub x1: ProjectId,
+}
+
+/// A small database: client "A", competitor "K", partner "P"; persons p1 (works at A,
+/// reports to p2), p2; employee e1 with a tie to p1; project x1 of A with p1 a member;
+/// K has a rival tie to p1 and competes on x1.
+pub fn fixture() -> (Database, Ids) {
+    let db = Database::in_memory().unwrap();
+    let ids = db
+        .write(100, |t| {
+            let ids = Ids {
+                client: t.upsert_account(account("A", AccountKind::Client))?,
+                rival: t.upsert_account(account("K", AccountKind::Competitor))?,
+                partner: t.upsert_account(account("P", AccountKind::Partner))?,
+                p1: t.upsert_person(person("p1"))?,
+                p2: t.upsert_person(person("p2"))?,
+                e1: t.upsert_employee(employee("e1"))?,
+                x1: t.upsert_project(project("x1"))?,
+            };
+            t.add_edge(Edge::WorksAt {
+                person: ids.p1,
+                account: ids.client,
             })?;
             t.add_edge(Edge::ReportsTo {
-                person: p,
-                manager: boss,
-                weight: Score::new(0.8).expect("score"),
+                person: ids.p1,
+                manager: ids.p2,
+                weight: s(0.8),
             })?;
-        }
-        if removes(i) {
-            for j in 0..3 {
-                if let Some(n) = t.lookup(NodeKind::Person, &format!("w{}-{j}", i - 5))? {
-                    t.remove_node(n)?;
-                }
-            }
-        }
-        t.upsert_account(Account {
-            xid: "counter".into(),
-            name: i.to_string(),
-            kind: AccountKind::Partner,
-        })?;
-        Ok(())
-    })
+            t.add_edge(tie(ids.e1, ids.p1, 0.7))?;
+            t.add_edge(Edge::Of {
+                project: ids.x1,
+                account: ids.client,
+            })?;
+            t.add_edge(Edge::Member {
+                person: ids.p1,
+                project: ids.x1,
+                member: Member {
+                    role: Role::Approver,
+                    coach: false,
+                    solution: Some(s(0.6)),
+                    price: None,
+                },
+            })?;
+            t.add_edge(Edge::RivalTie {
+                competitor: ids.rival,
+                person: ids.p1,
+                closeness: s(0.4),
+            })?;
+            t.add_edge(Edge::Competes {
+                competitor: ids.rival,
+                project: ids.x1,
+            })?;
+            Ok(ids)
+        })
+        .unwrap();
+    (db, ids)
 }
 
-/// The counter a snapshot sees (`None` before the first transaction).
-pub fn counter(r: &ReadTxn) -> Option<u64> {
-    let n = r
-        .lookup(NodeKind::Account, "counter")
-        .expect("lookup")
-        .expect("the counter exists");
-    let a = r
-        .account(guanxi::model::AccountId(n.id))
-        .expect("read")
-        .expect("record");
-    a.name.parse().ok()
+/// Everything observable about a database's committed state.
+#[derive(Debug, PartialEq)]
+pub struct Snapshot {
+    pub network: Network,
+    pub ids: IdMap,
+    pub log: Vec<LogEntry>,
+    pub counts: Vec<u64>,
+}
+
+pub fn snapshot(db: &Database) -> Snapshot {
+    let r = db.begin_read().unwrap();
+    let (network, ids) = r.network().unwrap();
+    let mut counts = Vec::new();
+    for k in NodeKind::ALL {
+        counts.push(r.count(k).unwrap());
+    }
+    for k in EdgeKind::ALL {
+        counts.push(r.edge_count(k).unwrap());
+    }
+    Snapshot {
+        network,
+        ids,
+        log: r.log(0).unwrap(),
+        counts,
+    }
 }

@@ -1,0 +1,68 @@
+//! SPEC §4.2 — a person's closeness to us (key-person level).
+//!
+//! `C(p) = 1 − Π_e (1 − c'(e, p))` over every tie of the person, private ones included:
+//! a noisy-OR, so that each extra tie can only raise closeness and no tie can push it
+//! above 1. A person with no tie has `C = 0`. The product runs over the person's ties in
+//! the snapshot's fixed order.
+//!
+//! Rival closeness `Rv(p, k)` is the closeness of competitor `k`'s rival tie to `p` (0 if
+//! none); it never decays.
+
+use super::Ctx;
+use crate::graph::Snapshot;
+use crate::model::{AccountId, PersonId};
+use rayon::prelude::*;
+
+/// Noisy-OR of probabilities: `1 − Π (1 − v)`; 0 for none.
+pub fn noisy_or(values: impl IntoIterator<Item = f64>) -> f64 {
+    1.0 - values.into_iter().fold(1.0, |acc, v| acc * (1.0 - v))
+}
+
+/// `C(p)` computed from the person's ties, each decayed to `ctx.as_of`.
+pub fn person_closeness(ctx: &Ctx<'_>, p: PersonId) -> f64 {
+    noisy_or(ctx.snapshot.person_tie_range(p).map(|i| ctx.decayed(i)))
+}
+
+/// `C(p)` for every person, from `c'` by tie index ([`super::decay::decayed_ties`]).
+pub fn all_closeness(snapshot: &Snapshot, decayed: &[f64]) -> Vec<f64> {
+    (0..snapshot.person_count() as u32)
+        .into_par_iter()
+        .map(|p| {
+            noisy_or(
+                snapshot
+                    .person_tie_range(PersonId(p))
+                    .map(|i| decayed.get(i).copied().unwrap_or(0.0)),
+            )
+        })
+        .collect()
+}
+
+/// `Rv(p, k)`: competitor `k`'s rival closeness to `p` (0 if none).
+pub fn rival_closeness(snapshot: &Snapshot, p: PersonId, k: AccountId) -> f64 {
+    snapshot
+        .rival_ties(p)
+        .iter()
+        .find(|r| r.competitor == k)
+        .map_or(0.0, |r| r.closeness)
+}
+
+/// `max_k Rv(p, k)` over every competitor (0 if none).
+pub fn max_rival_closeness(snapshot: &Snapshot, p: PersonId) -> f64 {
+    snapshot
+        .rival_ties(p)
+        .iter()
+        .fold(0.0, |m: f64, r| m.max(r.closeness))
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // these values are exact in binary floating point
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noisy_or_of_nothing_is_zero_and_of_halves_is_three_quarters() {
+        assert_eq!(noisy_or([]), 0.0);
+        assert_eq!(noisy_or([0.5, 0.5]), 0.75);
+        assert_eq!(noisy_or([1.0, 0.3]), 1.0);
+    }
+}

@@ -1,0 +1,51 @@
+//! SPEC §4.13 — chain competition.
+//!
+//! For a project with a non-empty chain: our chain closeness
+//! `Σ role_weight·C(p) / Σ role_weight` over its members, and for each competitor `k`
+//! that competes on the project, its chain closeness `Σ role_weight·Rv(p, k) /
+//! Σ role_weight` (0 for a competitor with no rival tie into the chain). It answers "are
+//! we ahead in this decision chain, and of whom?". Sums run in chain order.
+
+use super::{closeness, Ctx};
+use crate::model::{AccountId, ProjectId};
+use std::collections::BTreeMap;
+
+/// Chain closeness of us and of each competing competitor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainCompetition {
+    /// Our role-weighted chain closeness.
+    pub ours: f64,
+    /// Each competing competitor's role-weighted chain closeness.
+    pub rivals: BTreeMap<AccountId, f64>,
+}
+
+/// Chain competition on project `x`; `None` for an empty chain (or all role weights 0).
+pub fn chain_competition(ctx: &Ctx<'_>, x: ProjectId) -> Option<ChainCompetition> {
+    let snapshot = ctx.snapshot;
+    let members = snapshot.members(x);
+    let weights = &ctx.params.role_weights;
+    let den: f64 = members.iter().map(|m| weights.weight(m.member.role)).sum();
+    if members.is_empty() || den <= 0.0 {
+        return None;
+    }
+    let ours = members
+        .iter()
+        .map(|m| weights.weight(m.member.role) * ctx.closeness(m.person))
+        .sum::<f64>()
+        / den;
+    let rivals = snapshot
+        .competitors(x)
+        .iter()
+        .map(|&k| {
+            let num: f64 = members
+                .iter()
+                .map(|m| {
+                    weights.weight(m.member.role)
+                        * closeness::rival_closeness(snapshot, m.person, k)
+                })
+                .sum();
+            (k, num / den)
+        })
+        .collect();
+    Some(ChainCompetition { ours, rivals })
+}

@@ -1,0 +1,55 @@
+//! SPEC §4.1 — decayed tie.
+//!
+//! `c' = closeness · 2^(−d / half_life)` with `d = max(0, days from last_contact to
+//! as_of)`: a relationship not tended for one half-life counts half. A contact dated
+//! after `as_of` gives `d = 0`; a tie with no last contact does not decay.
+
+use super::Params;
+use crate::graph::Snapshot;
+use crate::model::Day;
+use rayon::prelude::*;
+
+/// The decayed closeness `c'` of a tie (SPEC §4.1).
+pub fn decayed(closeness: f64, last_contact: Option<Day>, as_of: Day, half_life: f64) -> f64 {
+    match last_contact {
+        None => closeness,
+        Some(day) => {
+            let d = day.days_until(as_of).max(0) as f64;
+            closeness * 2f64.powf(-d / half_life)
+        }
+    }
+}
+
+/// `c'` of every tie of the snapshot, by tie index (see [`Snapshot::ties`]).
+pub fn decayed_ties(snapshot: &Snapshot, params: &Params, as_of: Day) -> Vec<f64> {
+    snapshot
+        .ties()
+        .par_iter()
+        .map(|t| decayed(t.closeness, t.last_contact, as_of, params.half_life))
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // these values are exact in binary floating point
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> Day {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn one_half_life_halves_and_future_or_undated_contacts_do_not_decay() {
+        let as_of = day("2025-06-30");
+        // 2024-12-01 → 2025-06-30 is 211 days: 0.8 · 2^(−211/180).
+        let c = decayed(0.8, Some(day("2024-12-01")), as_of, 180.0);
+        assert!((c - 0.8 * 2f64.powf(-211.0 / 180.0)).abs() < 1e-15);
+        assert!((c - 0.354_989_850_648_746_2).abs() < 1e-12);
+        assert_eq!(
+            decayed(0.8, Some(day("2025-01-01")), as_of, 180.0),
+            0.8 * 0.5
+        );
+        assert_eq!(decayed(0.8, Some(day("2025-07-30")), as_of, 180.0), 0.8);
+        assert_eq!(decayed(0.8, None, as_of, 180.0), 0.8);
+    }
+}

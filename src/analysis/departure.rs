@@ -1,0 +1,146 @@
+//! SPEC §4.11 — departure impact.
+//!
+//! Remove employee `e` and its ties, and report:
+//!
+//! * every person whose closeness `C` strictly drops, with `C` before and after;
+//! * every account whose strength `A` strictly drops, with `A` before and after;
+//! * for each person who had a tie with `e` and has no tie left, the best successor:
+//!   the strongest path (4.8) without `e` (ties by employee external id; none if no
+//!   other employee reaches the person).
+//!
+//! Only `e`'s persons and their accounts are touched: the cost is that neighbourhood
+//! (PageRank of the affected accounts, a path search per orphaned person), not the
+//! network. `C` after is the noisy-OR over the remaining ties in the same order, so a
+//! tie of decayed closeness 0 changes nothing, bit for bit.
+
+use super::path::{strongest_paths, Path};
+use super::{closeness, strength, Ctx};
+use crate::model::{AccountId, EmployeeId, PersonId};
+
+/// A person's closeness before and after the departure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosenessDrop {
+    /// The person.
+    pub person: PersonId,
+    /// `C` before.
+    pub before: f64,
+    /// `C` after.
+    pub after: f64,
+}
+
+/// An account's strength before and after the departure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrengthDrop {
+    /// The account.
+    pub account: AccountId,
+    /// `A` before.
+    pub before: f64,
+    /// `A` after.
+    pub after: f64,
+}
+
+/// A person left with no tie, and who could take the relationship over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Successor {
+    /// The orphaned person.
+    pub person: PersonId,
+    /// The strongest remaining path to the person, if any.
+    pub successor: Option<Path>,
+}
+
+/// The impact of an employee's departure (lists by external id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartureImpact {
+    /// Persons whose closeness strictly drops.
+    pub persons: Vec<ClosenessDrop>,
+    /// Accounts whose strength strictly drops.
+    pub accounts: Vec<StrengthDrop>,
+    /// Persons left with no tie, with their best successor.
+    pub successors: Vec<Successor>,
+}
+
+/// Computes the departure impact of `e` (see the module documentation).
+pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
+    let snapshot = ctx.snapshot;
+    let mut tied: Vec<PersonId> = snapshot
+        .employee_ties(e)
+        .iter()
+        .map(|&i| snapshot.ties()[i].person)
+        .collect();
+    tied.sort_unstable();
+    tied.dedup();
+    let by_person_xid =
+        |a: &PersonId, b: &PersonId| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b));
+    let mut persons = Vec::new();
+    let mut orphans = Vec::new();
+    for &p in &tied {
+        let before = ctx.closeness(p);
+        let after = closeness::noisy_or(
+            snapshot
+                .person_tie_range(p)
+                .filter(|&i| snapshot.ties()[i].employee != e)
+                .map(|i| ctx.decayed(i)),
+        );
+        if after < before {
+            persons.push(ClosenessDrop {
+                person: p,
+                before,
+                after,
+            });
+        }
+        if snapshot.person_ties(p).iter().all(|t| t.employee == e) {
+            orphans.push(p);
+        }
+    }
+    // Accounts of the persons whose closeness dropped.
+    let mut accounts_hit: Vec<AccountId> = persons
+        .iter()
+        .filter_map(|d| snapshot.person_account(d.person))
+        .collect();
+    accounts_hit.sort_unstable();
+    accounts_hit.dedup();
+    let mut accounts = Vec::new();
+    for a in accounts_hit {
+        let pi = ctx.account_influence(a);
+        let pi_of = |p: PersonId| {
+            snapshot
+                .account_position(p)
+                .and_then(|i| pi.get(i).copied())
+                .unwrap_or(0.0)
+        };
+        let before = strength::account_strength(snapshot, a, pi_of, |p| ctx.closeness(p)).strength;
+        let after_c = |p: PersonId| {
+            persons
+                .binary_search_by_key(&p, |d| d.person)
+                .map_or_else(|_| ctx.closeness(p), |i| persons[i].after)
+        };
+        let after = strength::account_strength(snapshot, a, pi_of, after_c).strength;
+        if after < before {
+            accounts.push(StrengthDrop {
+                account: a,
+                before,
+                after,
+            });
+        }
+    }
+    let successors = orphans
+        .iter()
+        .map(|&p| Successor {
+            person: p,
+            successor: strongest_paths(ctx, p, 1, Some(e)).into_iter().next(),
+        })
+        .collect();
+    persons.sort_by(|a, b| by_person_xid(&a.person, &b.person));
+    accounts.sort_by(|a, b| {
+        snapshot
+            .account_xid(a.account)
+            .cmp(snapshot.account_xid(b.account))
+    });
+    let mut successors: Vec<Successor> = successors;
+    successors.sort_by(|a, b| by_person_xid(&a.person, &b.person));
+    DepartureImpact {
+        persons,
+        accounts,
+        successors,
+    }
+}

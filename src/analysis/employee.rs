@@ -1,0 +1,58 @@
+//! SPEC §4.10 — employee level.
+//!
+//! For employee `e`:
+//!
+//! * `portfolio(e) = Σ_p π(p)·c'(e, p)` over e's ties — the influence e can reach;
+//! * `sole_ties(e)` — persons whose only tie is e's (any closeness): the relationships
+//!   the company loses if e leaves;
+//! * `fit(e, a) = Σ_{p of a} π(p)·c'(e, p)` for each account `a` that e owns directly
+//!   (an owners row of kind account) — how well e is placed to own it; 0 for an owned
+//!   account where e has no tie.
+//!
+//! Sums run over e's ties in the snapshot's order (by person id).
+
+use super::Ctx;
+use crate::model::{AccountId, EmployeeId, PersonId};
+use std::collections::BTreeMap;
+
+/// The employee-level figures of one employee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmployeeLevel {
+    /// `Σ π·c'` over the employee's ties.
+    pub portfolio: f64,
+    /// Persons whose only tie is this employee's, by external id.
+    pub sole_ties: Vec<PersonId>,
+    /// `fit(e, a)` per directly owned account.
+    pub fit: BTreeMap<AccountId, f64>,
+}
+
+/// Computes [`EmployeeLevel`] for `e`, with `pi` giving π per person.
+pub fn employee_level(ctx: &Ctx<'_>, e: EmployeeId, pi: impl Fn(PersonId) -> f64) -> EmployeeLevel {
+    let snapshot = ctx.snapshot;
+    let mut portfolio = 0.0;
+    let mut fit: BTreeMap<AccountId, f64> = snapshot
+        .owned_accounts(e)
+        .iter()
+        .map(|&a| (a, 0.0))
+        .collect();
+    let mut sole_ties = Vec::new();
+    for &i in snapshot.employee_ties(e) {
+        let tie = snapshot.ties()[i];
+        let p = tie.person;
+        let w = pi(p) * ctx.decayed(i);
+        portfolio += w;
+        if let Some(f) = snapshot.person_account(p).and_then(|a| fit.get_mut(&a)) {
+            *f += w;
+        }
+        if snapshot.person_ties(p).iter().all(|t| t.employee == e) {
+            sole_ties.push(p);
+        }
+    }
+    sole_ties.sort_by(|a, b| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b)));
+    sole_ties.dedup();
+    EmployeeLevel {
+        portfolio,
+        sole_ties,
+        fit,
+    }
+}

@@ -1,0 +1,207 @@
+//! Every constant of SPEC §4, with the spec's defaults.
+//!
+//! The analysis date is *not* a parameter here: `as_of` is always an explicit argument
+//! of the analyses, never the wall clock, so that results are reproducible.
+
+use crate::model::Role;
+
+/// The weight of each decision-chain role (SPEC §3 defaults).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleWeights {
+    /// Approver (default 1.0).
+    pub approver: f64,
+    /// Vetoer (default 0.9).
+    pub vetoer: f64,
+    /// Decision maker (default 0.7).
+    pub decision_maker: f64,
+    /// Evaluator (default 0.5).
+    pub evaluator: f64,
+    /// Influencer (default 0.4).
+    pub influencer: f64,
+    /// User (default 0.3).
+    pub user: f64,
+}
+
+impl RoleWeights {
+    /// The weight of `role`.
+    pub fn weight(&self, role: Role) -> f64 {
+        match role {
+            Role::Approver => self.approver,
+            Role::Vetoer => self.vetoer,
+            Role::DecisionMaker => self.decision_maker,
+            Role::Evaluator => self.evaluator,
+            Role::Influencer => self.influencer,
+            Role::User => self.user,
+        }
+    }
+}
+
+impl Default for RoleWeights {
+    fn default() -> Self {
+        RoleWeights {
+            approver: Role::Approver.default_weight(),
+            vetoer: Role::Vetoer.default_weight(),
+            decision_maker: Role::DecisionMaker.default_weight(),
+            evaluator: Role::Evaluator.default_weight(),
+            influencer: Role::Influencer.default_weight(),
+            user: Role::User.default_weight(),
+        }
+    }
+}
+
+/// The parameters of every analysis. `Params::default()` is the spec's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// 4.1: half-life of a tie's closeness, in days (180).
+    pub half_life: f64,
+    /// 4.4: PageRank damping (0.85).
+    pub damping: f64,
+    /// 4.4: PageRank stops when `Σ|Δx| < N · pagerank_tol` (1e-12).
+    pub pagerank_tol: f64,
+    /// 4.6: Friedkin–Johnsen susceptibility λ (0.5).
+    pub susceptibility: f64,
+    /// 4.6: Friedkin–Johnsen stops when the largest change is `< fj_tol` (1e-12).
+    pub fj_tol: f64,
+    /// 4.6: a vetoer or approver whose propagated stance is strictly below this is a
+    /// veto risk (−0.2).
+    pub veto_threshold: f64,
+    /// 4.7: a contact more than this many days before `as_of` is stale (90).
+    pub stale_after: i64,
+    /// 4.8: number of employees returned by a strongest-path query (5).
+    pub path_k: usize,
+    /// 4.9: number of coach candidates (3).
+    pub coach_k: usize,
+    /// 4.9: solution acceptance assumed when unknown (0.5).
+    pub unknown_solution: f64,
+    /// Role weights for consensus (4.6) and chain closeness (4.13).
+    pub role_weights: RoleWeights,
+    /// A guard against parameters for which an iteration cannot converge (damping or
+    /// susceptibility 1): iterative analyses stop after this many rounds. The spec has
+    /// no cap, and with valid parameters this one is never reached (PageRank needs about
+    /// 200 rounds at damping 0.85, Friedkin–Johnsen about 45 at λ = 0.5).
+    pub max_rounds: usize,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            half_life: 180.0,
+            damping: 0.85,
+            pagerank_tol: 1e-12,
+            susceptibility: 0.5,
+            fj_tol: 1e-12,
+            veto_threshold: -0.2,
+            stale_after: 90,
+            path_k: 5,
+            coach_k: 3,
+            unknown_solution: 0.5,
+            role_weights: RoleWeights::default(),
+            max_rounds: 1_000_000,
+        }
+    }
+}
+
+/// A parameter outside its meaningful range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParamsError {
+    /// A parameter with a value the analyses cannot use.
+    #[error("parameter {name} = {value} is out of range: it must be {expected}")]
+    OutOfRange {
+        /// The parameter's field name.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+        /// What it must be.
+        expected: &'static str,
+    },
+}
+
+impl Params {
+    /// Checks that every parameter is usable: half-life > 0; damping and susceptibility
+    /// in `[0, 1)`; tolerances > 0; unknown solution in `[0, 1]`; role weights finite
+    /// and ≥ 0. The analyses never panic on bad parameters, but their results are then
+    /// meaningless.
+    pub fn validate(&self) -> Result<(), ParamsError> {
+        let check = |name, value: f64, ok: bool, expected| {
+            if ok {
+                Ok(())
+            } else {
+                Err(ParamsError::OutOfRange {
+                    name,
+                    value,
+                    expected,
+                })
+            }
+        };
+        check(
+            "half_life",
+            self.half_life,
+            self.half_life > 0.0 && self.half_life.is_finite(),
+            "finite and > 0",
+        )?;
+        check(
+            "damping",
+            self.damping,
+            (0.0..1.0).contains(&self.damping),
+            "in [0, 1)",
+        )?;
+        check(
+            "susceptibility",
+            self.susceptibility,
+            (0.0..1.0).contains(&self.susceptibility),
+            "in [0, 1)",
+        )?;
+        check(
+            "pagerank_tol",
+            self.pagerank_tol,
+            self.pagerank_tol > 0.0,
+            "> 0",
+        )?;
+        check("fj_tol", self.fj_tol, self.fj_tol > 0.0, "> 0")?;
+        check(
+            "unknown_solution",
+            self.unknown_solution,
+            (0.0..=1.0).contains(&self.unknown_solution),
+            "in [0, 1]",
+        )?;
+        let w = self.role_weights;
+        for (name, v) in [
+            ("role_weights.approver", w.approver),
+            ("role_weights.vetoer", w.vetoer),
+            ("role_weights.decision_maker", w.decision_maker),
+            ("role_weights.evaluator", w.evaluator),
+            ("role_weights.influencer", w.influencer),
+            ("role_weights.user", w.user),
+        ] {
+            check(name, v, v.is_finite() && v >= 0.0, "finite and ≥ 0")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // these values are exact in binary floating point
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_spec_s_and_validate() {
+        let p = Params::default();
+        assert_eq!(
+            (p.half_life, p.damping, p.susceptibility),
+            (180.0, 0.85, 0.5)
+        );
+        assert_eq!((p.stale_after, p.path_k, p.coach_k), (90, 5, 3));
+        assert_eq!(p.role_weights.weight(Role::Vetoer), 0.9);
+        assert_eq!(p.validate(), Ok(()));
+        let bad = Params { damping: 1.0, ..p };
+        assert!(matches!(
+            bad.validate(),
+            Err(ParamsError::OutOfRange {
+                name: "damping",
+                ..
+            })
+        ));
+    }
+}

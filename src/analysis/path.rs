@@ -1,0 +1,270 @@
+//! SPEC §4.8 — strongest path (who can reach whom).
+//!
+//! The path graph spans the whole network: tie edges employee → person weighted by the
+//! decayed closeness `c'` (4.1), and every `reports_to` and influences edge in *both*
+//! directions with its weight, the strongest of parallel edges between two persons
+//! (the snapshot's [`links`](crate::graph::Snapshot::links)); weight-0 edges are absent.
+//! A path's strength is the product of its weights. For a target person, the answer is
+//! the `k` employees with the strongest path (ties broken by employee external id),
+//! each with one of its strongest paths.
+//!
+//! Because every weight is in `(0, 1]`, a product can only shrink along a path, so a
+//! best-first search on the product itself is Dijkstra on `−ln w` without the
+//! logarithms (and their rounding). The search runs *backwards* from the target:
+//! employees only have outgoing tie edges, so every path is `employee → person → … →
+//! target`, and the search meets each employee through its ties. It settles nodes in
+//! order of decreasing strength and stops as soon as `k` employees are settled and the
+//! next candidate is strictly weaker — its cost is that of the neighbourhood explored,
+//! not of the network. Its bookkeeping lives in per-thread dense arrays reset by a
+//! generation stamp, so starting a search costs nothing either.
+//!
+//! The same search, from several sources and over persons only, gives the coach
+//! analysis (4.9) its `reach`.
+
+use super::Ctx;
+use crate::model::{EmployeeId, PersonId};
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// An employee's strongest path to a target person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// The employee at the start of the path.
+    pub employee: EmployeeId,
+    /// The product of the path's weights.
+    pub strength: f64,
+    /// The persons along the path, from the employee's contact to the target (both
+    /// included): the hops.
+    pub persons: Vec<PersonId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Entry {
+    strength: f64,
+    node: usize,
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.strength
+            .total_cmp(&other.strength)
+            .then_with(|| other.node.cmp(&self.node))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+const NO_PRED: usize = usize::MAX;
+
+/// Per-node search state in dense arrays, valid for the nodes whose `seen` stamp is the
+/// current one: starting a search is O(1) (a new stamp), not O(network). Scratches are
+/// kept in a per-thread pool, so each thread allocates its arrays once.
+#[derive(Default)]
+struct Scratch {
+    stamp: u32,
+    seen: Vec<u32>,
+    done: Vec<u32>,
+    best: Vec<f64>,
+    pred: Vec<usize>,
+    heap: BinaryHeap<Entry>,
+}
+
+impl Scratch {
+    fn reset(&mut self, nodes: usize) {
+        if self.seen.len() < nodes {
+            self.seen.resize(nodes, 0);
+            self.done.resize(nodes, 0);
+            self.best.resize(nodes, 0.0);
+            self.pred.resize(nodes, NO_PRED);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill(0);
+            self.done.fill(0);
+            self.stamp = 1;
+        }
+        self.heap.clear();
+    }
+}
+
+thread_local! {
+    static POOL: RefCell<Vec<Scratch>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A best-first (max-product) search over the path graph, settling nodes in order of
+/// decreasing strength. Nodes are persons `0..P` and employees `P + e`.
+pub(crate) struct Search<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    s: Scratch,
+    with_employees: bool,
+    excluded: Option<EmployeeId>,
+}
+
+impl Drop for Search<'_, '_> {
+    fn drop(&mut self) {
+        let scratch = std::mem::take(&mut self.s);
+        POOL.with(|p| p.borrow_mut().push(scratch));
+    }
+}
+
+impl<'c, 'a> Search<'c, 'a> {
+    /// A search from `sources` (strength 1). With `with_employees`, tie edges are
+    /// followed backwards to employees (except `excluded`); otherwise only persons.
+    pub(crate) fn new(
+        ctx: &'c Ctx<'a>,
+        sources: &[PersonId],
+        with_employees: bool,
+        excluded: Option<EmployeeId>,
+    ) -> Self {
+        let mut scratch = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
+        scratch.reset(ctx.snapshot.person_count() + ctx.snapshot.employee_count());
+        let mut s = Search {
+            ctx,
+            s: scratch,
+            with_employees,
+            excluded,
+        };
+        for p in sources {
+            if p.index() < ctx.snapshot.person_count() {
+                s.relax(p.index(), 1.0, NO_PRED);
+            }
+        }
+        s
+    }
+
+    /// The person count: nodes at or above it are employees.
+    fn persons(&self) -> usize {
+        self.ctx.snapshot.person_count()
+    }
+
+    #[inline]
+    fn relax(&mut self, node: usize, strength: f64, pred: usize) {
+        if strength <= 0.0 {
+            return;
+        }
+        let s = &mut self.s;
+        if s.seen[node] != s.stamp || strength > s.best[node] {
+            s.seen[node] = s.stamp;
+            s.best[node] = strength;
+            s.pred[node] = pred;
+            s.heap.push(Entry { strength, node });
+        }
+    }
+
+    /// The strength of the next node to settle (an upper bound on every unsettled
+    /// node's final strength); `None` when the search is exhausted.
+    pub(crate) fn peek(&mut self) -> Option<f64> {
+        while let Some(top) = self.s.heap.peek() {
+            if self.s.done[top.node] == self.s.stamp {
+                self.s.heap.pop();
+            } else {
+                return Some(top.strength);
+            }
+        }
+        None
+    }
+
+    /// The best strength found so far for `node` (final once settled).
+    #[inline]
+    pub(crate) fn label(&self, node: usize) -> Option<f64> {
+        (self.s.seen.get(node) == Some(&self.s.stamp)).then(|| self.s.best[node])
+    }
+
+    /// Number of entries waiting in the queue (a measure of the frontier's size).
+    pub(crate) fn frontier(&self) -> usize {
+        self.s.heap.len()
+    }
+
+    /// Settles the next node: `(node, strength)`, strengths non-increasing.
+    pub(crate) fn next_settled(&mut self) -> Option<(usize, f64)> {
+        while let Some(Entry { strength, node }) = self.s.heap.pop() {
+            if self.s.done[node] == self.s.stamp {
+                continue;
+            }
+            self.s.done[node] = self.s.stamp;
+            let np = self.persons();
+            if node < np {
+                let snapshot = self.ctx.snapshot;
+                let p = PersonId(node as u32);
+                for l in snapshot.links(p) {
+                    self.relax(l.to.index(), strength * l.weight, node);
+                }
+                if self.with_employees {
+                    for i in snapshot.person_tie_range(p) {
+                        let e = snapshot.ties()[i].employee;
+                        if Some(e) != self.excluded {
+                            let c = self.ctx.decayed(i);
+                            self.relax(np + e.index(), strength * c, node);
+                        }
+                    }
+                }
+            }
+            return Some((node, strength));
+        }
+        None
+    }
+
+    /// The persons from `node`'s successor toward the sources, ending at a source.
+    fn trail(&self, node: usize) -> Vec<PersonId> {
+        let mut out = Vec::new();
+        let mut cur = if self.label(node).is_some() {
+            self.s.pred[node]
+        } else {
+            NO_PRED
+        };
+        while cur != NO_PRED {
+            out.push(PersonId(cur as u32));
+            cur = self.s.pred[cur];
+        }
+        out
+    }
+}
+
+/// The `k` employees with the strongest paths to `target`, strongest first, ties by
+/// employee external id; `excluded` is treated as absent with its ties (4.11). Fewer if
+/// fewer reach the target.
+pub fn strongest_paths(
+    ctx: &Ctx<'_>,
+    target: PersonId,
+    k: usize,
+    excluded: Option<EmployeeId>,
+) -> Vec<Path> {
+    if k == 0 {
+        return Vec::new();
+    }
+    let np = ctx.snapshot.person_count();
+    let mut search = Search::new(ctx, &[target], true, excluded);
+    let mut found: Vec<(usize, f64)> = Vec::new();
+    while let Some((node, strength)) = search.next_settled() {
+        if found.len() >= k && strength < found[k - 1].1 {
+            break;
+        }
+        if node >= np {
+            found.push((node, strength));
+        }
+    }
+    let snapshot = ctx.snapshot;
+    found.sort_by(|a, b| {
+        b.1.total_cmp(&a.1).then_with(|| {
+            snapshot
+                .employee_xid(EmployeeId((a.0 - np) as u32))
+                .cmp(snapshot.employee_xid(EmployeeId((b.0 - np) as u32)))
+        })
+    });
+    found.truncate(k);
+    found
+        .into_iter()
+        .map(|(node, strength)| Path {
+            employee: EmployeeId((node - np) as u32),
+            strength,
+            persons: search.trail(node),
+        })
+        .collect()
+}

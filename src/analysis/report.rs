@@ -1,0 +1,275 @@
+//! SPEC §6 — the machine-readable report.
+//!
+//! [`Report::compute`] runs every analysis on every node and gathers the figures the
+//! spec's JSON carries; [`Report::to_json`] serialises it with serde, field order and
+//! names exactly as in §6:
+//!
+//! ```text
+//! { "as_of", "persons": [{id, closeness, influence}],
+//!   "accounts": [{id, strength, rivals: {competitor: strength}, advantage, pipeline}],
+//!   "projects": [{id, stage, completeness, gaps: [{check, persons}], consensus,
+//!                 veto_risk, coaches: [{id, score}], chain_closeness, chain_rivals}],
+//!   "employees": [{id, portfolio, `sole_ties`, fit: {account: fit}}],
+//!   "relationship_asset" }
+//! ```
+//!
+//! Ids are external ids. Top-level lists and lists of ids are sorted by id (Rust
+//! `String` order = Unicode code-point order); coaches by score descending, then id;
+//! gaps in the 4.7 table order; maps are `BTreeMap`s, so their keys are sorted too.
+//! Numbers are `f64` (serde prints `438000.0`); `null` marks the completeness of a lost
+//! project and the consensus and chain closeness of an empty chain.
+//!
+//! Parallelism: the per-tie, per-person and per-account arrays, then projects,
+//! accounts and employees, are each mapped in parallel into vectors; no floating-point
+//! reduction crosses threads, so the report is bit-identical with any thread count.
+
+use super::{
+    analyse_project, company, employee, sorted_by_xid, strength, Ctx, Params, Precomputed,
+};
+use crate::graph::Snapshot;
+use crate::model::{AccountId, Day, EmployeeId, PersonId, ProjectId};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A person's row: closeness `C` (4.2) and influence `π` (4.4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonRow {
+    /// External id.
+    pub id: String,
+    /// `C(p)`.
+    pub closeness: f64,
+    /// `π(p)`.
+    pub influence: f64,
+}
+
+/// An account's row (4.5, 4.12).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRow {
+    /// External id.
+    pub id: String,
+    /// `A(a)`.
+    pub strength: f64,
+    /// `A_k(a)` by competitor external id.
+    pub rivals: BTreeMap<String, f64>,
+    /// `A(a) − max_k A_k(a)`.
+    pub advantage: f64,
+    /// Open pipeline.
+    pub pipeline: f64,
+}
+
+/// A failed completeness check (4.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GapRow {
+    /// Check id.
+    pub check: String,
+    /// External ids of the persons at fault, sorted.
+    pub persons: Vec<String>,
+}
+
+/// A coach candidate (4.9).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoachRow {
+    /// Person external id.
+    pub id: String,
+    /// Coach score.
+    pub score: f64,
+}
+
+/// A project's row (4.6, 4.7, 4.9, 4.13).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectRow {
+    /// External id.
+    pub id: String,
+    /// Stage name.
+    pub stage: String,
+    /// Completeness; `null` for a lost project.
+    pub completeness: Option<f64>,
+    /// Failed checks in table order.
+    pub gaps: Vec<GapRow>,
+    /// Consensus; `null` for an empty chain.
+    pub consensus: Option<f64>,
+    /// Veto risks, sorted.
+    pub veto_risk: Vec<String>,
+    /// Top coach candidates.
+    pub coaches: Vec<CoachRow>,
+    /// Our chain closeness; `null` for an empty chain.
+    pub chain_closeness: Option<f64>,
+    /// Competitors' chain closeness by external id (`{}` for an empty chain).
+    pub chain_rivals: BTreeMap<String, f64>,
+}
+
+/// An employee's row (4.10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmployeeRow {
+    /// External id.
+    pub id: String,
+    /// `Σ π·c'`.
+    pub portfolio: f64,
+    /// Persons whose only tie is this employee's, sorted.
+    pub sole_ties: Vec<String>,
+    /// Fit per directly owned account, by external id.
+    pub fit: BTreeMap<String, f64>,
+}
+
+/// The §6 report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The analysis date, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Every person, by id.
+    pub persons: Vec<PersonRow>,
+    /// Every account of every kind, by id.
+    pub accounts: Vec<AccountRow>,
+    /// Every project, by id.
+    pub projects: Vec<ProjectRow>,
+    /// Every employee, by id.
+    pub employees: Vec<EmployeeRow>,
+    /// `Σ_a A(a)·pipeline(a)` (4.12).
+    pub relationship_asset: f64,
+}
+
+impl Report {
+    /// Computes the whole report at `as_of` (in parallel on the current rayon pool).
+    pub fn compute(snapshot: &Snapshot, params: &Params, as_of: Day) -> Report {
+        let pre = Precomputed::compute(snapshot, params, as_of);
+        let ctx = Ctx::new(snapshot, params, as_of).with_precomputed(&pre);
+        let pi = |p: PersonId| pre.influence.get(p.index()).copied().unwrap_or(0.0);
+        let c = |p: PersonId| pre.closeness.get(p.index()).copied().unwrap_or(0.0);
+
+        let persons = sorted_by_xid(snapshot.person_count(), |i| {
+            snapshot.person_xid(PersonId(i))
+        })
+        .into_iter()
+        .map(|i| PersonRow {
+            id: snapshot.person_xid(PersonId(i)).to_owned(),
+            closeness: c(PersonId(i)),
+            influence: pi(PersonId(i)),
+        })
+        .collect();
+
+        let account_figures: Vec<(strength::AccountStrength, f64)> = (0..snapshot.account_count()
+            as u32)
+            .into_par_iter()
+            .map(|a| {
+                let a = AccountId(a);
+                (
+                    strength::account_strength(snapshot, a, pi, c),
+                    company::pipeline(snapshot, a),
+                )
+            })
+            .collect();
+        let strengths: Vec<f64> = account_figures.iter().map(|f| f.0.strength).collect();
+        let pipelines: Vec<f64> = account_figures.iter().map(|f| f.1).collect();
+        let company = company::company_level(snapshot, &strengths, &pipelines);
+        let accounts = sorted_by_xid(snapshot.account_count(), |i| {
+            snapshot.account_xid(AccountId(i))
+        })
+        .into_iter()
+        .map(|i| {
+            let (s, pipeline) = &account_figures[i as usize];
+            AccountRow {
+                id: snapshot.account_xid(AccountId(i)).to_owned(),
+                strength: s.strength,
+                rivals: s
+                    .rivals
+                    .iter()
+                    .map(|(k, v)| (snapshot.account_xid(*k).to_owned(), *v))
+                    .collect(),
+                advantage: s.advantage,
+                pipeline: *pipeline,
+            }
+        })
+        .collect();
+
+        let order = sorted_by_xid(snapshot.project_count(), |i| {
+            snapshot.project_xid(ProjectId(i))
+        });
+        let projects = order
+            .par_iter()
+            .map(|&i| project_row(&ctx, ProjectId(i)))
+            .collect();
+
+        let order = sorted_by_xid(snapshot.employee_count(), |i| {
+            snapshot.employee_xid(EmployeeId(i))
+        });
+        let employees = order
+            .par_iter()
+            .map(|&i| {
+                let e = EmployeeId(i);
+                let level = employee::employee_level(&ctx, e, pi);
+                EmployeeRow {
+                    id: snapshot.employee_xid(e).to_owned(),
+                    portfolio: level.portfolio,
+                    sole_ties: level
+                        .sole_ties
+                        .iter()
+                        .map(|p| snapshot.person_xid(*p).to_owned())
+                        .collect(),
+                    fit: level
+                        .fit
+                        .iter()
+                        .map(|(a, v)| (snapshot.account_xid(*a).to_owned(), *v))
+                        .collect(),
+                }
+            })
+            .collect();
+
+        Report {
+            as_of: as_of.to_string(),
+            persons,
+            accounts,
+            projects,
+            employees,
+            relationship_asset: company.relationship_asset,
+        }
+    }
+
+    /// The report as pretty-printed JSON (SPEC §6).
+    pub fn to_json(&self) -> String {
+        // Serialising plain structs, strings, f64 and BTreeMaps cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> ProjectRow {
+    let snapshot = ctx.snapshot;
+    let pxid = |p: &PersonId| snapshot.person_xid(*p).to_owned();
+    let analysis = analyse_project(ctx, x);
+    let (chain_closeness, chain_rivals) = match &analysis.competition {
+        Some(comp) => (
+            Some(comp.ours),
+            comp.rivals
+                .iter()
+                .map(|(k, v)| (snapshot.account_xid(*k).to_owned(), *v))
+                .collect(),
+        ),
+        None => (None, BTreeMap::new()),
+    };
+    ProjectRow {
+        id: snapshot.project_xid(x).to_owned(),
+        stage: snapshot.project_stage(x).as_str().to_owned(),
+        completeness: analysis.completeness.completeness,
+        gaps: analysis
+            .completeness
+            .gaps
+            .iter()
+            .map(|g| GapRow {
+                check: g.check.id().to_owned(),
+                persons: g.persons.iter().map(pxid).collect(),
+            })
+            .collect(),
+        consensus: analysis.opinion.consensus,
+        veto_risk: analysis.opinion.veto_risk.iter().map(pxid).collect(),
+        coaches: analysis
+            .coaches
+            .iter()
+            .map(|cand| CoachRow {
+                id: pxid(&cand.person),
+                score: cand.score,
+            })
+            .collect(),
+        chain_closeness,
+        chain_rivals,
+    }
+}

@@ -1,0 +1,47 @@
+//! SPEC §4.5 — account strength (account level).
+//!
+//! `A(a) = Σ_p π(p)·C(p)` over the account's persons (0 for an account with none): our
+//! closeness to its people, weighted by how influential each is inside the account. For
+//! each competitor `k` with a rival tie to at least one of its persons — of any
+//! closeness, 0 included, since only the tie's existence makes `k` a rival — the rival
+//! strength `A_k(a) = Σ_p π(p)·Rv(p, k)`; advantage `A(a) − max_k A_k(a)` (0 for no
+//! rival). Sums run over the account's persons by increasing id.
+
+use crate::graph::Snapshot;
+use crate::model::{AccountId, PersonId};
+use std::collections::BTreeMap;
+
+/// The strength of one account.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountStrength {
+    /// `A(a)`.
+    pub strength: f64,
+    /// `A_k(a)` for each competitor with a rival tie into the account.
+    pub rivals: BTreeMap<AccountId, f64>,
+    /// `A(a) − max_k A_k(a)`.
+    pub advantage: f64,
+}
+
+/// Computes [`AccountStrength`] from per-person `π` and `C`.
+pub fn account_strength(
+    snapshot: &Snapshot,
+    a: AccountId,
+    pi: impl Fn(PersonId) -> f64,
+    closeness: impl Fn(PersonId) -> f64,
+) -> AccountStrength {
+    let mut strength = 0.0;
+    let mut rivals: BTreeMap<AccountId, f64> = BTreeMap::new();
+    for &p in snapshot.account_persons(a) {
+        let w = pi(p);
+        strength += w * closeness(p);
+        for r in snapshot.rival_ties(p) {
+            *rivals.entry(r.competitor).or_insert(0.0) += w * r.closeness;
+        }
+    }
+    let best_rival = rivals.values().fold(0.0, |m: f64, &v| m.max(v));
+    AccountStrength {
+        strength,
+        advantage: strength - best_rival,
+        rivals,
+    }
+}

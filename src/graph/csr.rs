@@ -1,0 +1,157 @@
+//! A compressed sparse row table: rows of items stored back to back.
+//!
+//! Every adjacency of the snapshot is one of these: an offsets array of `rows + 1`
+//! positions into one flat item array. Building is a stable counting sort, so it is
+//! linear in rows + items and keeps the items of a row in input order (which fixes the
+//! summation order of every analysis that walks a row).
+
+/// Rows of `T`, stored contiguously.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Csr<T> {
+    offsets: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T> Default for Csr<T> {
+    fn default() -> Self {
+        Csr {
+            offsets: vec![0],
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> Csr<T> {
+    /// Builds `rows` rows from `(row, item)` pairs; pairs whose row is out of range are
+    /// skipped. Stable: a row keeps its items in input order.
+    pub fn from_pairs(rows: usize, pairs: &[(usize, T)]) -> Csr<T> {
+        let mut offsets = vec![0usize; rows + 1];
+        for &(r, _) in pairs {
+            if r < rows {
+                offsets[r + 1] += 1;
+            }
+        }
+        for i in 0..rows {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut slots: Vec<Option<T>> = vec![None; offsets[rows]];
+        for &(r, item) in pairs {
+            if r < rows {
+                slots[next[r]] = Some(item);
+                next[r] += 1;
+            }
+        }
+        Csr {
+            offsets,
+            items: slots.into_iter().flatten().collect(),
+        }
+    }
+
+    /// Rebuilds the table keeping, in each row, only the first item of each group of
+    /// items with the same `key`, folded with `merge` (in input order). Linear: `seen`
+    /// marks, per key, the position of its item in the output.
+    #[must_use]
+    pub fn merged(
+        &self,
+        key_space: usize,
+        key: impl Fn(&T) -> usize,
+        merge: impl Fn(&mut T, &T),
+    ) -> Csr<T> {
+        let mut seen = vec![usize::MAX; key_space];
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        let mut items: Vec<T> = Vec::with_capacity(self.items.len());
+        offsets.push(0);
+        for r in 0..self.rows() {
+            let start = items.len();
+            for item in self.row(r) {
+                let k = key(item);
+                match seen.get(k) {
+                    Some(&pos) if pos != usize::MAX && pos >= start => merge(&mut items[pos], item),
+                    Some(_) => {
+                        seen[k] = items.len();
+                        items.push(*item);
+                    }
+                    None => {}
+                }
+            }
+            offsets.push(items.len());
+        }
+        Csr { offsets, items }
+    }
+}
+
+impl<T> Csr<T> {
+    /// Number of rows.
+    #[inline]
+    pub fn rows(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Number of items over all rows.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there is no item at all.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The items of row `r` (empty for a row out of range).
+    #[inline]
+    pub fn row(&self, r: usize) -> &[T] {
+        match (self.offsets.get(r), self.offsets.get(r + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The positions of row `r`'s items in [`Csr::items`].
+    #[inline]
+    pub fn range(&self, r: usize) -> std::ops::Range<usize> {
+        match (self.offsets.get(r), self.offsets.get(r + 1)) {
+            (Some(&a), Some(&b)) => a..b,
+            _ => 0..0,
+        }
+    }
+
+    /// All items, row after row.
+    #[inline]
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_keep_input_order_and_skip_out_of_range() {
+        let c = Csr::from_pairs(3, &[(2, 'a'), (0, 'b'), (2, 'c'), (9, 'z'), (0, 'd')]);
+        assert_eq!(c.row(0), &['b', 'd']);
+        assert_eq!(c.row(1), &[] as &[char]);
+        assert_eq!(c.row(2), &['a', 'c']);
+        assert_eq!(c.row(7), &[] as &[char]);
+        assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn merged_folds_items_with_the_same_key_per_row() {
+        let c = Csr::from_pairs(
+            2,
+            &[
+                (0, (1usize, 0.5)),
+                (0, (2, 0.1)),
+                (0, (1, 0.25)),
+                (1, (1, 1.0)),
+            ],
+        );
+        let m = c.merged(3, |x| x.0, |a, b| a.1 += b.1);
+        assert_eq!(m.row(0), &[(1, 0.75), (2, 0.1)]);
+        assert_eq!(m.row(1), &[(1, 1.0)]);
+    }
+}

@@ -1,0 +1,388 @@
+//! Model test: random batches of operations — valid and invalid (dangling ends,
+//! duplicates, self-loops, non-competitor rival ties, second `works_at`, kind changes) —
+//! applied to the store and to a plain in-memory model built from `BTreeMap`s. A batch
+//! containing an invalid operation must fail as a whole; after every batch the store must
+//! equal the model (nodes, external ids, every edge seen from both ends, counts) and its
+//! consistency check must be clean.
+
+use guanxi::model::*;
+use guanxi::store::{Database, Read, StoreError, WriteTxn};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+const IDS: u32 = 6;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Upsert(Node),
+    Add(Edge),
+    Put(Edge),
+    RemoveEdge(EdgeKey),
+    RemoveNode(NodeRef),
+}
+
+fn score() -> impl Strategy<Value = Score> {
+    prop_oneof![Just(0.0), Just(0.25), Just(0.5), Just(1.0)].prop_map(|v| Score::new(v).unwrap())
+}
+
+fn xid() -> impl Strategy<Value = String> {
+    // Mostly a handful of ids (so upserts hit existing nodes); rarely an empty one.
+    prop_oneof![30 => (0..5u8).prop_map(|i| format!("x{i}")), 1 => Just(String::new())]
+}
+
+/// The first batch: four nodes of each kind, x0..x3; accounts x1 and x2 are competitors.
+fn seed() -> Vec<Op> {
+    let mut ops = Vec::new();
+    for i in 0..4u8 {
+        let xid = format!("x{i}");
+        let kind = match i {
+            0 => AccountKind::Client,
+            1 | 2 => AccountKind::Competitor,
+            _ => AccountKind::Partner,
+        };
+        ops.push(Op::Upsert(Node::Account(Account {
+            xid: xid.clone(),
+            name: "A0".into(),
+            kind,
+        })));
+        ops.push(Op::Upsert(Node::Person(Person {
+            xid: xid.clone(),
+            name: "P".into(),
+            title: None,
+        })));
+        ops.push(Op::Upsert(Node::Employee(Employee {
+            xid: xid.clone(),
+            name: "E0".into(),
+        })));
+        ops.push(Op::Upsert(Node::Project(Project {
+            xid,
+            name: "X".into(),
+            stage: Stage::Lead,
+            amount: Amount::new(0.0).unwrap(),
+        })));
+    }
+    ops
+}
+
+fn node() -> impl Strategy<Value = Node> {
+    let kind = prop_oneof![
+        Just(AccountKind::Client),
+        Just(AccountKind::Competitor),
+        Just(AccountKind::Partner)
+    ];
+    prop_oneof![
+        (xid(), kind, 0..2u8).prop_map(|(xid, kind, n)| Node::Account(Account {
+            xid,
+            name: format!("A{n}"),
+            kind
+        })),
+        (xid(), proptest::option::of(0..2u8)).prop_map(|(xid, t)| Node::Person(Person {
+            name: "P".into(),
+            xid,
+            title: t.map(|t| format!("T{t}"))
+        })),
+        (xid(), 0..2u8).prop_map(|(xid, n)| Node::Employee(Employee {
+            xid,
+            name: format!("E{n}")
+        })),
+        (xid(), 0..2u8).prop_map(|(xid, a)| Node::Project(Project {
+            xid,
+            name: "X".into(),
+            stage: Stage::Lead,
+            amount: Amount::new(f64::from(a)).unwrap()
+        })),
+    ]
+}
+
+/// A node id: mostly one of the four seeded nodes, sometimes one that may not exist.
+fn id() -> impl Strategy<Value = u32> {
+    prop_oneof![12 => 0..4u32, 1 => 4..IDS]
+}
+
+fn edge() -> impl Strategy<Value = Edge> {
+    (0..9u8, id(), id(), any::<bool>(), score(), score()).prop_map(|(k, f, t, b, s1, s2)| {
+        match EdgeKind::from_code(k).unwrap() {
+            EdgeKind::WorksAt => Edge::WorksAt {
+                person: PersonId(f),
+                account: AccountId(t),
+            },
+            EdgeKind::ReportsTo => Edge::ReportsTo {
+                person: PersonId(f),
+                manager: PersonId(t),
+                weight: s1,
+            },
+            EdgeKind::Influences => Edge::Influences {
+                from: PersonId(f),
+                to: PersonId(t),
+                weight: s1,
+            },
+            EdgeKind::Tie => Edge::Tie {
+                employee: EmployeeId(f),
+                person: PersonId(t),
+                tie: Tie {
+                    closeness: s1,
+                    last_contact: b.then(|| Day::from_days_since_epoch(20_000).unwrap()),
+                    private: b,
+                },
+            },
+            EdgeKind::Member => Edge::Member {
+                person: PersonId(f),
+                project: ProjectId(t),
+                member: Member {
+                    role: Role::ALL[t as usize % Role::ALL.len()],
+                    coach: b,
+                    solution: Some(s1),
+                    price: b.then_some(s2),
+                },
+            },
+            EdgeKind::Owns => Edge::Owns {
+                employee: EmployeeId(f),
+                target: if b {
+                    OwnsTarget::Account(AccountId(t))
+                } else {
+                    OwnsTarget::Project(ProjectId(t))
+                },
+            },
+            EdgeKind::RivalTie => Edge::RivalTie {
+                competitor: AccountId(f),
+                person: PersonId(t),
+                closeness: s1,
+            },
+            EdgeKind::Competes => Edge::Competes {
+                competitor: AccountId(f),
+                project: ProjectId(t),
+            },
+            EdgeKind::Of => Edge::Of {
+                project: ProjectId(f),
+                account: AccountId(t),
+            },
+        }
+    })
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => node().prop_map(Op::Upsert),
+        4 => edge().prop_map(Op::Add),
+        5 => edge().prop_map(Op::Put),
+        2 => edge().prop_map(|e| Op::RemoveEdge(e.key())),
+        1 => (0..4u8, id()).prop_map(|(k, id)| Op::RemoveNode(NodeRef::new(NodeKind::from_code(k).unwrap(), id))),
+    ]
+}
+
+/// A batch: its operations, and whether it ends in a commit (or an abort).
+fn batch() -> impl Strategy<Value = (Vec<Op>, bool)> {
+    (
+        proptest::collection::vec(op(), 1..7),
+        prop::bool::weighted(0.85),
+    )
+}
+
+/// The reference model.
+#[derive(Debug, Clone, Default)]
+struct Model {
+    nodes: [BTreeMap<u32, Node>; 4],
+    xids: [BTreeMap<String, u32>; 4],
+    next_id: [u32; 4],
+    edges: BTreeMap<EdgeKey, Edge>,
+}
+
+fn k(kind: NodeKind) -> usize {
+    usize::from(kind.code())
+}
+
+impl Model {
+    fn exists(&self, n: NodeRef) -> bool {
+        self.nodes[k(n.kind)].contains_key(&n.id)
+    }
+
+    /// Applies an operation; `Err` if the store must refuse it. Returns the upserted id.
+    fn apply(&mut self, op: &Op) -> Result<Option<NodeRef>, ()> {
+        match op {
+            Op::Upsert(node) => {
+                let kind = node.kind();
+                if node.xid().is_empty() {
+                    return Err(());
+                }
+                if let Some(&id) = self.xids[k(kind)].get(node.xid()) {
+                    let r = NodeRef::new(kind, id);
+                    if let (Some(Node::Account(old)), Node::Account(new)) =
+                        (self.nodes[k(kind)].get(&id), node)
+                    {
+                        let has = self.edges.keys().any(|e| {
+                            e.from == r && matches!(e.kind, EdgeKind::RivalTie | EdgeKind::Competes)
+                        });
+                        if old.kind == AccountKind::Competitor
+                            && new.kind != AccountKind::Competitor
+                            && has
+                        {
+                            return Err(());
+                        }
+                    }
+                    self.nodes[k(kind)].insert(id, node.clone());
+                    Ok(Some(r))
+                } else {
+                    let id = self.next_id[k(kind)];
+                    self.next_id[k(kind)] += 1;
+                    self.nodes[k(kind)].insert(id, node.clone());
+                    self.xids[k(kind)].insert(node.xid().to_owned(), id);
+                    Ok(Some(NodeRef::new(kind, id)))
+                }
+            }
+            Op::Add(e) | Op::Put(e) => {
+                let key = e.key();
+                if key.from == key.to
+                    && matches!(key.kind, EdgeKind::ReportsTo | EdgeKind::Influences)
+                {
+                    return Err(());
+                }
+                if !self.exists(key.from) || !self.exists(key.to) {
+                    return Err(());
+                }
+                if matches!(key.kind, EdgeKind::RivalTie | EdgeKind::Competes) {
+                    let Some(Node::Account(a)) = self.nodes[0].get(&key.from.id) else {
+                        return Err(());
+                    };
+                    if a.kind != AccountKind::Competitor {
+                        return Err(());
+                    }
+                }
+                if self.edges.contains_key(&key) {
+                    if matches!(op, Op::Add(_)) {
+                        return Err(());
+                    }
+                } else if matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of)
+                    && self
+                        .edges
+                        .keys()
+                        .any(|o| o.kind == key.kind && o.from == key.from)
+                {
+                    return Err(());
+                }
+                self.edges.insert(key, *e);
+                Ok(None)
+            }
+            Op::RemoveEdge(key) => {
+                self.edges.remove(key);
+                Ok(None)
+            }
+            Op::RemoveNode(n) => {
+                let Some(rec) = self.nodes[k(n.kind)].remove(&n.id) else {
+                    return Err(());
+                };
+                self.xids[k(n.kind)].remove(rec.xid());
+                self.edges.retain(|e, _| e.from != *n && e.to != *n);
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn run(t: &mut WriteTxn, op: &Op) -> Result<Option<NodeRef>, StoreError> {
+    match op {
+        Op::Upsert(n) => t.upsert_node(n.clone()).map(Some),
+        Op::Add(e) => t.add_edge(*e).map(|()| None),
+        Op::Put(e) => t.put_edge(*e).map(|_| None),
+        Op::RemoveEdge(key) => t.remove_edge(*key).map(|_| None),
+        Op::RemoveNode(n) => t.remove_node(*n).map(|()| None),
+    }
+}
+
+fn assert_equal(db: &Database, m: &Model) -> Result<(), TestCaseError> {
+    let r = db.begin_read().unwrap();
+    let report = r.check().unwrap();
+    prop_assert!(report.is_clean(), "{}", report);
+    for kind in NodeKind::ALL {
+        let mut nodes = BTreeMap::new();
+        r.for_each_node(kind, |n, rec| {
+            nodes.insert(n.id, rec);
+        })
+        .unwrap();
+        prop_assert_eq!(&nodes, &m.nodes[k(kind)]);
+        prop_assert_eq!(r.count(kind).unwrap(), m.nodes[k(kind)].len() as u64);
+        for (xid, id) in &m.xids[k(kind)] {
+            prop_assert_eq!(r.lookup(kind, xid).unwrap(), Some(NodeRef::new(kind, *id)));
+        }
+        for id in 0..IDS {
+            let n = NodeRef::new(kind, id);
+            prop_assert_eq!(r.node(n).unwrap(), m.nodes[k(kind)].get(&id).cloned());
+        }
+    }
+    let mut edges = BTreeMap::new();
+    for kind in EdgeKind::ALL {
+        r.for_each_edge(kind, |e| {
+            edges.insert(e.key(), e);
+        })
+        .unwrap();
+        let n = m.edges.keys().filter(|e| e.kind == kind).count() as u64;
+        prop_assert_eq!(r.edge_count(kind).unwrap(), n);
+    }
+    prop_assert_eq!(&edges, &m.edges);
+    // Every edge is seen from both ends, and nothing else is.
+    for kind in EdgeKind::ALL {
+        for kind_n in NodeKind::ALL {
+            for id in 0..IDS {
+                let n = NodeRef::new(kind_n, id);
+                if kind.from_kind() == kind_n {
+                    let want: Vec<Edge> = m
+                        .edges
+                        .values()
+                        .filter(|e| e.key().kind == kind && e.key().from == n)
+                        .copied()
+                        .collect();
+                    prop_assert_eq!(r.edges_out(n, kind).unwrap(), want);
+                }
+                if kind.allows_to(kind_n) {
+                    let mut want: Vec<Edge> = m
+                        .edges
+                        .values()
+                        .filter(|e| e.key().kind == kind && e.key().to == n)
+                        .copied()
+                        .collect();
+                    want.sort_by_key(|e| e.key().from);
+                    prop_assert_eq!(r.edges_in(n, kind).unwrap(), want);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn store_matches_the_model_after_every_batch(batches in proptest::collection::vec(batch(), 3..16)) {
+        let db = Database::in_memory().unwrap();
+        let mut model = Model::default();
+        let mut t = db.begin_write(-1).unwrap();
+        for op in seed() {
+            prop_assert_eq!(model.apply(&op).unwrap(), run(&mut t, &op).unwrap());
+        }
+        t.commit().unwrap();
+        for (i, (ops, commit)) in batches.iter().enumerate() {
+            let mut next = model.clone();
+            let mut t = db.begin_write(i64::try_from(i).unwrap()).unwrap();
+            let mut failed = false;
+            for op in ops {
+                let want = next.apply(op);
+                let got = run(&mut t, op);
+                match (&want, &got) {
+                    (Ok(w), Ok(g)) => prop_assert_eq!(w, g, "{:?}", op),
+                    (Err(()), Err(_)) => { failed = true; break; }
+                    _ => prop_assert!(false, "op {:?}: model {:?}, store {:?}", op, want, got),
+                }
+            }
+            if failed {
+                prop_assert!(t.is_poisoned());
+                prop_assert!(matches!(t.commit(), Err(StoreError::Poisoned)));
+            } else if *commit {
+                t.commit().unwrap();
+                model = next;
+            } else {
+                t.abort().unwrap();
+            }
+            assert_equal(&db, &model)?;
+        }
+    }
+}
