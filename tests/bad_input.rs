@@ -660,6 +660,20 @@ fn a_damaged_file_is_refused_or_reported_never_a_panic() {
             },
         };
         *outcomes.entry(outcome).or_insert(0) += 1;
+        // Opening with verification refuses what does not verify; what it opens reads.
+        let outcome = match Database::open_verified(&p) {
+            Err(e) => format!("verified open refused: {}", variant(&e)),
+            Ok(db) => {
+                let r = db.begin_read().unwrap();
+                let _ = r.network();
+                match r.check() {
+                    Ok(r) if r.is_clean() => "verified open, clean".to_owned(),
+                    Ok(_) => "verified open, check lists violations".to_owned(),
+                    Err(e) => format!("verified open, check fails: {}", variant(&e)),
+                }
+            }
+        };
+        *outcomes.entry(outcome).or_insert(0) += 1;
     }
     println!("{outcomes:#?}");
     assert!(outcomes.keys().any(|k| k.starts_with("refused")));

@@ -20,6 +20,10 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
+thread_local! {
+    static DB: Database = Database::in_memory().expect("in-memory database");
+}
+
 fn input_dir() -> &'static PathBuf {
     static D: OnceLock<PathBuf> = OnceLock::new();
     D.get_or_init(|| dir("in"))
@@ -49,23 +53,30 @@ pub fn run(data: &[u8]) {
     if let Err(e) = net.validate() {
         panic!("the reader returned an invalid network: {e:?}");
     }
-    let db = Database::in_memory().expect("in-memory database");
-    db.import_network(&net, 1).expect("a valid network imports");
-    let r = db.begin_read().expect("read");
-    let report = r.check().expect("check runs");
-    assert!(report.is_clean(), "{report}");
-    for kind in NodeKind::ALL {
-        assert_eq!(
-            r.count(kind).unwrap(),
-            net.count(kind) as u64,
-            "{kind} count"
-        );
-    }
-    let edges: u64 = EdgeKind::ALL
-        .iter()
-        .map(|k| r.edge_count(*k).unwrap())
-        .sum();
-    assert_eq!(edges, net.edges.len() as u64, "edge count");
+    // One database per process: the import runs in a write transaction that is checked
+    // from inside (a write transaction reads its own changes) and then rolled back, so
+    // every input starts from the same empty database.
+    DB.with(|db| {
+        let mut t = db.begin_write(1).expect("begin write");
+        t.import_network(&net).expect("a valid network imports");
+        let report = t.check().expect("check runs");
+        assert!(report.is_clean(), "{report}");
+        for kind in NodeKind::ALL {
+            assert_eq!(
+                t.count(kind).unwrap(),
+                net.count(kind) as u64,
+                "{kind} count"
+            );
+        }
+        let edges: u64 = EdgeKind::ALL
+            .iter()
+            .map(|k| t.edge_count(*k).unwrap())
+            .sum();
+        assert_eq!(edges, net.edges.len() as u64, "edge count");
+        let (back, _) = t.network().expect("network");
+        assert_eq!(back.persons.len(), net.persons.len());
+        t.abort().expect("abort");
+    });
     let out = export_dir();
     guanxi::io::write_csv_dir(&net, out).expect("a valid imported network exports");
     let again = guanxi::io::read_csv_dir(out).expect("an exported network re-imports");

@@ -1,7 +1,8 @@
 //! Opening damaged database files: a valid database image (the tiny example network plus
 //! some updates and removals, so that it has freed pages and a change log) with bit flips
-//! and truncation applied, or arbitrary bytes. Opening may fail, reads may fail, writes
-//! may fail — with typed errors; nothing may panic, hang or exhaust memory.
+//! and truncation applied, or arbitrary bytes. Opening may fail, verifying may fail, reads
+//! and writes of a verified file may fail — with typed errors; nothing may panic, hang or
+//! exhaust memory.
 //!
 //! Input: the first byte picks the mode. `0xff`: the rest is the file. Otherwise the rest
 //! is a list of 5-byte edits `(offset: u32 LE, xor: u8)` applied to the valid image
@@ -79,9 +80,14 @@ pub fn run(data: &[u8]) {
         }
         image
     };
-    let Ok(db) = Database::with_backend(ImageBackend::new(image), "fuzz") else {
+    // Opening is guarded against any damage; everything after it is promised for files
+    // that pass `verify` (what `Database::open_verified` does).
+    let Ok(mut db) = Database::with_backend(ImageBackend::new(image), "fuzz") else {
         return;
     };
+    if db.verify().is_err() {
+        return;
+    }
     if let Ok(r) = db.begin_read() {
         let _ = r.check();
         let _ = r.network();

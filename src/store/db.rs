@@ -61,15 +61,26 @@ impl Database {
         })
     }
 
-    /// Opens an existing database at `path` and [verifies](Database::verify) its storage
-    /// structures before returning it: the way to open a file of unknown provenance (one
+    /// Opens an existing database at `path`, verifying the checksum of every page before
+    /// the storage engine trusts any of the file's structures (as [`Database::verify`]
+    /// does on an open handle): the way to open a file of unknown provenance (one
     /// received, restored or found after a failure), whose damage could otherwise surface
-    /// later, in the middle of a read. Refuses a file that is damaged beyond repair with
-    /// [`StoreError::Corrupt`].
+    /// later, as a failure in the middle of a read. Refuses a damaged file with
+    /// [`StoreError::Corrupt`]. Reads the whole file.
     pub fn open_verified(path: impl AsRef<Path>) -> Result<Database> {
-        let mut db = Database::open(path)?;
-        db.verify()?;
-        Ok(db)
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        if !path.exists() {
+            return Err(StoreError::Missing { path: label });
+        }
+        let file = Some(path.to_path_buf());
+        guarded(&label, || {
+            let db = redb::Database::builder()
+                .set_check_integrity_on_open(true)
+                .open(path)
+                .map_err(|e| open_error(&label, e))?;
+            Database::init(db, label.clone(), false, file)
+        })
     }
 
     /// Verifies the checksum of every page of the file (the storage engine reads pages
@@ -83,15 +94,9 @@ impl Database {
     pub fn verify(&mut self) -> Result<bool> {
         let label = self.label.clone();
         let result = guarded(&label, || {
-            self.engine_mut()?.check_integrity().map_err(|e| match e {
-                redb::DatabaseError::Storage(redb::StorageError::Corrupted(reason)) => {
-                    StoreError::Corrupt {
-                        what: format!("database file {label}"),
-                        reason,
-                    }
-                }
-                other => open_error(&label, other),
-            })
+            self.engine_mut()?
+                .check_integrity()
+                .map_err(|e| open_error(&label, e))
         });
         if matches!(result, Err(StoreError::Corrupt { .. })) {
             self.close_engine();
@@ -320,6 +325,12 @@ fn guarded<T>(label: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 }
 
 fn open_error(label: &str, e: redb::DatabaseError) -> StoreError {
+    if let redb::DatabaseError::Storage(redb::StorageError::Corrupted(reason)) = e {
+        return StoreError::Corrupt {
+            what: format!("database file {label}"),
+            reason,
+        };
+    }
     if let redb::DatabaseError::Storage(redb::StorageError::Io(io)) = &e {
         if io.kind() == std::io::ErrorKind::InvalidData {
             return StoreError::NotAGuanxiDatabase {
