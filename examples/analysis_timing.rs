@@ -84,6 +84,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         pool.install(|| guanxi::analysis::Report::compute(&snap, &params, as_of));
         println!("report with {threads} thread(s): wall {:?}", t.elapsed());
     }
+    // Calibration: what a perfectly parallel loop gains from 2 threads right now.
+    for threads in [1, 2] {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let t = Instant::now();
+        let v: Vec<f64> = pool.install(|| {
+            (0..64u32)
+                .into_par_iter()
+                .map(|i| (0..2_000_000u32).map(|j| f64::from(i ^ j).sqrt()).sum())
+                .collect()
+        });
+        std::hint::black_box(v);
+        println!(
+            "calibration loop, {threads} thread(s): wall {:?}",
+            t.elapsed()
+        );
+    }
     let sample: Vec<_> = snap.project_ids().step_by(97).collect();
     let q = Ctx::new(&snap, &params, as_of);
     let per = |d: f64| d / sample.len() as f64 * 1e6;
