@@ -452,7 +452,10 @@ fn queries_on_unknown_ids_are_empty_not_panics() {
     let p = Params::default();
     let x = project_analysis(&snap, ProjectId(99), &p, as_of());
     assert!(x.opinion.persons.is_empty() && x.coaches.is_empty());
-    assert_eq!((x.opinion.consensus, x.completeness.completeness), (None, None));
+    assert_eq!(
+        (x.opinion.consensus, x.completeness.completeness),
+        (None, None)
+    );
     assert!(x.competition.is_none());
     assert!(strongest_paths(&snap, PersonId(99), 5, &p, as_of()).is_empty());
     let d = departure_impact(&snap, EmployeeId(99), &p, as_of());
