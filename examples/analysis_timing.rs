@@ -71,6 +71,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|x| competition::chain_competition(&ctx, x))
             .count()
     });
+    let reports: &[usize] = if std::env::var_os("SKIP_REPORTS").is_some() {
+        &[]
+    } else {
+        &[1, 2]
+    };
+    for &threads in reports {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let t = Instant::now();
+        pool.install(|| guanxi::analysis::Report::compute(&snap, &params, as_of));
+        println!("report with {threads} thread(s): wall {:?}", t.elapsed());
+    }
+    // Calibration: what a perfectly parallel loop gains from 2 threads right now.
+    for threads in [1, 2] {
+        use rayon::prelude::*;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let t = Instant::now();
+        let v: Vec<f64> = pool.install(|| {
+            (0..64u32)
+                .into_par_iter()
+                .map(|i| (0..2_000_000u32).map(|j| f64::from(i ^ j).sqrt()).sum())
+                .collect()
+        });
+        std::hint::black_box(v);
+        println!(
+            "calibration loop, {threads} thread(s): wall {:?}",
+            t.elapsed()
+        );
+    }
     let sample: Vec<_> = snap.project_ids().step_by(97).collect();
     let q = Ctx::new(&snap, &params, as_of);
     let per = |d: f64| d / sample.len() as f64 * 1e6;
@@ -78,7 +110,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for &x in &sample {
         std::hint::black_box(guanxi::analysis::analyse_project(&q, x));
     }
-    println!("query        cpu {:.1} µs per project ({} projects)", per(cpu() - c), sample.len());
+    println!(
+        "query        cpu {:.1} µs per project ({} projects)",
+        per(cpu() - c),
+        sample.len()
+    );
     let c = cpu();
     for &x in &sample {
         std::hint::black_box(opinion::project_opinion(&q, x));

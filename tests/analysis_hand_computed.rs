@@ -444,3 +444,21 @@ fn json_has_the_spec_s_shape() {
         .is_empty());
     assert!(json.find("\"persons\"").unwrap() < json.find("\"accounts\"").unwrap());
 }
+
+/// Queries on ids the snapshot does not hold answer "nothing" instead of panicking.
+#[test]
+fn queries_on_unknown_ids_are_empty_not_panics() {
+    let snap = Snapshot::from_network(&network());
+    let p = Params::default();
+    let x = project_analysis(&snap, ProjectId(99), &p, as_of());
+    assert!(x.opinion.persons.is_empty() && x.coaches.is_empty());
+    assert_eq!(
+        (x.opinion.consensus, x.completeness.completeness),
+        (None, None)
+    );
+    assert!(x.competition.is_none());
+    assert!(strongest_paths(&snap, PersonId(99), 5, &p, as_of()).is_empty());
+    let d = departure_impact(&snap, EmployeeId(99), &p, as_of());
+    assert!(d.persons.is_empty() && d.accounts.is_empty() && d.successors.is_empty());
+    assert!(strongest_paths(&snap, Q, 0, &p, as_of()).is_empty());
+}

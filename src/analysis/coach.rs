@@ -108,10 +108,20 @@ pub fn coach_candidates_with_budget(
                 }
             }
         }
+        // Strongest known lower bound first (then potential), so that the k-th best
+        // bound rises early and prunes the weak candidates cheaply.
+        let mut order: Vec<usize> = (0..waiting.len()).filter(|&w| !done[w]).collect();
+        let lower = |w: usize| {
+            search
+                .label(waiting[w].2.person.index())
+                .map_or(0.0, |r| waiting[w].0 * r)
+        };
+        let keys: Vec<f64> = (0..waiting.len()).map(lower).collect();
+        order.sort_by(|&a, &b| keys[b].total_cmp(&keys[a]).then(a.cmp(&b)));
         // Phase 2: the others, best potential first, each by a search from the candidate
         // that meets the shared approver search (extended as needed), and gives up as
         // soon as the candidate cannot reach the top k.
-        for w in 0..waiting.len() {
+        for w in order {
             if done[w] {
                 continue;
             }
@@ -129,8 +139,11 @@ pub fn coach_candidates_with_budget(
             let kth = kth_largest(&mut floor, k);
             let potential = waiting[w].0;
             let bound = search.peek().unwrap_or(0.0);
-            if bound <= 0.0 || (kth > 0.0 && potential * bound * (1.0 + 1e-9) < kth) {
-                break; // every remaining candidate has a lower potential
+            if bound <= 0.0 {
+                break; // the approvers' search is exhausted: the rest is unreachable
+            }
+            if kth > 0.0 && potential * bound * (1.0 + 1e-9) < kth {
+                continue; // cannot reach the top k
             }
             let at_least = if kth > 0.0 { kth / potential } else { 0.0 };
             let target = waiting[w].2.person;
