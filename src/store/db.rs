@@ -160,9 +160,7 @@ impl Database {
 
     /// Begins a read transaction on the latest committed state.
     pub fn begin_read(&self) -> Result<ReadTxn> {
-        Ok(ReadTxn {
-            txn: self.db.begin_read()?,
-        })
+        Ok(ReadTxn::new(self.db.begin_read()?))
     }
 
     /// Imports a network in one write transaction (see [`WriteTxn::import_network`]).
