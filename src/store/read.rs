@@ -3,8 +3,10 @@
 //! Every read method is written once, as a default method of [`Read`], over a sealed
 //! `Source` trait that opens a table and reports the counters. A read transaction opens
 //! the committed snapshot's tables; a write transaction opens its own tables, so it reads
-//! its own uncommitted changes. Each call opens the tables it needs and closes them before
-//! returning, which is what lets a write transaction interleave reads and writes freely.
+//! its own uncommitted changes. In a write transaction each call opens the tables it needs
+//! and closes them before returning, which is what lets it interleave reads and writes
+//! freely; a read transaction keeps its two adjacency tables open after first use, since
+//! neighbour scans are its hot path and a snapshot never changes.
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
