@@ -498,3 +498,19 @@ fn an_import_into_a_populated_database_updates_by_external_id() {
     );
     assert!(r.check().unwrap().is_clean());
 }
+
+#[test]
+fn databases_and_read_transactions_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Database>();
+    shareable::<guanxi::store::ReadTxn>();
+    let (db, ids) = fixture();
+    let r = db.begin_read().unwrap();
+    let counts: Vec<usize> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| r.edges_in(ids.p1.into(), EdgeKind::Tie).unwrap().len()))
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(counts, vec![1, 1]);
+}

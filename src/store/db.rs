@@ -243,9 +243,7 @@ impl Database {
 
     /// Begins a read transaction on the latest committed state.
     pub fn begin_read(&self) -> Result<ReadTxn> {
-        Ok(ReadTxn {
-            txn: self.engine()?.begin_read()?,
-        })
+        Ok(ReadTxn::new(self.engine()?.begin_read()?))
     }
 
     /// Imports a network in one write transaction (see [`WriteTxn::import_network`]).

@@ -3,8 +3,10 @@
 //! Every read method is written once, as a default method of [`Read`], over a sealed
 //! `Source` trait that opens a table and reports the counters. A read transaction opens
 //! the committed snapshot's tables; a write transaction opens its own tables, so it reads
-//! its own uncommitted changes. Each call opens the tables it needs and closes them before
-//! returning, which is what lets a write transaction interleave reads and writes freely.
+//! its own uncommitted changes. In a write transaction each call opens the tables it needs
+//! and closes them before returning, which is what lets it interleave reads and writes
+//! freely; a read transaction keeps its two adjacency tables open after first use, since
+//! neighbour scans are its hot path and a snapshot never changes.
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
@@ -17,6 +19,7 @@ use crate::model::{
 };
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
 use redb::{Key, ReadableTable, TableDefinition, Value};
+use std::sync::OnceLock;
 
 pub(crate) mod sealed {
     use super::{Counters, Key, ReadableTable, Result, TableDefinition, Value};
@@ -40,8 +43,39 @@ pub(crate) mod sealed {
 
 /// A read-only transaction: one consistent snapshot of the database, unaffected by writes
 /// committed after it began. Many may run at once, also while a write transaction runs.
+///
+/// The two adjacency tables are opened once, on first use, and kept: opening a table costs
+/// about as much as a short neighbour scan, and a snapshot's tables never change.
 pub struct ReadTxn {
     pub(crate) txn: redb::ReadTransaction,
+    out: OnceLock<OutTable>,
+    inn: OnceLock<InTable>,
+}
+
+impl ReadTxn {
+    pub(crate) fn new(txn: redb::ReadTransaction) -> ReadTxn {
+        ReadTxn {
+            txn,
+            out: OnceLock::new(),
+            inn: OnceLock::new(),
+        }
+    }
+
+    fn out_table(&self) -> Result<&OutTable> {
+        if let Some(t) = self.out.get() {
+            return Ok(t);
+        }
+        let t = self.txn.open_table(OUT)?;
+        Ok(self.out.get_or_init(|| t))
+    }
+
+    fn in_table(&self) -> Result<&InTable> {
+        if let Some(t) = self.inn.get() {
+            return Ok(t);
+        }
+        let t = self.txn.open_table(IN)?;
+        Ok(self.inn.get_or_init(|| t))
+    }
 }
 
 impl sealed::Source for ReadTxn {
@@ -61,7 +95,26 @@ impl sealed::Source for ReadTxn {
     }
 }
 
-impl Read for ReadTxn {}
+impl Read for ReadTxn {
+    fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
+        get_edge(self.out_table()?, key)
+    }
+
+    fn edges_out(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
+        check_out(node, kind)?;
+        scan_out(self.out_table()?, node, kind)
+    }
+
+    fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
+        check_in(node, kind)?;
+        let out = if has_attrs(kind) {
+            Some(self.out_table()?)
+        } else {
+            None
+        };
+        scan_in(self.in_table()?, out, node, kind)
+    }
+}
 
 /// Maps node ids between a [`Network`] (dense positions) and the store (dense ids with
 /// holes where nodes were removed), both ways.
@@ -165,70 +218,25 @@ pub trait Read: sealed::Source {
 
     /// The edge with this key, if it exists.
     fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
-        let t = self.open(OUT)?;
-        let k = keys::out_key(&key);
-        let g = t.get(&k)?;
-        g.map(|g| edge_from_out(&k, g.value())).transpose()
+        get_edge(&self.open(OUT)?, key)
     }
 
     /// Every edge of `kind` out of `node`, by end: one range scan.
     fn edges_out(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
-        if node.kind != kind.from_kind() {
-            return Err(StoreError::WrongEndType {
-                node,
-                end: "from",
-                kind,
-            });
-        }
-        let t = self.open(OUT)?;
-        let (lo, hi) = keys::range_at(kind, node);
-        let mut out = Vec::new();
-        for r in t.range::<&RawKey>(&lo..=&hi)? {
-            let (k, v) = r?;
-            out.push(edge_from_out(k.value(), v.value())?);
-        }
-        Ok(out)
+        check_out(node, kind)?;
+        scan_out(&self.open(OUT)?, node, kind)
     }
 
     /// Every edge of `kind` into `node`, by start: one range scan of the in table, plus a
     /// lookup of the attributes for the kinds that have some.
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
-        if !kind.allows_to(node.kind) {
-            return Err(StoreError::WrongEndType {
-                node,
-                end: "to",
-                kind,
-            });
-        }
-        let t = self.open(IN)?;
-        let (lo, hi) = keys::range_at(kind, node);
-        let has_attrs = !matches!(
-            kind,
-            EdgeKind::WorksAt | EdgeKind::Owns | EdgeKind::Competes | EdgeKind::Of
-        );
-        let out_table = if has_attrs {
+        check_in(node, kind)?;
+        let out = if has_attrs(kind) {
             Some(self.open(OUT)?)
         } else {
             None
         };
-        let mut edges = Vec::new();
-        for r in t.range::<&RawKey>(&lo..=&hi)? {
-            let (k, ()) = r.map(|(k, _)| (k, ()))?;
-            let key = keys::decode_in(k.value()).ok_or_else(|| corrupt_key("in", k.value()))?;
-            let edge = if let Some(out_table) = &out_table {
-                let ok = keys::out_key(&key);
-                let g = out_table.get(&ok)?.ok_or_else(|| StoreError::Corrupt {
-                    what: format!("edge {key}"),
-                    reason: "in the in table but not in the out table".to_owned(),
-                })?;
-                edge_from_out(&ok, g.value())?
-            } else {
-                Edge::from_parts(key, EdgeAttrs::None)
-                    .ok_or_else(|| corrupt_key("in", k.value()))?
-            };
-            edges.push(edge);
-        }
-        Ok(edges)
+        scan_in(&self.open(IN)?, out.as_ref(), node, kind)
     }
 
     /// Calls `f` on every edge of `kind`, in key order (by start, then end).
@@ -337,6 +345,90 @@ pub trait Read: sealed::Source {
     fn check(&self) -> Result<CheckReport> {
         check::run(self)
     }
+}
+
+type OutTable = redb::ReadOnlyTable<&'static RawKey, &'static [u8]>;
+type InTable = redb::ReadOnlyTable<&'static RawKey, ()>;
+
+fn check_out(node: NodeRef, kind: EdgeKind) -> Result<()> {
+    if node.kind == kind.from_kind() {
+        Ok(())
+    } else {
+        Err(StoreError::WrongEndType {
+            node,
+            end: "from",
+            kind,
+        })
+    }
+}
+
+fn check_in(node: NodeRef, kind: EdgeKind) -> Result<()> {
+    if kind.allows_to(node.kind) {
+        Ok(())
+    } else {
+        Err(StoreError::WrongEndType {
+            node,
+            end: "to",
+            kind,
+        })
+    }
+}
+
+/// Whether edges of `kind` carry attributes (kept in the out table only).
+fn has_attrs(kind: EdgeKind) -> bool {
+    !matches!(
+        kind,
+        EdgeKind::WorksAt | EdgeKind::Owns | EdgeKind::Competes | EdgeKind::Of
+    )
+}
+
+fn get_edge(
+    t: &impl ReadableTable<&'static RawKey, &'static [u8]>,
+    key: crate::model::EdgeKey,
+) -> Result<Option<Edge>> {
+    let k = keys::out_key(&key);
+    let g = t.get(&k)?;
+    g.map(|g| edge_from_out(&k, g.value())).transpose()
+}
+
+fn scan_out(
+    t: &impl ReadableTable<&'static RawKey, &'static [u8]>,
+    node: NodeRef,
+    kind: EdgeKind,
+) -> Result<Vec<Edge>> {
+    let (lo, hi) = keys::range_at(kind, node);
+    let mut out = Vec::with_capacity(8);
+    for r in t.range::<&RawKey>(&lo..=&hi)? {
+        let (k, v) = r?;
+        out.push(edge_from_out(k.value(), v.value())?);
+    }
+    Ok(out)
+}
+
+fn scan_in<O: ReadableTable<&'static RawKey, &'static [u8]>>(
+    t: &impl ReadableTable<&'static RawKey, ()>,
+    out_table: Option<&O>,
+    node: NodeRef,
+    kind: EdgeKind,
+) -> Result<Vec<Edge>> {
+    let (lo, hi) = keys::range_at(kind, node);
+    let mut edges = Vec::with_capacity(8);
+    for r in t.range::<&RawKey>(&lo..=&hi)? {
+        let (k, _) = r?;
+        let key = keys::decode_in(k.value()).ok_or_else(|| corrupt_key("in", k.value()))?;
+        let edge = if let Some(out_table) = out_table {
+            let ok = keys::out_key(&key);
+            let g = out_table.get(&ok)?.ok_or_else(|| StoreError::Corrupt {
+                what: format!("edge {key}"),
+                reason: "in the in table but not in the out table".to_owned(),
+            })?;
+            edge_from_out(&ok, g.value())?
+        } else {
+            Edge::from_parts(key, EdgeAttrs::None).ok_or_else(|| corrupt_key("in", k.value()))?
+        };
+        edges.push(edge);
+    }
+    Ok(edges)
 }
 
 fn typed<R: Read + ?Sized, T: serde::de::DeserializeOwned>(
