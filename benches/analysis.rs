@@ -69,5 +69,68 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// `Snapshot::load` from one read transaction of a database file, beside a raw scan of the
+/// tables it reads (every node record and every out-adjacency entry, each byte touched).
+fn load_vs_raw_scan(crit: &mut Criterion) {
+    use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
+    const NODES: [&str; 4] = [
+        "guanxi.node.account",
+        "guanxi.node.person",
+        "guanxi.node.employee",
+        "guanxi.node.project",
+    ];
+    const OUT: TableDefinition<&[u8; 17], &[u8]> = TableDefinition::new("guanxi.edge.out");
+
+    let net = synth::network(50_000, 42);
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("load.redb");
+    guanxi::store::Database::create(&path)
+        .and_then(|db| db.import_network(&net, 0))
+        .expect("imports");
+    let mut group = crit.benchmark_group("snapshot_load/50k_persons");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    {
+        let raw = redb::Database::open(&path).expect("raw open");
+        group.bench_function("raw_scan_nodes_and_out", |bench| {
+            bench.iter(|| {
+                let txn = raw.begin_read().expect("read");
+                let mut total = 0usize;
+                for name in NODES {
+                    let table = txn
+                        .open_table(TableDefinition::<u32, &[u8]>::new(name))
+                        .expect("node table");
+                    for entry in table.iter().expect("iter") {
+                        let (key, value) = entry.expect("entry");
+                        total += key.value() as usize;
+                        total += value.value().iter().map(|&x| usize::from(x)).sum::<usize>();
+                    }
+                }
+                let table = txn.open_table(OUT).expect("out table");
+                for entry in table.iter().expect("iter") {
+                    let (key, value) = entry.expect("entry");
+                    total += key
+                        .value()
+                        .iter()
+                        .chain(value.value())
+                        .map(|&x| usize::from(x))
+                        .sum::<usize>();
+                }
+                black_box(total)
+            });
+        });
+    }
+    let db = guanxi::store::Database::open(&path).expect("open");
+    group.bench_function("snapshot_load", |bench| {
+        bench.iter(|| {
+            let txn = db.begin_read().expect("read");
+            Snapshot::load(&txn).expect("loads")
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, load_vs_raw_scan);
 criterion_main!(benches);
