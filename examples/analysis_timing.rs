@@ -52,24 +52,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     let ctx = Ctx::new(&snap, &params, as_of).with_precomputed(&pre);
     timed("opinion", || {
-        snap.project_ids()
-            .map(|x| opinion::project_opinion(&ctx, x))
-            .count()
+        snap.project_ids().for_each(|x| {
+            std::hint::black_box(opinion::project_opinion(&ctx, x));
+        });
     });
     timed("completeness", || {
-        snap.project_ids()
-            .map(|x| completeness::completeness(&snap, x, 90, as_of))
-            .count()
+        snap.project_ids().for_each(|x| {
+            std::hint::black_box(completeness::completeness(&snap, x, 90, as_of));
+        });
     });
     timed("coach", || {
-        snap.project_ids()
-            .map(|x| coach::coach_candidates(&ctx, x))
-            .count()
+        snap.project_ids().for_each(|x| {
+            std::hint::black_box(coach::coach_candidates(&ctx, x));
+        });
     });
     timed("competition", || {
-        snap.project_ids()
-            .map(|x| competition::chain_competition(&ctx, x))
-            .count()
+        snap.project_ids().for_each(|x| {
+            std::hint::black_box(competition::chain_competition(&ctx, x));
+        });
     });
     let reports: &[usize] = if std::env::var_os("SKIP_REPORTS").is_some() {
         &[]

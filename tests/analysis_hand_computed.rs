@@ -1,17 +1,17 @@
 //! A tiny network built by hand, every figure computed in the comments.
 //!
-//! as_of = 2025-06-30. Account A (client): persons p0, p1, p2. Competitor K. Person q
+//! `as_of` = 2025-06-30. Account A (client): persons p0, p1, p2. Competitor K. Person q
 //! has no account. Employees e0, e1.
 //!
 //! Ties (c' = decayed closeness, 4.1):
 //!   e0 → p0  0.5, last contact 2025-01-01 (180 days = one half-life) → c' = 0.25
 //!   e1 → p0  0.6, undated                                            → c' = 0.6
-//!   e0 → p1  0.8, last contact 2025-07-30 (after as_of: d = 0)        → c' = 0.8
+//!   e0 → p1  0.8, last contact 2025-07-30 (after `as_of`: d = 0)        → c' = 0.8
 //!   e1 → p2  0.0, undated (exists, but absent from the path graph)    → c' = 0
 //!   e1 → q   0.9, undated                                            → c' = 0.9
 //! Closeness (4.2): C(p0) = 1 − 0.75·0.4 = 0.7, C(p1) = 0.8, C(p2) = 0, C(q) = 0.9.
 //!
-//! Person edges: reports_to p1 → p0 (0.5), influences p0 → p1 (0.5), reports_to
+//! Person edges: `reports_to` p1 → p0 (0.5), influences p0 → p1 (0.5), `reports_to`
 //! p2 → p0 (1.0), influences q → p1 (1.0).
 //! Deference: p1 → p0 with 0.5 + 0.5 = 1.0; p2 → p0 (1.0); p1 → q (1.0).
 //! Links (undirected, strongest parallel): p0–p1 0.5, p0–p2 1.0, p1–q 1.0.
@@ -53,6 +53,7 @@ const K: AccountId = AccountId(1);
 const X: ProjectId = ProjectId(0);
 const Y: ProjectId = ProjectId(1);
 
+#[allow(clippy::too_many_lines)] // one fixture, built in one place
 fn network() -> Network {
     let mut n = Network::new();
     for (xid, kind) in [("A", AccountKind::Client), ("K", AccountKind::Competitor)] {
@@ -214,7 +215,7 @@ fn pagerank_of_a_three_person_account_and_closeness_by_noisy_or() {
 }
 
 /// A = 27/47·0.7 + 10/47·0.8 + 10/47·0 = 26.9/47. K is a rival (its tie to p2 has
-/// closeness 0 but exists): A_K = 10/47·0.5 = 5/47; advantage 21.9/47. Pipeline: X only
+/// closeness 0 but exists): `A_K` = 10/47·0.5 = 5/47; advantage 21.9/47. Pipeline: X only
 /// (Y is lost) = 1000; relationship asset = 26.9/47·1000.
 #[test]
 fn account_strength_rivals_pipeline_and_asset() {
@@ -254,10 +255,10 @@ fn friedkin_johnsen_on_a_small_chain() {
     assert!(x.opinion.veto_risk.is_empty());
 }
 
-/// Pursuit: 9 checks. has_member, approver, vetoer, coach (p1), coverage pass.
-/// key_attitudes fails on p1 (no price); attitudes on p1 and q; fresh_contact on p0
+/// Pursuit: 9 checks. `has_member`, approver, vetoer, coach (p1), coverage pass.
+/// `key_attitudes` fails on p1 (no price); attitudes on p1 and q; `fresh_contact` on p0
 /// (one stale, one undated tie) and q (undated) — p1's future contact counts;
-/// org_placement on q (p0 is the approver, p1 reports to p0). 5/9.
+/// `org_placement` on q (p0 is the approver, p1 reports to p0). 5/9.
 /// Y is lost: no completeness, no gaps; empty chain: null consensus and chain figures.
 #[test]
 fn completeness_gaps_in_table_order_and_lost_project() {

@@ -19,6 +19,7 @@ fn score(rng: &mut Rng) -> Score {
 
 /// A random valid network: `np` persons over `na` accounts (some without one), `ne`
 /// employees, about `density · np` person edges, ties, rival ties and two projects.
+#[allow(clippy::too_many_lines)] // one fixture, built in one place
 fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize) -> Network {
     let mut rng = Rng::new(seed);
     let mut n = Network::new();
