@@ -101,11 +101,16 @@ fn interchange(c: &mut Criterion) {
     });
     g.finish();
 
-    // Import: CSV folder → database (one transaction, fresh file), beside the floor.
-    let records = raw_records(&net);
-    let mut g = c.benchmark_group("import_medium");
+    import(c, "medium", &net, dir.path());
+}
+
+/// Import of a CSV folder into a fresh database file (one transaction), beside the floor:
+/// the same records inserted raw, one entry each.
+fn import(c: &mut Criterion, label: &str, net: &Network, dir: &Path) {
+    let records = raw_records(net);
+    let mut g = c.benchmark_group(format!("import_{label}"));
     g.sample_size(10);
-    g.throughput(Throughput::Elements(rows(&net)));
+    g.throughput(Throughput::Elements(rows(net)));
     let fresh = || {
         let d = tempfile::TempDir::new().expect("a temporary folder");
         let p = d.path().join("db");
@@ -116,18 +121,7 @@ fn interchange(c: &mut Criterion) {
             fresh,
             |(d, p)| {
                 let db = Database::create(&p).expect("database");
-                guanxi::io::import_dir(&db, dir.path(), 0).expect("imports");
-                (d, db)
-            },
-            criterion::BatchSize::PerIteration,
-        );
-    });
-    g.bench_function("import_network", |b| {
-        b.iter_batched(
-            fresh,
-            |(d, p)| {
-                let db = Database::create(&p).expect("database");
-                db.import_network(&net, 0).expect("imports");
+                guanxi::io::import_dir(&db, dir, 0).expect("imports");
                 (d, db)
             },
             criterion::BatchSize::PerIteration,
@@ -143,5 +137,18 @@ fn interchange(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, interchange);
+/// The large preset (about 500k persons, 2.9M edges): import only. Skipped when
+/// `GUANXI_BENCH_SKIP_LARGE` is set (each iteration takes tens of seconds).
+fn import_large(c: &mut Criterion) {
+    if std::env::var_os("GUANXI_BENCH_SKIP_LARGE").is_some() {
+        return;
+    }
+    let net = generate(Preset::Large, 1);
+    let dir = tempfile::TempDir::new().expect("a temporary folder");
+    write_csv_dir(&net, dir.path()).expect("the large network exports");
+    eprintln!("large: {net}; {} CSV rows", rows(&net));
+    import(c, "large", &net, dir.path());
+}
+
+criterion_group!(benches, interchange, import_large);
 criterion_main!(benches);
