@@ -1,16 +1,21 @@
-//! Concurrency: reader threads run queries, whole-network reads and the consistency check
-//! while a writer commits continuously; every snapshot must be exactly one committed state.
+//! Concurrency: reader threads run queries, whole-network reads, a full analysis report
+//! and the consistency check while a writer commits continuously; every snapshot must be
+//! exactly one committed state.
 //!
 //! The workload (see `common`) makes the state a function of the counter account, so each
 //! reader checks, inside one read transaction: the check is clean; the number of persons
 //! and of `reports_to` edges is exactly what the counter implies, both from the stored
-//! counts and from a full [`Read::network`] read; the counts read again at the end of the
+//! counts and from a full [`Read::network`] read (and the report computed from it has exactly
+//! that many persons); the counts read again at the end of the
 //! transaction have not moved; and, across its successive snapshots, the counter never
 //! goes backwards.
 
 #[path = "common/workload.rs"]
 mod workload;
 
+use guanxi::analysis::{Params, Report};
+use guanxi::graph::Snapshot;
+use guanxi::model::Day;
 use guanxi::model::{EdgeKind, NodeKind};
 use guanxi::store::{Database, Read};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -23,12 +28,13 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
     let dir = tempfile::tempdir().unwrap();
     let db = Database::create(dir.path().join("c.guanxi")).unwrap();
     workload::seed(&db);
+    let as_of = Day::from_ymd(2025, 6, 30).unwrap();
     let done = AtomicBool::new(false);
     let snapshots = AtomicU64::new(0);
     let distinct = AtomicU64::new(0);
     std::thread::scope(|s| {
         for reader in 0..READERS {
-            let (db, done, snapshots, distinct) = (&db, &done, &snapshots, &distinct);
+            let (db, done, snapshots, distinct, as_of) = (&db, &done, &snapshots, &distinct, as_of);
             s.spawn(move || {
                 let mut last: Option<u64> = None;
                 let mut round = 0u64;
@@ -61,6 +67,10 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
                         let (net, _) = r.network().unwrap();
                         assert!(net.validate().is_ok());
                         assert_eq!(net.persons.len() as u64, persons);
+                        // An analysis of the snapshot sees exactly its persons.
+                        let snap = Snapshot::from_network(&net);
+                        let report = Report::compute(&snap, &Params::default(), as_of);
+                        assert_eq!(report.persons.len() as u64, persons);
                         let n_reports = net
                             .edges
                             .iter()
