@@ -5,7 +5,7 @@
 //! sales director wants to hear: which accounts carry our relationship asset, which deal
 //! is at veto risk and why, who could coach us there, and whose departure would hurt
 //! most and who should take over. It writes a DOT picture of that deal's decision chain
-//! (and an SVG when Graphviz's `dot` is installed).
+//! (and an SVG when the `dot` command is installed).
 //!
 //! ```text
 //! cargo run --release --example demo [DB_PATH]

@@ -1,4 +1,4 @@
-//! Pictures of a network: DOT (Graphviz) and GraphML (Gephi, yEd) exports of one
+//! Pictures of a network: DOT and GraphML exports, for graph drawing tools, of one
 //! account's network or one project's decision chain.
 //!
 //! A picture is first built as a [`Drawing`] — nodes and edges with their analysis
@@ -248,7 +248,7 @@ fn colour(opinion: f64) -> String {
 }
 
 impl Drawing {
-    /// The drawing in Graphviz DOT: `dot -Tsvg chain.dot -o chain.svg`.
+    /// The drawing in DOT: `dot -Tsvg chain.dot -o chain.svg`.
     pub fn to_dot(&self) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "digraph guanxi {{");
