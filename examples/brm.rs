@@ -192,6 +192,16 @@ struct Common {
     params: ParamArgs,
 }
 
+impl Common {
+    /// The parameters, the date and the database's snapshot: what every query needs.
+    fn prepare(&self) -> Result<(Params, Day, Network, Snapshot)> {
+        let params = self.params.params()?;
+        let as_of = parse_day(&self.as_of)?;
+        let (net, snap) = load(&self.db)?;
+        Ok((params, as_of, net, snap))
+    }
+}
+
 /// Analysis constants (SPEC §4); each defaults to the spec's value.
 #[derive(Args)]
 struct ParamArgs {
@@ -374,9 +384,7 @@ fn run(command: Command) -> Result<ExitCode> {
             }
         }
         Command::Report { common, json, top } => {
-            let params = common.params.params()?;
-            let as_of = parse_day(&common.as_of)?;
-            let (_, snap) = load(&common.db)?;
+            let (params, as_of, _, snap) = common.prepare()?;
             let report = Report::compute(&snap, &params, as_of);
             if json {
                 out!("{}", report.to_json());
@@ -389,9 +397,7 @@ fn run(command: Command) -> Result<ExitCode> {
             project,
             json,
         } => {
-            let params = common.params.params()?;
-            let as_of = parse_day(&common.as_of)?;
-            let (net, snap) = load(&common.db)?;
+            let (params, as_of, net, snap) = common.prepare()?;
             let x = snap
                 .find_project(&project)
                 .ok_or_else(|| format!("no project with id {project:?}"))?;
@@ -403,9 +409,7 @@ fn run(command: Command) -> Result<ExitCode> {
             }
         }
         Command::Path { common, to, json } => {
-            let params = common.params.params()?;
-            let as_of = parse_day(&common.as_of)?;
-            let (_, snap) = load(&common.db)?;
+            let (params, as_of, _, snap) = common.prepare()?;
             let p = snap
                 .find_person(&to)
                 .ok_or_else(|| format!("no person with id {to:?}"))?;
@@ -432,9 +436,7 @@ fn run(command: Command) -> Result<ExitCode> {
             employee,
             json,
         } => {
-            let params = common.params.params()?;
-            let as_of = parse_day(&common.as_of)?;
-            let (_, snap) = load(&common.db)?;
+            let (params, as_of, _, snap) = common.prepare()?;
             let e = snap
                 .find_employee(&employee)
                 .ok_or_else(|| format!("no employee with id {employee:?}"))?;
@@ -533,7 +535,9 @@ fn run(command: Command) -> Result<ExitCode> {
             );
         }
         Command::Check { db } => {
-            let database = open_db(&db)?;
+            // Verify every page's checksum before trusting the file's structures.
+            let database =
+                Database::open_verified(&db).map_err(|e| format!("{}: {e}", db.display()))?;
             let report = database.check().map_err(|e| e.to_string())?;
             if report.is_clean() {
                 out!("{}: clean", db.display());
