@@ -275,13 +275,7 @@ fn bad_input_fails_cleanly_and_writes_nothing() {
     let db = tmp.path().join("db.redb");
     let good = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny");
     ok(&["import", s(&good), "--db", s(&db)]);
-    let before = Database::open(&db)
-        .unwrap()
-        .begin_read()
-        .unwrap()
-        .network()
-        .unwrap()
-        .0;
+    let before = stored_network(&db);
 
     // A folder with one bad score: file:line: reason on stderr, exit 1, database unchanged.
     let bad = tmp.path().join("bad");
@@ -299,13 +293,7 @@ fn bad_input_fails_cleanly_and_writes_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("ties.csv:2:") && err.contains("1.43"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
-    let after = Database::open(&db)
-        .unwrap()
-        .begin_read()
-        .unwrap()
-        .network()
-        .unwrap()
-        .0;
+    let after = stored_network(&db);
     assert_eq!(before, after);
 
     for args in [
@@ -365,20 +353,8 @@ fn erase_leaves_no_byte_of_the_person_and_backup_is_a_clean_copy() {
     let copy = tmp.path().join("copy.redb");
     assert!(ok(&["backup", "--db", s(&db), "--out", s(&copy)]).contains("backed up"));
     assert!(ok(&["check", "--db", s(&copy)]).contains("clean"));
-    let original = Database::open(&db)
-        .unwrap()
-        .begin_read()
-        .unwrap()
-        .network()
-        .unwrap()
-        .0;
-    let backed_up = Database::open(&copy)
-        .unwrap()
-        .begin_read()
-        .unwrap()
-        .network()
-        .unwrap()
-        .0;
+    let original = stored_network(&db);
+    let backed_up = stored_network(&copy);
     assert_eq!(original, backed_up);
     assert_eq!(
         run(&["backup", "--db", s(&db), "--out", s(&copy)])
@@ -394,13 +370,7 @@ fn erase_leaves_no_byte_of_the_person_and_backup_is_a_clean_copy() {
         "the erased name is still in the file"
     );
     assert!(ok(&["check", "--db", s(&db)]).contains("clean"));
-    let after = Database::open(&db)
-        .unwrap()
-        .begin_read()
-        .unwrap()
-        .network()
-        .unwrap()
-        .0;
+    let after = stored_network(&db);
     assert_eq!(after.persons.len(), original.persons.len() - 1);
     assert!(after.persons.iter().all(|p| p.xid != "p15"));
     assert_eq!(
@@ -413,4 +383,15 @@ fn erase_leaves_no_byte_of_the_person_and_backup_is_a_clean_copy() {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The network stored in the database file at `path` (one read transaction).
+fn stored_network(path: &Path) -> guanxi::model::Network {
+    Database::open(path)
+        .unwrap()
+        .begin_read()
+        .unwrap()
+        .network()
+        .unwrap()
+        .0
 }

@@ -49,16 +49,7 @@ impl Database {
 
     /// Opens an existing database at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Database> {
-        let path = path.as_ref();
-        let label = path.display().to_string();
-        if !path.exists() {
-            return Err(StoreError::Missing { path: label });
-        }
-        let file = Some(path.to_path_buf());
-        guarded(&label, || {
-            let db = redb::Database::open(path).map_err(|e| open_error(&label, e))?;
-            Database::init(db, label.clone(), false, file)
-        })
+        Database::open_existing(path.as_ref(), false)
     }
 
     /// Opens an existing database at `path`, verifying the checksum of every page before
@@ -68,7 +59,12 @@ impl Database {
     /// later, as a failure in the middle of a read. Refuses a damaged file with
     /// [`StoreError::Corrupt`]. Reads the whole file.
     pub fn open_verified(path: impl AsRef<Path>) -> Result<Database> {
-        let path = path.as_ref();
+        Database::open_existing(path.as_ref(), true)
+    }
+
+    /// The one way an existing file is opened: refuse a missing file, open it (verifying
+    /// every page first if asked), contain the engine's panics, check our meta table.
+    fn open_existing(path: &Path, verify_pages: bool) -> Result<Database> {
         let label = path.display().to_string();
         if !path.exists() {
             return Err(StoreError::Missing { path: label });
@@ -76,7 +72,7 @@ impl Database {
         let file = Some(path.to_path_buf());
         guarded(&label, || {
             let db = redb::Database::builder()
-                .set_check_integrity_on_open(true)
+                .set_check_integrity_on_open(verify_pages)
                 .open(path)
                 .map_err(|e| open_error(&label, e))?;
             Database::init(db, label.clone(), false, file)
