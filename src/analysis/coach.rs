@@ -13,30 +13,35 @@
 //! through any persons; 0 if none or if `x` has no approver). The answer is the top `k`
 //! (3) with score > 0, by score descending then external id, each with its factors.
 //!
-//! `reach` is the expensive factor: on a well-connected network the strongest path to
-//! an approver often runs far outside the account, so one search from the approvers
-//! until every candidate is reached could explore the whole network for every project.
-//! Instead:
+//! `reach` is the expensive factor. On a well-connected network the strongest path to
+//! an approver often runs far outside the account (always, when the approver belongs to
+//! another account), so a search from the approvers until every candidate is reached
+//! can explore much of the network, and one search per candidate repeats the same
+//! neighbourhood for every person of the account. Instead, one bidirectional search
+//! ranks all candidates at once:
 //!
-//! 1. a shared best-first search from the approvers settles a fixed budget of nodes,
-//!    giving the exact reach of nearby candidates and a lower bound (a path found) for
-//!    others;
-//! 2. the remaining candidates, best potential `C·S·(1 − max Rv)` first, each get a
-//!    bidirectional search that meets the shared search (extending it as needed). It
-//!    stops as soon as the candidate's score is exact — or is certainly below the `k`-th
-//!    best score or lower bound known, in which case the candidate cannot be in the top
-//!    `k` and its exact reach is not needed. Once even the best remaining potential
-//!    times the shared search's frontier is below that `k`-th value, the rest is skipped.
+//! - one side is a best-first search from the approvers (strength 1);
+//! - the other starts from every candidate at once, each with its *potential*
+//!   `C·S·(1 − max Rv)`, and keeps at each node the best labels of up to `k` distinct
+//!   candidates (a node reached first by `k` stronger candidates cannot lie on the best
+//!   path of a candidate that would make the top `k`);
+//! - each settled node meets the other side's labels on it and on its links, and every
+//!   meeting is a real path, so it raises that candidate's known reach;
+//! - each step expands the side whose next node is the stronger. A path not yet found
+//!   scores at most the product of the two sides' next strengths, so the search stops
+//!   once that bound is below the `k`-th best score known (the top `k` are then exact
+//!   and nobody else can enter) or below every candidate's known score.
 //!
 //! Persons in another connected component than every approver have reach 0 without any
 //! search. The result is exactly that of scoring every person (the tests compare with a
-//! plain Dijkstra); only the work differs.
+//! plain Dijkstra); only the work differs. Its cost follows the project's neighbourhood
+//! and the strength of its best paths, not the size of the network.
 
 use super::opinion::{chain_positions, project_persons};
 use super::path::Search;
 use super::{closeness, Ctx};
 use crate::model::{PersonId, ProjectId, Role};
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// A coach candidate and the four factors of its score.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,23 +60,8 @@ pub struct CoachCandidate {
     pub rival_free: f64,
 }
 
-/// Nodes the shared search from the approvers settles before per-candidate searches.
-const PHASE1_BUDGET: usize = 96;
-
 /// The top coach candidates of project `x` (see the module documentation).
 pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
-    coach_candidates_with_budget(ctx, x, PHASE1_BUDGET)
-}
-
-/// [`coach_candidates`] with an explicit phase-1 budget (nodes settled by the shared
-/// search before per-candidate searches start). The result does not depend on it; tests
-/// use it to exercise both phases.
-#[doc(hidden)]
-pub fn coach_candidates_with_budget(
-    ctx: &Ctx<'_>,
-    x: ProjectId,
-    budget: usize,
-) -> Vec<CoachCandidate> {
     let snapshot = ctx.snapshot;
     let k = ctx.params.coach_k;
     let members = snapshot.members(x);
@@ -86,85 +76,225 @@ pub fn coach_candidates_with_budget(
     let persons = project_persons(snapshot, x);
     let (mut scored, mut waiting) = candidates(ctx, x, &persons, &approvers);
     if !waiting.is_empty() {
-        // Highest potential first, so the bound on what is still waiting is `waiting[top]`.
-        waiting.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut slot: HashMap<usize, usize> = waiting
-            .iter()
-            .enumerate()
-            .map(|(w, (_, i, _))| (persons[*i].index(), w))
-            .collect();
-        let mut done = vec![false; waiting.len()];
-        // Phase 1: one search from the approvers, for the nearby candidates, on a budget.
-        let mut search = Search::new(ctx, &approvers, false, None);
-        for _ in 0..budget {
-            let Some((node, strength)) = search.next_settled() else {
-                break;
-            };
-            if let Some(w) = slot.remove(&node) {
-                done[w] = true;
-                settle(&mut waiting[w].2, strength, &mut scored);
-                if slot.is_empty() {
-                    break;
-                }
-            }
-        }
-        // Strongest known lower bound first (then potential), so that the k-th best
-        // bound rises early and prunes the weak candidates cheaply.
-        let mut order: Vec<usize> = (0..waiting.len()).filter(|&w| !done[w]).collect();
-        let lower = |w: usize| {
-            search
-                .label(waiting[w].2.person.index())
-                .map_or(0.0, |r| waiting[w].0 * r)
-        };
-        let keys: Vec<f64> = (0..waiting.len()).map(lower).collect();
-        order.sort_by(|&a, &b| keys[b].total_cmp(&keys[a]).then(a.cmp(&b)));
-        // Phase 2: the others, best potential first, each by a search from the candidate
-        // that meets the shared approver search (extended as needed), and gives up as
-        // soon as the candidate cannot reach the top k.
-        for w in order {
-            if done[w] {
-                continue;
-            }
-            // k-th best among known scores and lower bounds (potential × a path found
-            // so far) of the candidates still waiting: k distinct candidates score at
-            // least this much, so a candidate that cannot reach it is out.
-            let mut floor: Vec<f64> = scored.iter().map(|c| c.score).collect();
-            floor.extend(
-                waiting
-                    .iter()
-                    .zip(&done)
-                    .filter(|(_, d)| !**d)
-                    .filter_map(|(c, _)| search.label(c.2.person.index()).map(|r| c.0 * r)),
-            );
-            let kth = kth_largest(&mut floor, k);
-            let potential = waiting[w].0;
-            let bound = search.peek().unwrap_or(0.0);
-            if bound <= 0.0 {
-                break; // the approvers' search is exhausted: the rest is unreachable
-            }
-            if kth > 0.0 && potential * bound * (1.0 + 1e-9) < kth {
-                continue; // cannot reach the top k
-            }
-            let at_least = if kth > 0.0 { kth / potential } else { 0.0 };
-            let target = waiting[w].2.person;
-            let reach = meet(ctx, &mut search, target, at_least, |node, strength| {
-                if let Some(other) = slot.remove(&node) {
-                    done[other] = true;
-                    settle(&mut waiting[other].2, strength, &mut scored);
-                }
-            });
-            if !done[w] {
-                done[w] = true;
-                slot.remove(&target.index());
-                if let Some(reach) = reach {
-                    settle(&mut waiting[w].2, reach, &mut scored);
-                }
+        let reach = ranked_reach(ctx, &approvers, &waiting, &scored, k);
+        for (c, r) in waiting.iter_mut().zip(reach) {
+            if r > 0.0 {
+                settle(&mut c.2, r, &mut scored);
             }
         }
     }
     sort_candidates(ctx, &mut scored);
     scored.truncate(k);
     scored
+}
+
+/// The reach of each waiting candidate, exact for every candidate that can make the
+/// top `k` beside the already `scored` approvers, a lower bound (0: no path found)
+/// for the others. See the module documentation.
+fn ranked_reach(
+    ctx: &Ctx<'_>,
+    approvers: &[PersonId],
+    waiting: &[(f64, usize, CoachCandidate)],
+    scored: &[CoachCandidate],
+    k: usize,
+) -> Vec<f64> {
+    const MARGIN: f64 = 1.0 + 1e-9;
+    let snapshot = ctx.snapshot;
+    let potential: Vec<f64> = waiting.iter().map(|w| w.0).collect();
+    let mut reach = vec![0.0f64; waiting.len()];
+    let mut fwd = Search::new(ctx, approvers, false, None);
+    let mut bwd = Distinct::new(&potential, k);
+    for (src, w) in waiting.iter().enumerate() {
+        bwd.relax(w.2.person.index(), src, 1.0);
+    }
+    let found = |reach: &mut [f64], src: usize, r: f64, dirty: &mut bool| {
+        if r > reach[src] {
+            reach[src] = r;
+            *dirty = true;
+        }
+    };
+    let approver_scores: Vec<f64> = scored.iter().map(|c| c.score).collect();
+    let (mut kth, mut lowest, mut dirty) = (0.0, 0.0, true);
+    loop {
+        let (tf, tb) = (fwd.peek().unwrap_or(0.0), bwd.peek().unwrap_or(0.0));
+        let bound = tf * tb;
+        if dirty {
+            dirty = false;
+            let mut values = approver_scores.clone();
+            values.extend(potential.iter().zip(&reach).map(|(p, r)| p * r));
+            lowest = potential
+                .iter()
+                .zip(&reach)
+                .map(|(p, r)| p * r)
+                .fold(f64::INFINITY, f64::min);
+            kth = kth_largest(&mut values, k);
+        }
+        if bound * MARGIN < kth || bound <= lowest {
+            break;
+        }
+        if tf > 0.0 && tf >= tb {
+            let Some((u, f)) = fwd.next_settled() else {
+                continue;
+            };
+            for l in bwd.labels(u) {
+                found(&mut reach, l.src, l.reach * f, &mut dirty);
+            }
+            for link in snapshot.links(PersonId(u as u32)) {
+                for l in bwd.labels(link.to.index()) {
+                    found(&mut reach, l.src, l.reach * link.weight * f, &mut dirty);
+                }
+            }
+        } else {
+            let Some((u, src, r)) = bwd.next_settled() else {
+                continue;
+            };
+            if let Some(f) = fwd.label(u) {
+                found(&mut reach, src, r * f, &mut dirty);
+            }
+            for link in snapshot.links(PersonId(u as u32)) {
+                if let Some(f) = fwd.label(link.to.index()) {
+                    found(&mut reach, src, r * link.weight * f, &mut dirty);
+                }
+                bwd.relax(link.to.index(), src, r * link.weight);
+            }
+        }
+    }
+    reach
+}
+
+/// A best-first search from many sources at once, each starting with its own weight
+/// (a candidate's potential), that keeps at each node the labels of at most `k`
+/// distinct sources: the strongest `k` that reach it. Labels are ordered by
+/// `weight · reach`; `reach` is the product of the path's link weights.
+struct Distinct<'p> {
+    weight: &'p [f64],
+    k: usize,
+    nodes: HashMap<usize, Labels>,
+    heap: BinaryHeap<Pending>,
+}
+
+/// A node's labels: at most one per source, and the number settled.
+#[derive(Default)]
+struct Labels {
+    settled: usize,
+    list: Vec<Label>,
+}
+
+/// One source's best known path to a node.
+#[derive(Clone, Copy)]
+struct Label {
+    src: usize,
+    reach: f64,
+    done: bool,
+}
+
+/// A heap entry: `key = weight[src] · reach`.
+struct Pending {
+    key: f64,
+    reach: f64,
+    node: usize,
+    src: usize,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Pending {}
+
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key
+            .total_cmp(&other.key)
+            .then_with(|| other.node.cmp(&self.node))
+            .then_with(|| other.src.cmp(&self.src))
+    }
+}
+
+impl<'p> Distinct<'p> {
+    fn new(weight: &'p [f64], k: usize) -> Self {
+        Distinct {
+            weight,
+            k,
+            nodes: HashMap::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Offers `src` a path of strength `reach` to `node`.
+    fn relax(&mut self, node: usize, src: usize, reach: f64) {
+        let key = self.weight[src] * reach;
+        if key <= 0.0 {
+            return;
+        }
+        let labels = self.nodes.entry(node).or_default();
+        if labels.settled >= self.k {
+            return;
+        }
+        match labels.list.iter_mut().find(|l| l.src == src) {
+            Some(l) if l.done || l.reach >= reach => return,
+            Some(l) => l.reach = reach,
+            None => labels.list.push(Label {
+                src,
+                reach,
+                done: false,
+            }),
+        }
+        self.heap.push(Pending {
+            key,
+            reach,
+            node,
+            src,
+        });
+    }
+
+    /// Whether a heap entry is still to be settled.
+    fn live(&self, p: &Pending) -> bool {
+        self.nodes.get(&p.node).is_some_and(|labels| {
+            labels.settled < self.k
+                && labels
+                    .list
+                    .iter()
+                    .any(|l| l.src == p.src && !l.done && l.reach.to_bits() == p.reach.to_bits())
+        })
+    }
+
+    /// The key of the next label to settle (an upper bound on every unsettled label).
+    fn peek(&mut self) -> Option<f64> {
+        while let Some(top) = self.heap.peek() {
+            if self.live(top) {
+                return Some(top.key);
+            }
+            self.heap.pop();
+        }
+        None
+    }
+
+    /// Settles the strongest pending label: `(node, source, reach)`. The caller
+    /// relaxes the node's links.
+    fn next_settled(&mut self) -> Option<(usize, usize, f64)> {
+        self.peek()?;
+        let top = self.heap.pop()?;
+        let labels = self.nodes.get_mut(&top.node)?;
+        labels.settled += 1;
+        if let Some(l) = labels.list.iter_mut().find(|l| l.src == top.src) {
+            l.done = true;
+        }
+        Some((top.node, top.src, top.reach))
+    }
+
+    /// Every label known at `node` (each is a real path).
+    fn labels(&self, node: usize) -> &[Label] {
+        self.nodes.get(&node).map_or(&[], |l| l.list.as_slice())
+    }
 }
 
 /// Scores the approvers (reach 1) and lists the other persons of the project that may
@@ -218,60 +348,6 @@ fn candidates(
         }
     }
     (scored, waiting)
-}
-
-/// The strongest path strength from `target` to the approvers, or `None` if it is
-/// certainly below `at_least` (> 0).
-///
-/// A search from the target grows until it meets the shared approver search `fwd`,
-/// which this extends too — bidirectional best-first search with the approver side
-/// kept across candidates. Each step expands the side whose next node is the stronger,
-/// so that the bound `top_tgt · top_fwd` falls as fast as possible. `μ` is the best meeting found
-/// (`s_tgt(u)·w(u, v)·s_fwd(v)`, with tentative labels, each a real path). Any path not
-/// yet found leaves the target's settled set at a node `u` and enters the approvers'
-/// unsettled set, so it is at most `top_tgt · top_fwd`: once that is `≤ μ`, `μ` is exact.
-/// Every node the approver side settles meanwhile has its exact reach, reported to
-/// `on_settle` (so other candidates need no search of their own).
-fn meet<'c, 'a>(
-    ctx: &'c Ctx<'a>,
-    fwd: &mut Search<'c, 'a>,
-    target: PersonId,
-    at_least: f64,
-    mut on_settle: impl FnMut(usize, f64),
-) -> Option<f64> {
-    let margin = 1.0 - 1e-9;
-    let mut bwd = Search::new(ctx, &[target], false, None);
-    let mut mu: f64 = fwd.label(target.index()).unwrap_or(0.0);
-    loop {
-        let (tf, tb) = (fwd.peek().unwrap_or(0.0), bwd.peek().unwrap_or(0.0));
-        let bound = tf * tb;
-        if bound <= mu {
-            return (at_least <= 0.0 || mu >= at_least * margin).then_some(mu);
-        }
-        if at_least > 0.0 && bound < at_least * margin && mu < at_least * margin {
-            return None;
-        }
-        let forward = tb <= 0.0 || (tf > 0.0 && tf >= tb);
-        let (this, other) = if forward {
-            (&mut *fwd, &bwd)
-        } else {
-            (&mut bwd, &*fwd)
-        };
-        let Some((u, su)) = this.next_settled() else {
-            continue;
-        };
-        if let Some(o) = other.label(u) {
-            mu = mu.max(su * o);
-        }
-        for l in ctx.snapshot.links(PersonId(u as u32)) {
-            if let Some(o) = other.label(l.to.index()) {
-                mu = mu.max(su * l.weight * o);
-            }
-        }
-        if forward {
-            on_settle(u, su);
-        }
-    }
 }
 
 /// Records `reach` and the score of `cand`, keeping it if the score is positive.
