@@ -5,16 +5,19 @@
 //! Set `GUANXI_BENCH_SMALL_ONLY=1` to skip the large network.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use guanxi::analysis::{project_analysis, synth, Params, Report};
+use guanxi::analysis::{project_analysis, Params, Report};
 use guanxi::graph::Snapshot;
 use guanxi::model::{Day, ProjectId};
+use guanxi::synth::{self, Preset};
 use std::hint::black_box;
 use std::time::Duration;
 
-fn sizes() -> Vec<(&'static str, usize)> {
-    let mut s = vec![("50k_persons", 50_000)];
+/// The product's generator presets: `medium` (about 50k persons, 300k edges) and
+/// `large` (about 500k persons, 3M edges).
+fn sizes() -> Vec<(&'static str, Preset)> {
+    let mut s = vec![("medium", Preset::Medium)];
     if std::env::var_os("GUANXI_BENCH_SMALL_ONLY").is_none() {
-        s.push(("500k_persons", 500_000));
+        s.push(("large", Preset::Large));
     }
     s
 }
@@ -34,8 +37,8 @@ fn bench(c: &mut Criterion) {
             )
         })
         .collect();
-    for (name, persons) in sizes() {
-        let net = synth::network(persons, 42);
+    for (name, preset) in sizes() {
+        let net = synth::generate(preset, 42);
         eprintln!("{name}: {net}");
         let mut g = c.benchmark_group(format!("analysis/{name}"));
         g.sample_size(10)
@@ -81,13 +84,13 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
     ];
     const OUT: TableDefinition<&[u8; 17], &[u8]> = TableDefinition::new("guanxi.edge.out");
 
-    let net = synth::network(50_000, 42);
+    let net = synth::generate(Preset::Medium, 42);
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("load.redb");
     guanxi::store::Database::create(&path)
         .and_then(|db| db.import_network(&net, 0))
         .expect("imports");
-    let mut group = crit.benchmark_group("snapshot_load/50k_persons");
+    let mut group = crit.benchmark_group("snapshot_load/medium");
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))

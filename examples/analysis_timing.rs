@@ -3,12 +3,10 @@
 //! stay meaningful on a shared machine. Run with `RAYON_NUM_THREADS=1` for one thread:
 //!
 //! ```sh
-//! RAYON_NUM_THREADS=1 cargo run --release --example analysis_timing -- 50000
+//! RAYON_NUM_THREADS=1 cargo run --release --example analysis_timing -- medium
 //! ```
 
-use guanxi::analysis::{
-    coach, competition, completeness, opinion, synth, Ctx, Params, Precomputed,
-};
+use guanxi::analysis::{coach, competition, completeness, opinion, Ctx, Params, Precomputed};
 use guanxi::graph::Snapshot;
 use std::time::Instant;
 
@@ -36,8 +34,10 @@ fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n: usize = std::env::args().nth(1).map_or(Ok(50_000), |s| s.parse())?;
-    let net = synth::network(n, 42);
+    let preset: guanxi::synth::Preset = std::env::args()
+        .nth(1)
+        .map_or(Ok(guanxi::synth::Preset::Medium), |s| s.parse())?;
+    let net = guanxi::synth::generate(preset, 42);
     println!("{net}");
     let snap = timed("snapshot", || Snapshot::from_network(&net));
     let params = Params::default();

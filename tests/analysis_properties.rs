@@ -1,9 +1,9 @@
 //! Properties of the analyses on small random networks, checked against simple models.
 
-use guanxi::analysis::synth::Rng;
 use guanxi::analysis::{closeness, completeness, influence, opinion, path, Ctx, Params};
 use guanxi::graph::Snapshot;
 use guanxi::model::*;
+use guanxi::synth::Rng;
 use proptest::prelude::*;
 use std::collections::HashSet;
 

@@ -69,8 +69,6 @@ pub mod params;
 pub mod path;
 pub mod report;
 pub mod strength;
-#[doc(hidden)]
-pub mod synth;
 pub mod value;
 
 pub use coach::CoachCandidate;

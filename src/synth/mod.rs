@@ -42,11 +42,12 @@
 mod names;
 mod rng;
 
+pub use rng::Rng;
+
 use crate::model::{
     Account, AccountId, AccountKind, Amount, Day, Edge, Employee, EmployeeId, Member, Network,
     OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
-use rng::Rng;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Range;

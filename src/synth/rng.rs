@@ -7,18 +7,27 @@
 //! exact IEEE operations (multiplication, division, rounding, square root) turn its bits
 //! into numbers, never platform math functions, so floats are portable too.
 
-/// A `SplitMix64` stream.
+/// A `SplitMix64` stream: the generator's randomness, public so that tests and tools can
+/// draw reproducible data of their own.
+///
+/// ```
+/// use guanxi::synth::Rng;
+/// let mut a = Rng::new(7);
+/// let mut b = Rng::new(7);
+/// assert_eq!(a.next_u64(), b.next_u64());
+/// assert!(a.below(10) < 10);
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
     /// A stream seeded with `seed` (every seed, including 0, gives a good stream).
-    pub(crate) fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
     /// The next 64 random bits.
-    pub(crate) fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -27,32 +36,32 @@ impl Rng {
     }
 
     /// A uniform integer in `0..n` (0 if `n` is 0), by the multiply-shift method.
-    pub(crate) fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
     /// A uniform integer in `lo..=hi`.
-    pub(crate) fn between(&mut self, lo: usize, hi: usize) -> usize {
+    pub fn between(&mut self, lo: usize, hi: usize) -> usize {
         lo + self.below(hi.saturating_sub(lo) + 1)
     }
 
     /// A uniform float in `[0, 1)` with 53 random bits.
-    pub(crate) fn unit(&mut self) -> f64 {
+    pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// `true` with probability `p`.
-    pub(crate) fn chance(&mut self, p: f64) -> bool {
+    pub fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 
     /// A uniformly chosen element of a non-empty slice.
-    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 
     /// A number in `[lo, hi]` rounded to two decimals, as a CRM user would type it.
-    pub(crate) fn two_decimals(&mut self, lo: f64, hi: f64) -> f64 {
+    pub fn two_decimals(&mut self, lo: f64, hi: f64) -> f64 {
         let v = lo + (hi - lo) * self.unit();
         ((v * 100.0).round() / 100.0).clamp(lo, hi)
     }
