@@ -35,17 +35,56 @@ impl<T: Copy> Csr<T> {
             offsets[i + 1] += offsets[i];
         }
         let mut next = offsets.clone();
-        let mut slots: Vec<Option<T>> = vec![None; offsets[rows]];
+        // Every slot is written exactly once below; the first item only fills them
+        // until then.
+        let mut items = match pairs.first() {
+            Some(&(_, filler)) => vec![filler; offsets[rows]],
+            None => Vec::new(),
+        };
         for &(r, item) in pairs {
             if r < rows {
-                slots[next[r]] = Some(item);
+                items[next[r]] = item;
                 next[r] += 1;
             }
         }
-        Csr {
-            offsets,
-            items: slots.into_iter().flatten().collect(),
+        Csr { offsets, items }
+    }
+
+    /// The table of `pairs` and of their mirror images (`mirror(row, item)` gives the
+    /// other end's row and item), as if each pair were followed by its mirror in the
+    /// input of [`from_pairs`](Csr::from_pairs): the undirected version of a directed
+    /// edge list, without building the doubled list.
+    pub fn from_pairs_and_mirrors(
+        rows: usize,
+        pairs: &[(usize, T)],
+        mirror: impl Fn(usize, &T) -> (usize, T),
+    ) -> Csr<T> {
+        let mut offsets = vec![0usize; rows + 1];
+        for (r, item) in pairs {
+            let (m, _) = mirror(*r, item);
+            if *r < rows && m < rows {
+                offsets[*r + 1] += 1;
+                offsets[m + 1] += 1;
+            }
         }
+        for i in 0..rows {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut items = match pairs.first() {
+            Some(&(_, filler)) => vec![filler; offsets[rows]],
+            None => Vec::new(),
+        };
+        for (r, item) in pairs {
+            let (m, back) = mirror(*r, item);
+            if *r < rows && m < rows {
+                items[next[*r]] = *item;
+                next[*r] += 1;
+                items[next[m]] = back;
+                next[m] += 1;
+            }
+        }
+        Csr { offsets, items }
     }
 
     /// Rebuilds the table keeping, in each row, only the first item of each group of
@@ -137,6 +176,19 @@ mod tests {
         assert_eq!(c.row(2), &['a', 'c']);
         assert_eq!(c.row(7), &[] as &[char]);
         assert_eq!(c.len(), 4);
+    }
+
+    #[test]
+    fn mirrors_land_as_if_each_pair_were_followed_by_its_mirror() {
+        let pairs = [(0, (2usize, 'a')), (2, (1, 'b')), (1, (0, 'c'))];
+        let mirror = |r: usize, x: &(usize, char)| (x.0, (r, x.1.to_ascii_uppercase()));
+        let both = Csr::from_pairs_and_mirrors(3, &pairs, mirror);
+        let doubled: Vec<(usize, (usize, char))> = pairs
+            .iter()
+            .flat_map(|(r, x)| [(*r, *x), mirror(*r, x)])
+            .collect();
+        assert_eq!(both, Csr::from_pairs(3, &doubled));
+        assert_eq!(both.row(0), &[(2, 'a'), (1, 'C')]);
     }
 
     #[test]

@@ -35,9 +35,10 @@ mod csr;
 pub use csr::Csr;
 
 use crate::model::{
-    AccountId, AccountKind, Day, Edge, EmployeeId, Member, Network, OwnsTarget, PersonId,
-    ProjectId, Stage,
+    AccountId, AccountKind, Day, Edge, EdgeKind, EmployeeId, Member, Network, NodeKind, NodeView,
+    OwnsTarget, PersonId, ProjectId, Stage,
 };
+use crate::store::Visit as _;
 
 const NONE: u32 = u32::MAX;
 
@@ -84,11 +85,11 @@ pub struct Link {
 /// An immutable, analysis-ready copy of a network (see the module documentation).
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    account_xid: Vec<String>,
+    account_xid: Names,
     account_kind: Vec<AccountKind>,
-    person_xid: Vec<String>,
-    employee_xid: Vec<String>,
-    project_xid: Vec<String>,
+    person_xid: Names,
+    employee_xid: Names,
+    project_xid: Names,
     project_stage: Vec<Stage>,
     project_amount: Vec<f64>,
     person_account: Vec<u32>,
@@ -113,193 +114,35 @@ impl Snapshot {
     ///
     /// Expects `network.validate()` to pass; see the module documentation for what
     /// happens otherwise (no panic, offending edges skipped).
-    #[allow(clippy::too_many_lines)]
     pub fn from_network(network: &Network) -> Snapshot {
-        let (na, np, ne, nx) = (
-            network.accounts.len(),
-            network.persons.len(),
-            network.employees.len(),
-            network.projects.len(),
+        let mut b = Builder::default();
+        b.begin(
+            [
+                network.accounts.len(),
+                network.persons.len(),
+                network.employees.len(),
+                network.projects.len(),
+            ],
+            [0; 9],
         );
-        let mut person_account = vec![NONE; np];
-        let mut project_account = vec![NONE; nx];
-        let mut has_manager = vec![false; np];
-        let mut members = Vec::new();
-        let mut deference = Vec::new();
-        let mut links = Vec::new();
-        let mut ties = Vec::new();
-        let mut rivals = Vec::new();
-        let mut competes = Vec::new();
-        let mut owned = Vec::new();
-        let person_ok = |p: PersonId| p.index() < np;
-        let account_ok = |a: AccountId| a.index() < na;
-        let project_ok = |x: ProjectId| x.index() < nx;
-        let employee_ok = |e: EmployeeId| e.index() < ne;
+        network.accounts.iter().for_each(|n| b.node(n.into()));
+        network.persons.iter().for_each(|n| b.node(n.into()));
+        network.employees.iter().for_each(|n| b.node(n.into()));
+        network.projects.iter().for_each(|n| b.node(n.into()));
         // Walk the edges in key order (type, from, to), whatever order the network lists
         // them in, so that the same data always gives the same rows — and therefore the
         // same floating-point sums to the last bit — whether it came from a CSV folder
         // or from the store (which already yields key order: then this is one linear check).
-        let sorted;
-        let edges: &[Edge] = if network.edges.is_sorted_by_key(Edge::key) {
-            &network.edges
+        if network.edges.is_sorted_by_key(Edge::key) {
+            network.edges.iter().for_each(|e| b.edge(*e));
         } else {
-            let mut copy = network.edges.clone();
-            copy.sort_by_key(Edge::key);
-            sorted = copy;
-            &sorted
-        };
-        for edge in edges {
-            match *edge {
-                Edge::WorksAt { person, account } => {
-                    if person_ok(person)
-                        && account_ok(account)
-                        && person_account[person.index()] == NONE
-                    {
-                        person_account[person.index()] = account.0;
-                    }
-                }
-                Edge::Of { project, account } => {
-                    if project_ok(project)
-                        && account_ok(account)
-                        && project_account[project.index()] == NONE
-                    {
-                        project_account[project.index()] = account.0;
-                    }
-                }
-                Edge::ReportsTo {
-                    person,
-                    manager,
-                    weight,
-                } => {
-                    if person_ok(person) && person_ok(manager) && person != manager {
-                        has_manager[person.index()] = true;
-                        deference_edge(&mut deference, &mut links, person, manager, weight.get());
-                    }
-                }
-                Edge::Influences { from, to, weight } => {
-                    if person_ok(from) && person_ok(to) && from != to {
-                        deference_edge(&mut deference, &mut links, to, from, weight.get());
-                    }
-                }
-                Edge::Tie {
-                    employee,
-                    person,
-                    tie,
-                } => {
-                    if employee_ok(employee) && person_ok(person) {
-                        ties.push((
-                            person.index(),
-                            TieRecord {
-                                employee,
-                                person,
-                                closeness: tie.closeness.get(),
-                                last_contact: tie.last_contact,
-                            },
-                        ));
-                    }
-                }
-                Edge::Member {
-                    person,
-                    project,
-                    member,
-                } => {
-                    if person_ok(person) && project_ok(project) {
-                        members.push((project.index(), ChainMember { person, member }));
-                    }
-                }
-                Edge::Owns { employee, target } => {
-                    if let OwnsTarget::Account(a) = target {
-                        if employee_ok(employee) && account_ok(a) {
-                            owned.push((employee.index(), a));
-                        }
-                    }
-                }
-                Edge::RivalTie {
-                    competitor,
-                    person,
-                    closeness,
-                } => {
-                    if account_ok(competitor) && person_ok(person) {
-                        rivals.push((
-                            person.index(),
-                            RivalTie {
-                                competitor,
-                                closeness: closeness.get(),
-                            },
-                        ));
-                    }
-                }
-                Edge::Competes {
-                    competitor,
-                    project,
-                } => {
-                    if account_ok(competitor) && project_ok(project) {
-                        competes.push((project.index(), competitor));
-                    }
-                }
+            let mut sorted = network.edges.clone();
+            sorted.sort_by_key(Edge::key);
+            for e in sorted {
+                b.edge(e);
             }
         }
-        let account_persons: Vec<(usize, PersonId)> = person_account
-            .iter()
-            .enumerate()
-            .filter(|(_, &a)| a != NONE)
-            .map(|(p, &a)| (a as usize, PersonId(p as u32)))
-            .collect();
-        let account_projects: Vec<(usize, ProjectId)> = project_account
-            .iter()
-            .enumerate()
-            .filter(|(_, &a)| a != NONE)
-            .map(|(x, &a)| (a as usize, ProjectId(x as u32)))
-            .collect();
-        let account_persons = Csr::from_pairs(na, &account_persons);
-        let mut account_position = vec![NONE; np];
-        for a in 0..na {
-            for (i, p) in account_persons.row(a).iter().enumerate() {
-                account_position[p.index()] = i as u32;
-            }
-        }
-        let deference = Csr::from_pairs(np, &deference).merged(
-            np,
-            |l| l.to.index(),
-            |a, b| a.weight += b.weight,
-        );
-        let links = Csr::from_pairs(np, &links).merged(
-            np,
-            |l| l.to.index(),
-            |a, b| a.weight = a.weight.max(b.weight),
-        );
-        let ties = Csr::from_pairs(np, &ties);
-        let employee_ties: Vec<(usize, usize)> = ties
-            .items()
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.employee.index(), i))
-            .collect();
-        let component = components(&links);
-        Snapshot {
-            account_xid: network.accounts.iter().map(|a| a.xid.clone()).collect(),
-            account_kind: network.accounts.iter().map(|a| a.kind).collect(),
-            person_xid: network.persons.iter().map(|p| p.xid.clone()).collect(),
-            employee_xid: network.employees.iter().map(|e| e.xid.clone()).collect(),
-            project_xid: network.projects.iter().map(|x| x.xid.clone()).collect(),
-            project_stage: network.projects.iter().map(|x| x.stage).collect(),
-            project_amount: network.projects.iter().map(|x| x.amount.get()).collect(),
-            person_account,
-            account_position,
-            account_persons,
-            project_account,
-            account_projects: Csr::from_pairs(na, &account_projects),
-            members: Csr::from_pairs(nx, &members),
-            deference,
-            links,
-            component,
-            has_manager,
-            ties,
-            employee_ties: Csr::from_pairs(ne, &employee_ties),
-            rivals: Csr::from_pairs(np, &rivals),
-            competes: Csr::from_pairs(nx, &competes),
-            owned_accounts: Csr::from_pairs(ne, &owned),
-        }
+        b.finish()
     }
 
     /// Number of accounts.
@@ -321,48 +164,38 @@ impl Snapshot {
 
     /// External id of an account (empty if out of range).
     pub fn account_xid(&self, a: AccountId) -> &str {
-        self.account_xid.get(a.index()).map_or("", String::as_str)
+        self.account_xid.get(a.index())
     }
     /// External id of a person (empty if out of range).
     pub fn person_xid(&self, p: PersonId) -> &str {
-        self.person_xid.get(p.index()).map_or("", String::as_str)
+        self.person_xid.get(p.index())
     }
     /// External id of an employee (empty if out of range).
     pub fn employee_xid(&self, e: EmployeeId) -> &str {
-        self.employee_xid.get(e.index()).map_or("", String::as_str)
+        self.employee_xid.get(e.index())
     }
     /// External id of a project (empty if out of range).
     pub fn project_xid(&self, x: ProjectId) -> &str {
-        self.project_xid.get(x.index()).map_or("", String::as_str)
+        self.project_xid.get(x.index())
     }
 
     /// Looks a person up by external id (linear scan; for tools and tests, not hot paths).
     pub fn find_person(&self, xid: &str) -> Option<PersonId> {
-        self.person_xid
-            .iter()
-            .position(|s| s == xid)
-            .map(|i| PersonId(i as u32))
+        self.person_xid.position(xid).map(|i| PersonId(i as u32))
     }
     /// Looks a project up by external id (linear scan).
     pub fn find_project(&self, xid: &str) -> Option<ProjectId> {
-        self.project_xid
-            .iter()
-            .position(|s| s == xid)
-            .map(|i| ProjectId(i as u32))
+        self.project_xid.position(xid).map(|i| ProjectId(i as u32))
     }
     /// Looks an employee up by external id (linear scan).
     pub fn find_employee(&self, xid: &str) -> Option<EmployeeId> {
         self.employee_xid
-            .iter()
-            .position(|s| s == xid)
+            .position(xid)
             .map(|i| EmployeeId(i as u32))
     }
     /// Looks an account up by external id (linear scan).
     pub fn find_account(&self, xid: &str) -> Option<AccountId> {
-        self.account_xid
-            .iter()
-            .position(|s| s == xid)
-            .map(|i| AccountId(i as u32))
+        self.account_xid.position(xid).map(|i| AccountId(i as u32))
     }
 
     /// The kind of an account (client if out of range).
@@ -487,24 +320,466 @@ impl Snapshot {
 }
 
 /// Adds a deference edge `from → to` (and its link in both directions) if `w > 0`.
-fn deference_edge(
-    deference: &mut Vec<(usize, Link)>,
-    links: &mut Vec<(usize, Link)>,
-    from: PersonId,
-    to: PersonId,
-    w: f64,
-) {
-    if w > 0.0 {
-        deference.push((from.index(), Link { to, weight: w }));
-        links.push((from.index(), Link { to, weight: w }));
-        links.push((
-            to.index(),
-            Link {
-                to: from,
-                weight: w,
-            },
-        ));
+/// Node names laid end to end in one string: one allocation for all the external ids
+/// of a kind instead of one per node.
+#[derive(Debug, Clone, Default)]
+struct Names {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Names {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
     }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.ends.reserve(n);
+        self.text.reserve(n * 8);
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied().unwrap_or(usize::MAX),
+            None => 0,
+        };
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    fn position(&self, s: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.get(i) == s)
+    }
+}
+
+/// Builds a [`Snapshot`] from a stream of nodes, then edges in key order: the one code
+/// path behind [`Snapshot::from_network`] and [`Snapshot::load`] (which feeds it straight
+/// from the store's scan), so both give the same snapshot to the last bit.
+#[derive(Default)]
+struct Builder {
+    nodes: Nodes,
+    /// Edge counts per kind announced by `begin` (capacity hints).
+    hint: [usize; 9],
+    /// Created at the first edge, once every node is known.
+    edges: Option<Edges>,
+}
+
+/// The node tables of a snapshot being built.
+#[derive(Default)]
+struct Nodes {
+    account_xid: Names,
+    account_kind: Vec<AccountKind>,
+    person_xid: Names,
+    employee_xid: Names,
+    project_xid: Names,
+    project_stage: Vec<Stage>,
+    project_amount: Vec<f64>,
+}
+
+impl Nodes {
+    /// Accounts, persons, employees and projects so far.
+    fn counts(&self) -> [usize; 4] {
+        [
+            self.account_xid.len(),
+            self.person_xid.len(),
+            self.employee_xid.len(),
+            self.project_xid.len(),
+        ]
+    }
+}
+
+/// What the edges contribute to a snapshot being built, before the counting sorts.
+/// Each field is written by edges of fixed kinds only, so edges of different kinds can
+/// be gathered apart (on several threads) and [appended](Edges::append) in kind order.
+struct Edges {
+    /// Node counts: an edge with an end beyond them is skipped.
+    counts: [usize; 4],
+    person_account: Vec<u32>,
+    project_account: Vec<u32>,
+    has_manager: Vec<bool>,
+    members: Vec<(usize, ChainMember)>,
+    deference: Vec<(usize, Link)>,
+    ties: Vec<(usize, TieRecord)>,
+    rivals: Vec<(usize, RivalTie)>,
+    competes: Vec<(usize, AccountId)>,
+    owned: Vec<(usize, AccountId)>,
+}
+
+impl crate::store::Visit for Builder {
+    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+        let [na, np, ne, nx] = nodes;
+        let n = &mut self.nodes;
+        n.account_xid.reserve(na);
+        n.account_kind.reserve(na);
+        n.person_xid.reserve(np);
+        n.employee_xid.reserve(ne);
+        n.project_xid.reserve(nx);
+        n.project_stage.reserve(nx);
+        n.project_amount.reserve(nx);
+        self.hint = edges;
+    }
+
+    fn node(&mut self, node: NodeView<'_>) {
+        let n = &mut self.nodes;
+        match node {
+            NodeView::Account { xid, kind, .. } => {
+                n.account_xid.push(xid);
+                n.account_kind.push(kind);
+            }
+            NodeView::Person { xid, .. } => n.person_xid.push(xid),
+            NodeView::Employee { xid, .. } => n.employee_xid.push(xid),
+            NodeView::Project {
+                xid, stage, amount, ..
+            } => {
+                n.project_xid.push(xid);
+                n.project_stage.push(stage);
+                n.project_amount.push(amount.get());
+            }
+        }
+    }
+
+    fn edge(&mut self, edge: Edge) {
+        let (nodes, hint) = (&self.nodes, &self.hint);
+        self.edges
+            .get_or_insert_with(|| Edges::new(nodes.counts(), hint))
+            .edge(edge);
+    }
+}
+
+impl crate::store::Visit for Edges {
+    fn node(&mut self, _: NodeView<'_>) {}
+
+    #[allow(clippy::too_many_lines)]
+    fn edge(&mut self, edge: Edge) {
+        let [na, np, ne, nx] = self.counts;
+        let person_ok = |p: PersonId| p.index() < np;
+        let account_ok = |a: AccountId| a.index() < na;
+        let project_ok = |x: ProjectId| x.index() < nx;
+        let employee_ok = |e: EmployeeId| e.index() < ne;
+        match edge {
+            Edge::WorksAt { person, account } => {
+                if person_ok(person) && account_ok(account) {
+                    let slot = at(&mut self.person_account, np, NONE, person.index());
+                    if *slot == NONE {
+                        *slot = account.0;
+                    }
+                }
+            }
+            Edge::Of { project, account } => {
+                if project_ok(project) && account_ok(account) {
+                    let slot = at(&mut self.project_account, nx, NONE, project.index());
+                    if *slot == NONE {
+                        *slot = account.0;
+                    }
+                }
+            }
+            Edge::ReportsTo {
+                person,
+                manager,
+                weight,
+            } => {
+                if person_ok(person) && person_ok(manager) && person != manager {
+                    *at(&mut self.has_manager, np, false, person.index()) = true;
+                    self.deference_edge(person, manager, weight.get());
+                }
+            }
+            Edge::Influences { from, to, weight } => {
+                if person_ok(from) && person_ok(to) && from != to {
+                    self.deference_edge(to, from, weight.get());
+                }
+            }
+            Edge::Tie {
+                employee,
+                person,
+                tie,
+            } => {
+                if employee_ok(employee) && person_ok(person) {
+                    self.ties.push((
+                        person.index(),
+                        TieRecord {
+                            employee,
+                            person,
+                            closeness: tie.closeness.get(),
+                            last_contact: tie.last_contact,
+                        },
+                    ));
+                }
+            }
+            Edge::Member {
+                person,
+                project,
+                member,
+            } => {
+                if person_ok(person) && project_ok(project) {
+                    self.members
+                        .push((project.index(), ChainMember { person, member }));
+                }
+            }
+            Edge::Owns { employee, target } => {
+                if let OwnsTarget::Account(a) = target {
+                    if employee_ok(employee) && account_ok(a) {
+                        self.owned.push((employee.index(), a));
+                    }
+                }
+            }
+            Edge::RivalTie {
+                competitor,
+                person,
+                closeness,
+            } => {
+                if account_ok(competitor) && person_ok(person) {
+                    self.rivals.push((
+                        person.index(),
+                        RivalTie {
+                            competitor,
+                            closeness: closeness.get(),
+                        },
+                    ));
+                }
+            }
+            Edge::Competes {
+                competitor,
+                project,
+            } => {
+                if account_ok(competitor) && project_ok(project) {
+                    self.competes.push((project.index(), competitor));
+                }
+            }
+        }
+    }
+}
+
+/// `v[i]` (`i < len`), sizing `v` to `len` items of `fill` first if it is still empty.
+fn at<T: Copy>(v: &mut Vec<T>, len: usize, fill: T, i: usize) -> &mut T {
+    if v.is_empty() {
+        v.resize(len, fill);
+    }
+    &mut v[i]
+}
+
+impl Edges {
+    /// Empty, for the given node counts, with room for `hint[code]` edges of each kind.
+    /// The per-node arrays stay empty until an edge writes one (see [`at`]).
+    fn new(counts: [usize; 4], hint: &[usize; 9]) -> Edges {
+        let count = |kind: EdgeKind| hint[usize::from(kind.code())];
+        let graph = count(EdgeKind::ReportsTo) + count(EdgeKind::Influences);
+        Edges {
+            counts,
+            person_account: Vec::new(),
+            project_account: Vec::new(),
+            has_manager: Vec::new(),
+            members: Vec::with_capacity(count(EdgeKind::Member)),
+            deference: Vec::with_capacity(graph),
+            ties: Vec::with_capacity(count(EdgeKind::Tie)),
+            rivals: Vec::with_capacity(count(EdgeKind::RivalTie)),
+            competes: Vec::with_capacity(count(EdgeKind::Competes)),
+            owned: Vec::with_capacity(count(EdgeKind::Owns)),
+        }
+    }
+
+    /// A `reports_to` or influences edge `from → to` of weight `w` in the deference
+    /// graph (absent when `w` is 0). The link graph is its undirected version, built
+    /// from the same list by [`finish`].
+    fn deference_edge(&mut self, from: PersonId, to: PersonId, w: f64) {
+        if w > 0.0 {
+            self.deference.push((from.index(), Link { to, weight: w }));
+        }
+    }
+
+    /// Adds `later`, gathered from edges of kinds that all come after this one's in key
+    /// order: the result is what one pass over both would give.
+    fn append(&mut self, later: Edges) {
+        fn cat<T>(a: &mut Vec<T>, b: Vec<T>) {
+            if a.is_empty() {
+                *a = b;
+            } else {
+                a.extend(b);
+            }
+        }
+        fn first<T: Copy>(a: &mut Vec<T>, b: Vec<T>, unset: impl Fn(&T) -> bool) {
+            if a.is_empty() {
+                *a = b;
+            } else {
+                for (x, y) in a.iter_mut().zip(b) {
+                    if unset(x) {
+                        *x = y;
+                    }
+                }
+            }
+        }
+        first(&mut self.person_account, later.person_account, |a| {
+            *a == NONE
+        });
+        first(&mut self.project_account, later.project_account, |a| {
+            *a == NONE
+        });
+        first(&mut self.has_manager, later.has_manager, |m| !*m);
+        cat(&mut self.members, later.members);
+        cat(&mut self.deference, later.deference);
+        cat(&mut self.ties, later.ties);
+        cat(&mut self.rivals, later.rivals);
+        cat(&mut self.competes, later.competes);
+        cat(&mut self.owned, later.owned);
+    }
+}
+
+impl Builder {
+    fn finish(self) -> Snapshot {
+        let edges = self
+            .edges
+            .unwrap_or_else(|| Edges::new(self.nodes.counts(), &[0; 9]));
+        finish(self.nodes, edges)
+    }
+}
+
+/// The snapshot of `nodes` and `edges`: the counting sorts, merges and components.
+/// The tables are independent of each other, so they are built as separate tasks on
+/// the current rayon pool (each is deterministic on its own).
+fn finish(nodes: Nodes, e: Edges) -> Snapshot {
+    let [na, np, ne, nx] = nodes.counts();
+    let Edges {
+        mut person_account,
+        mut project_account,
+        mut has_manager,
+        members,
+        deference,
+        ties,
+        rivals,
+        competes,
+        owned,
+        ..
+    } = e;
+    person_account.resize(np, NONE);
+    project_account.resize(nx, NONE);
+    has_manager.resize(np, false);
+    let ((links, component), (deference, ((ties, employee_ties), (accounts, small)))) = rayon::join(
+        || link_graph(np, &deference),
+        || {
+            rayon::join(
+                || {
+                    Csr::from_pairs(np, &deference).merged(
+                        np,
+                        |l| l.to.index(),
+                        |a, b| a.weight += b.weight,
+                    )
+                },
+                || {
+                    rayon::join(
+                        || {
+                            let ties = Csr::from_pairs(np, &ties);
+                            let by_employee: Vec<(usize, usize)> = ties
+                                .items()
+                                .iter()
+                                .enumerate()
+                                .map(|(i, t)| (t.employee.index(), i))
+                                .collect();
+                            (ties, Csr::from_pairs(ne, &by_employee))
+                        },
+                        || {
+                            rayon::join(
+                                || account_tables(na, &person_account, &project_account),
+                                || {
+                                    (
+                                        Csr::from_pairs(nx, &members),
+                                        Csr::from_pairs(np, &rivals),
+                                        Csr::from_pairs(nx, &competes),
+                                        Csr::from_pairs(ne, &owned),
+                                    )
+                                },
+                            )
+                        },
+                    )
+                },
+            )
+        },
+    );
+    let (account_persons, account_position, account_projects) = accounts;
+    let (members, rivals, competes, owned_accounts) = small;
+    Snapshot {
+        account_xid: nodes.account_xid,
+        account_kind: nodes.account_kind,
+        person_xid: nodes.person_xid,
+        employee_xid: nodes.employee_xid,
+        project_xid: nodes.project_xid,
+        project_stage: nodes.project_stage,
+        project_amount: nodes.project_amount,
+        person_account,
+        account_position,
+        account_persons,
+        project_account,
+        account_projects,
+        members,
+        deference,
+        links,
+        component,
+        has_manager,
+        ties,
+        employee_ties,
+        rivals,
+        competes,
+        owned_accounts,
+    }
+}
+
+/// The link graph (SPEC §4.8) from the deference pairs: each edge in both directions,
+/// in edge order (the edge, then its mirror), the strongest of parallel links kept;
+/// and its connected components.
+fn link_graph(np: usize, deference: &[(usize, Link)]) -> (Csr<Link>, Vec<u32>) {
+    let links = Csr::from_pairs_and_mirrors(np, deference, |from, l| {
+        let to = PersonId(from as u32);
+        (
+            l.to.index(),
+            Link {
+                to,
+                weight: l.weight,
+            },
+        )
+    })
+    .merged(
+        np,
+        |l| l.to.index(),
+        |a, b| a.weight = a.weight.max(b.weight),
+    );
+    let component = components(&links);
+    (links, component)
+}
+
+/// Each account's persons and projects (by id), and each person's position among its
+/// account's persons.
+fn account_tables(
+    na: usize,
+    person_account: &[u32],
+    project_account: &[u32],
+) -> (Csr<PersonId>, Vec<u32>, Csr<ProjectId>) {
+    let by_account = |owner: &[u32]| -> Vec<(usize, u32)> {
+        owner
+            .iter()
+            .enumerate()
+            .filter(|(_, &a)| a != NONE)
+            .map(|(i, &a)| (a as usize, i as u32))
+            .collect()
+    };
+    let persons: Vec<(usize, PersonId)> = by_account(person_account)
+        .into_iter()
+        .map(|(a, p)| (a, PersonId(p)))
+        .collect();
+    let projects: Vec<(usize, ProjectId)> = by_account(project_account)
+        .into_iter()
+        .map(|(a, x)| (a, ProjectId(x)))
+        .collect();
+    let account_persons = Csr::from_pairs(na, &persons);
+    let mut position = vec![NONE; person_account.len()];
+    for a in 0..na {
+        for (i, p) in account_persons.row(a).iter().enumerate() {
+            position[p.index()] = i as u32;
+        }
+    }
+    (account_persons, position, Csr::from_pairs(na, &projects))
 }
 
 /// Connected components of an undirected graph given as symmetric rows: the component
@@ -537,10 +812,79 @@ impl Snapshot {
     /// transaction: every analysis on it sees one consistent moment, whatever writers do
     /// meanwhile. Returns the [`IdMap`](crate::store::IdMap) from the snapshot's dense ids
     /// (network positions) back to the store's ids.
-    pub fn load(
-        txn: &impl crate::store::Read,
+    ///
+    /// The arrays are built straight from the store's scan, without an intermediate
+    /// [`Network`]: the nodes first, then the edge kinds in contiguous groups of about
+    /// equal size, one per thread of the current rayon pool, each group range-scanned
+    /// and gathered on its own, and appended in key order — so the snapshot is the same
+    /// to the last bit whatever the thread count, and the same as
+    /// [`from_network`](Snapshot::from_network) of [`Read::network`](crate::store::Read::network).
+    ///
+    /// # Errors
+    ///
+    /// Any [`StoreError`](crate::store::StoreError) of the scan, such as
+    /// [`Corrupt`](crate::store::StoreError::Corrupt) for a record that does not decode.
+    pub fn load<T: crate::store::Read + Sync>(
+        txn: &T,
     ) -> Result<(Snapshot, crate::store::IdMap), crate::store::StoreError> {
-        let (network, ids) = txn.network()?;
-        Ok((Snapshot::from_network(&network), ids))
+        let mut hint = [0; 9];
+        for kind in EdgeKind::ALL {
+            hint[usize::from(kind.code())] =
+                usize::try_from(txn.edge_count(kind)?).unwrap_or(usize::MAX);
+        }
+        let scan_nodes = || {
+            let mut b = Builder::default();
+            txn.scan_nodes(&mut b).map(|map| (b, map))
+        };
+        // When no node was ever removed, store ids are the network ids: the edges need
+        // not wait for the node scan, which then only confirms the guess.
+        let (b, map, edges) = if let Some(guess) = txn.dense_ids()? {
+            let counts = std::array::from_fn(|k| guess.len(NodeKind::ALL[k]));
+            let (nodes, edges) =
+                rayon::join(scan_nodes, || gather_edges(txn, &guess, counts, &hint));
+            let (b, map) = nodes?;
+            let edges = if map == guess {
+                edges?
+            } else {
+                gather_edges(txn, &map, b.nodes.counts(), &hint)?
+            };
+            (b, map, edges)
+        } else {
+            let (b, map) = scan_nodes()?;
+            let edges = gather_edges(txn, &map, b.nodes.counts(), &hint)?;
+            (b, map, edges)
+        };
+        Ok((finish(b.nodes, edges), map))
     }
+}
+
+/// Every edge, gathered one kind per task on the current rayon pool and appended in
+/// kind (hence key) order; an error if the out table holds entries of no kind.
+fn gather_edges<T: crate::store::Read + Sync>(
+    txn: &T,
+    map: &crate::store::IdMap,
+    counts: [usize; 4],
+    hint: &[usize; 9],
+) -> Result<Edges, crate::store::StoreError> {
+    use rayon::prelude::*;
+    let parts: Vec<Result<(Edges, u64), crate::store::StoreError>> = EdgeKind::ALL
+        .par_iter()
+        .with_max_len(1)
+        .map(|&kind| {
+            let mut only = [0; 9];
+            only[usize::from(kind.code())] = hint[usize::from(kind.code())];
+            let mut edges = Edges::new(counts, &only);
+            let seen = txn.scan_edges(kind, map, &mut edges)?;
+            Ok((edges, seen))
+        })
+        .collect();
+    let mut all = Edges::new(counts, &[0; 9]);
+    let mut seen = 0;
+    for part in parts {
+        let (edges, n) = part?;
+        seen += n;
+        all.append(edges);
+    }
+    txn.check_edge_total(seen)?;
+    Ok(all)
 }

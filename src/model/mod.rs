@@ -35,5 +35,5 @@ pub use edge::{Edge, EdgeAttrs, EdgeKey, EdgeKind, Member, OwnsTarget, Tie};
 pub use error::ModelError;
 pub use ids::{AccountId, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId};
 pub use network::{Network, NetworkError};
-pub use node::{Account, Employee, Node, Person, Project};
+pub use node::{Account, Employee, Node, NodeView, Person, Project};
 pub use value::{AccountKind, Amount, Day, Role, Score, Stage};

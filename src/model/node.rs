@@ -92,3 +92,158 @@ impl Node {
         }
     }
 }
+
+/// A node record with borrowed strings — what [`Read::scan`](crate::store::Read::scan)
+/// lends a visitor straight from the stored bytes, without allocating — or a view of a
+/// [`Node`] or node struct (`NodeView::from(&person)`).
+///
+/// ```
+/// use guanxi::model::{NodeView, Person};
+/// let p = Person { xid: "p1".into(), name: "Li Wei".into(), title: None };
+/// let v = NodeView::from(&p);
+/// assert_eq!(v.xid(), "p1");
+/// assert_eq!(v.to_node(), guanxi::model::Node::Person(p));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NodeView<'a> {
+    /// An account.
+    Account {
+        /// The CRM's id.
+        xid: &'a str,
+        /// Display name.
+        name: &'a str,
+        /// Client, competitor or partner.
+        kind: AccountKind,
+    },
+    /// A person.
+    Person {
+        /// The CRM's id.
+        xid: &'a str,
+        /// Display name.
+        name: &'a str,
+        /// Job title, if known.
+        title: Option<&'a str>,
+    },
+    /// An employee.
+    Employee {
+        /// The CRM's id.
+        xid: &'a str,
+        /// Display name.
+        name: &'a str,
+    },
+    /// A project.
+    Project {
+        /// The CRM's id.
+        xid: &'a str,
+        /// Display name.
+        name: &'a str,
+        /// Sales stage.
+        stage: Stage,
+        /// Amount.
+        amount: Amount,
+    },
+}
+
+impl<'a> NodeView<'a> {
+    /// The node's type.
+    pub fn kind(&self) -> NodeKind {
+        match self {
+            NodeView::Account { .. } => NodeKind::Account,
+            NodeView::Person { .. } => NodeKind::Person,
+            NodeView::Employee { .. } => NodeKind::Employee,
+            NodeView::Project { .. } => NodeKind::Project,
+        }
+    }
+
+    /// The external id.
+    pub fn xid(&self) -> &'a str {
+        match *self {
+            NodeView::Account { xid, .. }
+            | NodeView::Person { xid, .. }
+            | NodeView::Employee { xid, .. }
+            | NodeView::Project { xid, .. } => xid,
+        }
+    }
+
+    /// An owned copy of the record.
+    pub fn to_node(&self) -> Node {
+        match *self {
+            NodeView::Account { xid, name, kind } => Node::Account(Account {
+                xid: xid.to_owned(),
+                name: name.to_owned(),
+                kind,
+            }),
+            NodeView::Person { xid, name, title } => Node::Person(Person {
+                xid: xid.to_owned(),
+                name: name.to_owned(),
+                title: title.map(str::to_owned),
+            }),
+            NodeView::Employee { xid, name } => Node::Employee(Employee {
+                xid: xid.to_owned(),
+                name: name.to_owned(),
+            }),
+            NodeView::Project {
+                xid,
+                name,
+                stage,
+                amount,
+            } => Node::Project(Project {
+                xid: xid.to_owned(),
+                name: name.to_owned(),
+                stage,
+                amount,
+            }),
+        }
+    }
+}
+
+impl<'a> From<&'a Account> for NodeView<'a> {
+    fn from(n: &'a Account) -> Self {
+        NodeView::Account {
+            xid: &n.xid,
+            name: &n.name,
+            kind: n.kind,
+        }
+    }
+}
+
+impl<'a> From<&'a Person> for NodeView<'a> {
+    fn from(n: &'a Person) -> Self {
+        NodeView::Person {
+            xid: &n.xid,
+            name: &n.name,
+            title: n.title.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a Employee> for NodeView<'a> {
+    fn from(n: &'a Employee) -> Self {
+        NodeView::Employee {
+            xid: &n.xid,
+            name: &n.name,
+        }
+    }
+}
+
+impl<'a> From<&'a Project> for NodeView<'a> {
+    fn from(n: &'a Project) -> Self {
+        NodeView::Project {
+            xid: &n.xid,
+            name: &n.name,
+            stage: n.stage,
+            amount: n.amount,
+        }
+    }
+}
+
+impl<'a> From<&'a Node> for NodeView<'a> {
+    fn from(n: &'a Node) -> Self {
+        match n {
+            Node::Account(a) => a.into(),
+            Node::Person(p) => p.into(),
+            Node::Employee(e) => e.into(),
+            Node::Project(x) => x.into(),
+        }
+    }
+}

@@ -77,5 +77,5 @@ pub use check::{CheckReport, Violation};
 pub use db::Database;
 pub use error::{Result, StoreError};
 pub use log::{Change, LogEntry};
-pub use read::{IdMap, Read, ReadTxn};
+pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::{ImportSummary, WriteTxn};

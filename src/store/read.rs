@@ -15,10 +15,11 @@ use super::internal::keys::{self, RawKey};
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogEntry, LogRecord};
 use crate::model::{
-    Account, Edge, EdgeAttrs, EdgeKind, Employee, Network, Node, NodeKind, NodeRef, Person, Project,
+    Account, Edge, EdgeAttrs, EdgeKind, Employee, Network, Node, NodeKind, NodeRef, NodeView,
+    Person, Project,
 };
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
-use redb::{Key, ReadableTable, TableDefinition, Value};
+use redb::{Key, ReadableTable, ReadableTableMetadata as _, TableDefinition, Value};
 use std::sync::OnceLock;
 
 pub(crate) mod sealed {
@@ -179,6 +180,44 @@ impl IdMap {
     }
 }
 
+/// Receives a network from [`Read::scan`]: nodes first, then edges (see there for the
+/// order). Implemented by [`Network`] (which collects owned copies) and by the analysis
+/// snapshot's builder.
+pub trait Visit {
+    /// Called once before anything else with the number of nodes per kind and of edges
+    /// per kind (indexed by their codes) about to come: capacity hints.
+    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+        let _ = (nodes, edges);
+    }
+    /// One node.
+    fn node(&mut self, node: NodeView<'_>);
+    /// One edge, with network ids.
+    fn edge(&mut self, edge: Edge);
+}
+
+impl Visit for Network {
+    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+        self.accounts.reserve(nodes[0]);
+        self.persons.reserve(nodes[1]);
+        self.employees.reserve(nodes[2]);
+        self.projects.reserve(nodes[3]);
+        self.edges.reserve(edges.iter().sum());
+    }
+
+    fn node(&mut self, node: NodeView<'_>) {
+        match node.to_node() {
+            Node::Account(a) => self.accounts.push(a),
+            Node::Person(p) => self.persons.push(p),
+            Node::Employee(e) => self.employees.push(e),
+            Node::Project(x) => self.projects.push(x),
+        }
+    }
+
+    fn edge(&mut self, edge: Edge) {
+        self.edges.push(edge);
+    }
+}
+
 /// Reads the database. Implemented by [`ReadTxn`] (a committed snapshot) and by
 /// [`WriteTxn`](super::WriteTxn) (which sees its own uncommitted changes).
 pub trait Read: sealed::Source {
@@ -292,32 +331,65 @@ pub trait Read: sealed::Source {
     /// (in id order), and the [`IdMap`] between them. Edges come in key order (kind,
     /// start, end). Linear in the size of the database.
     fn network(&self) -> Result<(Network, IdMap)> {
-        let counters = self.counters()?;
         let mut net = Network::new();
+        let ids = self.scan(&mut net)?;
+        Ok((net, ids))
+    }
+
+    /// Streams the whole network to `visitor` without an intermediate copy: first the
+    /// nodes — accounts, persons, employees, projects, each kind in store-id order, so
+    /// that the `i`-th node of a kind has network id `i` — then every edge in key order
+    /// (type, from, to), with network ids. Returns the map between network and store
+    /// ids. Node strings are borrowed from the stored bytes: a visitor copies what it
+    /// keeps. [`network`](Read::network) is this scan collecting into a [`Network`];
+    /// [`Snapshot::load`](crate::graph::Snapshot::load) builds its arrays from the
+    /// same steps ([`scan_nodes`](Read::scan_nodes), then
+    /// [`scan_edges`](Read::scan_edges) per kind, several kinds at once).
+    ///
+    /// A record that does not decode, an edge whose end has no record, or an entry of no
+    /// edge kind stops the scan with [`StoreError::Corrupt`]; the visitor then holds a
+    /// partial network.
+    fn scan(&self, visitor: &mut impl Visit) -> Result<IdMap> {
+        let map = self.scan_nodes(visitor)?;
+        let mut seen = 0;
+        for kind in EdgeKind::ALL {
+            seen += self.scan_edges(kind, &map, visitor)?;
+        }
+        self.check_edge_total(seen)?;
+        Ok(map)
+    }
+
+    /// The first half of [`scan`](Read::scan): calls [`Visit::begin`] with the counts,
+    /// then [`Visit::node`] for every node. Returns the id map that
+    /// [`scan_edges`](Read::scan_edges) of the same transaction needs.
+    fn scan_nodes(&self, visitor: &mut impl Visit) -> Result<IdMap> {
+        let counters = self.counters()?;
+        let hint = |n: u64| usize::try_from(n).unwrap_or(0);
+        visitor.begin(counters.nodes.map(hint), counters.edges.map(hint));
         let mut ids: [Vec<u32>; 4] = Default::default();
         for kind in NodeKind::ALL {
             let k = usize::from(kind.code());
             let t = self.open(tables::nodes(kind))?;
-            let n = usize::try_from(counters.nodes[k]).unwrap_or(0);
-            ids[k].reserve(n);
+            ids[k].reserve(hint(counters.nodes[k]));
             for r in t.iter()? {
                 let (key, v) = r?;
                 let id = key.value();
-                let what = || format!("{} record", NodeRef::new(kind, id));
                 ids[k].push(id);
-                match kind {
-                    NodeKind::Account => net.accounts.push(decode(v.value(), &what)?),
-                    NodeKind::Person => net.persons.push(decode(v.value(), &what)?),
-                    NodeKind::Employee => net.employees.push(decode(v.value(), &what)?),
-                    NodeKind::Project => net.projects.push(decode(v.value(), &what)?),
-                }
+                visitor.node(decode_view(NodeRef::new(kind, id), v.value())?);
             }
         }
-        let map = IdMap::from_store_ids(ids);
+        Ok(IdMap::from_store_ids(ids))
+    }
+
+    /// The edges of `kind` in key order, with network ids from `map` (the result of
+    /// [`scan_nodes`](Read::scan_nodes) on the same transaction), to [`Visit::edge`]:
+    /// one range scan. Returns how many there were. Independent kinds can be scanned at
+    /// once from several threads.
+    fn scan_edges(&self, kind: EdgeKind, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
         let t = self.open(OUT)?;
-        let total: u64 = counters.edges.iter().sum();
-        net.edges.reserve(usize::try_from(total).unwrap_or(0));
-        for r in t.iter()? {
+        let (lo, hi) = keys::range_of(kind);
+        let mut n = 0;
+        for r in t.range::<&RawKey>(&lo..=&hi)? {
             let (k, v) = r?;
             let raw = k.value();
             let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
@@ -335,10 +407,38 @@ pub trait Read: sealed::Source {
                 from,
                 to,
             };
-            net.edges
-                .push(Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?);
+            visitor.edge(Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?);
+            n += 1;
         }
-        Ok((net, map))
+        Ok(n)
+    }
+
+    /// The id map [`scan_nodes`](Read::scan_nodes) will return if no node was ever
+    /// removed (store ids are then `0..count` for each kind), or `None` if the counters
+    /// show a removal. A guess from the counters alone, for starting
+    /// [`scan_edges`](Read::scan_edges) before the nodes are scanned; compare it with
+    /// the map `scan_nodes` returns before trusting what it gave.
+    fn dense_ids(&self) -> Result<Option<IdMap>> {
+        let c = self.counters()?;
+        let dense = (0..4).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
+        Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
+    }
+
+    /// After [`scan_edges`](Read::scan_edges) of every kind: an error unless they saw
+    /// every entry of the out table (`seen`), i.e. unless no entry has an invalid kind.
+    fn check_edge_total(&self, seen: u64) -> Result<()> {
+        let total = self.open(OUT)?.len()?;
+        if total == seen {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                what: "edge table".to_owned(),
+                reason: format!(
+                    "{} of its {total} entries are of no edge kind",
+                    total.saturating_sub(seen)
+                ),
+            })
+        }
     }
 
     /// Verifies every invariant of the stored data and lists the violations found.
@@ -452,6 +552,73 @@ pub(crate) fn decode_node(node: NodeRef, bytes: &[u8]) -> Result<Node> {
     })
 }
 
+/// A node record decoded in place: the strings borrow from `bytes`. The layouts mirror
+/// the model's node structs field by field (postcard writes `String` and `&str` alike);
+/// `record_views_decode_like_the_owned_records` holds them together.
+fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
+    use crate::model::{AccountKind, Amount, Stage};
+    #[derive(serde::Deserialize)]
+    struct AccountRecord<'a> {
+        xid: &'a str,
+        name: &'a str,
+        kind: AccountKind,
+    }
+    #[derive(serde::Deserialize)]
+    struct PersonRecord<'a> {
+        xid: &'a str,
+        name: &'a str,
+        #[serde(borrow)]
+        title: Option<&'a str>,
+    }
+    #[derive(serde::Deserialize)]
+    struct EmployeeRecord<'a> {
+        xid: &'a str,
+        name: &'a str,
+    }
+    #[derive(serde::Deserialize)]
+    struct ProjectRecord<'a> {
+        xid: &'a str,
+        name: &'a str,
+        stage: Stage,
+        amount: Amount,
+    }
+    let what = || format!("{node} record");
+    Ok(match node.kind {
+        NodeKind::Account => {
+            let r: AccountRecord<'_> = decode(bytes, &what)?;
+            NodeView::Account {
+                xid: r.xid,
+                name: r.name,
+                kind: r.kind,
+            }
+        }
+        NodeKind::Person => {
+            let r: PersonRecord<'_> = decode(bytes, &what)?;
+            NodeView::Person {
+                xid: r.xid,
+                name: r.name,
+                title: r.title,
+            }
+        }
+        NodeKind::Employee => {
+            let r: EmployeeRecord<'_> = decode(bytes, &what)?;
+            NodeView::Employee {
+                xid: r.xid,
+                name: r.name,
+            }
+        }
+        NodeKind::Project => {
+            let r: ProjectRecord<'_> = decode(bytes, &what)?;
+            NodeView::Project {
+                xid: r.xid,
+                name: r.name,
+                stage: r.stage,
+                amount: r.amount,
+            }
+        }
+    })
+}
+
 /// Rebuilds an edge from an out-table entry.
 pub(crate) fn edge_from_out(k: &RawKey, v: &[u8]) -> Result<Edge> {
     let key = keys::decode_out(k).ok_or_else(|| corrupt_key("out", k))?;
@@ -470,5 +637,59 @@ pub(crate) fn corrupt_key(table: &str, k: &RawKey) -> StoreError {
     StoreError::Corrupt {
         what: format!("{table}-table key {k:02x?}"),
         reason: "not a valid (kind, node, node) key".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AccountKind, Amount, Stage};
+    use crate::store::internal::codec::encode_into;
+
+    fn round_trip(node: &Node) {
+        let what = || "test".to_owned();
+        let mut buf = Vec::new();
+        match node {
+            Node::Account(n) => encode_into(n, &mut buf, &what),
+            Node::Person(n) => encode_into(n, &mut buf, &what),
+            Node::Employee(n) => encode_into(n, &mut buf, &what),
+            Node::Project(n) => encode_into(n, &mut buf, &what),
+        }
+        .unwrap();
+        let at = NodeRef::new(node.kind(), 3);
+        let view = decode_view(at, &buf).unwrap();
+        assert_eq!(view, NodeView::from(node));
+        assert_eq!(view.to_node(), *node);
+        assert_eq!(decode_node(at, &buf).unwrap(), *node);
+        // A record cut short is corrupt, never a panic.
+        for cut in 0..buf.len() {
+            assert!(decode_view(at, &buf[..cut]).is_err());
+        }
+    }
+
+    #[test]
+    fn record_views_decode_like_the_owned_records() {
+        round_trip(&Node::Account(Account {
+            xid: "a1".into(),
+            name: "Huawei 华为".into(),
+            kind: AccountKind::Competitor,
+        }));
+        for title in [None, Some("CTO".to_owned()), Some(String::new())] {
+            round_trip(&Node::Person(Person {
+                xid: "p-9".into(),
+                name: "Wang 静".into(),
+                title,
+            }));
+        }
+        round_trip(&Node::Employee(Employee {
+            xid: "e".into(),
+            name: String::new(),
+        }));
+        round_trip(&Node::Project(Project {
+            xid: "x".into(),
+            name: "ERP".into(),
+            stage: Stage::Pursuit,
+            amount: Amount::new(1.5e6).unwrap(),
+        }));
     }
 }

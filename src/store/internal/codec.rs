@@ -9,7 +9,7 @@
 //! record either decodes exactly or is reported as corrupt.
 
 use crate::store::error::{Result, StoreError};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// The format version of every record written by this build.
 pub(crate) const RECORD_VERSION: u8 = 1;
@@ -36,7 +36,11 @@ pub(crate) fn encode_into<T: Serialize + ?Sized>(
 }
 
 /// Decodes a record written by [`encode_into`]. `what` names the record for the error.
-pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8], what: &dyn Fn() -> String) -> Result<T> {
+/// `T` may borrow strings from `bytes` (postcard writes `String` and `&str` alike).
+pub(crate) fn decode<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    what: &dyn Fn() -> String,
+) -> Result<T> {
     let corrupt = |reason: String| StoreError::Corrupt {
         what: what(),
         reason,

@@ -1,0 +1,143 @@
+//! `Snapshot::load` builds the snapshot straight from the store's scan, several edge
+//! kinds at once: it must give exactly what `Snapshot::from_network` gives for the same
+//! data — the same report to the last bit, the same id map — on any thread count,
+//! whether store ids are dense (nodes and edges scanned at once) or have holes left by
+//! removals (nodes first), and it must refuse damage with a typed error.
+
+use guanxi::analysis::{Params, Report};
+use guanxi::graph::Snapshot;
+use guanxi::model::{NodeKind, Person};
+use guanxi::store::{Database, IdMap, Read, StoreError};
+use guanxi::synth::{generate, Preset};
+use tempfile::TempDir;
+
+fn report_json(snapshot: &Snapshot) -> String {
+    let as_of = "2025-06-30".parse().unwrap();
+    Report::compute(snapshot, &Params::default(), as_of).to_json()
+}
+
+fn load_with_threads(db: &Database, threads: usize) -> (Snapshot, IdMap) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| Snapshot::load(&db.begin_read().unwrap()).unwrap())
+}
+
+/// Loads with 1, 2 and 3 threads and compares each with the snapshot of the stored
+/// network; returns the report.
+fn assert_load_matches_network(db: &Database) -> String {
+    let (network, ids) = db.begin_read().unwrap().network().unwrap();
+    let want = report_json(&Snapshot::from_network(&network));
+    for threads in [1, 2, 3] {
+        let (snapshot, map) = load_with_threads(db, threads);
+        assert_eq!(map, ids, "id map, {threads} threads");
+        assert_eq!(snapshot.person_count(), network.persons.len());
+        assert_eq!(report_json(&snapshot), want, "report, {threads} threads");
+    }
+    want
+}
+
+#[test]
+fn load_equals_the_snapshot_of_the_network_with_dense_ids() {
+    let net = generate(Preset::Small, 5);
+    let db = Database::in_memory().unwrap();
+    db.import_network(&net, 1).unwrap();
+    let loaded = assert_load_matches_network(&db);
+    // And the network read back is the generated one, so the report is that of the
+    // generator's network too.
+    assert_eq!(loaded, report_json(&Snapshot::from_network(&net)));
+}
+
+#[test]
+fn load_equals_the_snapshot_of_the_network_after_removals() {
+    let net = generate(Preset::Small, 6);
+    let db = Database::in_memory().unwrap();
+    db.import_network(&net, 1).unwrap();
+    let before = assert_load_matches_network(&db);
+    // Remove every seventh person (ids now have holes), and add one (a new id).
+    db.write(2, |t| {
+        for p in net.persons.iter().step_by(7) {
+            let id = t.lookup(NodeKind::Person, &p.xid)?.unwrap();
+            t.remove_node(id)?;
+        }
+        t.upsert_person(Person {
+            xid: "newcomer".into(),
+            name: "New Comer".into(),
+            title: None,
+        })
+        .map(|_| ())
+    })
+    .unwrap();
+    let r = db.begin_read().unwrap();
+    assert!(r.dense_ids().unwrap().is_none(), "removals leave holes");
+    drop(r);
+    let after = assert_load_matches_network(&db);
+    assert_ne!(before, after);
+}
+
+#[test]
+fn an_empty_database_loads_as_an_empty_snapshot() {
+    let db = Database::in_memory().unwrap();
+    let (snapshot, map) = load_with_threads(&db, 2);
+    assert_eq!(snapshot.person_count(), 0);
+    assert_eq!(snapshot.account_count(), 0);
+    assert!(map.is_empty());
+}
+
+#[test]
+fn damage_is_a_typed_error_not_a_partial_snapshot() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("db.redb");
+    Database::create(&path)
+        .and_then(|db| db.import_network(&generate(Preset::Tiny, 1), 1))
+        .unwrap();
+    let raw_out = redb::TableDefinition::<&[u8; 17], &[u8]>::new("guanxi.edge.out");
+    let damage = |key: [u8; 17], value: &[u8]| {
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        w.open_table(raw_out).unwrap().insert(&key, value).unwrap();
+        w.commit().unwrap();
+    };
+    // An entry of no edge kind (code 200): no kind's range scan sees it, the total does.
+    damage([200; 17], &[1, 0]);
+    {
+        let db = Database::open(&path).unwrap();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let r = pool.install(|| Snapshot::load(&db.begin_read().unwrap()));
+            match r {
+                Err(StoreError::Corrupt { what, reason }) => {
+                    assert_eq!(what, "edge table");
+                    assert!(reason.contains("1 of its"), "{reason}");
+                }
+                other => panic!("expected a corrupt edge table, got {other:?}"),
+            }
+        }
+        assert!(matches!(
+            db.begin_read().unwrap().network(),
+            Err(StoreError::Corrupt { .. })
+        ));
+    }
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        w.open_table(raw_out).unwrap().remove(&[200; 17]).unwrap();
+        w.commit().unwrap();
+    }
+    // A works_at edge (code 0) from a person that has no record.
+    let mut key = [0u8; 17];
+    key[1..9].copy_from_slice(&((1u64 << 32) | 999).to_be_bytes());
+    key[9..17].copy_from_slice(&0u64.to_be_bytes());
+    damage(key, &[1, 0]);
+    let db = Database::open(&path).unwrap();
+    match Snapshot::load(&db.begin_read().unwrap()) {
+        Err(StoreError::Corrupt { reason, .. }) => {
+            assert!(reason.contains("has no record"), "{reason}");
+        }
+        other => panic!("expected a dangling end, got {other:?}"),
+    }
+}
