@@ -6,7 +6,7 @@
 
 use guanxi::analysis::{Params, Report};
 use guanxi::graph::Snapshot;
-use guanxi::model::{NodeKind, Person};
+use guanxi::model::{NodeKind, NodeRef, Person};
 use guanxi::store::{Database, IdMap, Read, StoreError};
 use guanxi::synth::{generate, Preset};
 use tempfile::TempDir;
@@ -130,7 +130,7 @@ fn damage_is_a_typed_error_not_a_partial_snapshot() {
     }
     // A works_at edge (code 0) from a person that has no record.
     let mut key = [0u8; 17];
-    key[1..9].copy_from_slice(&((1u64 << 32) | 999).to_be_bytes());
+    key[1..9].copy_from_slice(&NodeRef::new(NodeKind::Person, 999).pack().to_be_bytes());
     key[9..17].copy_from_slice(&0u64.to_be_bytes());
     damage(key, &[1, 0]);
     let db = Database::open(&path).unwrap();
