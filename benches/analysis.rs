@@ -72,8 +72,9 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// `Snapshot::load` from one read transaction of a database file, beside a raw scan of the
-/// tables it reads (every node record and every out-adjacency entry, each byte touched).
+/// `Snapshot::load` from one read transaction of a database file (on one and on two
+/// threads), beside a raw scan of the tables it reads (every node record and every
+/// out-adjacency entry, each byte touched, on one thread).
 fn load_vs_raw_scan(crit: &mut Criterion) {
     use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
     const NODES: [&str; 4] = [
@@ -126,12 +127,28 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
         });
     }
     let db = guanxi::store::Database::open(&path).expect("open");
-    group.bench_function("snapshot_load", |bench| {
-        bench.iter(|| {
-            let txn = db.begin_read().expect("read");
-            Snapshot::load(&txn).expect("loads")
-        });
-    });
+    // The load spreads its work over the rayon pool: measured on one thread (the same
+    // work as the raw scan's single thread) and on two.
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        group.bench_with_input(
+            BenchmarkId::new("snapshot_load_threads", threads),
+            &threads,
+            |bench, _| {
+                // Dropping a snapshot (freeing its arrays) is not building it: outputs
+                // are dropped outside the timed loop.
+                bench.iter_with_large_drop(|| {
+                    pool.install(|| {
+                        let txn = db.begin_read().expect("read");
+                        Snapshot::load(&txn).expect("loads")
+                    })
+                });
+            },
+        );
+    }
     group.finish();
 }
 

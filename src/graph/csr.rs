@@ -87,36 +87,44 @@ impl<T: Copy> Csr<T> {
         Csr { offsets, items }
     }
 
-    /// Rebuilds the table keeping, in each row, only the first item of each group of
-    /// items with the same `key`, folded with `merge` (in input order). Linear: `seen`
+    /// The table keeping, in each row, only the first item of each group of items with
+    /// the same `key`, folded with `merge` (in input order). Linear and in place (a row
+    /// only shrinks, so the write position never passes the read position): `seen`
     /// marks, per key, the position of its item in the output.
     #[must_use]
     pub fn merged(
-        &self,
+        mut self,
         key_space: usize,
         key: impl Fn(&T) -> usize,
         merge: impl Fn(&mut T, &T),
     ) -> Csr<T> {
         let mut seen = vec![usize::MAX; key_space];
-        let mut offsets = Vec::with_capacity(self.offsets.len());
-        let mut items: Vec<T> = Vec::with_capacity(self.items.len());
-        offsets.push(0);
+        let mut write = 0;
+        let mut start = 0;
         for r in 0..self.rows() {
-            let start = items.len();
-            for item in self.row(r) {
-                let k = key(item);
+            let (from, to) = (self.offsets[r], self.offsets[r + 1]);
+            for read in from..to {
+                let item = self.items[read];
+                let k = key(&item);
                 match seen.get(k) {
-                    Some(&pos) if pos != usize::MAX && pos >= start => merge(&mut items[pos], item),
+                    Some(&pos) if pos != usize::MAX && pos >= start => {
+                        merge(&mut self.items[pos], &item);
+                    }
                     Some(_) => {
-                        seen[k] = items.len();
-                        items.push(*item);
+                        seen[k] = write;
+                        self.items[write] = item;
+                        write += 1;
                     }
                     None => {}
                 }
             }
-            offsets.push(items.len());
+            self.offsets[r] = start;
+            start = write;
         }
-        Csr { offsets, items }
+        let rows = self.rows();
+        self.offsets[rows] = write;
+        self.items.truncate(write);
+        self
     }
 }
 

@@ -319,7 +319,6 @@ impl Snapshot {
     }
 }
 
-/// Adds a deference edge `from → to` (and its link in both directions) if `w > 0`.
 /// Node names laid end to end in one string: one allocation for all the external ids
 /// of a kind instead of one per node.
 #[derive(Debug, Clone, Default)]
@@ -657,40 +656,29 @@ fn finish(nodes: Nodes, e: Edges) -> Snapshot {
     person_account.resize(np, NONE);
     project_account.resize(nx, NONE);
     has_manager.resize(np, false);
-    let ((links, component), (deference, ((ties, employee_ties), (accounts, small)))) = rayon::join(
-        || link_graph(np, &deference),
+    let (graphs, ((ties, employee_ties), (accounts, small))) = rayon::join(
+        || Graphs::build(np, &deference),
         || {
             rayon::join(
                 || {
-                    Csr::from_pairs(np, &deference).merged(
-                        np,
-                        |l| l.to.index(),
-                        |a, b| a.weight += b.weight,
-                    )
+                    let ties = Csr::from_pairs(np, &ties);
+                    let by_employee: Vec<(usize, usize)> = ties
+                        .items()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (t.employee.index(), i))
+                        .collect();
+                    (ties, Csr::from_pairs(ne, &by_employee))
                 },
                 || {
                     rayon::join(
+                        || account_tables(na, &person_account, &project_account),
                         || {
-                            let ties = Csr::from_pairs(np, &ties);
-                            let by_employee: Vec<(usize, usize)> = ties
-                                .items()
-                                .iter()
-                                .enumerate()
-                                .map(|(i, t)| (t.employee.index(), i))
-                                .collect();
-                            (ties, Csr::from_pairs(ne, &by_employee))
-                        },
-                        || {
-                            rayon::join(
-                                || account_tables(na, &person_account, &project_account),
-                                || {
-                                    (
-                                        Csr::from_pairs(nx, &members),
-                                        Csr::from_pairs(np, &rivals),
-                                        Csr::from_pairs(nx, &competes),
-                                        Csr::from_pairs(ne, &owned),
-                                    )
-                                },
+                            (
+                                Csr::from_pairs(nx, &members),
+                                Csr::from_pairs(np, &rivals),
+                                Csr::from_pairs(nx, &competes),
+                                Csr::from_pairs(ne, &owned),
                             )
                         },
                     )
@@ -698,6 +686,11 @@ fn finish(nodes: Nodes, e: Edges) -> Snapshot {
             )
         },
     );
+    let Graphs {
+        deference,
+        links,
+        component,
+    } = graphs;
     let (account_persons, account_position, account_projects) = accounts;
     let (members, rivals, competes, owned_accounts) = small;
     Snapshot {
@@ -723,6 +716,35 @@ fn finish(nodes: Nodes, e: Edges) -> Snapshot {
         rivals,
         competes,
         owned_accounts,
+    }
+}
+
+/// The person graphs of a snapshot, built from the deference pairs.
+struct Graphs {
+    deference: Csr<Link>,
+    links: Csr<Link>,
+    component: Vec<u32>,
+}
+
+impl Graphs {
+    /// The deference graph (weights of the same ordered pair added) and the link graph
+    /// with its components, as two tasks.
+    fn build(np: usize, deference: &[(usize, Link)]) -> Graphs {
+        let ((links, component), deference) = rayon::join(
+            || link_graph(np, deference),
+            || {
+                Csr::from_pairs(np, deference).merged(
+                    np,
+                    |l| l.to.index(),
+                    |a, b| a.weight += b.weight,
+                )
+            },
+        );
+        Graphs {
+            deference,
+            links,
+            component,
+        }
     }
 }
 
@@ -858,7 +880,21 @@ impl Snapshot {
     }
 }
 
-/// Every edge, gathered one kind per task on the current rayon pool and appended in
+/// The tasks of [`gather_edges`]: contiguous runs of kinds in code order, one per kind
+/// except the two that both feed the deference list (gathered together, so that their
+/// pairs need no concatenation).
+const EDGE_TASKS: [&[EdgeKind]; 8] = [
+    &[EdgeKind::WorksAt],
+    &[EdgeKind::ReportsTo, EdgeKind::Influences],
+    &[EdgeKind::Tie],
+    &[EdgeKind::Member],
+    &[EdgeKind::Owns],
+    &[EdgeKind::RivalTie],
+    &[EdgeKind::Competes],
+    &[EdgeKind::Of],
+];
+
+/// Every edge, gathered by [`EDGE_TASKS`] on the current rayon pool and appended in
 /// kind (hence key) order; an error if the out table holds entries of no kind.
 fn gather_edges<T: crate::store::Read + Sync>(
     txn: &T,
@@ -867,14 +903,19 @@ fn gather_edges<T: crate::store::Read + Sync>(
     hint: &[usize; 9],
 ) -> Result<Edges, crate::store::StoreError> {
     use rayon::prelude::*;
-    let parts: Vec<Result<(Edges, u64), crate::store::StoreError>> = EdgeKind::ALL
+    let parts: Vec<Result<(Edges, u64), crate::store::StoreError>> = EDGE_TASKS
         .par_iter()
         .with_max_len(1)
-        .map(|&kind| {
+        .map(|kinds| {
             let mut only = [0; 9];
-            only[usize::from(kind.code())] = hint[usize::from(kind.code())];
+            for kind in *kinds {
+                only[usize::from(kind.code())] = hint[usize::from(kind.code())];
+            }
             let mut edges = Edges::new(counts, &only);
-            let seen = txn.scan_edges(kind, map, &mut edges)?;
+            let mut seen = 0;
+            for &kind in *kinds {
+                seen += txn.scan_edges(kind, map, &mut edges)?;
+            }
             Ok((edges, seen))
         })
         .collect();
@@ -887,4 +928,15 @@ fn gather_edges<T: crate::store::Read + Sync>(
     }
     txn.check_edge_total(seen)?;
     Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edge_tasks_cover_every_kind_once_in_code_order() {
+        let flat: Vec<EdgeKind> = EDGE_TASKS.iter().flat_map(|t| t.iter().copied()).collect();
+        assert_eq!(flat, EdgeKind::ALL);
+    }
 }

@@ -387,11 +387,16 @@ pub trait Read: sealed::Source {
     /// once from several threads.
     fn scan_edges(&self, kind: EdgeKind, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
         let t = self.open(OUT)?;
-        let (lo, hi) = keys::range_of(kind);
+        let (lo, _) = keys::range_of(kind);
         let mut n = 0;
-        for r in t.range::<&RawKey>(&lo..=&hi)? {
+        // An open-ended range, left at the first key of another kind: cheaper than a
+        // bounded range, which compares every key with its end.
+        for r in t.range::<&RawKey>(&lo..)? {
             let (k, v) = r?;
             let raw = k.value();
+            if raw[0] != kind.code() {
+                break;
+            }
             let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
             let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
             let dangling = |end| StoreError::Corrupt {
