@@ -567,10 +567,16 @@ fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
             .unwrap();
         w.commit().unwrap();
     }
+    let before = std::fs::read(&other).unwrap();
     assert!(matches!(
         Database::open(&other),
         Err(StoreError::NotAGuanxiDatabase { .. })
     ));
+    assert!(matches!(
+        Database::create(&other),
+        Err(StoreError::NotAGuanxiDatabase { .. })
+    ));
+    assert_eq!(std::fs::read(&other).unwrap(), before);
     // An empty storage file without guanxi's tables is refused by open.
     let empty = dir.path().join("empty.redb");
     drop(redb::Database::create(&empty).unwrap());
@@ -580,8 +586,11 @@ fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
     ));
 }
 
+/// A newer format is refused without a single byte of the file changing: the meta table
+/// is read through a read-only handle first, so the storage engine never opens the file
+/// for writing (a writable handle records its allocator state when it closes).
 #[test]
-fn a_newer_format_is_refused() {
+fn a_newer_format_is_refused_and_left_untouched() {
     let dir = TempDir::new().unwrap();
     let path = valid_file(dir.path());
     {
@@ -593,13 +602,17 @@ fn a_newer_format_is_refused() {
             .unwrap();
         w.commit().unwrap();
     }
-    assert!(matches!(
-        Database::open(&path),
-        Err(StoreError::NewerFormat {
-            found: 2,
-            supported: 1
-        })
-    ));
+    let before = std::fs::read(&path).unwrap();
+    for open in [Database::open, Database::open_verified, Database::create] {
+        assert!(matches!(
+            open(&path),
+            Err(StoreError::NewerFormat {
+                found: 2,
+                supported: 1
+            })
+        ));
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
 #[test]

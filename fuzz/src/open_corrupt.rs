@@ -57,12 +57,10 @@ fn template() -> &'static [u8] {
     })
 }
 
-/// Runs one input; panics if a property breaks.
-pub fn run(data: &[u8]) {
-    let Some((&mode, rest)) = data.split_first() else {
-        return;
-    };
-    let image = if mode == 0xff {
+/// The database image an input describes (`None` for an empty input).
+pub fn image_of(data: &[u8]) -> Option<Vec<u8>> {
+    let (&mode, rest) = data.split_first()?;
+    Some(if mode == 0xff {
         rest.to_vec()
     } else {
         let mut image = template().to_vec();
@@ -79,6 +77,13 @@ pub fn run(data: &[u8]) {
             }
         }
         image
+    })
+}
+
+/// Runs one input; panics if a property breaks.
+pub fn run(data: &[u8]) {
+    let Some(image) = image_of(data) else {
+        return;
     };
     // Opening is guarded against any damage; everything after it is promised for files
     // that pass `verify` (what `Database::open_verified` does).

@@ -3,8 +3,10 @@
 //! transaction committed or aborted) on an in-memory database and, in parallel, on a
 //! model made of two maps keyed by external id. Every operation must succeed or fail as
 //! the model predicts from the rules of SPEC §3, a failed operation must poison its
-//! transaction, and after every transaction the database must check clean and hold
-//! exactly the model's nodes and edges.
+//! transaction, and after every transaction the database must hold exactly the model's
+//! nodes and edges; at the end of the input it must also check clean (`check()` walks
+//! the whole database, so running it after every transaction would halve the rate of
+//! executions, and damage left by any transaction is still there at the end).
 
 use guanxi::model::*;
 use guanxi::store::{Database, Read, StoreError, WriteTxn};
@@ -137,11 +139,14 @@ fn edge_ok(m: &Model, key: &EKey, kind: EdgeKind, replace: bool) -> bool {
     true
 }
 
-/// The database's content in the model's form.
-fn snapshot(db: &Database) -> Model {
+/// The database's content in the model's form, after verifying every invariant with
+/// `check()` if `check` is set.
+fn snapshot(db: &Database, check: bool) -> Model {
     let r = db.begin_read().expect("read");
-    let report = r.check().expect("check runs");
-    assert!(report.is_clean(), "{report}");
+    if check {
+        let report = r.check().expect("check runs");
+        assert!(report.is_clean(), "{report}");
+    }
     let (net, _) = r.network().expect("network");
     let mut m = Model::default();
     for kind in NodeKind::ALL {
@@ -232,7 +237,7 @@ pub fn run(data: &[u8]) {
                 if ok {
                     committed = work;
                 }
-                assert_eq!(snapshot(&db), committed);
+                assert_eq!(snapshot(&db, true), committed);
                 break 'txns;
             };
             let sel = input.next().unwrap_or(0);
@@ -249,7 +254,7 @@ pub fn run(data: &[u8]) {
                         committed = work;
                     }
                 }
-                assert_eq!(snapshot(&db), committed);
+                assert_eq!(snapshot(&db, false), committed);
                 continue 'txns;
             }
             if poisoned {

@@ -41,6 +41,9 @@ impl Database {
         let path = path.as_ref();
         let label = path.display().to_string();
         let file = Some(path.to_path_buf());
+        if path.exists() {
+            precheck(|| redb::ReadOnlyDatabase::open(path), &label, true)?;
+        }
         guarded(&label, || {
             let db = redb::Database::create(path).map_err(|e| open_error(&label, e))?;
             Database::init(db, label.clone(), true, file)
@@ -70,6 +73,7 @@ impl Database {
             return Err(StoreError::Missing { path: label });
         }
         let file = Some(path.to_path_buf());
+        precheck(|| redb::ReadOnlyDatabase::open(path), &label, false)?;
         guarded(&label, || {
             let db = redb::Database::builder()
                 .set_check_integrity_on_open(verify_pages)
@@ -121,9 +125,15 @@ impl Database {
         label: impl Into<String>,
     ) -> Result<Database> {
         let label = label.into();
+        let shared = Shared(std::sync::Arc::new(backend));
+        precheck(
+            || redb::Builder::new().open_read_only_with_backend(shared.clone()),
+            &label,
+            true,
+        )?;
         guarded(&label, || {
             let db = redb::Database::builder()
-                .create_with_backend(backend)
+                .create_with_backend(shared)
                 .map_err(|e| open_error(&label, e))?;
             Database::init(db, label.clone(), true, None)
         })
@@ -136,48 +146,9 @@ impl Database {
         may_initialise: bool,
         file: Option<std::path::PathBuf>,
     ) -> Result<Database> {
-        let not_ours = |reason: &str| StoreError::NotAGuanxiDatabase {
-            path: label.clone(),
-            reason: reason.to_owned(),
-        };
-        let (has_meta, has_tables) = {
-            let r = db.begin_read()?;
-            let names: Vec<String> = r.list_tables()?.map(|t| t.name().to_owned()).collect();
-            (
-                names.iter().any(|n| n == tables::META.name()),
-                !names.is_empty(),
-            )
-        };
-        if !has_meta {
-            if has_tables {
-                return Err(not_ours("it is a database of another application"));
-            }
-            if !may_initialise {
-                return Err(not_ours(
-                    "it is an empty storage file without guanxi's tables",
-                ));
-            }
+        if !check_meta(&db.begin_read()?, &label, may_initialise)? {
             Database::write_fresh(&db)?;
-        }
-        {
-            let r = db.begin_read()?;
-            let meta = r
-                .open_table(tables::META)
-                .map_err(|_| not_ours("its meta table has another layout"))?;
-            let magic = meta.get("magic")?.map(|g| g.value());
-            if magic != Some(MAGIC) {
-                return Err(not_ours("its meta table has no guanxi magic value"));
-            }
-            let format = meta
-                .get("format")?
-                .map(|g| g.value())
-                .ok_or_else(|| not_ours("its meta table has no format version"))?;
-            if format > FORMAT_VERSION {
-                return Err(StoreError::NewerFormat {
-                    found: format,
-                    supported: FORMAT_VERSION,
-                });
-            }
+            check_meta(&db.begin_read()?, &label, false)?;
         }
         Ok(Database {
             db: Some(db),
@@ -288,6 +259,148 @@ impl Drop for Database {
     /// engine panic; that must not turn dropping a handle to a bad file into a crash.
     fn drop(&mut self) {
         self.close_engine();
+    }
+}
+
+/// Reads the meta table through one of the engine's read transactions: `Ok(true)` for a
+/// guanxi database of a format this build reads, `Ok(false)` for storage without any
+/// table (to initialise, if `may_initialise`), else why the file is refused.
+fn check_meta(r: &redb::ReadTransaction, label: &str, may_initialise: bool) -> Result<bool> {
+    let not_ours = |reason: &str| StoreError::NotAGuanxiDatabase {
+        path: label.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let names: Vec<String> = r.list_tables()?.map(|t| t.name().to_owned()).collect();
+    if !names.iter().any(|n| n == tables::META.name()) {
+        return if !names.is_empty() {
+            Err(not_ours("it is a database of another application"))
+        } else if may_initialise {
+            Ok(false)
+        } else {
+            Err(not_ours(
+                "it is an empty storage file without guanxi's tables",
+            ))
+        };
+    }
+    let meta = r
+        .open_table(tables::META)
+        .map_err(|_| not_ours("its meta table has another layout"))?;
+    let magic = meta.get("magic")?.map(|g| g.value());
+    if magic != Some(MAGIC) {
+        return Err(not_ours("its meta table has no guanxi magic value"));
+    }
+    let format = meta
+        .get("format")?
+        .map(|g| g.value())
+        .ok_or_else(|| not_ours("its meta table has no format version"))?;
+    if format > FORMAT_VERSION {
+        return Err(StoreError::NewerFormat {
+            found: format,
+            supported: FORMAT_VERSION,
+        });
+    }
+    Ok(true)
+}
+
+/// Reads the meta table through a *read-only* handle first, so that a file guanxi
+/// refuses — another application's, or of a newer format — is never opened for
+/// writing: the engine records its allocator state when a writable handle closes,
+/// which would modify a file that is not ours to modify, and on a damaged file that
+/// close can fail inside its own cleanup, which no unwinding can contain (the fuzz
+/// target `open_corrupt` found such a file). Returns the refusal; anything else (a file
+/// that is guanxi's, empty, or that the read-only open cannot read, such as one that
+/// needs recovery after a crash) is left to the writable open.
+fn precheck(
+    open: impl FnOnce() -> std::result::Result<redb::ReadOnlyDatabase, redb::DatabaseError>,
+    label: &str,
+    may_initialise: bool,
+) -> Result<()> {
+    let verdict = guarded(label, || {
+        let Ok(db) = open() else {
+            return Ok(());
+        };
+        let Ok(r) = db.begin_read() else {
+            return Ok(());
+        };
+        check_meta(&r, label, may_initialise).map(|_| ())
+    });
+    match verdict {
+        Err(e @ (StoreError::NotAGuanxiDatabase { .. } | StoreError::NewerFormat { .. })) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// A storage backend shared by a read-only and then a writable handle of the engine
+/// (see [`precheck`]): every call goes to the one backend.
+#[derive(Debug)]
+struct Shared<B>(std::sync::Arc<B>);
+
+impl<B> Clone for Shared<B> {
+    fn clone(&self) -> Self {
+        Shared(std::sync::Arc::clone(&self.0))
+    }
+}
+
+impl<B: redb::StorageBackend> redb::StorageBackend for Shared<B> {
+    fn len(&self) -> std::io::Result<u64> {
+        self.0.len()
+    }
+    fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
+        self.0.read(offset, out)
+    }
+    fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.0.set_len(len)
+    }
+    fn sync_data(&self) -> std::io::Result<()> {
+        self.0.sync_data()
+    }
+    fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+        self.0.write(offset, data)
+    }
+    fn close(&self) -> std::io::Result<()> {
+        self.0.close()
+    }
+    fn try_lock_range(
+        &self,
+        start: std::ops::Bound<u64>,
+        end: std::ops::Bound<u64>,
+    ) -> std::result::Result<bool, redb::BackendError> {
+        self.0.try_lock_range(start, end)
+    }
+    fn try_lock_shared_range(
+        &self,
+        start: std::ops::Bound<u64>,
+        end: std::ops::Bound<u64>,
+    ) -> std::result::Result<bool, redb::BackendError> {
+        self.0.try_lock_shared_range(start, end)
+    }
+    fn lock_range(
+        &self,
+        start: std::ops::Bound<u64>,
+        end: std::ops::Bound<u64>,
+    ) -> std::result::Result<(), redb::BackendError> {
+        self.0.lock_range(start, end)
+    }
+    fn lock_shared_range(
+        &self,
+        start: std::ops::Bound<u64>,
+        end: std::ops::Bound<u64>,
+    ) -> std::result::Result<(), redb::BackendError> {
+        self.0.lock_shared_range(start, end)
+    }
+    fn unlock_range(
+        &self,
+        start: std::ops::Bound<u64>,
+        end: std::ops::Bound<u64>,
+    ) -> std::result::Result<(), redb::BackendError> {
+        self.0.unlock_range(start, end)
+    }
+    fn query_lock_range(
+        &self,
+        start: std::ops::Bound<u64>,
+        end: std::ops::Bound<u64>,
+    ) -> std::result::Result<bool, redb::BackendError> {
+        self.0.query_lock_range(start, end)
     }
 }
 
