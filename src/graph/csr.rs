@@ -31,16 +31,7 @@ impl<T: Copy> Csr<T> {
                 offsets[r + 1] += 1;
             }
         }
-        for i in 0..rows {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut next = offsets.clone();
-        // Every slot is written exactly once below; the first item only fills them
-        // until then.
-        let mut items = match pairs.first() {
-            Some(&(_, filler)) => vec![filler; offsets[rows]],
-            None => Vec::new(),
-        };
+        let (mut next, mut items) = place(&mut offsets, pairs.first().map(|p| p.1));
         for &(r, item) in pairs {
             if r < rows {
                 items[next[r]] = item;
@@ -67,14 +58,7 @@ impl<T: Copy> Csr<T> {
                 offsets[m + 1] += 1;
             }
         }
-        for i in 0..rows {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut next = offsets.clone();
-        let mut items = match pairs.first() {
-            Some(&(_, filler)) => vec![filler; offsets[rows]],
-            None => Vec::new(),
-        };
+        let (mut next, mut items) = place(&mut offsets, pairs.first().map(|p| p.1));
         for (r, item) in pairs {
             let (m, back) = mirror(*r, item);
             if *r < rows && m < rows {
@@ -126,6 +110,18 @@ impl<T: Copy> Csr<T> {
         self.items.truncate(write);
         self
     }
+}
+
+/// Turns per-row counts (`offsets[r + 1]` = items of row `r`) into offsets, and returns
+/// each row's next free slot and the item array, filled with `filler` until every slot
+/// is written (exactly once) by the caller's second pass.
+fn place<T: Copy>(offsets: &mut [usize], filler: Option<T>) -> (Vec<usize>, Vec<T>) {
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let total = offsets.last().copied().unwrap_or(0);
+    let items = filler.map_or_else(Vec::new, |f| vec![f; total]);
+    (offsets.to_vec(), items)
 }
 
 impl<T> Csr<T> {

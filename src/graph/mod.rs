@@ -85,13 +85,7 @@ pub struct Link {
 /// An immutable, analysis-ready copy of a network (see the module documentation).
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    account_xid: Names,
-    account_kind: Vec<AccountKind>,
-    person_xid: Names,
-    employee_xid: Names,
-    project_xid: Names,
-    project_stage: Vec<Stage>,
-    project_amount: Vec<f64>,
+    nodes: Nodes,
     person_account: Vec<u32>,
     account_position: Vec<u32>,
     account_persons: Csr<PersonId>,
@@ -147,74 +141,90 @@ impl Snapshot {
 
     /// Number of accounts.
     pub fn account_count(&self) -> usize {
-        self.account_xid.len()
+        self.nodes.account_xid.len()
     }
     /// Number of persons.
     pub fn person_count(&self) -> usize {
-        self.person_xid.len()
+        self.nodes.person_xid.len()
     }
     /// Number of employees.
     pub fn employee_count(&self) -> usize {
-        self.employee_xid.len()
+        self.nodes.employee_xid.len()
     }
     /// Number of projects.
     pub fn project_count(&self) -> usize {
-        self.project_xid.len()
+        self.nodes.project_xid.len()
     }
 
     /// External id of an account (empty if out of range).
     pub fn account_xid(&self, a: AccountId) -> &str {
-        self.account_xid.get(a.index())
+        self.nodes.account_xid.get(a.index())
     }
     /// External id of a person (empty if out of range).
     pub fn person_xid(&self, p: PersonId) -> &str {
-        self.person_xid.get(p.index())
+        self.nodes.person_xid.get(p.index())
     }
     /// External id of an employee (empty if out of range).
     pub fn employee_xid(&self, e: EmployeeId) -> &str {
-        self.employee_xid.get(e.index())
+        self.nodes.employee_xid.get(e.index())
     }
     /// External id of a project (empty if out of range).
     pub fn project_xid(&self, x: ProjectId) -> &str {
-        self.project_xid.get(x.index())
+        self.nodes.project_xid.get(x.index())
     }
 
     /// Looks a person up by external id (linear scan; for tools and tests, not hot paths).
     pub fn find_person(&self, xid: &str) -> Option<PersonId> {
-        self.person_xid.position(xid).map(|i| PersonId(i as u32))
+        self.nodes
+            .person_xid
+            .position(xid)
+            .map(|i| PersonId(i as u32))
     }
     /// Looks a project up by external id (linear scan).
     pub fn find_project(&self, xid: &str) -> Option<ProjectId> {
-        self.project_xid.position(xid).map(|i| ProjectId(i as u32))
+        self.nodes
+            .project_xid
+            .position(xid)
+            .map(|i| ProjectId(i as u32))
     }
     /// Looks an employee up by external id (linear scan).
     pub fn find_employee(&self, xid: &str) -> Option<EmployeeId> {
-        self.employee_xid
+        self.nodes
+            .employee_xid
             .position(xid)
             .map(|i| EmployeeId(i as u32))
     }
     /// Looks an account up by external id (linear scan).
     pub fn find_account(&self, xid: &str) -> Option<AccountId> {
-        self.account_xid.position(xid).map(|i| AccountId(i as u32))
+        self.nodes
+            .account_xid
+            .position(xid)
+            .map(|i| AccountId(i as u32))
     }
 
     /// The kind of an account (client if out of range).
     pub fn account_kind(&self, a: AccountId) -> AccountKind {
-        self.account_kind
+        self.nodes
+            .account_kind
             .get(a.index())
             .copied()
             .unwrap_or(AccountKind::Client)
     }
     /// The stage of a project (lost if out of range).
     pub fn project_stage(&self, x: ProjectId) -> Stage {
-        self.project_stage
+        self.nodes
+            .project_stage
             .get(x.index())
             .copied()
             .unwrap_or(Stage::Lost)
     }
     /// The amount of a project (0 if out of range).
     pub fn project_amount(&self, x: ProjectId) -> f64 {
-        self.project_amount.get(x.index()).copied().unwrap_or(0.0)
+        self.nodes
+            .project_amount
+            .get(x.index())
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// The account a person works at, if any.
@@ -368,8 +378,9 @@ struct Builder {
     edges: Option<Edges>,
 }
 
-/// The node tables of a snapshot being built.
-#[derive(Default)]
+/// The node tables of a snapshot: external ids, account kinds, project stages and
+/// amounts.
+#[derive(Debug, Clone, Default)]
 struct Nodes {
     account_xid: Names,
     account_kind: Vec<AccountKind>,
@@ -694,13 +705,7 @@ fn finish(nodes: Nodes, e: Edges) -> Snapshot {
     let (account_persons, account_position, account_projects) = accounts;
     let (members, rivals, competes, owned_accounts) = small;
     Snapshot {
-        account_xid: nodes.account_xid,
-        account_kind: nodes.account_kind,
-        person_xid: nodes.person_xid,
-        employee_xid: nodes.employee_xid,
-        project_xid: nodes.project_xid,
-        project_stage: nodes.project_stage,
-        project_amount: nodes.project_amount,
+        nodes,
         person_account,
         account_position,
         account_persons,
