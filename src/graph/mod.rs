@@ -20,6 +20,14 @@
 //! linear in nodes + edges and the order of every row (hence every floating-point sum)
 //! is fixed by the network's edge order.
 //!
+//! There are two ways in, one builder behind both, so they give the same snapshot to the
+//! last bit: [`Snapshot::from_network`] (a network in memory, from CSV or the generator)
+//! and [`Snapshot::load`] (one read transaction of the store). `load` never materialises
+//! a [`Network`]: it takes node records as borrowed views from the store's scan, gathers
+//! the edges of each kind as a separate task on the rayon pool (the node scan beside
+//! them when store ids have no holes), appends them in key order and builds the tables
+//! as parallel tasks — see BENCHMARKS.md for what that costs beside a raw scan.
+//!
 //! SPEC §4 treats an edge of weight 0 as absent from every *graph* but present wherever
 //! only existence matters. The snapshot keeps both views: graphs (deference, links)
 //! hold only positive weights, while ties, rival ties and the `has_manager` flag keep
