@@ -129,7 +129,8 @@ impl Database {
 
     /// Rewrites the database into a fresh file holding only the live data and atomically
     /// replaces the old file with it, so that no byte of removed data remains in the
-    /// database file (see the [module docs](self) for why compaction is not enough).
+    /// database file. Compaction is not enough: nothing in the storage engine promises to
+    /// overwrite freed pages, so the bytes of removed data can survive in free space.
     ///
     /// Needs as much free space as the live data takes. A crash during the rewrite leaves
     /// the old file in place (and a stale `<file>.partial`, removed by the next rewrite).
