@@ -99,7 +99,9 @@ impl Database {
                 .map_err(|e| open_error(&label, e))
         });
         if matches!(result, Err(StoreError::Corrupt { .. })) {
-            self.close_engine();
+            if let Some(db) = self.db.take() {
+                discard(db);
+            }
         }
         result
     }
@@ -146,9 +148,16 @@ impl Database {
         may_initialise: bool,
         file: Option<std::path::PathBuf>,
     ) -> Result<Database> {
-        if !check_meta(&db.begin_read()?, &label, may_initialise)? {
-            Database::write_fresh(&db)?;
-            check_meta(&db.begin_read()?, &label, false)?;
+        let checked = check_meta(&db.begin_read()?, &label, may_initialise).and_then(|ours| {
+            if !ours {
+                Database::write_fresh(&db)?;
+                check_meta(&db.begin_read()?, &label, false)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = checked {
+            discard(db);
+            return Err(e);
         }
         Ok(Database {
             db: Some(db),
@@ -402,6 +411,26 @@ impl<B: redb::StorageBackend> redb::StorageBackend for Shared<B> {
     ) -> std::result::Result<bool, redb::BackendError> {
         self.0.query_lock_range(start, end)
     }
+}
+
+/// Drops the engine handle of a file guanxi refused or found damaged, *without* letting
+/// the engine write to it.
+///
+/// A writable handle of the engine records its allocator state when it closes — a commit
+/// — unless a panic is unwinding. On a damaged file that commit can panic, and the
+/// engine's cleanup of it panic again: a double panic aborts the process, and no
+/// `catch_unwind` contains it (the fuzz target `open_corrupt` found such files). So the
+/// handle is dropped while an unwind started by `resume_unwind` (which runs no panic
+/// hook and prints nothing) passes through, and the unwind is caught right here. The
+/// engine then skips the commit, and its next open of the file recovers as after a
+/// crash.
+fn discard(db: redb::Database) {
+    /// The payload of the deliberate unwind.
+    struct Discarding;
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let _dropped_while_unwinding = db;
+        std::panic::resume_unwind(Box::new(Discarding));
+    }));
 }
 
 /// Drops an engine handle, containing a panic of the engine on a damaged file.
