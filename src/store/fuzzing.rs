@@ -10,13 +10,15 @@
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
 use super::log::{Change, LogRecord};
-use crate::model::{Account, EdgeAttrs, Employee, Person, Project};
+use super::read::{decode_node, decode_view};
+use crate::model::{Account, EdgeAttrs, Employee, NodeKind, NodeRef, Person, Project};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// Decodes `bytes` as every kind of stored record (the four node records, edge attributes,
 /// a change-log record) and, if at least 17 bytes long, its first 17 bytes as an out-table
 /// and an in-table key. Every value that decodes is re-encoded and decoded again, and must
-/// come back equal.
+/// come back equal; and each node record decoded in place (the borrowed view the store's
+/// scan lends) must agree with the owned decoding: both fail, or both give the same node.
 ///
 /// Returns how many of the interpretations decoded, or a description of the first value
 /// that did not survive the round trip.
@@ -28,6 +30,18 @@ pub fn decode_any(bytes: &[u8]) -> Result<usize, String> {
     n += round_trip::<Project>(bytes)?;
     n += round_trip::<EdgeAttrs>(bytes)?;
     n += round_trip::<LogRecord<Change>>(bytes)?;
+    for kind in NodeKind::ALL {
+        let at = NodeRef::new(kind, 0);
+        match (decode_node(at, bytes), decode_view(at, bytes)) {
+            (Ok(node), Ok(view)) if view.to_node() == node => {}
+            (Err(_), Err(_)) => {}
+            (owned, in_place) => {
+                return Err(format!(
+                    "{kind} record decodes as {owned:?} but in place as {in_place:?}"
+                ))
+            }
+        }
+    }
     if let Some(raw) = bytes.get(..keys::KEY_LEN) {
         let mut k: RawKey = [0; keys::KEY_LEN];
         k.copy_from_slice(raw);

@@ -560,7 +560,7 @@ pub(crate) fn decode_node(node: NodeRef, bytes: &[u8]) -> Result<Node> {
 /// A node record decoded in place: the strings borrow from `bytes`. The layouts mirror
 /// the model's node structs field by field (postcard writes `String` and `&str` alike);
 /// `record_views_decode_like_the_owned_records` holds them together.
-fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
+pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
     use crate::model::{AccountKind, Amount, Stage};
     #[derive(serde::Deserialize)]
     struct AccountRecord<'a> {
