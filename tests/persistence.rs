@@ -88,7 +88,8 @@ fn a_database_of_another_application_is_refused() {
         Database::open(&empty),
         Err(StoreError::NotAGuanxiDatabase { .. })
     ));
-    assert!(Database::create(&empty).is_ok());
+    let created = Database::create(&empty);
+    assert!(created.is_ok(), "{:?}", created.err());
 }
 
 #[test]

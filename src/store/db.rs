@@ -41,12 +41,18 @@ impl Database {
         let path = path.as_ref();
         let label = path.display().to_string();
         let file = Some(path.to_path_buf());
-        if path.exists() {
+        let existing = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        if existing {
             precheck(|| redb::ReadOnlyDatabase::open(path), &label, true)?;
         }
+        let tables = if existing {
+            Tables::CreateInExisting
+        } else {
+            Tables::CreateInFresh
+        };
         guarded(&label, || {
             let db = redb::Database::create(path).map_err(|e| open_error(&label, e))?;
-            Database::init(db, label.clone(), true, file)
+            Database::init(db, label.clone(), tables, file)
         })
     }
 
@@ -79,7 +85,7 @@ impl Database {
                 .set_check_integrity_on_open(verify_pages)
                 .open(path)
                 .map_err(|e| open_error(&label, e))?;
-            Database::init(db, label.clone(), false, file)
+            Database::init(db, label.clone(), Tables::MustExist, file)
         })
     }
 
@@ -112,7 +118,7 @@ impl Database {
         let db = redb::Database::builder()
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, true, None)
+        Database::init(db, label, Tables::CreateInFresh, None)
     }
 
     /// Opens the database held by a custom storage backend, creating an empty network if
@@ -128,6 +134,11 @@ impl Database {
     ) -> Result<Database> {
         let label = label.into();
         let shared = Shared(std::sync::Arc::new(backend));
+        let tables = if shared.0.len().is_ok_and(|n| n > 0) {
+            Tables::CreateInExisting
+        } else {
+            Tables::CreateInFresh
+        };
         precheck(
             || redb::Builder::new().open_read_only_with_backend(shared.clone()),
             &label,
@@ -137,19 +148,32 @@ impl Database {
             let db = redb::Database::builder()
                 .create_with_backend(shared)
                 .map_err(|e| open_error(&label, e))?;
-            Database::init(db, label.clone(), true, None)
+            Database::init(db, label.clone(), tables, None)
         })
     }
 
-    /// Verifies the meta table, or writes it into a database with no tables at all.
+    /// Verifies the meta table, or writes it into a database with no tables at all (as
+    /// `tables` allows).
     fn init(
-        db: redb::Database,
+        mut db: redb::Database,
         label: String,
-        may_initialise: bool,
+        tables: Tables,
         file: Option<std::path::PathBuf>,
     ) -> Result<Database> {
-        let checked = check_meta(&db.begin_read()?, &label, may_initialise).and_then(|ours| {
+        let may_initialise = tables != Tables::MustExist;
+        // The read transaction must end before `check_integrity`, which needs none open.
+        let meta = db
+            .begin_read()
+            .map_err(StoreError::from)
+            .and_then(|r| check_meta(&r, &label, may_initialise));
+        let checked = meta.and_then(|ours| {
             if !ours {
+                if tables == Tables::CreateInExisting {
+                    // Existing storage without tables: verify every page before the
+                    // first write into it. A commit into damaged pages can make the
+                    // engine panic twice, which aborts the process.
+                    db.check_integrity().map_err(|e| open_error(&label, e))?;
+                }
                 Database::write_fresh(&db)?;
                 check_meta(&db.begin_read()?, &label, false)?;
             }
@@ -269,6 +293,17 @@ impl Drop for Database {
     fn drop(&mut self) {
         self.close_engine();
     }
+}
+
+/// Whether [`Database::init`] may write guanxi's tables into storage that has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tables {
+    /// No: an existing database is opened (`open`, `open_verified`).
+    MustExist,
+    /// Yes: the storage was empty before this open.
+    CreateInFresh,
+    /// Yes, after verifying every page: the storage held bytes, but no table.
+    CreateInExisting,
 }
 
 /// Reads the meta table through one of the engine's read transactions: `Ok(true)` for a
