@@ -862,11 +862,9 @@ impl Snapshot {
     pub fn load<T: crate::store::Read + Sync>(
         txn: &T,
     ) -> Result<(Snapshot, crate::store::IdMap), crate::store::StoreError> {
-        let mut hint = [0; 9];
-        for kind in EdgeKind::ALL {
-            hint[usize::from(kind.code())] =
-                usize::try_from(txn.edge_count(kind)?).unwrap_or(usize::MAX);
-        }
+        let hint = txn
+            .edge_counts()?
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         let scan_nodes = || {
             let mut b = Builder::default();
             txn.scan_nodes(&mut b).map(|map| (b, map))

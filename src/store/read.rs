@@ -310,6 +310,11 @@ pub trait Read: sealed::Source {
         Ok(self.counters()?.edge_count(kind))
     }
 
+    /// Number of edges of every kind, indexed by kind code: one read of the counters.
+    fn edge_counts(&self) -> Result<[u64; 9]> {
+        Ok(self.counters()?.edges)
+    }
+
     /// The change log from sequence number `from_seq` on, in order.
     fn log(&self, from_seq: u64) -> Result<Vec<LogEntry>> {
         let t = self.open(LOG)?;
