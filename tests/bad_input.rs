@@ -1,6 +1,8 @@
 //! Every class of bad input, each giving its typed error (the table in RELIABILITY.md lists
 //! these tests by name). Nothing here may panic, and nothing bad may be written.
 
+mod common;
+
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind};
 use guanxi::model::{
     Account, AccountId, AccountKind, Day, Edge, EdgeKey, EdgeKind, ModelError, Network,
@@ -593,15 +595,7 @@ fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
 fn a_newer_format_is_refused_and_left_untouched() {
     let dir = TempDir::new().unwrap();
     let path = valid_file(dir.path());
-    {
-        let db = redb::Database::open(&path).unwrap();
-        let w = db.begin_write().unwrap();
-        w.open_table(redb::TableDefinition::<&str, u64>::new("guanxi.meta"))
-            .unwrap()
-            .insert("format", 2)
-            .unwrap();
-        w.commit().unwrap();
-    }
+    common::poke_meta(&path, "format", 2);
     let before = std::fs::read(&path).unwrap();
     for open in [Database::open, Database::open_verified, Database::create] {
         assert!(matches!(

@@ -97,16 +97,7 @@ fn a_newer_format_is_refused_with_both_versions() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.guanxi");
     drop(Database::create(&path).unwrap());
-    {
-        let db = redb::Database::open(&path).unwrap();
-        let t = db.begin_write().unwrap();
-        {
-            let def: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("guanxi.meta");
-            let mut meta = t.open_table(def).unwrap();
-            meta.insert("format", 7).unwrap();
-        }
-        t.commit().unwrap();
-    }
+    common::poke_meta(&path, "format", 7);
     let err = Database::open(&path).unwrap_err();
     assert!(
         matches!(
@@ -126,15 +117,7 @@ fn a_wrong_magic_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fake.guanxi");
     drop(Database::create(&path).unwrap());
-    {
-        let db = redb::Database::open(&path).unwrap();
-        let t = db.begin_write().unwrap();
-        {
-            let def: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("guanxi.meta");
-            t.open_table(def).unwrap().insert("magic", 1).unwrap();
-        }
-        t.commit().unwrap();
-    }
+    common::poke_meta(&path, "magic", 1);
     assert!(matches!(
         Database::open(&path),
         Err(StoreError::NotAGuanxiDatabase { .. })
@@ -187,13 +170,7 @@ fn an_exhausted_id_space_is_a_typed_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("full.guanxi");
     drop(Database::create(&path).unwrap());
-    tamper(&path, |t| {
-        let def: redb::TableDefinition<&str, u64> = redb::TableDefinition::new("guanxi.meta");
-        t.open_table(def)
-            .unwrap()
-            .insert("next_id.person", u64::from(u32::MAX))
-            .unwrap();
-    });
+    common::poke_meta(&path, "next_id.person", u64::from(u32::MAX));
     let db = Database::open(&path).unwrap();
     let err = db.write(1, |t| t.upsert_person(person("p"))).unwrap_err();
     assert!(

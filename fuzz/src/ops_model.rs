@@ -110,6 +110,19 @@ fn store_ref(t: &WriteTxn, kind: NodeKind, x: &str) -> NodeRef {
         .unwrap_or(NodeRef::new(kind, 1_000_000))
 }
 
+/// The edge of `kind` to a node of `to_kind` that `pick` names, as the model's key and as
+/// the store's key (ends that do not exist get an id no node has).
+fn edge_keys(t: &WriteTxn, kind: EdgeKind, to_kind: NodeKind, pick: u8) -> (EKey, EdgeKey) {
+    let from_kind = kind.from_kind();
+    let (fx, tx) = (xid(from_kind, pick), xid(to_kind, pick / 8));
+    let ek = EdgeKey {
+        kind,
+        from: store_ref(t, from_kind, &fx),
+        to: store_ref(t, to_kind, &tx),
+    };
+    ((kind.code(), from_kind.code(), fx, to_kind.code(), tx), ek)
+}
+
 /// Whether the model predicts that putting this edge succeeds.
 fn edge_ok(m: &Model, key: &EKey, kind: EdgeKind, replace: bool) -> bool {
     let from_kind = kind.from_kind();
@@ -304,20 +317,7 @@ pub fn run(data: &[u8]) {
                             .find(|n| k.allows_to(*n))
                             .expect("a to kind"),
                     };
-                    let from_kind = kind.from_kind();
-                    let (fx, tx) = (xid(from_kind, pick), xid(to_kind, pick / 8));
-                    let key = (
-                        kind.code(),
-                        from_kind.code(),
-                        fx.clone(),
-                        to_kind.code(),
-                        tx.clone(),
-                    );
-                    let ek = EdgeKey {
-                        kind,
-                        from: store_ref(&t, from_kind, &fx),
-                        to: store_ref(&t, to_kind, &tx),
-                    };
+                    let (key, ek) = edge_keys(&t, kind, to_kind, pick);
                     let attrs = make_attrs(kind, detail);
                     let edge = Edge::from_parts(ek, attrs).expect("attrs fit the kind");
                     let replace = op % 8 == 3;
@@ -346,20 +346,7 @@ pub fn run(data: &[u8]) {
                         .into_iter()
                         .find(|n| kind.allows_to(*n))
                         .expect("a to kind");
-                    let from_kind = kind.from_kind();
-                    let (fx, tx) = (xid(from_kind, pick), xid(to_kind, pick / 8));
-                    let key = (
-                        kind.code(),
-                        from_kind.code(),
-                        fx.clone(),
-                        to_kind.code(),
-                        tx.clone(),
-                    );
-                    let ek = EdgeKey {
-                        kind,
-                        from: store_ref(&t, from_kind, &fx),
-                        to: store_ref(&t, to_kind, &tx),
-                    };
+                    let (key, ek) = edge_keys(&t, kind, to_kind, pick);
                     let existed = t.remove_edge(ek).expect("remove_edge");
                     assert_eq!(existed, work.edges.remove(&key).is_some());
                     true

@@ -145,3 +145,15 @@ pub fn snapshot(db: &Database) -> Snapshot {
         counts,
     }
 }
+
+/// Sets a value of the meta table of the database file at `path` directly through the
+/// storage engine, bypassing guanxi (to fake a newer format or a foreign magic value).
+pub fn poke_meta(path: &std::path::Path, key: &str, value: u64) {
+    let db = redb::Database::open(path).unwrap();
+    let t = db.begin_write().unwrap();
+    t.open_table(redb::TableDefinition::<&str, u64>::new("guanxi.meta"))
+        .unwrap()
+        .insert(key, value)
+        .unwrap();
+    t.commit().unwrap();
+}
