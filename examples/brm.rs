@@ -29,20 +29,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// `println!` that ends the program quietly when stdout is closed (`brm … | head`)
-/// instead of panicking.
-macro_rules! out {
-    ($($arg:tt)*) => {
-        emit(format_args!($($arg)*))
-    };
-}
-
-fn emit(args: std::fmt::Arguments<'_>) {
-    use std::io::Write as _;
-    if writeln!(std::io::stdout(), "{args}").is_err() {
-        std::process::exit(0);
-    }
-}
+#[macro_use]
+#[path = "support/out.rs"]
+mod out;
 
 #[derive(Parser)]
 #[command(

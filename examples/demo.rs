@@ -21,20 +21,9 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// `println!` that ends the program quietly when stdout is closed (`brm … | head`)
-/// instead of panicking.
-macro_rules! out {
-    ($($arg:tt)*) => {
-        emit(format_args!($($arg)*))
-    };
-}
-
-fn emit(args: std::fmt::Arguments<'_>) {
-    use std::io::Write as _;
-    if writeln!(std::io::stdout(), "{args}").is_err() {
-        std::process::exit(0);
-    }
-}
+#[macro_use]
+#[path = "support/out.rs"]
+mod out;
 
 const SEED: u64 = 7;
 
