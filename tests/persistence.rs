@@ -127,13 +127,7 @@ fn a_wrong_magic_is_refused() {
 #[test]
 fn a_corrupt_record_is_reported_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bad.guanxi");
-    let (mem, ids) = fixture();
-    let (net, _) = mem.begin_read().unwrap().network().unwrap();
-    Database::create(&path)
-        .unwrap()
-        .import_network(&net, 1)
-        .unwrap();
+    let (path, ids) = fixture_file(dir.path(), "bad.guanxi");
     {
         let db = redb::Database::open(&path).unwrap();
         let t = db.begin_write().unwrap();
@@ -158,6 +152,18 @@ fn a_corrupt_record_is_reported_not_a_panic() {
 }
 
 /// Opens the raw file, runs `f` in a write transaction and commits.
+/// The fixture network imported into a new file `name` in `dir`, and its ids.
+fn fixture_file(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, common::Ids) {
+    let path = dir.join(name);
+    let (mem, ids) = fixture();
+    let (net, _) = mem.begin_read().unwrap().network().unwrap();
+    Database::create(&path)
+        .unwrap()
+        .import_network(&net, 1)
+        .unwrap();
+    (path, ids)
+}
+
 fn tamper(path: &std::path::Path, f: impl FnOnce(&redb::WriteTransaction)) {
     let db = redb::Database::open(path).unwrap();
     let t = db.begin_write().unwrap();
@@ -184,13 +190,7 @@ fn an_exhausted_id_space_is_a_typed_error() {
 #[test]
 fn check_reports_each_broken_invariant() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("broken.guanxi");
-    let (mem, ids) = fixture();
-    let (net, _) = mem.begin_read().unwrap().network().unwrap();
-    Database::create(&path)
-        .unwrap()
-        .import_network(&net, 1)
-        .unwrap();
+    let (path, ids) = fixture_file(dir.path(), "broken.guanxi");
     let tie_key = tie(ids.e1, ids.p1, 0.0).key();
     let mut in_key = [0u8; 17];
     in_key[0] = EdgeKind::Tie.code();
