@@ -1,4 +1,4 @@
-//! The worked example of SPEC §7: the tiny network's report must reproduce every number
+//! The worked example: the tiny network's report must reproduce every number
 //! of `tiny-report-2025-06-30.json` to 1e-6, and every list and id exactly.
 
 use guanxi::analysis::{Params, Report};
@@ -6,8 +6,9 @@ use guanxi::graph::Snapshot;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn shared_examples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/examples")
+/// The vendored worked examples: `tests/data/tiny` and its reference report.
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
 /// Compares two JSON values: numbers within `tol` (relative for `relationship_asset`),
@@ -59,7 +60,7 @@ fn compare(path: &str, got: &Value, want: &Value, errors: &mut Vec<String>) {
 
 #[test]
 fn tiny_report_matches_the_reference_to_1e_6() {
-    let dir = shared_examples();
+    let dir = examples();
     let net = guanxi::io::read_csv_dir(&dir.join("tiny")).expect("the tiny example imports");
     assert_eq!(net.validate(), Ok(()));
     let snap = Snapshot::from_network(&net);
