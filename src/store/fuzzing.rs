@@ -9,8 +9,8 @@
 
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
+use super::internal::records::{decode_node, decode_view};
 use super::log::{Change, LogRecord};
-use super::read::{decode_node, decode_view};
 use crate::model::{Account, EdgeAttrs, Employee, NodeKind, NodeRef, Person, Project};
 use serde::{de::DeserializeOwned, Serialize};
 

@@ -67,6 +67,7 @@ mod db;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod import;
 mod internal;
 mod log;
 mod read;
@@ -76,6 +77,7 @@ pub use backup::BackupSummary;
 pub use check::{CheckReport, Violation};
 pub use db::Database;
 pub use error::{Result, StoreError};
+pub use import::ImportSummary;
 pub use log::{Change, LogEntry};
 pub use read::{IdMap, Read, ReadTxn, Visit};
-pub use transaction::{ImportSummary, WriteTxn};
+pub use transaction::WriteTxn;
