@@ -65,6 +65,7 @@ mod backup;
 mod check;
 mod db;
 mod error;
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
 mod import;
