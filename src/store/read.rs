@@ -10,7 +10,7 @@
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
-use super::internal::codec::decode;
+use super::internal::codec::{decode, unchanged_since_v1, Record};
 use super::internal::keys::{self, RawKey};
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogEntry, LogRecord};
@@ -108,7 +108,7 @@ impl Read for ReadTxn {
 
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         check_in(node, kind)?;
-        let out = if has_attrs(kind) {
+        let out = if kind.has_attrs() {
             Some(self.out_table()?)
         } else {
             None
@@ -122,16 +122,16 @@ impl Read for ReadTxn {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IdMap {
     /// Per node kind: network position → store id.
-    store_ids: [Vec<u32>; 4],
+    store_ids: [Vec<u32>; NodeKind::COUNT],
     /// Per node kind: store id → network position, `u32::MAX` for none.
-    positions: [Vec<u32>; 4],
+    positions: [Vec<u32>; NodeKind::COUNT],
 }
 
 const NONE: u32 = u32::MAX;
 
 impl IdMap {
     /// Builds the map from the store ids of each kind, listed by network position.
-    pub(crate) fn from_store_ids(store_ids: [Vec<u32>; 4]) -> IdMap {
+    pub(crate) fn from_store_ids(store_ids: [Vec<u32>; NodeKind::COUNT]) -> IdMap {
         let positions = std::array::from_fn(|k| {
             let ids = &store_ids[k];
             let len = ids.iter().max().map_or(0, |m| *m as usize + 1);
@@ -186,7 +186,7 @@ impl IdMap {
 pub trait Visit {
     /// Called once before anything else with the number of nodes per kind and of edges
     /// per kind (indexed by their codes) about to come: capacity hints.
-    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+    fn begin(&mut self, nodes: [usize; NodeKind::COUNT], edges: [usize; EdgeKind::COUNT]) {
         let _ = (nodes, edges);
     }
     /// One node.
@@ -196,7 +196,7 @@ pub trait Visit {
 }
 
 impl Visit for Network {
-    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+    fn begin(&mut self, nodes: [usize; NodeKind::COUNT], edges: [usize; EdgeKind::COUNT]) {
         self.accounts.reserve(nodes[0]);
         self.persons.reserve(nodes[1]);
         self.employees.reserve(nodes[2]);
@@ -270,7 +270,7 @@ pub trait Read: sealed::Source {
     /// lookup of the attributes for the kinds that have some.
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         check_in(node, kind)?;
-        let out = if has_attrs(kind) {
+        let out = if kind.has_attrs() {
             Some(self.open(OUT)?)
         } else {
             None
@@ -311,7 +311,7 @@ pub trait Read: sealed::Source {
     }
 
     /// Number of edges of every kind, indexed by kind code: one read of the counters.
-    fn edge_counts(&self) -> Result<[u64; 9]> {
+    fn edge_counts(&self) -> Result<[u64; EdgeKind::COUNT]> {
         Ok(self.counters()?.edges)
     }
 
@@ -371,7 +371,7 @@ pub trait Read: sealed::Source {
         let counters = self.counters()?;
         let hint = |n: u64| usize::try_from(n).unwrap_or(0);
         visitor.begin(counters.nodes.map(hint), counters.edges.map(hint));
-        let mut ids: [Vec<u32>; 4] = Default::default();
+        let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
         for kind in NodeKind::ALL {
             let k = usize::from(kind.code());
             let t = self.open(tables::nodes(kind))?;
@@ -430,7 +430,7 @@ pub trait Read: sealed::Source {
     /// the map `scan_nodes` returns before trusting what it gave.
     fn dense_ids(&self) -> Result<Option<IdMap>> {
         let c = self.counters()?;
-        let dense = (0..4).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
+        let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
         Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
     }
 
@@ -484,14 +484,6 @@ fn check_in(node: NodeRef, kind: EdgeKind) -> Result<()> {
     }
 }
 
-/// Whether edges of `kind` carry attributes (kept in the out table only).
-fn has_attrs(kind: EdgeKind) -> bool {
-    !matches!(
-        kind,
-        EdgeKind::WorksAt | EdgeKind::Owns | EdgeKind::Competes | EdgeKind::Of
-    )
-}
-
 fn get_edge(
     t: &impl ReadableTable<&'static RawKey, &'static [u8]>,
     key: crate::model::EdgeKey,
@@ -541,10 +533,7 @@ fn scan_in<O: ReadableTable<&'static RawKey, &'static [u8]>>(
     Ok(edges)
 }
 
-fn typed<R: Read + ?Sized, T: serde::de::DeserializeOwned>(
-    src: &R,
-    node: NodeRef,
-) -> Result<Option<T>> {
+fn typed<R: Read + ?Sized, T: for<'de> Record<'de>>(src: &R, node: NodeRef) -> Result<Option<T>> {
     let t = src.open(tables::nodes(node.kind))?;
     let g = t.get(node.id)?;
     g.map(|g| decode(g.value(), &|| format!("{node} record")))
@@ -566,7 +555,7 @@ pub(crate) fn decode_node(node: NodeRef, bytes: &[u8]) -> Result<Node> {
 /// the model's node structs field by field (postcard writes `String` and `&str` alike);
 /// `record_views_decode_like_the_owned_records` holds them together.
 pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
-    use crate::model::{AccountKind, Amount, Stage};
+    use crate::model::{AccountKind, Amount, Day, Stage};
     #[derive(serde::Deserialize)]
     struct AccountRecord<'a> {
         xid: &'a str,
@@ -584,6 +573,25 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
     struct EmployeeRecord<'a> {
         xid: &'a str,
         name: &'a str,
+        left: Option<Day>,
+    }
+    /// An employee record of version 1, without a leaving date.
+    #[derive(serde::Deserialize)]
+    struct EmployeeRecordV1<'a> {
+        xid: &'a str,
+        name: &'a str,
+    }
+    impl<'a> From<EmployeeRecordV1<'a>> for EmployeeRecord<'a> {
+        fn from(r: EmployeeRecordV1<'a>) -> Self {
+            EmployeeRecord {
+                xid: r.xid,
+                name: r.name,
+                left: None,
+            }
+        }
+    }
+    impl<'a> Record<'a> for EmployeeRecord<'a> {
+        type V1 = EmployeeRecordV1<'a>;
     }
     #[derive(serde::Deserialize)]
     struct ProjectRecord<'a> {
@@ -592,6 +600,7 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
         stage: Stage,
         amount: Amount,
     }
+    unchanged_since_v1!(AccountRecord<'de>, PersonRecord<'de>, ProjectRecord<'de>);
     let what = || format!("{node} record");
     Ok(match node.kind {
         NodeKind::Account => {
@@ -615,6 +624,7 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
             NodeView::Employee {
                 xid: r.xid,
                 name: r.name,
+                left: r.left,
             }
         }
         NodeKind::Project => {
@@ -691,10 +701,13 @@ mod tests {
                 title,
             }));
         }
-        round_trip(&Node::Employee(Employee {
-            xid: "e".into(),
-            name: String::new(),
-        }));
+        for left in [None, crate::model::Day::from_ymd(2024, 6, 16)] {
+            round_trip(&Node::Employee(Employee {
+                xid: "e".into(),
+                name: String::new(),
+                left,
+            }));
+        }
         round_trip(&Node::Project(Project {
             xid: "x".into(),
             name: "ERP".into(),

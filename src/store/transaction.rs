@@ -19,7 +19,7 @@ use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{ChangeRef, LogRecord, NodeView};
 use super::read::{decode_node, sealed::Source, IdMap, Read};
 use crate::model::{
-    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, ModelError,
+    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, Employment,
     Network, Node, NodeKind, NodeRef, Person, PersonId, Project, ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
@@ -99,7 +99,12 @@ type NodeTable<'t> = Table<'t, u32, &'static [u8]>;
 type XidTable<'t> = Table<'t, &'static str, u32>;
 type LogTable<'t> = Table<'t, u64, &'static [u8]>;
 
-const COMPETITOR_KINDS: [EdgeKind; 2] = [EdgeKind::RivalTie, EdgeKind::Competes];
+/// The edge kinds that must start at a competitor account.
+fn competitor_kinds() -> impl Iterator<Item = EdgeKind> {
+    EdgeKind::ALL
+        .into_iter()
+        .filter(|k| k.starts_at_competitor())
+}
 
 impl WriteTxn {
     pub(crate) fn new(txn: redb::WriteTransaction, time: i64) -> Result<WriteTxn> {
@@ -215,12 +220,20 @@ impl WriteTxn {
     }
 
     /// Adds an edge; [`StoreError::DuplicateEdge`] if an edge with its key exists.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "an edge is given like a node is, whole"
+    )]
     pub fn add_edge(&mut self, edge: Edge) -> Result<()> {
         self.guarded(|w| put_core(&w.txn, &mut w.state, &edge, false).map(|_| ()))
     }
 
     /// Adds an edge or replaces the attributes of the edge with its key; `true` if an
     /// edge with that key existed.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "an edge is given like a node is, whole"
+    )]
     pub fn put_edge(&mut self, edge: Edge) -> Result<bool> {
         self.guarded(|w| put_core(&w.txn, &mut w.state, &edge, true))
     }
@@ -339,7 +352,7 @@ fn competitor_edges(
     account: NodeRef,
 ) -> Result<u64> {
     let mut n = 0;
-    for kind in COMPETITOR_KINDS {
+    for kind in competitor_kinds() {
         let (lo, hi) = keys::range_at(kind, account);
         for r in out.range::<&RawKey>(&lo..=&hi)? {
             r?;
@@ -372,11 +385,16 @@ fn upsert_core<'v>(
     let kind = view.kind();
     let k = usize::from(kind.code());
     let xid = view.xid();
-    if xid.is_empty() {
+    if let Err(source) = view.model().validate() {
+        // An id over its cap is named by its beginning only.
+        let shown = match xid.char_indices().nth(64) {
+            Some((cut, _)) => format!("{}…", &xid[..cut]),
+            None => xid.to_owned(),
+        };
         return Err(StoreError::InvalidNode {
             kind,
-            xid: String::new(),
-            source: ModelError::EmptyExternalId,
+            xid: shown,
+            source,
         });
     }
     encode_view(view, &mut st.buf)?;
@@ -450,7 +468,7 @@ fn put_core(
             return Err(StoreError::DanglingEnd { edge: key, end });
         }
     }
-    if COMPETITOR_KINDS.contains(&key.kind) {
+    if key.kind.starts_at_competitor() {
         let t = txn.open_table(tables::nodes(NodeKind::Account))?;
         let g = t.get(key.from.id)?;
         let bytes = g.as_ref().map(redb::AccessGuard::value).unwrap_or_default();
@@ -472,7 +490,7 @@ fn put_core(
         Some(true) => return Ok(true),
         Some(false) => {}
         None => {
-            if matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of) {
+            if key.kind.one_per_source() {
                 let (lo, hi) = keys::range_at(key.kind, key.from);
                 if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
                     let (k, _) = r?;
@@ -481,6 +499,24 @@ fn put_core(
                     return Err(StoreError::SecondEdge {
                         edge: key,
                         existing,
+                    });
+                }
+            }
+        }
+    }
+    if let Edge::WorksAt { employment, .. } = edge {
+        let (lo, hi) = keys::range_at(key.kind, key.from);
+        for r in out.range::<&RawKey>(&lo..=&hi)? {
+            let (k, v) = r?;
+            let other = super::read::edge_from_out(k.value(), v.value())?;
+            if let Edge::WorksAt {
+                employment: theirs, ..
+            } = &other
+            {
+                if other.key() != key && theirs.overlaps(employment) {
+                    return Err(StoreError::OverlappingPeriods {
+                        edge: key,
+                        existing: other.key(),
                     });
                 }
             }
@@ -591,7 +627,7 @@ fn quick_valid(net: &Network) -> bool {
         e.validate().is_ok()
             && net.contains(key.from)
             && net.contains(key.to)
-            && (!COMPETITOR_KINDS.contains(&key.kind)
+            && (!key.kind.starts_at_competitor()
                 || net.accounts[key.from.id as usize].kind == AccountKind::Competitor)
     })
 }
@@ -603,7 +639,7 @@ fn import_nodes(
     net: &Network,
     summary: &mut ImportSummary,
 ) -> Result<IdMap> {
-    let mut ids: [Vec<u32>; 4] = Default::default();
+    let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
     // Nodes, one kind at a time with its two tables open.
     for kind in NodeKind::ALL {
         let k = usize::from(kind.code());
@@ -682,9 +718,15 @@ fn import_edges(
     };
     // The network is valid, every end was just upserted, and upserts kept account kinds
     // as the network has them, so only the rules that involve edges already in the store
-    // remain to check: a second works_at/of.
-    let check_single =
-        [EdgeKind::WorksAt, EdgeKind::Of].map(|k| st.counters.edges[usize::from(k.code())] > 0);
+    // remain to check: a second `of`, and works_at periods overlapping stored ones
+    // (checked once all are written, so that a replaced period counts as replaced).
+    let had_edges = st.counters.edges.map(|n| n > 0);
+    let check_single = |code: u8| {
+        EdgeKind::from_code(code).is_some_and(EdgeKind::one_per_source)
+            && had_edges[usize::from(code)]
+    };
+    let check_periods = st.counters.edges[usize::from(EdgeKind::WorksAt.code())] > 0;
+    let mut employed: Vec<NodeRef> = Vec::new();
     // The out table, in key order; then the log; then the in table. One table at a time
     // keeps each B-tree's working set hot.
     let mut status = vec![UNCHANGED; entries.len()];
@@ -693,10 +735,14 @@ fn import_edges(
         for ((k, i), status) in entries.iter().zip(&mut status) {
             let edge = &net.edges[*i as usize];
             let code = k[0];
-            if (code == EdgeKind::WorksAt.code() && check_single[0])
-                || (code == EdgeKind::Of.code() && check_single[1])
-            {
+            if check_single(code) {
                 second_edge(&out, edge_at(k, *i)?.key())?;
+            }
+            if check_periods && code == EdgeKind::WorksAt.code() {
+                let from = edge_at(k, *i)?.key().from;
+                if employed.last() != Some(&from) {
+                    employed.push(from);
+                }
             }
             encode_into(&edge.attrs(), &mut st.buf, &|| {
                 format!("edge {}", edge.key())
@@ -719,6 +765,9 @@ fn import_edges(
                     REPLACED
                 }
             };
+        }
+        for person in employed {
+            overlapping_periods(&out, person)?;
         }
     }
     {
@@ -746,8 +795,34 @@ fn import_edges(
     Ok(())
 }
 
-/// Refuses `key` if its start already has an edge of its kind (`works_at`, `of`) to
-/// another end.
+/// Refuses the `works_at` periods of `person` if two of them overlap.
+fn overlapping_periods(
+    out: &Table<'_, &'static RawKey, &'static [u8]>,
+    person: NodeRef,
+) -> Result<()> {
+    let (lo, hi) = keys::range_at(EdgeKind::WorksAt, person);
+    let mut edges = Vec::new();
+    for r in out.range::<&RawKey>(&lo..=&hi)? {
+        let (k, v) = r?;
+        edges.push(super::read::edge_from_out(k.value(), v.value())?);
+    }
+    let periods: Vec<&Employment> = edges
+        .iter()
+        .filter_map(|e| match e {
+            Edge::WorksAt { employment, .. } => Some(employment),
+            _ => None,
+        })
+        .collect();
+    match Employment::overlapping_pairs(&periods).first() {
+        Some(&(a, b)) => Err(StoreError::OverlappingPeriods {
+            edge: edges[b].key(),
+            existing: edges[a].key(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses `key` if its start already has an edge of its kind (`of`) to another end.
 fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) -> Result<()> {
     let (lo, hi) = keys::range_at(key.kind, key.from);
     if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
@@ -793,12 +868,27 @@ fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
         .into_iter()
         .map(|(c, f, t, i)| (keys::raw(c, f, t), i))
         .collect();
-    // Duplicates, and a second works_at/of of one node, are now adjacent.
-    let single = |code: u8| code == EdgeKind::WorksAt.code() || code == EdgeKind::Of.code();
+    // Duplicates, a second `of` of one project and the works_at edges of one person are
+    // now adjacent.
+    let single = |code: u8| EdgeKind::from_code(code).is_some_and(EdgeKind::one_per_source);
+    let works_at = EdgeKind::WorksAt.code();
     let clash = entries
         .windows(2)
         .any(|w| w[0].0 == w[1].0 || (single(w[0].0[0]) && w[0].0[..9] == w[1].0[..9]));
-    if clash {
+    let overlap = entries
+        .chunk_by(|a, b| a.0[0] == works_at && a.0[..9] == b.0[..9])
+        .filter(|group| group.len() > 1)
+        .any(|group| {
+            let periods: Vec<&Employment> = group
+                .iter()
+                .filter_map(|(_, i)| match &net.edges[*i as usize] {
+                    Edge::WorksAt { employment, .. } => Some(employment),
+                    _ => None,
+                })
+                .collect();
+            !Employment::overlapping_pairs(&periods).is_empty()
+        });
+    if clash || overlap {
         net.validate().map_err(StoreError::Network)?;
     }
     Ok(entries)

@@ -28,6 +28,7 @@ pub fn employee(xid: &str) -> Employee {
     Employee {
         xid: xid.into(),
         name: format!("Employee {xid}"),
+        left: None,
     }
 }
 
@@ -83,6 +84,7 @@ pub fn fixture() -> (Database, Ids) {
             t.add_edge(Edge::WorksAt {
                 person: ids.p1,
                 account: ids.client,
+                employment: Employment::default(),
             })?;
             t.add_edge(Edge::ReportsTo {
                 person: ids.p1,

@@ -6,3 +6,4 @@
 pub(crate) mod codec;
 pub(crate) mod keys;
 pub(crate) mod tables;
+pub(crate) mod v1;
