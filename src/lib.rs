@@ -64,7 +64,16 @@
 //!
 //! [`synth`] generates realistic synthetic networks from a seed, for demos, tests and
 //! benchmarks. The `brm` example is the command-line tool over all of it.
+//!
+//! The model, every formula, the CSV format and the JSON report are documented in the
+//! repository's `docs/` folder (`docs/model.md`, `docs/analyses.md`, `docs/csv.md`,
+//! `docs/report.md`); code cites their sections as `§4.6`.
 #![forbid(unsafe_code)]
+
+/// The README's library example, compiled by `cargo test` so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 pub mod analysis;
 pub mod graph;
