@@ -211,3 +211,25 @@ fn a_file_that_needs_recovery_is_read_without_being_written() {
         "reading recovered the file in memory only"
     );
 }
+
+#[test]
+fn a_write_while_another_process_reads_says_so_and_to_retry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tiny_db(tmp.path(), "crm.redb");
+    let before = bytes(&db);
+    for verified in [false, true] {
+        let reader = if verified {
+            Database::open_read_only_verified(&db).unwrap()
+        } else {
+            Database::open_read_only(&db).unwrap()
+        };
+        let err = fails(&["import", s(&cli::tiny()), "--db", s(&db)]);
+        assert!(
+            err.contains(s(&db)) && err.contains("in use") && err.contains("retry"),
+            "verified {verified}: {err}"
+        );
+        drop(reader);
+    }
+    assert!(bytes(&db) == before);
+    ok(&["import", s(&cli::tiny()), "--db", s(&db)]);
+}
