@@ -89,12 +89,19 @@
 mod db;
 pub mod draw;
 mod error;
+mod folder;
+mod plan;
 mod read;
 mod write;
 
-pub use db::{export_dir, import_dir, TransferError};
+pub use db::{export_dir, import_dir, import_dir_with, plan_import, TransferError};
 pub use error::{CsvExportError, CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
-pub use read::read_csv_dir;
+pub use folder::{Folder, Resolve};
+pub use plan::{
+    Changes, Delta, ImportCounts, ImportMode, ImportOptions, ImportPlan, InteractionRow,
+    UnknownMode,
+};
+pub use read::{read_csv_dir, read_csv_dir_with};
 pub use write::write_csv_dir;
 
 /// At most this many problems are kept in a [`CsvImportError`]; the rest are counted.
