@@ -238,30 +238,6 @@ fn removing_an_unknown_node_is_refused() {
 }
 
 #[test]
-fn an_error_poisons_the_whole_transaction() {
-    let (db, ids) = fixture();
-    let before = snapshot(&db);
-    let mut t = db.begin_write(8).unwrap();
-    let new = t.upsert_person(person("p3")).unwrap();
-    t.add_edge(tie(ids.e1, new, 0.9)).unwrap();
-    assert!(t.add_edge(tie(ids.e1, new, 0.9)).is_err());
-    assert!(t.is_poisoned());
-    // Later operations, reads and the commit are refused.
-    assert!(matches!(
-        t.upsert_person(person("p4")),
-        Err(StoreError::Poisoned)
-    ));
-    assert!(matches!(
-        t.count(NodeKind::Person),
-        Err(StoreError::Poisoned)
-    ));
-    assert!(matches!(t.commit(), Err(StoreError::Poisoned)));
-    assert_eq!(snapshot(&db), before);
-    // The database is usable afterwards.
-    db.write(9, |t| t.upsert_person(person("p3"))).unwrap();
-}
-
-#[test]
 fn an_invalid_network_import_writes_nothing() {
     let (db, _) = fixture();
     let mut net = Network::new();
