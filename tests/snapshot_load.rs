@@ -93,14 +93,28 @@ fn damage_is_a_typed_error_not_a_partial_snapshot() {
         .and_then(|db| db.import_network(&generate(Preset::Tiny, 1), 1))
         .unwrap();
     let raw_out = redb::TableDefinition::<&[u8; 17], &[u8]>::new("guanxi.edge.out");
-    let damage = |key: [u8; 17], value: &[u8]| {
+    let counts = redb::TableDefinition::<&str, u64>::new("guanxi.counts");
+    // One entry more in the out table, and one more in a count, so that the counts still
+    // agree with the table's length (a count that does not is refused before any scan).
+    let damage = |key: [u8; 17], value: &[u8], count: &str, by: i64| {
         let db = redb::Database::open(&path).unwrap();
         let w = db.begin_write().unwrap();
-        w.open_table(raw_out).unwrap().insert(&key, value).unwrap();
+        if by > 0 {
+            w.open_table(raw_out).unwrap().insert(&key, value).unwrap();
+        } else {
+            w.open_table(raw_out).unwrap().remove(&key).unwrap();
+        }
+        let mut c = w.open_table(counts).unwrap();
+        let n = redb::ReadableTable::get(&c, count)
+            .unwrap()
+            .unwrap()
+            .value();
+        c.insert(count, n.checked_add_signed(by).unwrap()).unwrap();
+        drop(c);
         w.commit().unwrap();
     };
     // An entry of no edge kind (code 200): no kind's range scan sees it, the total does.
-    damage([200; 17], &[1, 0]);
+    damage([200; 17], &[1, 0], "edge.tie", 1);
     {
         let db = Database::open(&path).unwrap();
         for threads in [1, 2] {
@@ -122,17 +136,12 @@ fn damage_is_a_typed_error_not_a_partial_snapshot() {
             Err(StoreError::Corrupt { .. })
         ));
     }
-    {
-        let db = redb::Database::open(&path).unwrap();
-        let w = db.begin_write().unwrap();
-        w.open_table(raw_out).unwrap().remove(&[200; 17]).unwrap();
-        w.commit().unwrap();
-    }
+    damage([200; 17], &[], "edge.tie", -1);
     // A works_at edge (code 0) from a person that has no record.
     let mut key = [0u8; 17];
     key[1..9].copy_from_slice(&NodeRef::new(NodeKind::Person, 999).pack().to_be_bytes());
     key[9..17].copy_from_slice(&0u64.to_be_bytes());
-    damage(key, &[1, 0]);
+    damage(key, &[1, 0], "edge.works_at", 1);
     let db = Database::open(&path).unwrap();
     match Snapshot::load(&db.begin_read().unwrap()) {
         Err(StoreError::Corrupt { reason, .. }) => {

@@ -37,6 +37,17 @@
 //! * `meta.magic` marks a guanxi database and `meta.format` is the file format version;
 //!   a file with a larger version is refused ([`StoreError::NewerFormat`]).
 //!
+//! # Damaged files
+//!
+//! No read panics on a damaged file. Every method of [`Read`] contains a panic of the
+//! storage engine on a damaged structure as [`StoreError::Corrupt`] (see
+//! `internal/contain.rs` for why that is sound), and nothing read from the file is
+//! trusted to size an allocation: the counts are verified against the lengths the tables
+//! themselves record before a count is answered ([`Read::count`] of a file whose counts
+//! disagree is `Corrupt`; [`Read::check`] lists the disagreement), and capacity hints take
+//! the smaller of the two. [`Database::open_verified`] verifies every page's checksum up
+//! front, for files of unknown provenance.
+//!
 //! # Writing
 //!
 //! [`Database::begin_write`] (or [`Database::write`]) gives a [`WriteTxn`] that validates

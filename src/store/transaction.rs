@@ -25,6 +25,7 @@ use crate::model::{
     Node, NodeKind, NodeRef, Person, PersonId, Project, ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether an upsert added, changed or left a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,9 @@ pub struct WriteTxn {
     pub(super) txn: redb::WriteTransaction,
     pub(super) state: State,
     initial: Counters,
-    poisoned: bool,
+    /// Set by a failed operation, or by a read that met a damaged structure (through
+    /// `&self`, hence atomic).
+    poisoned: AtomicBool,
 }
 
 impl Source for WriteTxn {
@@ -62,17 +65,26 @@ impl Source for WriteTxn {
         &self,
         def: TableDefinition<'static, K, V>,
     ) -> Result<Table<'_, K, V>> {
-        if self.poisoned {
+        if self.is_poisoned() {
             return Err(StoreError::Poisoned);
         }
         Ok(self.txn.open_table(def)?)
     }
 
     fn counters(&self) -> Result<Counters> {
-        if self.poisoned {
+        if self.is_poisoned() {
             return Err(StoreError::Poisoned);
         }
         Ok(self.state.counters)
+    }
+
+    /// The transaction keeps its counters itself, exact for every change it made.
+    fn verified_counters(&self) -> Result<Counters> {
+        self.counters()
+    }
+
+    fn damaged(&self) {
+        self.poisoned.store(true, Ordering::Relaxed);
     }
 }
 
@@ -100,20 +112,20 @@ impl WriteTxn {
                 log_buf: Vec::with_capacity(256),
             },
             initial: counters,
-            poisoned: false,
+            poisoned: AtomicBool::new(false),
         })
     }
 
     /// Whether an earlier error poisoned this transaction (it can then only be dropped).
     pub fn is_poisoned(&self) -> bool {
-        self.poisoned
+        self.poisoned.load(Ordering::Relaxed)
     }
 
     /// Commits every change of the transaction atomically and durably.
     ///
     /// A poisoned transaction is rolled back and returns [`StoreError::Poisoned`].
     pub fn commit(self) -> Result<()> {
-        if self.poisoned {
+        if self.is_poisoned() {
             let _ = self.txn.abort();
             return Err(StoreError::Poisoned);
         }
@@ -134,12 +146,12 @@ impl WriteTxn {
 
     /// Runs one operation: refused if poisoned; poisons on error.
     pub(super) fn guarded<T>(&mut self, f: impl FnOnce(&mut WriteTxn) -> Result<T>) -> Result<T> {
-        if self.poisoned {
+        if self.is_poisoned() {
             return Err(StoreError::Poisoned);
         }
         let r = f(self);
         if r.is_err() {
-            self.poisoned = true;
+            self.poisoned.store(true, Ordering::Relaxed);
         }
         r
     }
