@@ -490,3 +490,107 @@ fn databases_and_read_transactions_can_be_shared_across_threads() {
     });
     assert_eq!(counts, vec![1, 1]);
 }
+
+/// Each refusal is classed by `StoreError::kind`, so a caller can tell bad input (reject
+/// the request) from a failure of the store or the file without matching every variant.
+#[test]
+fn error_kinds_tell_bad_input_from_store_failures() {
+    use guanxi::store::ErrorKind;
+    let (db, ids) = fixture();
+    let cases: Vec<(StoreError, ErrorKind)> = vec![
+        (
+            refused(&db, |t| t.add_edge(tie(ids.e1, PersonId(77), 0.5))),
+            ErrorKind::NotFound,
+        ),
+        (
+            refused(&db, |t| t.remove_node(NodeRef::from(ProjectId(9)))),
+            ErrorKind::NotFound,
+        ),
+        (
+            refused(&db, |t| t.add_edge(tie(ids.e1, ids.p1, 0.5))),
+            ErrorKind::Conflict,
+        ),
+        (
+            refused(&db, |t| {
+                t.upsert_account(account("K", AccountKind::Partner))
+                    .map(|_| ())
+            }),
+            ErrorKind::Conflict,
+        ),
+        (
+            refused(&db, |t| {
+                t.add_edge(Edge::ReportsTo {
+                    person: ids.p1,
+                    manager: ids.p1,
+                    weight: s(0.5),
+                })
+            }),
+            ErrorKind::InvalidInput,
+        ),
+        (
+            refused(&db, |t| {
+                t.add_edge(Edge::RivalTie {
+                    competitor: ids.client,
+                    person: ids.p2,
+                    closeness: s(0.5),
+                })
+            }),
+            ErrorKind::InvalidInput,
+        ),
+        (
+            refused(&db, |t| t.upsert_person(person("")).map(|_| ())),
+            ErrorKind::InvalidInput,
+        ),
+        (
+            db.begin_read()
+                .unwrap()
+                .edges_out(ids.p1.into(), EdgeKind::Tie)
+                .unwrap_err(),
+            ErrorKind::InvalidInput,
+        ),
+    ];
+    for (err, kind) in &cases {
+        assert_eq!(err.kind(), *kind, "{err}");
+        assert!(err.is_invalid_input(), "{err}");
+    }
+    // A transaction poisoned by an earlier error refuses what follows: not the input's
+    // fault, the transaction's state.
+    let mut t = db.begin_write(1).unwrap();
+    assert!(t.remove_node(NodeRef::from(ProjectId(9))).is_err());
+    let err = t.upsert_person(person("p9")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidState);
+    assert!(!err.is_invalid_input());
+    drop(t);
+    // The file's failures.
+    let dir = tempfile::tempdir().unwrap();
+    let err = Database::open(dir.path().join("none.guanxi")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    let path = dir.path().join("db.guanxi");
+    drop(Database::create(&path).unwrap());
+    poke_meta(&path, "format", 99);
+    let err = Database::open(&path).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert!(!err.is_invalid_input());
+    poke_meta(&path, "format", 1);
+    poke_meta(&path, "next_id.person", 1);
+    tamper(&path, |t| {
+        t.open_table(redb::TableDefinition::<u32, &[u8]>::new(
+            "guanxi.node.person",
+        ))
+        .unwrap()
+        .insert(0, [1u8, 0x7f].as_slice())
+        .unwrap();
+        t.open_table(redb::TableDefinition::<&str, u64>::new("guanxi.counts"))
+            .unwrap()
+            .insert("node.person", 1)
+            .unwrap();
+    });
+    let err = Database::open(&path)
+        .unwrap()
+        .begin_read()
+        .unwrap()
+        .person(PersonId(0))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(!err.is_invalid_input());
+}

@@ -195,3 +195,139 @@ fn network_message(errors: &[NetworkError]) -> String {
 
 /// The store layer's result type.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What kind of failure a [`StoreError`] is: for a caller that reacts to a class of
+/// failure — reject the request, retry later, restore a backup — rather than to each
+/// variant. [`StoreError::kind`] gives it.
+///
+/// The first three are the caller's: the request cannot be applied as it stands and
+/// nothing of it was written ([`StoreError::is_invalid_input`]). The others are the
+/// store's or the file's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request breaks a rule on its own: a value out of range, an empty external id, a
+    /// self-loop, an edge of a kind the node cannot have, a `rival_tie` from an account
+    /// that is not a competitor, a network that fails its validation. Fix the input.
+    InvalidInput,
+    /// Something the request names does not exist: a node, an edge's end, a database
+    /// file.
+    NotFound,
+    /// The request conflicts with what is stored: the edge already exists, a project's
+    /// second `of`, a competitor that still has rival edges, a backup target that exists.
+    Conflict,
+    /// A limit of the store is reached (the ids of a node type are used up).
+    LimitReached,
+    /// The transaction or handle cannot do this any more, or never could: it was poisoned
+    /// by an earlier error, closed after a failure, or opened read-only, or another
+    /// transaction is in the way.
+    InvalidState,
+    /// Another process holds the database file; retry when it has finished.
+    Busy,
+    /// The file is not one this build can use: not a guanxi database, or written in a
+    /// newer format.
+    Unsupported,
+    /// The file is damaged: restore a backup or re-import the data.
+    Corrupt,
+    /// The operating system or the storage engine failed: an I/O error, a full disk, a
+    /// missing permission.
+    Io,
+}
+
+impl StoreError {
+    /// The class of this failure (see [`ErrorKind`]).
+    ///
+    /// ```
+    /// use guanxi::model::{Edge, PersonId, Score};
+    /// use guanxi::store::{Database, ErrorKind};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let err = db
+    ///     .write(1, |t| {
+    ///         t.add_edge(Edge::ReportsTo {
+    ///             person: PersonId(0),
+    ///             manager: PersonId(1),
+    ///             weight: Score::new(0.8).unwrap(),
+    ///         })
+    ///     })
+    ///     .unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::NotFound); // no person 0 yet
+    /// assert!(err.is_invalid_input());
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::InvalidEdge { .. }
+            | StoreError::InvalidNode { .. }
+            | StoreError::Network(_)
+            | StoreError::WrongEndType { .. }
+            | StoreError::NotACompetitor { .. }
+            // Only a value the model cannot represent could fail to encode.
+            | StoreError::Encode { .. } => ErrorKind::InvalidInput,
+            StoreError::Missing { .. }
+            | StoreError::UnknownNode(_)
+            | StoreError::DanglingEnd { .. } => ErrorKind::NotFound,
+            StoreError::DuplicateEdge(_)
+            | StoreError::SecondEdge { .. }
+            | StoreError::CompetitorHasEdges { .. }
+            | StoreError::TargetExists { .. } => ErrorKind::Conflict,
+            StoreError::IdsExhausted(_) => ErrorKind::LimitReached,
+            StoreError::Poisoned | StoreError::Closed { .. } => ErrorKind::InvalidState,
+            StoreError::NotAGuanxiDatabase { .. } | StoreError::NewerFormat { .. } => {
+                ErrorKind::Unsupported
+            }
+            StoreError::Corrupt { .. } => ErrorKind::Corrupt,
+            StoreError::File { .. } => ErrorKind::Io,
+            StoreError::Storage(e) => storage_kind(e),
+            StoreError::Open { source, .. } => match source {
+                redb::DatabaseError::DatabaseAlreadyOpen => ErrorKind::Busy,
+                redb::DatabaseError::UpgradeRequired(_) => ErrorKind::Unsupported,
+                redb::DatabaseError::TransactionInProgress => ErrorKind::InvalidState,
+                redb::DatabaseError::Storage(e) => storage_kind(e),
+                _ => ErrorKind::Io,
+            },
+            StoreError::Transaction(e) => match e {
+                redb::TransactionError::Storage(e) => storage_kind(e),
+                redb::TransactionError::ReadTransactionStillInUse(_)
+                | redb::TransactionError::WouldBlock => ErrorKind::InvalidState,
+                _ => ErrorKind::Io,
+            },
+            StoreError::Table(e) => match e {
+                redb::TableError::Storage(e) => storage_kind(e),
+                redb::TableError::TableAlreadyOpen(..) => ErrorKind::InvalidState,
+                // A table guanxi relies on is missing or has another layout.
+                _ => ErrorKind::Corrupt,
+            },
+            StoreError::Commit(e) => match e {
+                redb::CommitError::Storage(e) => storage_kind(e),
+                _ => ErrorKind::Io,
+            },
+            StoreError::Compaction(e) => match e {
+                redb::CompactionError::Storage(e) => storage_kind(e),
+                _ => ErrorKind::InvalidState,
+            },
+        }
+    }
+
+    /// Whether the request itself is at fault — it breaks a rule, names something that
+    /// does not exist, or conflicts with what is stored ([`ErrorKind::InvalidInput`],
+    /// [`ErrorKind::NotFound`], [`ErrorKind::Conflict`]) — so that nothing of it was
+    /// written and retrying it unchanged fails the same way. `false` for failures of the
+    /// store, the file or the system.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::InvalidInput | ErrorKind::NotFound | ErrorKind::Conflict
+        )
+    }
+}
+
+/// The class of a storage-engine failure.
+fn storage_kind(e: &redb::StorageError) -> ErrorKind {
+    match e {
+        redb::StorageError::Corrupted(_) => ErrorKind::Corrupt,
+        redb::StorageError::ValueTooLarge(_) => ErrorKind::InvalidInput,
+        redb::StorageError::DatabaseClosed => ErrorKind::InvalidState,
+        _ => ErrorKind::Io,
+    }
+}

@@ -88,7 +88,7 @@ mod transaction;
 pub use backup::BackupSummary;
 pub use check::{CheckReport, Violation};
 pub use db::Database;
-pub use error::{Result, StoreError};
+pub use error::{ErrorKind, Result, StoreError};
 pub use import::ImportSummary;
 pub use log::{Change, LogEntry};
 pub use read::{IdMap, Read, ReadTxn, Visit};
