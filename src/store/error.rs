@@ -3,7 +3,7 @@
 //! Variants fall in three groups: the storage engine failing (I/O, a damaged file, a
 //! transaction that could not start or commit), the file not being one this version can
 //! use (not a guanxi database, written by a newer version, a record that does not decode),
-//! and a change that breaks a rule of SPEC §3 (a dangling end, a duplicate edge, …). A
+//! and a change that breaks a rule of §3 (a dangling end, a duplicate edge, …). A
 //! rule violation is detected before anything is written, and it poisons the write
 //! transaction (see [`WriteTxn`](super::WriteTxn)), so the database is never left half
 //! changed.
@@ -160,7 +160,7 @@ pub enum StoreError {
         /// The rule it breaks.
         source: ModelError,
     },
-    /// A network given to `import_network` that breaks rules of SPEC §3; nothing was written.
+    /// A network given to `import_network` that breaks rules of §3; nothing was written.
     #[error("{}", network_message(.0))]
     Network(Vec<NetworkError>),
     /// An earlier operation of this write transaction failed, so the transaction can only be

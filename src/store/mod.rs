@@ -2,7 +2,7 @@
 //!
 //! # Why this shape
 //!
-//! The analyses (SPEC §4) walk neighbourhoods — "every tie of this person", "every member
+//! The analyses (§4) walk neighbourhoods — "every tie of this person", "every member
 //! of this project", "every person of this account" — and the CRM writes small batches of
 //! changes. So the layout is built around one operation: *all edges of type T out of (or
 //! into) node N is one contiguous range scan*. Everything else (records, indexes, counts,
@@ -51,7 +51,7 @@
 //! # Writing
 //!
 //! [`Database::begin_write`] (or [`Database::write`]) gives a [`WriteTxn`] that validates
-//! every change against SPEC §3 before writing it; an invalid change poisons the
+//! every change against §3 before writing it; an invalid change poisons the
 //! transaction so that nothing of the batch can be committed. Every committed change is
 //! appended to the change log with the caller's timestamp.
 //!

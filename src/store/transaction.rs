@@ -1,6 +1,6 @@
 //! Writing: [`WriteTxn`] batches any number of validated changes into one atomic commit.
 //!
-//! Every change is validated against the rules of SPEC §3 *before* it writes anything:
+//! Every change is validated against the rules of §3 *before* it writes anything:
 //! ends exist, `rival_tie/competes` start at a competitor, no self-loop, no second `works_at`
 //! or `of`, no duplicate on `add_edge`. A change that fails **poisons** the transaction:
 //! every later operation and [`WriteTxn::commit`] return [`StoreError::Poisoned`], and the
