@@ -8,7 +8,7 @@ use common::{fixture, person, s, snapshot, tie};
 
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind};
 use guanxi::model::{
-    Account, AccountId, AccountKind, Day, Edge, EdgeKey, EdgeKind, ModelError, Network,
+    Account, AccountId, AccountKind, Day, Edge, EdgeKey, EdgeKind, Employment, ModelError, Network,
     NetworkError, NodeKind, NodeRef, Person, PersonId, Score,
 };
 use guanxi::store::{Database, Read, StoreError, Violation};
@@ -135,11 +135,11 @@ fn negative_amount_and_unknown_vocabulary_are_refused() {
 fn wrong_dates_are_refused() {
     assert!(matches!(
         "2025-13-01".parse::<Day>(),
-        Err(ModelError::BadDate(_))
+        Err(ModelError::NotACalendarDate(_))
     ));
     assert!(matches!(
         "2025-02-30".parse::<Day>(),
-        Err(ModelError::BadDate(_))
+        Err(ModelError::NotACalendarDate(_))
     ));
     assert!(matches!(
         "30/06/2025".parse::<Day>(),
@@ -212,6 +212,7 @@ fn dangling_ids_are_refused_by_csv_store_and_import() {
     net.edges.push(Edge::WorksAt {
         person: PersonId(0),
         account: AccountId(3),
+        employment: Employment::default(),
     });
     let r = db.import_network(&net, 3);
     assert!(
@@ -358,7 +359,7 @@ fn duplicate_and_second_single_edges_are_refused() {
         to: p2,
         weight: s(0.5),
     };
-    db.write(2, |t| t.add_edge(edge)).unwrap();
+    db.write(2, |t| t.add_edge(edge.clone())).unwrap();
     assert!(matches!(
         db.write(3, |t| t.add_edge(edge)),
         Err(StoreError::DuplicateEdge(_))
@@ -377,13 +378,19 @@ fn duplicate_and_second_single_edges_are_refused() {
         t.add_edge(Edge::WorksAt {
             person: p1,
             account: acc_x,
+            employment: Employment::default(),
         })?;
         t.add_edge(Edge::WorksAt {
             person: p1,
             account: acc_y,
+            employment: Employment::default(),
         })
     });
-    assert!(matches!(r, Err(StoreError::SecondEdge { .. })));
+    // Two periods spanning all time overlap.
+    assert!(
+        matches!(r, Err(StoreError::OverlappingPeriods { .. })),
+        "{r:?}"
+    );
     let kinds = row_errors(&[(
         "influence.csv",
         b"from_id,to_id,kind,weight\np1,p2,influences,0.5\np1,p2,influences,0.6\n",

@@ -4,8 +4,8 @@
 
 use guanxi::io::{read_csv_dir, write_csv_dir, CsvExportError};
 use guanxi::model::{
-    Account, AccountId, AccountKind, Amount, Day, Edge, Employee, EmployeeId, Member, Network,
-    OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    Account, AccountId, AccountKind, Amount, Day, Edge, Employee, EmployeeId, Employment, Member,
+    Network, OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
 use std::path::Path;
 use tempfile::TempDir;
@@ -78,6 +78,7 @@ fn awkward() -> Network {
     n.employees.push(Employee {
         xid: "e1".into(),
         name: "\u{feff}E".into(),
+        left: None,
     });
     n.projects.push(Project {
         xid: "x1".into(),
@@ -89,12 +90,13 @@ fn awkward() -> Network {
         xid: "x2".into(),
         name: "Y".into(),
         stage: Stage::Lost,
-        amount: Amount::new(1e300).unwrap(),
+        amount: Amount::new(Amount::MAX).unwrap(),
     });
     n.edges.extend([
         Edge::WorksAt {
             person: PersonId(0),
             account: AccountId(0),
+            employment: Employment::default(),
         },
         Edge::Of {
             project: ProjectId(0),

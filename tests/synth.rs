@@ -179,7 +179,9 @@ fn small_has_about_two_thousand_persons_and_every_feature() {
         .edges
         .iter()
         .filter_map(|e| match e {
-            Edge::WorksAt { person, account } => Some((*person, *account)),
+            Edge::WorksAt {
+                person, account, ..
+            } => Some((*person, *account)),
             _ => None,
         })
         .collect();

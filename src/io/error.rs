@@ -144,7 +144,7 @@ pub struct RowError {
     pub kind: RowErrorKind,
 }
 
-/// Every problem found in a folder's rows, in file order (SPEC §5 table) then line order.
+/// Every problem found in a folder's rows, in file order (§5 table) then line order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RowErrors {
     /// The first [`MAX_REPORTED_PROBLEMS`](super::MAX_REPORTED_PROBLEMS) problems.
@@ -210,7 +210,7 @@ pub enum CsvImportError {
     /// Rows (or headers) that break the format; one problem per line.
     #[error("{0}")]
     Rows(RowErrors),
-    /// The rows were well-formed but the network they describe breaks a rule of SPEC §3.
+    /// The rows were well-formed but the network they describe breaks a rule of §3.
     /// (The row checks are meant to catch everything first; this is a final guard.)
     #[error("the imported network is invalid:{}", list(.0))]
     Invalid(Vec<NetworkError>),
@@ -230,7 +230,7 @@ impl CsvImportError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CsvExportError {
-    /// The network breaks a rule of SPEC §3; fix it before exporting.
+    /// The network breaks a rule of §3; fix it before exporting.
     #[error("the network is invalid and cannot be exported:{}", list(.0))]
     Invalid(Vec<NetworkError>),
     /// A project without an `of` edge: the format requires every project's account.

@@ -1,4 +1,4 @@
-//! CSV interchange (SPEC §5): read a folder of CSV files into a [`Network`] and write one
+//! CSV interchange (§5): read a folder of CSV files into a [`Network`] and write one
 //! back.
 //!
 //! # The format

@@ -13,8 +13,8 @@ use super::{
     PROJECTS, RIVAL_TIES, TIES,
 };
 use crate::model::{
-    Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Member,
-    Network, OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Employment,
+    Member, Network, OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
 use csv::ByteRecord;
 use std::collections::hash_map::Entry;
@@ -36,7 +36,7 @@ fn default_reports_to() -> Score {
     Score::new(DEFAULT_REPORTS_TO_WEIGHT).unwrap_or(Score::ONE)
 }
 
-/// Reads a folder in the interchange format (SPEC §5) into a [`Network`].
+/// Reads a folder in the interchange format (§5) into a [`Network`].
 ///
 /// Every file but `accounts.csv` may be absent. Nothing is returned if anything is wrong:
 /// the error lists every problem found (up to [`MAX_REPORTED_PROBLEMS`]) as
@@ -557,6 +557,7 @@ impl Importer {
             self.net.edges.push(Edge::WorksAt {
                 person: PersonId(index),
                 account: AccountId(account),
+                employment: Employment::default(),
             });
         }
     }
@@ -568,6 +569,7 @@ impl Importer {
             self.net.employees.push(Employee {
                 xid: f[0].to_owned(),
                 name: name.unwrap_or_default().to_owned(),
+                left: None,
             });
         }
     }
@@ -743,7 +745,7 @@ impl Importer {
         let competitor = self.competitor(r, f[0]);
         let project = self.projects.resolve(r, "project_id", f[1]);
         if let (true, Some(k), Some(x)) = (r.ok, competitor, project) {
-            // A repeated row is merged into the first (SPEC §5).
+            // A repeated row is merged into the first (§5).
             if self.competes.insert((k, x)) {
                 self.net.edges.push(Edge::Competes {
                     competitor: AccountId(k),
@@ -779,7 +781,7 @@ impl Importer {
             }
         };
         if let (true, Some(e), Some(target)) = (r.ok, employee, target) {
-            // A repeated row is merged into the first (SPEC §5).
+            // A repeated row is merged into the first (§5).
             if self.owners.insert((e, target)) {
                 self.net.edges.push(Edge::Owns {
                     employee: EmployeeId(e),

@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
-/// Writes `net` to `dir` in the interchange format (SPEC §5), creating the folder if
+/// Writes `net` to `dir` in the interchange format (§5), creating the folder if
 /// needed and replacing the ten files if they exist.
 ///
 /// All ten files are written, each with its header, rows in the order of the network's
@@ -57,7 +57,9 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
     let mut project_account = vec![None; net.projects.len()];
     for edge in &net.edges {
         match *edge {
-            Edge::WorksAt { person, account } => person_account[person.index()] = Some(account),
+            Edge::WorksAt {
+                person, account, ..
+            } => person_account[person.index()] = Some(account),
             Edge::Of { project, account } => project_account[project.index()] = Some(account),
             _ => {}
         }

@@ -45,8 +45,8 @@ mod rng;
 pub use rng::Rng;
 
 use crate::model::{
-    Account, AccountId, AccountKind, Amount, Day, Edge, Employee, EmployeeId, Member, Network,
-    OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    Account, AccountId, AccountKind, Amount, Day, Edge, Employee, EmployeeId, Employment, Member,
+    Network, OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
 use std::collections::HashSet;
 use std::fmt;
@@ -331,6 +331,7 @@ impl<'p> Builder<'p> {
                 self.works_at.push(Edge::WorksAt {
                     person: PersonId(id(index)),
                     account: AccountId(id(a)),
+                    employment: Employment::default(),
                 });
             }
             self.staff.push(start..start + id(n));
@@ -397,6 +398,7 @@ impl<'p> Builder<'p> {
             self.net.employees.push(Employee {
                 xid: format!("e{n}"),
                 name,
+                left: None,
             });
         }
     }
