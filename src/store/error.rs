@@ -8,7 +8,10 @@
 //! transaction (see [`WriteTxn`](super::WriteTxn)), so the database is never left half
 //! changed.
 
-use crate::model::{AccountKind, EdgeKey, EdgeKind, ModelError, NetworkError, NodeKind, NodeRef};
+use crate::model::{
+    AccountKind, EdgeKind, EdgeLabel, Employment, ModelError, NetworkError, NodeKind, NodeLabel,
+    NodeRef,
+};
 use std::fmt::Write as _;
 
 /// A store-layer error. Each message says what is wrong, where, and what to do.
@@ -102,25 +105,23 @@ pub enum StoreError {
     /// A node id space is exhausted (more than `u32::MAX − 1` nodes of one type ever made).
     #[error("no {0} id left: the database has made 4 294 967 294 {0}s; export and re-import it to renumber")]
     IdsExhausted(NodeKind),
-    /// A node that does not exist.
+    /// A node that does not exist (named by kind and number: it has no external id).
     #[error("{0} does not exist")]
-    UnknownNode(NodeRef),
+    UnknownNode(NodeLabel),
     /// An edge end that does not exist.
-    #[error("edge {edge}: {end} does not exist; add the node first")]
+    #[error("edge {edge}: {} #{} does not exist; add the node first", end.kind, end.id)]
     DanglingEnd {
-        /// The edge.
-        edge: EdgeKey,
+        /// The edge (its ends named by external id where they exist).
+        edge: Box<EdgeLabel>,
         /// Its missing end.
         end: NodeRef,
     },
     /// `rival_tie` or competes starting at an account that is not a competitor.
-    #[error("edge {edge}: account {xid:?} is a {kind}, but a {} edge must start at a competitor; make the account a competitor first", edge.kind)]
+    #[error("edge {edge}: {} is a {kind}, but a {} edge must start at a competitor; make the account a competitor first", edge.from, edge.key.kind)]
     NotACompetitor {
         /// The edge.
-        edge: EdgeKey,
-        /// The account's external id.
-        xid: String,
-        /// Its kind.
+        edge: Box<EdgeLabel>,
+        /// The account's kind.
         kind: AccountKind,
     },
     /// An account that still has `rival_tie` or competes edges may not stop being a competitor.
@@ -133,28 +134,33 @@ pub enum StoreError {
     },
     /// [`WriteTxn::add_edge`](super::WriteTxn::add_edge) of an edge whose key exists.
     #[error("edge {0} already exists; use put_edge to replace it")]
-    DuplicateEdge(EdgeKey),
+    DuplicateEdge(Box<EdgeLabel>),
     /// A `works_at` whose employment period overlaps another of the same person's.
-    #[error("edge {edge}: its employment period overlaps that of {existing}; a person works at one account at a time — end one period before the other begins")]
+    #[error("{} would work at {} {period} and at {} {existing_period}: the periods overlap, but a person works at one account at a time; end one period before the other begins", edge.from, edge.to, existing.to)]
     OverlappingPeriods {
         /// The refused edge.
-        edge: EdgeKey,
+        edge: Box<EdgeLabel>,
+        /// Its period.
+        period: Employment,
         /// The edge whose period it overlaps.
-        existing: EdgeKey,
+        existing: Box<EdgeLabel>,
+        /// That period.
+        existing_period: Employment,
     },
     /// A second `of` for a project.
-    #[error("edge {edge}: the {} already has a {} edge ({existing}); remove it first", edge.from, edge.kind)]
+    #[error("edge {edge}: {} may have only one {} edge and already has {existing}; remove that one first", edge.from, edge.key.kind)]
     SecondEdge {
         /// The refused edge.
-        edge: EdgeKey,
+        edge: Box<EdgeLabel>,
         /// The edge that is already there.
-        existing: EdgeKey,
+        existing: Box<EdgeLabel>,
     },
-    /// An edge breaking a rule on its own (a `reports_to` or influences self-loop).
+    /// An edge breaking a rule on its own (a `reports_to` or influences self-loop, an
+    /// empty employment period, a title over its cap).
     #[error("edge {edge}: {source}")]
     InvalidEdge {
         /// The edge.
-        edge: EdgeKey,
+        edge: Box<EdgeLabel>,
         /// The rule it breaks.
         source: ModelError,
     },
@@ -179,7 +185,7 @@ pub enum StoreError {
     #[error("{node} cannot be the {end} of a {kind} edge")]
     WrongEndType {
         /// The node.
-        node: NodeRef,
+        node: NodeLabel,
         /// `from` or `to`.
         end: &'static str,
         /// The edge kind.

@@ -12,11 +12,11 @@
 use super::error::{Result, StoreError};
 use super::internal::codec::encode_into;
 use super::internal::keys::{self, RawKey};
-use super::internal::records::corrupt_key;
+use super::internal::records::{bad_attrs, corrupt_key};
 use super::internal::tables::{self, IN, LOG, OUT};
 use super::log::{ChangeRef, NodeView};
 use super::read::IdMap;
-use super::transaction::{append, upsert_core, Bulk, Outcome, State, WriteTxn};
+use super::transaction::{append, edge_label, upsert_core, Bulk, Outcome, State, WriteTxn};
 use crate::model::{AccountKind, Edge, EdgeKey, EdgeKind, Employment, Network, NodeKind, NodeRef};
 use redb::{ReadableTable, Table};
 
@@ -173,8 +173,7 @@ fn import_edges(
     let entries = sorted_keys(net, map)?;
     let edge_at = |k: &RawKey, i: u32| -> Result<Edge> {
         let key = keys::decode_out(k).ok_or_else(|| corrupt_key("out", k))?;
-        Edge::from_parts(key, net.edges[i as usize].attrs())
-            .ok_or(StoreError::UnknownNode(key.from))
+        Edge::from_parts(key, net.edges[i as usize].attrs()).ok_or_else(|| bad_attrs(&key))
     };
     // The network is valid, every end was just upserted, and upserts kept account kinds
     // as the network has them, so only the rules that involve edges already in the store
@@ -196,7 +195,7 @@ fn import_edges(
             let edge = &net.edges[*i as usize];
             let code = k[0];
             if check_single(code) {
-                second_edge(&out, edge_at(k, *i)?.key())?;
+                second_edge(txn, &out, edge_at(k, *i)?.key())?;
             }
             if check_periods && code == EdgeKind::WorksAt.code() {
                 let from = edge_at(k, *i)?.key().from;
@@ -227,7 +226,7 @@ fn import_edges(
             };
         }
         for person in employed {
-            overlapping_periods(&out, person)?;
+            overlapping_periods(txn, &out, person)?;
         }
     }
     {
@@ -257,6 +256,7 @@ fn import_edges(
 
 /// Refuses the `works_at` periods of `person` if two of them overlap.
 fn overlapping_periods(
+    txn: &redb::WriteTransaction,
     out: &Table<'_, &'static RawKey, &'static [u8]>,
     person: NodeRef,
 ) -> Result<()> {
@@ -278,15 +278,21 @@ fn overlapping_periods(
         .collect();
     match Employment::overlapping_pairs(&periods).first() {
         Some(&(a, b)) => Err(StoreError::OverlappingPeriods {
-            edge: edges[b].key(),
-            existing: edges[a].key(),
+            edge: edge_label(txn, edges[b].key()),
+            period: periods[b].clone(),
+            existing: edge_label(txn, edges[a].key()),
+            existing_period: periods[a].clone(),
         }),
         None => Ok(()),
     }
 }
 
 /// Refuses `key` if its start already has an edge of its kind (`of`) to another end.
-fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) -> Result<()> {
+fn second_edge(
+    txn: &redb::WriteTransaction,
+    out: &Table<'_, &'static RawKey, &'static [u8]>,
+    key: EdgeKey,
+) -> Result<()> {
     let (lo, hi) = keys::range_at(key.kind, key.from);
     if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
         let (found, _) = r?;
@@ -294,8 +300,8 @@ fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) ->
             keys::decode_out(found.value()).ok_or_else(|| corrupt_key("out", found.value()))?;
         if existing != key {
             return Err(StoreError::SecondEdge {
-                edge: key,
-                existing,
+                edge: edge_label(txn, key),
+                existing: edge_label(txn, existing),
             });
         }
     }
@@ -314,10 +320,10 @@ fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
             kind: key.kind,
             from: map
                 .store_ref(key.from)
-                .ok_or(StoreError::UnknownNode(key.from))?,
+                .ok_or_else(|| StoreError::UnknownNode(net.label(key.from)))?,
             to: map
                 .store_ref(key.to)
-                .ok_or(StoreError::UnknownNode(key.to))?,
+                .ok_or_else(|| StoreError::UnknownNode(net.label(key.to)))?,
         };
         order.push((
             key.kind.code(),

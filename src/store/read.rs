@@ -13,13 +13,15 @@ use super::error::{Result, StoreError};
 use super::internal::codec::{decode, Record};
 use super::internal::contain::{callback, contained};
 use super::internal::keys::{self, RawKey};
-use super::internal::records::{bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out};
+use super::internal::records::{
+    bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out, xid_in,
+};
 use super::internal::source::{verify_counters, Source};
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogEntry, LogRecord};
 use crate::model::{
-    Account, Edge, EdgeAttrs, EdgeKind, Employee, Network, Node, NodeKind, NodeRef, NodeView,
-    Person, Project,
+    Account, Edge, EdgeAttrs, EdgeKind, Employee, Network, Node, NodeKind, NodeLabel, NodeRef,
+    NodeView, Person, Project,
 };
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
 use redb::{Key, ReadableTable, ReadableTableMetadata as _, TableDefinition, Value};
@@ -103,14 +105,14 @@ impl Read for ReadTxn {
 
     fn edges_out(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         contained(self, "the edge tables", || {
-            check_out(node, kind)?;
+            check_out(self, node, kind)?;
             scan_out(self.out_table()?, node, kind)
         })
     }
 
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         contained(self, "the edge tables", || {
-            check_in(node, kind)?;
+            check_in(self, node, kind)?;
             let out = if kind.has_attrs() {
                 Some(self.out_table()?)
             } else {
@@ -311,7 +313,7 @@ pub trait Read: Source {
     /// Every edge of `kind` out of `node`, by end: one range scan.
     fn edges_out(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         contained(self, "the edge tables", || {
-            check_out(node, kind)?;
+            check_out(self, node, kind)?;
             scan_out(&self.open(OUT)?, node, kind)
         })
     }
@@ -320,7 +322,7 @@ pub trait Read: Source {
     /// lookup of the attributes for the kinds that have some.
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         contained(self, "the edge tables", || {
-            check_in(node, kind)?;
+            check_in(self, node, kind)?;
             let out = if kind.has_attrs() {
                 Some(self.open(OUT)?)
             } else {
@@ -548,28 +550,37 @@ pub trait Read: Source {
 type OutTable = redb::ReadOnlyTable<&'static RawKey, &'static [u8]>;
 type InTable = redb::ReadOnlyTable<&'static RawKey, ()>;
 
-fn check_out(node: NodeRef, kind: EdgeKind) -> Result<()> {
+fn check_out<S: Source + ?Sized>(src: &S, node: NodeRef, kind: EdgeKind) -> Result<()> {
     if node.kind == kind.from_kind() {
         Ok(())
     } else {
         Err(StoreError::WrongEndType {
-            node,
+            node: label(src, node),
             end: "from",
             kind,
         })
     }
 }
 
-fn check_in(node: NodeRef, kind: EdgeKind) -> Result<()> {
+fn check_in<S: Source + ?Sized>(src: &S, node: NodeRef, kind: EdgeKind) -> Result<()> {
     if kind.allows_to(node.kind) {
         Ok(())
     } else {
         Err(StoreError::WrongEndType {
-            node,
+            node: label(src, node),
             end: "to",
             kind,
         })
     }
+}
+
+/// A node named for a message, by external id if it has a record.
+fn label<S: Source + ?Sized>(src: &S, node: NodeRef) -> NodeLabel {
+    let xid = src
+        .open(tables::nodes(node.kind))
+        .ok()
+        .and_then(|t| xid_in(&t, node));
+    NodeLabel { node, xid }
 }
 
 fn get_edge(

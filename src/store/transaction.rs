@@ -15,14 +15,14 @@
 use super::error::{Result, StoreError};
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
-use super::internal::records::{corrupt_key, decode_node};
+use super::internal::records::{corrupt_key, decode_node, xid_in};
 use super::internal::source::Source;
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{ChangeRef, LogRecord, NodeView};
 use super::read::Read;
 use crate::model::{
-    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, Node, NodeKind,
-    NodeRef, Person, PersonId, Project, ProjectId,
+    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, EdgeLabel, Employee, EmployeeId,
+    Node, NodeKind, NodeLabel, NodeRef, Person, PersonId, Project, ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -435,6 +435,30 @@ pub(super) fn upsert_core<'v>(
     Ok((node, outcome))
 }
 
+/// A node named for a message, by external id if it has a record (see
+/// [`NodeLabel`]). Reads what this transaction sees.
+pub(super) fn node_label(txn: &redb::WriteTransaction, node: NodeRef) -> NodeLabel {
+    let xid = txn
+        .open_table(tables::nodes(node.kind))
+        .ok()
+        .and_then(|t| xid_in(&t, node));
+    NodeLabel { node, xid }
+}
+
+/// An edge named for a message by its ends' external ids (boxed, as errors hold it: the
+/// label is large, and an error should keep every `Result` small).
+#[expect(
+    clippy::unnecessary_box_returns,
+    reason = "every caller puts the label into an error, which holds it boxed"
+)]
+pub(super) fn edge_label(txn: &redb::WriteTransaction, key: EdgeKey) -> Box<EdgeLabel> {
+    Box::new(EdgeLabel {
+        key,
+        from: node_label(txn, key.from),
+        to: node_label(txn, key.to),
+    })
+}
+
 /// Validates and writes one edge.
 fn put_core(
     txn: &redb::WriteTransaction,
@@ -443,12 +467,18 @@ fn put_core(
     replace: bool,
 ) -> Result<bool> {
     let key = edge.key();
-    edge.validate()
-        .map_err(|source| StoreError::InvalidEdge { edge: key, source })?;
+    edge.validate().map_err(|source| StoreError::InvalidEdge {
+        edge: edge_label(txn, key),
+        source,
+    })?;
     for end in [key.from, key.to] {
         let t = txn.open_table(tables::nodes(end.kind))?;
         if t.get(end.id)?.is_none() {
-            return Err(StoreError::DanglingEnd { edge: key, end });
+            drop(t);
+            return Err(StoreError::DanglingEnd {
+                edge: edge_label(txn, key),
+                end,
+            });
         }
     }
     if key.kind.starts_at_competitor() {
@@ -456,10 +486,11 @@ fn put_core(
         let g = t.get(key.from.id)?;
         let bytes = g.as_ref().map(redb::AccessGuard::value).unwrap_or_default();
         let account: Account = decode(bytes, &|| format!("{} record", key.from))?;
+        drop(g);
+        drop(t);
         if account.kind != AccountKind::Competitor {
             return Err(StoreError::NotACompetitor {
-                edge: key,
-                xid: account.xid,
+                edge: edge_label(txn, key),
                 kind: account.kind,
             });
         }
@@ -469,7 +500,7 @@ fn put_core(
     let mut out = txn.open_table(OUT)?;
     let old = out.get(&ok)?.map(|g| g.value() == st.buf.as_slice());
     match old {
-        Some(_) if !replace => return Err(StoreError::DuplicateEdge(key)),
+        Some(_) if !replace => return Err(StoreError::DuplicateEdge(edge_label(txn, key))),
         Some(true) => return Ok(true),
         Some(false) => {}
         None => {
@@ -480,8 +511,8 @@ fn put_core(
                     let existing =
                         keys::decode_out(k.value()).ok_or_else(|| corrupt_key("out", k.value()))?;
                     return Err(StoreError::SecondEdge {
-                        edge: key,
-                        existing,
+                        edge: edge_label(txn, key),
+                        existing: edge_label(txn, existing),
                     });
                 }
             }
@@ -498,8 +529,10 @@ fn put_core(
             {
                 if other.key() != key && theirs.overlaps(employment) {
                     return Err(StoreError::OverlappingPeriods {
-                        edge: key,
-                        existing: other.key(),
+                        edge: edge_label(txn, key),
+                        period: employment.clone(),
+                        existing: edge_label(txn, other.key()),
+                        existing_period: theirs.clone(),
                     });
                 }
             }
@@ -524,7 +557,7 @@ fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> R
         let g = t.get(node.id)?;
         match g {
             Some(g) => decode_node(node, g.value())?,
-            None => return Err(StoreError::UnknownNode(node)),
+            None => return Err(StoreError::UnknownNode(NodeLabel { node, xid: None })),
         }
     };
     {
