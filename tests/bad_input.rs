@@ -600,7 +600,7 @@ fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
 fn a_newer_format_is_refused_and_left_untouched() {
     let dir = TempDir::new().unwrap();
     let path = valid_file(dir.path());
-    common::poke_meta(&path, "format", 2);
+    common::poke_meta(&path, "format", 3);
     let before = std::fs::read(&path).unwrap();
     for open in [Database::open, Database::open_verified, Database::create] {
         let err = open(&path).unwrap_err();
@@ -608,8 +608,8 @@ fn a_newer_format_is_refused_and_left_untouched() {
             matches!(
                 err,
                 StoreError::NewerFormat {
-                    found: 2,
-                    supported: 1
+                    found: 3,
+                    supported: 2
                 }
             ),
             "{err}"

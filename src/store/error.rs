@@ -9,8 +9,8 @@
 //! changed.
 
 use crate::model::{
-    AccountKind, EdgeKind, EdgeLabel, Employment, ModelError, NetworkError, NodeKind, NodeLabel,
-    NodeRef,
+    AccountKind, Day, EdgeKind, EdgeLabel, Employment, ModelError, NetworkError, NodeKind,
+    NodeLabel, NodeRef,
 };
 use std::fmt::Write as _;
 
@@ -114,6 +114,18 @@ pub enum StoreError {
         /// The edge (its ends named by external id where they exist).
         edge: Box<EdgeLabel>,
         /// Its missing end.
+        end: NodeRef,
+    },
+    /// An interaction whose employee, person or project does not exist.
+    #[error("interaction of {employee} with {person} on {date}: {} #{} does not exist; add the node first", end.kind, end.id)]
+    DanglingInteraction {
+        /// Its employee.
+        employee: NodeLabel,
+        /// Its person.
+        person: NodeLabel,
+        /// Its date.
+        date: Day,
+        /// The missing node.
         end: NodeRef,
     },
     /// `rival_tie` or competes starting at an account that is not a competitor.
@@ -280,7 +292,8 @@ impl StoreError {
             | StoreError::Encode { .. } => ErrorKind::InvalidInput,
             StoreError::Missing { .. }
             | StoreError::UnknownNode(_)
-            | StoreError::DanglingEnd { .. } => ErrorKind::NotFound,
+            | StoreError::DanglingEnd { .. }
+            | StoreError::DanglingInteraction { .. } => ErrorKind::NotFound,
             StoreError::DuplicateEdge(_)
             | StoreError::SecondEdge { .. }
             | StoreError::OverlappingPeriods { .. }

@@ -81,6 +81,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod import;
+mod interaction;
 mod internal;
 mod log;
 mod read;
@@ -91,6 +92,7 @@ pub use check::{CheckReport, Violation};
 pub use db::Database;
 pub use error::{ErrorKind, Result, StoreError};
 pub use import::ImportSummary;
+pub use interaction::InteractionId;
 pub use log::{Change, LogEntry};
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;

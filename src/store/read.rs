@@ -10,6 +10,7 @@
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
+use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, Record};
 use super::internal::contain::{callback, contained};
 use super::internal::keys::{self, RawKey};
@@ -20,8 +21,8 @@ use super::internal::source::{verify_counters, Source};
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogEntry, LogRecord};
 use crate::model::{
-    Account, Edge, EdgeAttrs, EdgeKind, Employee, Network, Node, NodeKind, NodeLabel, NodeRef,
-    NodeView, Person, Project,
+    Account, Day, Edge, EdgeAttrs, EdgeKind, Employee, Interaction, Network, Node, NodeKind,
+    NodeLabel, NodeRef, NodeView, Person, Project,
 };
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
 use redb::{Key, ReadableTable, ReadableTableMetadata as _, TableDefinition, Value};
@@ -77,6 +78,17 @@ impl Source for ReadTxn {
         def: TableDefinition<'static, K, V>,
     ) -> Result<redb::ReadOnlyTable<K, V>> {
         Ok(self.txn.open_table(def)?)
+    }
+
+    fn open_optional<K: Key + 'static, V: Value + 'static>(
+        &self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<Option<redb::ReadOnlyTable<K, V>>> {
+        match self.txn.open_table(def) {
+            Ok(t) => Ok(Some(t)),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn counters(&self) -> Result<Counters> {
@@ -234,6 +246,11 @@ pub trait Visit {
     fn node(&mut self, node: NodeView<'_>);
     /// One edge, with network ids.
     fn edge(&mut self, edge: Edge);
+    /// One interaction, with network ids: after every edge, in id order (the order in
+    /// which they were recorded).
+    fn interaction(&mut self, id: InteractionId, interaction: &Interaction) {
+        let _ = (id, interaction);
+    }
 }
 
 impl Visit for Network {
@@ -256,6 +273,10 @@ impl Visit for Network {
 
     fn edge(&mut self, edge: Edge) {
         self.edges.push(edge);
+    }
+
+    fn interaction(&mut self, _: InteractionId, interaction: &Interaction) {
+        self.interactions.push(*interaction);
     }
 }
 
@@ -412,8 +433,9 @@ pub trait Read: Source {
     /// Streams the whole network to `visitor` without an intermediate copy: first the
     /// nodes — accounts, persons, employees, projects, each kind in store-id order, so
     /// that the `i`-th node of a kind has network id `i` — then every edge in key order
-    /// (type, from, to), with network ids. Returns the map between network and store
-    /// ids. Node strings are borrowed from the stored bytes: a visitor copies what it
+    /// (type, from, to), then every interaction in id order
+    /// ([`scan_interactions`](Read::scan_interactions)), with network ids. Returns the map
+    /// between network and store ids. Node strings are borrowed from the stored bytes: a visitor copies what it
     /// keeps. [`network`](Read::network) is this scan collecting into a [`Network`];
     /// [`Snapshot::load`](crate::graph::Snapshot::load) builds its arrays from the
     /// same steps ([`scan_nodes`](Read::scan_nodes), then
@@ -431,7 +453,100 @@ pub trait Read: Source {
                 seen += self.scan_edges(kind, &map, visitor)?;
             }
             self.check_edge_total(seen)?;
+            self.scan_interactions(&map, visitor)?;
             Ok(map)
+        })
+    }
+
+    /// The last part of [`scan`](Read::scan): every interaction in id order, with network
+    /// ids from `map` (the result of [`scan_nodes`](Read::scan_nodes) on the same
+    /// transaction), to [`Visit::interaction`]: one pass over the interaction table.
+    /// Returns how many there were. An interaction whose employee, person or project has
+    /// no record is [`StoreError::Corrupt`].
+    fn scan_interactions(&self, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::INTERACTIONS)? else {
+                return Ok(0);
+            };
+            let mut n = 0;
+            for r in t.iter()? {
+                let (k, v) = r?;
+                let id = InteractionId(k.value());
+                let i = interaction::decode_record(v.value(), id)?;
+                let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
+                    what: format!("{id}"),
+                    reason: format!("its {end} has no record"),
+                })?;
+                callback(|| visitor.interaction(id, &mapped));
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// An interaction by id, if it exists.
+    fn interaction(&self, id: InteractionId) -> Result<Option<Interaction>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::INTERACTIONS)? else {
+                return Ok(None);
+            };
+            let g = t.get(id.0)?;
+            g.map(|g| interaction::decode_record(g.value(), id))
+                .transpose()
+        })
+    }
+
+    /// Every interaction of `employee` with `person`, by date (then in recording order):
+    /// one range scan.
+    fn interactions_between(
+        &self,
+        employee: EmployeeId,
+        person: PersonId,
+    ) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::BY_PAIR)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::pair_range(employee, person);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
+    /// Every interaction of `person`, with any employee, by date (then in recording
+    /// order): one range scan.
+    fn interactions_of(&self, person: PersonId) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::BY_PERSON)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::person_range(person);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
+    /// Every interaction dated within `days` (both ends included), by date (then in
+    /// recording order): one range scan. Empty if the range is.
+    fn interactions_in(
+        &self,
+        days: std::ops::RangeInclusive<Day>,
+    ) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let (from, to) = days.into_inner();
+            if from > to {
+                return Ok(Vec::new());
+            }
+            let Some(t) = self.open_optional(tables::BY_DATE)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::date_range(from, to);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
+    /// Number of interactions.
+    fn interaction_count(&self) -> Result<u64> {
+        contained(self, "the counters", || {
+            Ok(self.verified_counters()?.interactions)
         })
     }
 
@@ -572,6 +687,21 @@ fn check_in<S: Source + ?Sized>(src: &S, node: NodeRef, kind: EdgeKind) -> Resul
             kind,
         })
     }
+}
+
+/// An interaction with its store ids mapped to network ids; `Err` names the end that is
+/// not in the map.
+fn map_interaction(map: &IdMap, i: &Interaction) -> std::result::Result<Interaction, NodeRef> {
+    let node = |n: NodeRef| map.network_ref(n).ok_or(n);
+    Ok(Interaction {
+        employee: EmployeeId(node(i.employee.into())?.id),
+        person: PersonId(node(i.person.into())?.id),
+        project: match i.project {
+            Some(x) => Some(ProjectId(node(x.into())?.id)),
+            None => None,
+        },
+        ..*i
+    })
 }
 
 /// A node named for a message, by external id if it has a record.

@@ -13,16 +13,17 @@
 //! is exclusive, so nothing else can change them meanwhile.
 
 use super::error::{Result, StoreError};
+use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
 use super::internal::records::{corrupt_key, decode_node, xid_in};
 use super::internal::source::Source;
-use super::internal::tables::{self, Counters, IN, LOG, OUT};
+use super::internal::tables::{self, Counters, FORMAT_VERSION, IN, LOG, OUT};
 use super::log::{ChangeRef, LogRecord, NodeView};
 use super::read::Read;
 use crate::model::{
     Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, EdgeLabel, Employee, EmployeeId,
-    Node, NodeKind, NodeLabel, NodeRef, Person, PersonId, Project, ProjectId,
+    Interaction, Node, NodeKind, NodeLabel, NodeRef, Person, PersonId, Project, ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,6 +72,15 @@ impl Source for WriteTxn {
         Ok(self.txn.open_table(def)?)
     }
 
+    /// In a write transaction every table exists (opening one creates it, and the tables
+    /// of a newer format are created by the upgrade when the transaction begins).
+    fn open_optional<K: Key + 'static, V: Value + 'static>(
+        &self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<Option<Table<'_, K, V>>> {
+        self.open(def).map(Some)
+    }
+
     fn counters(&self) -> Result<Counters> {
         if self.is_poisoned() {
             return Err(StoreError::Poisoned);
@@ -94,6 +104,23 @@ pub(super) type NodeTable<'t> = Table<'t, u32, &'static [u8]>;
 pub(super) type XidTable<'t> = Table<'t, &'static str, u32>;
 pub(super) type LogTable<'t> = Table<'t, u64, &'static [u8]>;
 
+/// Upgrades a file of an older format to [`FORMAT_VERSION`] inside the write transaction
+/// that is about to change it, so that the upgrade commits with the first change, or not
+/// at all: creates the interaction tables and their counters and records the format.
+/// Records of version 1 stay as they are (they keep decoding); a record is written in the
+/// current version when it changes.
+fn upgrade(
+    txn: &redb::WriteTransaction,
+    meta: &mut redb::Table<'_, &'static str, u64>,
+    counts: &mut redb::Table<'_, &'static str, u64>,
+    counters: &Counters,
+) -> Result<()> {
+    interaction::Tables::open(txn)?;
+    counters.store(meta, counts)?;
+    meta.insert("format", FORMAT_VERSION)?;
+    Ok(())
+}
+
 /// The edge kinds that must start at a competitor account.
 pub(super) fn competitor_kinds() -> impl Iterator<Item = EdgeKind> {
     EdgeKind::ALL
@@ -104,9 +131,14 @@ pub(super) fn competitor_kinds() -> impl Iterator<Item = EdgeKind> {
 impl WriteTxn {
     pub(crate) fn new(txn: redb::WriteTransaction, time: i64) -> Result<WriteTxn> {
         let counters = {
-            let meta = txn.open_table(tables::META)?;
-            let counts = txn.open_table(tables::COUNTS)?;
-            Counters::load(&meta, &counts)?
+            let mut meta = txn.open_table(tables::META)?;
+            let mut counts = txn.open_table(tables::COUNTS)?;
+            let counters = Counters::load(&meta, &counts)?;
+            let format = meta.get("format")?.map_or(1, |g| g.value());
+            if format < FORMAT_VERSION {
+                upgrade(&txn, &mut meta, &mut counts, &counters)?;
+            }
+            counters
         };
         Ok(WriteTxn {
             txn,
@@ -253,12 +285,70 @@ impl WriteTxn {
     }
 
     /// Removes a node, its external-id entry and every edge touching it (both
-    /// directions); [`StoreError::UnknownNode`] if it does not exist.
+    /// directions); [`StoreError::UnknownNode`] if it does not exist. An employee or a
+    /// person takes its interactions with it; a project's interactions lose their project.
+    /// Each interaction changed so is logged, before the node's removal.
     pub fn remove_node(&mut self, node: NodeRef) -> Result<()> {
         self.guarded(|w| {
-            remove_core(&w.txn, &mut w.state, node)?;
+            let cascaded = remove_core(&w.txn, &mut w.state, node)?;
             let mut log = w.txn.open_table(LOG)?;
+            for (id, new) in &cascaded {
+                let change = match new {
+                    Some(interaction) => ChangeRef::PutInteraction {
+                        id: *id,
+                        interaction,
+                    },
+                    None => ChangeRef::RemoveInteraction(*id),
+                };
+                append(&mut w.state, &mut log, &change)?;
+            }
             append(&mut w.state, &mut log, &ChangeRef::RemoveNode(node))
+        })
+    }
+
+    /// Records an interaction and returns its new id (ids are never reused). Its
+    /// employee, person and project (if any) must exist
+    /// ([`StoreError::DanglingInteraction`]). Any number of interactions may share an
+    /// employee, a person and a date.
+    pub fn add_interaction(&mut self, interaction: Interaction) -> Result<InteractionId> {
+        self.guarded(|w| {
+            check_interaction_ends(&w.txn, &interaction)?;
+            let id = InteractionId(w.state.counters.next_interaction);
+            w.state.counters.next_interaction =
+                id.0.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+                    what: "meta entry \"next_id.interaction\"".to_owned(),
+                    reason: "it is at its largest value".to_owned(),
+                })?;
+            let mut t = interaction::Tables::open(&w.txn)?;
+            t.put(id, &interaction, None, &mut w.state.buf)?;
+            drop(t);
+            w.state.counters.interactions += 1;
+            let mut log = w.txn.open_table(LOG)?;
+            append(
+                &mut w.state,
+                &mut log,
+                &ChangeRef::PutInteraction {
+                    id,
+                    interaction: &interaction,
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Removes an interaction; `true` if it existed.
+    pub fn remove_interaction(&mut self, id: InteractionId) -> Result<bool> {
+        self.guarded(|w| {
+            let mut t = interaction::Tables::open(&w.txn)?;
+            let Some(old) = t.get(id)? else {
+                return Ok(false);
+            };
+            t.delete(id, &old)?;
+            drop(t);
+            dec(&mut w.state.counters.interactions);
+            let mut log = w.txn.open_table(LOG)?;
+            append(&mut w.state, &mut log, &ChangeRef::RemoveInteraction(id))?;
+            Ok(true)
         })
     }
 
@@ -550,8 +640,37 @@ fn put_core(
     Ok(old.is_some())
 }
 
-/// Removes a node, its index entry and its edges (not logged).
-fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> Result<()> {
+/// Refuses an interaction whose employee, person or project does not exist.
+fn check_interaction_ends(txn: &redb::WriteTransaction, i: &Interaction) -> Result<()> {
+    let ends = [
+        Some(NodeRef::from(i.employee)),
+        Some(NodeRef::from(i.person)),
+        i.project.map(NodeRef::from),
+    ];
+    for end in ends.into_iter().flatten() {
+        let exists = txn
+            .open_table(tables::nodes(end.kind))?
+            .get(end.id)?
+            .is_some();
+        if !exists {
+            return Err(StoreError::DanglingInteraction {
+                employee: node_label(txn, i.employee.into()),
+                person: node_label(txn, i.person.into()),
+                date: i.date,
+                end,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Removes a node, its index entry and its edges (not logged), and removes or updates the
+/// interactions that name it (returned, for the caller to log).
+fn remove_core(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    node: NodeRef,
+) -> Result<Vec<(InteractionId, Option<Interaction>)>> {
     let record = {
         let t = txn.open_table(tables::nodes(node.kind))?;
         let g = t.get(node.id)?;
@@ -586,12 +705,18 @@ fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> R
             }
         }
     }
+    let cascaded = {
+        let mut t = interaction::Tables::open(txn)?;
+        interaction::cascade(&mut t, node, &mut st.buf)?
+    };
+    let removed = cascaded.iter().filter(|(_, new)| new.is_none()).count() as u64;
+    st.counters.interactions = st.counters.interactions.saturating_sub(removed);
     let mut nodes = txn.open_table(tables::nodes(node.kind))?;
     nodes.remove(node.id)?;
     let mut xids = txn.open_table(tables::xids(node.kind))?;
     xids.remove(record.xid())?;
     dec(&mut st.counters.nodes[usize::from(node.kind.code())]);
-    Ok(())
+    Ok(cascaded)
 }
 
 fn collect_keys<V: Value + 'static>(

@@ -118,6 +118,12 @@ mod tests {
         ) -> Result<redb::ReadOnlyTable<K, V>> {
             unreachable!("not opened in these tests")
         }
+        fn open_optional<K: Key + 'static, V: Value + 'static>(
+            &self,
+            _: TableDefinition<'static, K, V>,
+        ) -> Result<Option<redb::ReadOnlyTable<K, V>>> {
+            unreachable!("not opened in these tests")
+        }
         fn counters(&self) -> Result<Counters> {
             Ok(Counters::default())
         }

@@ -23,6 +23,12 @@ pub trait Source {
         &self,
         def: TableDefinition<'static, K, V>,
     ) -> Result<Self::Table<'_, K, V>>;
+    /// Opens a table that a file may not have (one added by a later format, such as the
+    /// interaction tables): `None` if it does not exist, which reads as empty.
+    fn open_optional<K: Key + 'static, V: Value + 'static>(
+        &self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<Option<Self::Table<'_, K, V>>>;
     /// The counters as stored (what the consistency check compares with the records).
     fn counters(&self) -> Result<Counters>;
     /// The counters, verified against the lengths the tables themselves keep (see
@@ -60,6 +66,13 @@ pub(crate) fn verify_counters<S: Source + ?Sized>(src: &S) -> Result<Counters> {
     let len = src.open(OUT)?.len()?;
     if len != edges {
         return Err(mismatch("edges".to_owned(), edges, len));
+    }
+    let len = match src.open_optional(tables::INTERACTIONS)? {
+        Some(t) => t.len()?,
+        None => 0,
+    };
+    if len != c.interactions {
+        return Err(mismatch("interactions".to_owned(), c.interactions, len));
     }
     Ok(c)
 }
