@@ -203,6 +203,31 @@ pub enum StoreError {
         /// The edge kind.
         kind: EdgeKind,
     },
+    /// Another process has the database file open in a way that excludes this open: a
+    /// writer keeps every other process out, and readers keep writers out.
+    #[error("{path} is in use: another process {holder}; retry when it has finished")]
+    Busy {
+        /// The database file.
+        path: String,
+        /// What the other process is doing (`is writing to it`, `has it open`).
+        holder: &'static str,
+    },
+    /// A write (or compaction, verification, rewrite) through a handle opened read-only.
+    #[error("{path} was opened read-only; open it for writing to change it")]
+    ReadOnly {
+        /// The database file.
+        path: String,
+    },
+    /// Data was removed and the removal is committed, but the rewrite that takes its bytes
+    /// out of the file failed; they can remain in the file's free space until a rewrite
+    /// succeeds ([`Database::rewrite`](super::Database::rewrite), or the same erasure again).
+    #[error("the erasure is committed, but rewriting {path} to remove the erased bytes failed: {source}; until a rewrite succeeds the bytes can remain in the file's free space")]
+    RewriteFailed {
+        /// The database file.
+        path: String,
+        /// Why the rewrite failed.
+        source: Box<StoreError>,
+    },
 }
 
 fn network_message(errors: &[NetworkError]) -> String {
