@@ -325,7 +325,12 @@ impl StoreError {
             | StoreError::CompetitorHasEdges { .. }
             | StoreError::TargetExists { .. } => ErrorKind::Conflict,
             StoreError::IdsExhausted(_) => ErrorKind::LimitReached,
-            StoreError::Poisoned | StoreError::Closed { .. } => ErrorKind::InvalidState,
+            StoreError::Poisoned | StoreError::Closed { .. } | StoreError::ReadOnly { .. } => {
+                ErrorKind::InvalidState
+            }
+            StoreError::Busy { .. } => ErrorKind::Busy,
+            // The erasure is committed; what failed is the rewrite, for its own reason.
+            StoreError::RewriteFailed { source, .. } => source.kind(),
             StoreError::NotAGuanxiDatabase { .. } | StoreError::NewerFormat { .. } => {
                 ErrorKind::Unsupported
             }
