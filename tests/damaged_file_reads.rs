@@ -1,9 +1,9 @@
-//! Reading a damaged database never panics: 200 copies of a database image, each with 8
-//! bytes flipped at places chosen by a seeded generator, are opened and read through every
-//! read entry point — lookups, records, neighbour scans both ways, whole-table walks, the
+//! Reading a damaged database never panics: 200 copies of a database file, each with 8
+//! bits flipped at places chosen by a seeded generator, are opened read-only and read
+//! through every read entry point — lookups, records, neighbour scans both ways, whole-table walks, the
 //! change log, the network, the snapshot load, the consistency check. Each call must
 //! return, with a value or a typed error; a panic of the storage engine on a damaged
-//! structure must come back as `StoreError::Corrupt`.
+//! structure must come back as `StoreError::Corrupt`; and the file must be left as it was.
 //!
 //! Reading does not verify page checksums first (that is `Database::open_verified`, which
 //! reads the whole file), so these reads meet the damage.
@@ -139,6 +139,7 @@ fn read_everything(db: &Database) -> Result<Tally, StoreError> {
 #[test]
 fn reads_of_damaged_images_return_typed_errors_never_panic() {
     let good = template();
+    let dir = tempfile::tempdir().unwrap();
     let mut outcomes: BTreeMap<&str, usize> = BTreeMap::new();
     let mut contained = 0;
     for seed in 0..200u64 {
@@ -148,25 +149,27 @@ fn reads_of_damaged_images_return_typed_errors_never_panic() {
             let at = (rng.next() % image.len() as u64) as usize;
             image[at] ^= 1 << (rng.next() % 8);
         }
-        let outcome = match Database::with_backend(ImageBackend::new(image), "damaged") {
+        // Read-only handles: a reader never writes the file (a writable handle records
+        // the engine's allocator state when it closes, a commit into the damaged image).
+        let path = dir.path().join(format!("damaged-{seed}.guanxi"));
+        std::fs::write(&path, &image).unwrap();
+        let outcome = match Database::open_read_only(&path) {
             Err(_) => "refused on open",
-            Ok(db) => {
-                let tally = read_everything(&db);
-                // A writable handle records the engine's allocator state when it closes,
-                // a commit into the damaged image that can abort the process; a reader has
-                // nothing to commit, so the handle is leaked rather than closed (each
-                // image is 140 KB).
-                std::mem::forget(db);
-                match tally {
-                    Err(_) => "no read transaction",
-                    Ok(t) if t.failed == 0 => "every read succeeded",
-                    Ok(t) => {
-                        contained += t.contained;
-                        "some reads failed with typed errors"
-                    }
+            Ok(db) => match read_everything(&db) {
+                Err(_) => "no read transaction",
+                Ok(t) if t.failed == 0 => "every read succeeded",
+                Ok(t) => {
+                    contained += t.contained;
+                    "some reads failed with typed errors"
                 }
-            }
+            },
         };
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            image,
+            "a read changed the file"
+        );
+        std::fs::remove_file(&path).unwrap();
         *outcomes.entry(outcome).or_default() += 1;
     }
     println!("{outcomes:#?}\nreads failing on a contained engine panic: {contained}");
