@@ -18,7 +18,7 @@
 //! spec's default. Errors go to stderr with a non-zero exit status.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use guanxi::analysis::{self, Ctx, Params, Report};
+use guanxi::analysis::{self, Params, Report};
 use guanxi::graph::Snapshot;
 use guanxi::io;
 use guanxi::model::{Day, Network};
@@ -183,11 +183,11 @@ struct Common {
 
 impl Common {
     /// The parameters, the date and the database's snapshot: what every query needs.
-    fn prepare(&self) -> Result<(Params, Day, Network, Snapshot)> {
+    fn prepare(&self) -> Result<(Params, Day, Snapshot)> {
         let params = self.params.params()?;
         let as_of = parse_day(&self.as_of)?;
-        let (net, snap) = load(&self.db)?;
-        Ok((params, as_of, net, snap))
+        let snap = load(&self.db)?;
+        Ok((params, as_of, snap))
     }
 }
 
@@ -297,13 +297,18 @@ fn open_db(path: &Path) -> Result<Database> {
     Database::open(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Loads the committed state of the database as a network and its snapshot.
-fn load(path: &Path) -> Result<(Network, Snapshot)> {
+/// Loads the committed state of the database as a snapshot (indexed by store ids).
+fn load(path: &Path) -> Result<Snapshot> {
     let db = open_db(path)?;
     let txn = db.begin_read().map_err(|e| e.to_string())?;
-    let (net, _) = txn.network().map_err(|e| e.to_string())?;
-    let snap = Snapshot::from_network(&net);
-    Ok((net, snap))
+    Snapshot::load(&txn).map_err(|e| e.to_string())
+}
+
+/// Loads the committed state of the database as a network (for the CSV export).
+fn load_network(path: &Path) -> Result<Network> {
+    let db = open_db(path)?;
+    let txn = db.begin_read().map_err(|e| e.to_string())?;
+    txn.network().map(|(net, _)| net).map_err(|e| e.to_string())
 }
 
 fn spinner(msg: &str) -> indicatif::ProgressBar {
@@ -373,7 +378,7 @@ fn run(command: Command) -> Result<ExitCode> {
             }
         }
         Command::Report { common, json, top } => {
-            let (params, as_of, _, snap) = common.prepare()?;
+            let (params, as_of, snap) = common.prepare()?;
             let report = Report::compute(&snap, &params, as_of);
             if json {
                 out!("{}", report.to_json());
@@ -386,11 +391,11 @@ fn run(command: Command) -> Result<ExitCode> {
             project,
             json,
         } => {
-            let (params, as_of, net, snap) = common.prepare()?;
+            let (params, as_of, snap) = common.prepare()?;
             let x = snap
-                .find_project(&project)
+                .project_by_xid(&project)
                 .ok_or_else(|| format!("no project with id {project:?}"))?;
-            let v = chain_json(&net, &snap, x, &params, as_of);
+            let v = chain_json(&snap, x, &params, as_of)?;
             if json {
                 print_json(&v)?;
             } else {
@@ -398,12 +403,13 @@ fn run(command: Command) -> Result<ExitCode> {
             }
         }
         Command::Path { common, to, json } => {
-            let (params, as_of, _, snap) = common.prepare()?;
+            let (params, as_of, snap) = common.prepare()?;
             let p = snap
-                .find_person(&to)
+                .person_by_xid(&to)
                 .ok_or_else(|| format!("no person with id {to:?}"))?;
-            let paths = analysis::strongest_paths(&snap, p, params.path_k, &params, as_of);
-            let rows: Vec<Value> = paths.iter().map(|path| path_json(&snap, path)).collect();
+            let paths = analysis::strongest_paths(&snap, p, params.path_k, &params, as_of)
+                .map_err(|e| e.to_string())?;
+            let rows: Vec<Value> = paths.iter().map(path_json).collect();
             if json {
                 print_json(&json!({ "to": to, "paths": rows }))?;
             } else if rows.is_empty() {
@@ -425,11 +431,11 @@ fn run(command: Command) -> Result<ExitCode> {
             employee,
             json,
         } => {
-            let (params, as_of, _, snap) = common.prepare()?;
+            let (params, as_of, snap) = common.prepare()?;
             let e = snap
-                .find_employee(&employee)
+                .employee_by_xid(&employee)
                 .ok_or_else(|| format!("no employee with id {employee:?}"))?;
-            let v = departure_json(&snap, e, &params, as_of);
+            let v = departure_json(&snap, e, &params, as_of)?;
             if json {
                 print_json(&v)?;
             } else {
@@ -444,7 +450,6 @@ fn run(command: Command) -> Result<ExitCode> {
             account,
             as_of,
         } => {
-            let (net, snap) = load(&db)?;
             let params = Params::default();
             let as_of = match as_of {
                 Some(s) => parse_day(&s)?,
@@ -453,9 +458,9 @@ fn run(command: Command) -> Result<ExitCode> {
                 )
                 .ok_or("bad clock")?,
             };
-            let ctx = Ctx::new(&snap, &params, as_of);
             let drawing = match (format, &project, &account) {
                 (Format::Csv, None, None) => {
+                    let net = load_network(&db)?;
                     io::write_csv_dir(&net, &out).map_err(|e| e.to_string())?;
                     out!("wrote {net} to {}", out.display());
                     return Ok(ExitCode::SUCCESS);
@@ -464,17 +469,20 @@ fn run(command: Command) -> Result<ExitCode> {
                     return Err("--project and --account go with --format dot or graphml".into())
                 }
                 (_, Some(x), _) => {
+                    let snap = load(&db)?;
                     let x = snap
-                        .find_project(x)
+                        .project_by_xid(x)
                         .ok_or_else(|| format!("no project with id {x:?}"))?;
-                    let pa = analysis::analyse_project(&ctx, x);
-                    io::draw::project_drawing(&net, &ctx, &pa)
+                    io::draw::project_drawing(&snap, x, &params, as_of)
+                        .map_err(|e| e.to_string())?
                 }
                 (_, None, Some(a)) => {
+                    let snap = load(&db)?;
                     let a = snap
-                        .find_account(a)
+                        .account_by_xid(a)
                         .ok_or_else(|| format!("no account with id {a:?}"))?;
-                    io::draw::account_drawing(&net, &ctx, a)
+                    io::draw::account_drawing(&snap, a, &params, as_of)
+                        .map_err(|e| e.to_string())?
                 }
                 (_, None, None) => return Err(
                     "dot and graphml draw one project (--project ID) or one account (--account ID)"
@@ -550,36 +558,34 @@ fn hops(v: &Value) -> String {
         .unwrap_or_default()
 }
 
-fn path_json(snap: &Snapshot, path: &analysis::Path) -> Value {
+fn path_json(path: &analysis::Path<'_>) -> Value {
     json!({
-        "employee": snap.employee_xid(path.employee),
+        "employee": path.employee,
         "strength": path.strength,
-        "hops": path.persons.iter().map(|p| snap.person_xid(*p)).collect::<Vec<_>>(),
+        "hops": path.persons,
     })
 }
 
 fn chain_json(
-    net: &Network,
     snap: &Snapshot,
     x: guanxi::model::ProjectId,
     params: &Params,
     as_of: Day,
-) -> Value {
-    let ctx = Ctx::new(snap, params, as_of);
-    let pa = analysis::analyse_project(&ctx, x);
+) -> Result<Value> {
+    let pa = analysis::project_analysis(snap, x, params, as_of).map_err(|e| e.to_string())?;
     let mut members: Vec<_> = snap.members(x).to_vec();
     members.sort_by(|a, b| snap.person_xid(a.person).cmp(snap.person_xid(b.person)));
     let rows: Vec<Value> = members
         .iter()
         .map(|m| {
             let p = m.person;
-            let i = pa.opinion.persons.iter().position(|q| *q == p);
+            let i = pa.opinion.position(p);
             json!({
                 "id": snap.person_xid(p),
-                "name": net.persons[p.index()].name,
+                "name": snap.person_name(p),
                 "role": m.member.role.as_str(),
                 "coach": m.member.coach,
-                "closeness": ctx.closeness(p),
+                "closeness": i.map(|i| pa.opinion.closeness[i]),
                 "solution": m.member.solution.map(f64::from),
                 "price": m.member.price.map(f64::from),
                 "stance": i.map(|i| pa.opinion.stance[i]),
@@ -592,7 +598,7 @@ fn chain_json(
         .gaps
         .iter()
         .map(|g| {
-            let mut ps: Vec<&str> = g.persons.iter().map(|p| snap.person_xid(*p)).collect();
+            let mut ps: Vec<&str> = g.persons.iter().map(|p| p.xid.as_ref()).collect();
             ps.sort_unstable();
             json!({ "check": g.check.id(), "persons": ps })
         })
@@ -601,13 +607,13 @@ fn chain_json(
         .opinion
         .veto_risk
         .iter()
-        .map(|p| snap.person_xid(*p))
+        .map(|p| p.xid.as_ref())
         .collect();
     veto.sort_unstable();
     let coaches: Vec<Value> = pa
         .coaches
         .iter()
-        .map(|c| json!({ "id": snap.person_xid(c.person), "score": c.score, "closeness": c.closeness, "solution": c.solution, "reach": c.reach, "rival_free": c.rival_free }))
+        .map(|c| json!({ "id": c.person, "score": c.score, "closeness": c.closeness, "solution": c.solution, "reach": c.reach, "rival_free": c.rival_free }))
         .collect();
     let (ours, rivals) = pa
         .competition
@@ -617,13 +623,13 @@ fn chain_json(
                 Some(c.ours),
                 c.rivals
                     .iter()
-                    .map(|(k, v)| (snap.account_xid(*k).to_owned(), json!(v)))
+                    .map(|(k, v)| (k.xid.to_string(), json!(v)))
                     .collect(),
             )
         });
-    json!({
+    Ok(json!({
         "id": snap.project_xid(x),
-        "name": net.projects[x.index()].name,
+        "name": snap.project_name(x),
         "stage": snap.project_stage(x).as_str(),
         "as_of": as_of.to_string(),
         "members": rows,
@@ -634,7 +640,7 @@ fn chain_json(
         "coaches": coaches,
         "chain_closeness": ours,
         "chain_rivals": rivals,
-    })
+    }))
 }
 
 fn departure_json(
@@ -642,18 +648,18 @@ fn departure_json(
     e: guanxi::model::EmployeeId,
     params: &Params,
     as_of: Day,
-) -> Value {
-    let d = analysis::departure_impact(snap, e, params, as_of);
-    json!({
+) -> Result<Value> {
+    let d = analysis::departure_impact(snap, e, params, as_of).map_err(|e| e.to_string())?;
+    Ok(json!({
         "employee": snap.employee_xid(e),
         "as_of": as_of.to_string(),
-        "persons": d.persons.iter().map(|r| json!({"id": snap.person_xid(r.person), "before": r.before, "after": r.after})).collect::<Vec<_>>(),
-        "accounts": d.accounts.iter().map(|r| json!({"id": snap.account_xid(r.account), "before": r.before, "after": r.after})).collect::<Vec<_>>(),
+        "persons": d.persons.iter().map(|r| json!({"id": r.person, "before": r.before, "after": r.after})).collect::<Vec<_>>(),
+        "accounts": d.accounts.iter().map(|r| json!({"id": r.account, "before": r.before, "after": r.after})).collect::<Vec<_>>(),
         "successors": d.successors.iter().map(|s| json!({
-            "person": snap.person_xid(s.person),
-            "successor": s.successor.as_ref().map(|p| path_json(snap, p)),
+            "person": s.person,
+            "successor": s.successor.as_ref().map(path_json),
         })).collect::<Vec<_>>(),
-    })
+    }))
 }
 
 fn f(v: &Value) -> String {
@@ -814,7 +820,7 @@ fn print_readable_report(r: &Report, top: usize) {
         );
     }
     out!("\nopen projects at veto risk (most negative consensus first):");
-    let open = |p: &&guanxi::analysis::report::ProjectRow| {
+    let open = |p: &&guanxi::analysis::ProjectRow| {
         matches!(p.stage.as_str(), "lead" | "validation" | "pursuit")
     };
     let mut risky: Vec<_> = r

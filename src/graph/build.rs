@@ -1,7 +1,7 @@
 //! Building a snapshot: the one builder behind both ways in, and its counting sorts.
 
 use super::csr::Csr;
-use super::snapshot::Nodes;
+use super::nodes::Nodes;
 use super::{ChainMember, Link, RivalTie, Snapshot, TieRecord, NONE};
 use crate::model::{
     AccountId, Edge, EdgeKind, EmployeeId, Network, NodeView, OwnsTarget, PersonId, ProjectId,
@@ -24,11 +24,14 @@ pub(super) struct Builder {
 /// Each field is written by edges of fixed kinds only, so edges of different kinds can
 /// be gathered apart (on several threads) and [appended](Edges::append) in kind order.
 pub(super) struct Edges {
-    /// Node counts: an edge with an end beyond them is skipped.
+    /// Id bounds: an edge with an end beyond them is skipped.
     counts: [usize; 4],
     person_account: Vec<u32>,
     project_account: Vec<u32>,
-    has_manager: Vec<bool>,
+    /// `reports_to` edges as recorded, by person: (person, manager and weight).
+    reports_to: Vec<(usize, Link)>,
+    /// Influences edges as recorded, by influencer: (from, to and weight).
+    influences: Vec<(usize, Link)>,
     members: Vec<(usize, ChainMember)>,
     deference: Vec<(usize, Link)>,
     ties: Vec<(usize, TieRecord)>,
@@ -39,41 +42,18 @@ pub(super) struct Edges {
 
 impl crate::store::Visit for Builder {
     fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
-        let [na, np, ne, nx] = nodes;
-        let n = &mut self.nodes;
-        n.account_xid.reserve(na);
-        n.account_kind.reserve(na);
-        n.person_xid.reserve(np);
-        n.employee_xid.reserve(ne);
-        n.project_xid.reserve(nx);
-        n.project_stage.reserve(nx);
-        n.project_amount.reserve(nx);
+        self.nodes.reserve(nodes);
         self.hint = edges;
     }
 
     fn node(&mut self, node: NodeView<'_>) {
-        let n = &mut self.nodes;
-        match node {
-            NodeView::Account { xid, kind, .. } => {
-                n.account_xid.push(xid);
-                n.account_kind.push(kind);
-            }
-            NodeView::Person { xid, .. } => n.person_xid.push(xid),
-            NodeView::Employee { xid, .. } => n.employee_xid.push(xid),
-            NodeView::Project {
-                xid, stage, amount, ..
-            } => {
-                n.project_xid.push(xid);
-                n.project_stage.push(stage);
-                n.project_amount.push(amount.get());
-            }
-        }
+        self.nodes.push(node);
     }
 
     fn edge(&mut self, edge: Edge) {
         let (nodes, hint) = (&self.nodes, &self.hint);
         self.edges
-            .get_or_insert_with(|| Edges::new(nodes.counts(), hint))
+            .get_or_insert_with(|| Edges::new(nodes.bounds(), hint))
             .edge(edge);
     }
 }
@@ -111,13 +91,22 @@ impl crate::store::Visit for Edges {
                 weight,
             } => {
                 if person_ok(person) && person_ok(manager) && person != manager {
-                    *at(&mut self.has_manager, np, false, person.index()) = true;
-                    self.deference_edge(person, manager, weight.get());
+                    let weight = weight.get();
+                    self.reports_to.push((
+                        person.index(),
+                        Link {
+                            to: manager,
+                            weight,
+                        },
+                    ));
+                    self.deference_edge(person, manager, weight);
                 }
             }
             Edge::Influences { from, to, weight } => {
                 if person_ok(from) && person_ok(to) && from != to {
-                    self.deference_edge(to, from, weight.get());
+                    let weight = weight.get();
+                    self.influences.push((from.index(), Link { to, weight }));
+                    self.deference_edge(to, from, weight);
                 }
             }
             Edge::Tie {
@@ -199,7 +188,8 @@ impl Edges {
             counts,
             person_account: Vec::new(),
             project_account: Vec::new(),
-            has_manager: Vec::new(),
+            reports_to: Vec::with_capacity(count(EdgeKind::ReportsTo)),
+            influences: Vec::with_capacity(count(EdgeKind::Influences)),
             members: Vec::with_capacity(count(EdgeKind::Member)),
             deference: Vec::with_capacity(graph),
             ties: Vec::with_capacity(count(EdgeKind::Tie)),
@@ -245,7 +235,8 @@ impl Edges {
         first(&mut self.project_account, later.project_account, |a| {
             *a == NONE
         });
-        first(&mut self.has_manager, later.has_manager, |m| !*m);
+        cat(&mut self.reports_to, later.reports_to);
+        cat(&mut self.influences, later.influences);
         cat(&mut self.members, later.members);
         cat(&mut self.deference, later.deference);
         cat(&mut self.ties, later.ties);
@@ -259,7 +250,7 @@ impl Builder {
     pub(super) fn finish(self) -> Snapshot {
         let edges = self
             .edges
-            .unwrap_or_else(|| Edges::new(self.nodes.counts(), &[0; 9]));
+            .unwrap_or_else(|| Edges::new(self.nodes.bounds(), &[0; 9]));
         finish(self.nodes, edges)
     }
 }
@@ -267,12 +258,13 @@ impl Builder {
 /// The snapshot of `nodes` and `edges`: the counting sorts, merges and components.
 /// The tables are independent of each other, so they are built as separate tasks on
 /// the current rayon pool (each is deterministic on its own).
-pub(super) fn finish(nodes: Nodes, e: Edges) -> Snapshot {
-    let [na, np, ne, nx] = nodes.counts();
+pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
+    let [na, np, ne, nx] = nodes.bounds();
     let Edges {
         mut person_account,
         mut project_account,
-        mut has_manager,
+        reports_to,
+        influences,
         members,
         deference,
         ties,
@@ -283,9 +275,19 @@ pub(super) fn finish(nodes: Nodes, e: Edges) -> Snapshot {
     } = e;
     person_account.resize(np, NONE);
     project_account.resize(nx, NONE);
-    has_manager.resize(np, false);
-    let (graphs, ((ties, employee_ties), (accounts, small))) = rayon::join(
-        || Graphs::build(np, &deference),
+    let ((graphs, raw), ((ties, employee_ties), (accounts, small))) = rayon::join(
+        || {
+            rayon::join(
+                || Graphs::build(np, &deference),
+                || {
+                    nodes.build_indexes();
+                    (
+                        Csr::from_pairs(np, &reports_to),
+                        Csr::from_pairs(np, &influences),
+                    )
+                },
+            )
+        },
         || {
             rayon::join(
                 || {
@@ -321,6 +323,7 @@ pub(super) fn finish(nodes: Nodes, e: Edges) -> Snapshot {
     } = graphs;
     let (account_persons, account_position, account_projects) = accounts;
     let (members, rivals, competes, owned_accounts) = small;
+    let (reports_to, influences) = raw;
     Snapshot {
         nodes,
         person_account,
@@ -332,7 +335,8 @@ pub(super) fn finish(nodes: Nodes, e: Edges) -> Snapshot {
         deference,
         links,
         component,
-        has_manager,
+        reports_to,
+        influences,
         ties,
         employee_ties,
         rivals,
@@ -370,7 +374,7 @@ impl Graphs {
     }
 }
 
-/// The link graph (SPEC §4.8) from the deference pairs: each edge in both directions,
+/// The link graph (§4.8) from the deference pairs: each edge in both directions,
 /// in edge order (the edge, then its mirror), the strongest of parallel links kept;
 /// and its connected components.
 fn link_graph(np: usize, deference: &[(usize, Link)]) -> (Csr<Link>, Vec<u32>) {

@@ -2,28 +2,30 @@
 
 use super::build::{finish, Builder, Edges};
 use super::Snapshot;
-use crate::model::{EdgeKind, NodeKind};
+use crate::model::{Edge, EdgeKey, EdgeKind, NodeKind, NodeView};
+use crate::store::{IdMap, Read, StoreError, Visit};
 
 impl Snapshot {
     /// Builds the snapshot of a database's state as seen by one read (or write)
     /// transaction: every analysis on it sees one consistent moment, whatever writers do
-    /// meanwhile. Returns the [`IdMap`](crate::store::IdMap) from the snapshot's dense ids
-    /// (network positions) back to the store's ids.
+    /// meanwhile. The snapshot is indexed by the store's ids: an id returned by
+    /// [`lookup`](crate::store::Read::lookup) or an `upsert_*` names the same node here,
+    /// and the ids of removed nodes are holes (see [`Snapshot::contains`]).
     ///
     /// The arrays are built straight from the store's scan, without an intermediate
-    /// [`Network`](crate::model::Network): the nodes first, then the edge kinds in contiguous groups of about
-    /// equal size, one per thread of the current rayon pool, each group range-scanned
-    /// and gathered on its own, and appended in key order — so the snapshot is the same
-    /// to the last bit whatever the thread count, and the same as
-    /// [`from_network`](Snapshot::from_network) of [`Read::network`](crate::store::Read::network).
+    /// [`Network`](crate::model::Network): the nodes first, then the edge kinds in
+    /// contiguous groups, each group range-scanned and gathered as its own task on the
+    /// current rayon pool, and appended in key order — so the snapshot is the same to
+    /// the last bit whatever the thread count. Its figures are those of
+    /// [`from_network`](Snapshot::from_network) of [`Read::network`](crate::store::Read::network)
+    /// to the last bit too: that network numbers the same nodes in the same order, only
+    /// without the holes.
     ///
     /// # Errors
     ///
     /// Any [`StoreError`](crate::store::StoreError) of the scan, such as
     /// [`Corrupt`](crate::store::StoreError::Corrupt) for a record that does not decode.
-    pub fn load<T: crate::store::Read + Sync>(
-        txn: &T,
-    ) -> Result<(Snapshot, crate::store::IdMap), crate::store::StoreError> {
+    pub fn load<T: Read + Sync>(txn: &T) -> Result<Snapshot, StoreError> {
         let hint = txn
             .edge_counts()?
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
@@ -31,25 +33,48 @@ impl Snapshot {
             let mut b = Builder::default();
             txn.scan_nodes(&mut b).map(|map| (b, map))
         };
-        // When no node was ever removed, store ids are the network ids: the edges need
-        // not wait for the node scan, which then only confirms the guess.
-        let (b, map, edges) = if let Some(guess) = txn.dense_ids()? {
+        // When no node was ever removed, store ids are `0..count`: the edges need not wait
+        // for the node scan, which then only confirms the guess.
+        if let Some(guess) = txn.dense_ids()? {
             let counts = std::array::from_fn(|k| guess.len(NodeKind::ALL[k]));
-            let (nodes, edges) =
-                rayon::join(scan_nodes, || gather_edges(txn, &guess, counts, &hint));
+            let (nodes, edges) = rayon::join(scan_nodes, || {
+                gather_edges(txn, &guess, counts, &hint, false)
+            });
             let (b, map) = nodes?;
-            let edges = if map == guess {
-                edges?
-            } else {
-                gather_edges(txn, &map, b.nodes.counts(), &hint)?
+            if map == guess {
+                return Ok(finish(b.nodes, edges?));
+            }
+        }
+        let (mut b, map) = scan_nodes()?;
+        b.nodes
+            .spread(std::array::from_fn(|k| map.store_ids(NodeKind::ALL[k])));
+        let edges = gather_edges(txn, &map, b.nodes.bounds(), &hint, true)?;
+        Ok(finish(b.nodes, edges))
+    }
+}
+
+/// Hands edges on with their ends as store ids: the scan gives them as network
+/// positions (`map`'s), which differ from the store's ids once a node was removed.
+struct StoreIds<'a, V> {
+    map: &'a IdMap,
+    inner: &'a mut V,
+}
+
+impl<V: Visit> Visit for StoreIds<'_, V> {
+    fn node(&mut self, _: NodeView<'_>) {}
+
+    fn edge(&mut self, edge: Edge) {
+        let key = edge.key();
+        if let (Some(from), Some(to)) = (self.map.store_ref(key.from), self.map.store_ref(key.to)) {
+            let key = EdgeKey {
+                kind: key.kind,
+                from,
+                to,
             };
-            (b, map, edges)
-        } else {
-            let (b, map) = scan_nodes()?;
-            let edges = gather_edges(txn, &map, b.nodes.counts(), &hint)?;
-            (b, map, edges)
-        };
-        Ok((finish(b.nodes, edges), map))
+            if let Some(edge) = Edge::from_parts(key, edge.attrs()) {
+                self.inner.edge(edge);
+            }
+        }
     }
 }
 
@@ -69,14 +94,17 @@ const EDGE_TASKS: [&[EdgeKind]; 8] = [
 
 /// Every edge, gathered by [`EDGE_TASKS`] on the current rayon pool and appended in
 /// kind (hence key) order; an error if the out table holds entries of no kind.
-fn gather_edges<T: crate::store::Read + Sync>(
+/// With `to_store_ids`, the edges' ends are mapped back from `map`'s network positions
+/// to store ids; `bounds` are the id bounds of the snapshot's tables.
+fn gather_edges<T: Read + Sync>(
     txn: &T,
-    map: &crate::store::IdMap,
-    counts: [usize; 4],
+    map: &IdMap,
+    bounds: [usize; 4],
     hint: &[usize; 9],
-) -> Result<Edges, crate::store::StoreError> {
+    to_store_ids: bool,
+) -> Result<Edges, StoreError> {
     use rayon::prelude::*;
-    let parts: Vec<Result<(Edges, u64), crate::store::StoreError>> = EDGE_TASKS
+    let parts: Vec<Result<(Edges, u64), StoreError>> = EDGE_TASKS
         .par_iter()
         .with_max_len(1)
         .map(|kinds| {
@@ -84,15 +112,23 @@ fn gather_edges<T: crate::store::Read + Sync>(
             for kind in *kinds {
                 only[usize::from(kind.code())] = hint[usize::from(kind.code())];
             }
-            let mut edges = Edges::new(counts, &only);
+            let mut edges = Edges::new(bounds, &only);
             let mut seen = 0;
             for &kind in *kinds {
-                seen += txn.scan_edges(kind, map, &mut edges)?;
+                seen += if to_store_ids {
+                    let mut visitor = StoreIds {
+                        map,
+                        inner: &mut edges,
+                    };
+                    txn.scan_edges(kind, map, &mut visitor)?
+                } else {
+                    txn.scan_edges(kind, map, &mut edges)?
+                };
             }
             Ok((edges, seen))
         })
         .collect();
-    let mut all = Edges::new(counts, &[0; 9]);
+    let mut all = Edges::new(bounds, &[0; 9]);
     let mut seen = 0;
     for part in parts {
         let (edges, n) = part?;

@@ -7,10 +7,10 @@
 //! * node tables — external ids (for output), account kinds, project stages and amounts;
 //! * membership — each person's account and each account's persons, each project's
 //!   account and each account's projects, each project's decision chain;
-//! * the **deference graph** of SPEC §4.4 (`p → m` for `reports_to(p → m)`, `b → a` for
+//! * the **deference graph** of §4.4 (`p → m` for `reports_to(p → m)`, `b → a` for
 //!   `influences(a → b)`, weights of the same ordered pair added, weight 0 absent) as
 //!   out-rows — PageRank and Friedkin–Johnsen both derive their local graphs from it;
-//! * the **link graph** of SPEC §4.8 between persons (each `reports_to` and influences
+//! * the **link graph** of §4.8 between persons (each `reports_to` and influences
 //!   edge in both directions, the strongest of parallel edges, weight 0 absent) and its
 //!   connected components, which let path searches stop early;
 //! * ties grouped by person, with an index by employee; rival ties per person;
@@ -28,7 +28,7 @@
 //! them when store ids have no holes), appends them in key order and builds the tables
 //! as parallel tasks — see BENCHMARKS.md for what that costs beside a raw scan.
 //!
-//! SPEC §4 treats an edge of weight 0 as absent from every *graph* but present wherever
+//! §4 treats an edge of weight 0 as absent from every *graph* but present wherever
 //! only existence matters. The snapshot keeps both views: graphs (deference, links)
 //! hold only positive weights, while ties, rival ties and the `has_manager` flag keep
 //! every edge whatever its weight.
@@ -41,6 +41,7 @@
 mod build;
 mod csr;
 mod load;
+mod nodes;
 mod snapshot;
 
 pub use csr::Csr;

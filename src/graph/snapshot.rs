@@ -1,8 +1,11 @@
 //! The snapshot's API: its record types and the read-only accessors the analyses use.
 
 use super::csr::Csr;
+use super::nodes::Nodes;
 use super::NONE;
-use crate::model::{AccountId, AccountKind, Day, EmployeeId, Member, PersonId, ProjectId, Stage};
+use crate::model::{
+    AccountId, AccountKind, Day, EmployeeId, Member, NodeKind, NodeRef, PersonId, ProjectId, Stage,
+};
 
 /// One tie of an employee with a person, as the analyses see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,6 +18,21 @@ pub struct TieRecord {
     pub closeness: f64,
     /// Last contact, if recorded (an undated tie does not decay).
     pub last_contact: Option<Day>,
+}
+
+impl TieRecord {
+    /// The decayed closeness `c'` of the tie at `as_of` (§4.1):
+    /// `closeness · 2^(−d / half_life)` with `d` = the days from the last contact to
+    /// `as_of`, 0 if the contact is later; an undated tie does not decay.
+    pub fn decayed(&self, as_of: Day, half_life: f64) -> f64 {
+        match self.last_contact {
+            None => self.closeness,
+            Some(day) => {
+                let d = day.days_until(as_of).max(0) as f64;
+                self.closeness * 2f64.powf(-d / half_life)
+            }
+        }
+    }
 }
 
 /// A member of a project's decision chain.
@@ -35,16 +53,22 @@ pub struct RivalTie {
     pub closeness: f64,
 }
 
-/// A weighted edge of one of the snapshot's person graphs.
+/// A weighted edge between two persons: an edge of one of the snapshot's person graphs
+/// (weight `> 0`), or a recorded `reports_to` or influences edge (any weight, 0 included).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Link {
     /// The other end.
     pub to: PersonId,
-    /// The weight, `> 0`.
+    /// The weight.
     pub weight: f64,
 }
 
 /// An immutable, analysis-ready copy of a network (see the module documentation).
+///
+/// Indexed by the ids of its source — the store's ids for [`Snapshot::load`], the
+/// network's positions for [`Snapshot::from_network`] — so an id means the same node in
+/// the snapshot as where it came from. Ids of removed nodes are holes: they do not
+/// [exist](Snapshot::contains), have empty external ids and names, and no edges.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub(super) nodes: Nodes,
@@ -57,7 +81,8 @@ pub struct Snapshot {
     pub(super) deference: Csr<Link>,
     pub(super) links: Csr<Link>,
     pub(super) component: Vec<u32>,
-    pub(super) has_manager: Vec<bool>,
+    pub(super) reports_to: Csr<Link>,
+    pub(super) influences: Csr<Link>,
     pub(super) ties: Csr<TieRecord>,
     pub(super) employee_ties: Csr<usize>,
     pub(super) rivals: Csr<RivalTie>,
@@ -65,71 +90,120 @@ pub struct Snapshot {
     pub(super) owned_accounts: Csr<AccountId>,
 }
 
+/// Ids and counts.
 impl Snapshot {
+    /// Whether the node exists in this snapshot (an id of a removed node, or beyond the
+    /// largest id, does not).
+    pub fn contains(&self, node: impl Into<NodeRef>) -> bool {
+        let node = node.into();
+        self.nodes.table(node.kind).exists(node.id as usize)
+    }
+
+    /// One more than the largest id of `kind` the snapshot spans: the length of an array
+    /// indexed by ids of that kind. Ids below it may be holes.
+    pub fn id_bound(&self, kind: NodeKind) -> usize {
+        self.nodes.table(kind).bound()
+    }
+
     /// Number of accounts.
     pub fn account_count(&self) -> usize {
-        self.nodes.account_xid.len()
+        self.nodes.table(NodeKind::Account).count()
     }
     /// Number of persons.
     pub fn person_count(&self) -> usize {
-        self.nodes.person_xid.len()
+        self.nodes.table(NodeKind::Person).count()
     }
     /// Number of employees.
     pub fn employee_count(&self) -> usize {
-        self.nodes.employee_xid.len()
+        self.nodes.table(NodeKind::Employee).count()
     }
     /// Number of projects.
     pub fn project_count(&self) -> usize {
-        self.nodes.project_xid.len()
+        self.nodes.table(NodeKind::Project).count()
     }
 
-    /// External id of an account (empty if out of range).
+    /// The accounts' ids, increasing (holes skipped).
+    pub fn account_ids(&self) -> impl Iterator<Item = AccountId> + '_ {
+        self.nodes.table(NodeKind::Account).ids().map(AccountId)
+    }
+    /// The persons' ids, increasing (holes skipped).
+    pub fn person_ids(&self) -> impl Iterator<Item = PersonId> + '_ {
+        self.nodes.table(NodeKind::Person).ids().map(PersonId)
+    }
+    /// The employees' ids, increasing (holes skipped).
+    pub fn employee_ids(&self) -> impl Iterator<Item = EmployeeId> + '_ {
+        self.nodes.table(NodeKind::Employee).ids().map(EmployeeId)
+    }
+    /// The projects' ids, increasing (holes skipped).
+    pub fn project_ids(&self) -> impl Iterator<Item = ProjectId> + '_ {
+        self.nodes.table(NodeKind::Project).ids().map(ProjectId)
+    }
+}
+
+/// External ids, names and lookups.
+impl Snapshot {
+    /// External id of an account (empty if it does not exist).
     pub fn account_xid(&self, a: AccountId) -> &str {
-        self.nodes.account_xid.get(a.index())
+        self.nodes.table(NodeKind::Account).xid.get(a.index())
     }
-    /// External id of a person (empty if out of range).
+    /// External id of a person (empty if it does not exist).
     pub fn person_xid(&self, p: PersonId) -> &str {
-        self.nodes.person_xid.get(p.index())
+        self.nodes.table(NodeKind::Person).xid.get(p.index())
     }
-    /// External id of an employee (empty if out of range).
+    /// External id of an employee (empty if it does not exist).
     pub fn employee_xid(&self, e: EmployeeId) -> &str {
-        self.nodes.employee_xid.get(e.index())
+        self.nodes.table(NodeKind::Employee).xid.get(e.index())
     }
-    /// External id of a project (empty if out of range).
+    /// External id of a project (empty if it does not exist).
     pub fn project_xid(&self, x: ProjectId) -> &str {
-        self.nodes.project_xid.get(x.index())
+        self.nodes.table(NodeKind::Project).xid.get(x.index())
     }
 
-    /// Looks a person up by external id (linear scan; for tools and tests, not hot paths).
-    pub fn find_person(&self, xid: &str) -> Option<PersonId> {
-        self.nodes
-            .person_xid
-            .position(xid)
-            .map(|i| PersonId(i as u32))
+    /// Name of an account (empty if it does not exist).
+    pub fn account_name(&self, a: AccountId) -> &str {
+        self.nodes.table(NodeKind::Account).name.get(a.index())
     }
-    /// Looks a project up by external id (linear scan).
-    pub fn find_project(&self, xid: &str) -> Option<ProjectId> {
-        self.nodes
-            .project_xid
-            .position(xid)
-            .map(|i| ProjectId(i as u32))
+    /// Name of a person (empty if it does not exist).
+    pub fn person_name(&self, p: PersonId) -> &str {
+        self.nodes.table(NodeKind::Person).name.get(p.index())
     }
-    /// Looks an employee up by external id (linear scan).
-    pub fn find_employee(&self, xid: &str) -> Option<EmployeeId> {
-        self.nodes
-            .employee_xid
-            .position(xid)
-            .map(|i| EmployeeId(i as u32))
+    /// Name of an employee (empty if it does not exist).
+    pub fn employee_name(&self, e: EmployeeId) -> &str {
+        self.nodes.table(NodeKind::Employee).name.get(e.index())
     }
-    /// Looks an account up by external id (linear scan).
-    pub fn find_account(&self, xid: &str) -> Option<AccountId> {
-        self.nodes
-            .account_xid
-            .position(xid)
-            .map(|i| AccountId(i as u32))
+    /// Name of a project (empty if it does not exist).
+    pub fn project_name(&self, x: ProjectId) -> &str {
+        self.nodes.table(NodeKind::Project).name.get(x.index())
+    }
+    /// A person's job title, if recorded.
+    pub fn person_title(&self, p: PersonId) -> Option<&str> {
+        match self.nodes.person_has_title.get(p.index()) {
+            Some(true) => Some(self.nodes.person_title.get(p.index())),
+            _ => None,
+        }
     }
 
-    /// The kind of an account (client if out of range).
+    /// The account with external id `xid`, if any: a hash lookup.
+    pub fn account_by_xid(&self, xid: &str) -> Option<AccountId> {
+        self.nodes.table(NodeKind::Account).find(xid).map(AccountId)
+    }
+    /// The person with external id `xid`, if any: a hash lookup.
+    pub fn person_by_xid(&self, xid: &str) -> Option<PersonId> {
+        self.nodes.table(NodeKind::Person).find(xid).map(PersonId)
+    }
+    /// The employee with external id `xid`, if any: a hash lookup.
+    pub fn employee_by_xid(&self, xid: &str) -> Option<EmployeeId> {
+        self.nodes
+            .table(NodeKind::Employee)
+            .find(xid)
+            .map(EmployeeId)
+    }
+    /// The project with external id `xid`, if any: a hash lookup.
+    pub fn project_by_xid(&self, xid: &str) -> Option<ProjectId> {
+        self.nodes.table(NodeKind::Project).find(xid).map(ProjectId)
+    }
+
+    /// The kind of an account (client if it does not exist).
     pub fn account_kind(&self, a: AccountId) -> AccountKind {
         self.nodes
             .account_kind
@@ -137,7 +211,7 @@ impl Snapshot {
             .copied()
             .unwrap_or(AccountKind::Client)
     }
-    /// The stage of a project (lost if out of range).
+    /// The stage of a project (lost if it does not exist).
     pub fn project_stage(&self, x: ProjectId) -> Stage {
         self.nodes
             .project_stage
@@ -145,7 +219,7 @@ impl Snapshot {
             .copied()
             .unwrap_or(Stage::Lost)
     }
-    /// The amount of a project (0 if out of range).
+    /// The amount of a project (0 if it does not exist).
     pub fn project_amount(&self, x: ProjectId) -> f64 {
         self.nodes
             .project_amount
@@ -153,7 +227,10 @@ impl Snapshot {
             .copied()
             .unwrap_or(0.0)
     }
+}
 
+/// Memberships and adjacency. Every row is empty for an id that does not exist.
+impl Snapshot {
     /// The account a person works at, if any.
     pub fn person_account(&self, p: PersonId) -> Option<AccountId> {
         match self.person_account.get(p.index()) {
@@ -189,12 +266,12 @@ impl Snapshot {
         self.members.row(x.index())
     }
 
-    /// Deference out-edges of a person (SPEC §4.4's rule over the whole network): whom
+    /// Deference out-edges of a person (§4.4's rule over the whole network): whom
     /// `p` defers to, with the summed positive weight of each ordered pair.
     pub fn deference(&self, p: PersonId) -> &[Link] {
         self.deference.row(p.index())
     }
-    /// Person–person path edges of SPEC §4.8 at `p`: each `reports_to` and influences edge
+    /// Person–person path edges of §4.8 at `p`: each `reports_to` and influences edge
     /// in both directions, the strongest of parallel edges, positive weights only.
     pub fn links(&self, p: PersonId) -> &[Link] {
         self.links.row(p.index())
@@ -206,7 +283,17 @@ impl Snapshot {
     }
     /// Whether `p` has a `reports_to` edge, of any weight.
     pub fn has_manager(&self, p: PersonId) -> bool {
-        self.has_manager.get(p.index()).copied().unwrap_or(false)
+        !self.reports_to.row(p.index()).is_empty()
+    }
+    /// The `reports_to` edges of `p` as recorded: its managers, with every weight (0
+    /// included), by manager id.
+    pub fn reports_to(&self, p: PersonId) -> &[Link] {
+        self.reports_to.row(p.index())
+    }
+    /// The influences edges from `p` as recorded: the persons `p` influences, with every
+    /// weight (0 included), by their id.
+    pub fn influences(&self, p: PersonId) -> &[Link] {
+        self.influences.row(p.index())
     }
 
     /// All ties, grouped by person; a tie's position here is its *tie index*.
@@ -236,84 +323,5 @@ impl Snapshot {
     /// Accounts an employee owns directly (owners rows of kind account).
     pub fn owned_accounts(&self, e: EmployeeId) -> &[AccountId] {
         self.owned_accounts.row(e.index())
-    }
-
-    /// Person ids, `0..person_count`.
-    pub fn person_ids(&self) -> impl Iterator<Item = PersonId> + '_ {
-        (0..self.person_count() as u32).map(PersonId)
-    }
-    /// Account ids, `0..account_count`.
-    pub fn account_ids(&self) -> impl Iterator<Item = AccountId> + '_ {
-        (0..self.account_count() as u32).map(AccountId)
-    }
-    /// Project ids, `0..project_count`.
-    pub fn project_ids(&self) -> impl Iterator<Item = ProjectId> + '_ {
-        (0..self.project_count() as u32).map(ProjectId)
-    }
-    /// Employee ids, `0..employee_count`.
-    pub fn employee_ids(&self) -> impl Iterator<Item = EmployeeId> + '_ {
-        (0..self.employee_count() as u32).map(EmployeeId)
-    }
-}
-
-/// Node names laid end to end in one string: one allocation for all the external ids
-/// of a kind instead of one per node.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Names {
-    pub(super) text: String,
-    pub(super) ends: Vec<usize>,
-}
-
-impl Names {
-    pub(super) fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub(super) fn reserve(&mut self, n: usize) {
-        self.ends.reserve(n);
-        self.text.reserve(n * 8);
-    }
-
-    pub(super) fn get(&self, i: usize) -> &str {
-        let start = match i.checked_sub(1) {
-            Some(j) => self.ends.get(j).copied().unwrap_or(usize::MAX),
-            None => 0,
-        };
-        let end = self.ends.get(i).copied().unwrap_or(0);
-        self.text.get(start..end).unwrap_or("")
-    }
-
-    pub(super) fn position(&self, s: &str) -> Option<usize> {
-        (0..self.len()).find(|&i| self.get(i) == s)
-    }
-}
-
-/// The node tables of a snapshot: external ids, account kinds, project stages and
-/// amounts.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Nodes {
-    pub(super) account_xid: Names,
-    pub(super) account_kind: Vec<AccountKind>,
-    pub(super) person_xid: Names,
-    pub(super) employee_xid: Names,
-    pub(super) project_xid: Names,
-    pub(super) project_stage: Vec<Stage>,
-    pub(super) project_amount: Vec<f64>,
-}
-
-impl Nodes {
-    /// Accounts, persons, employees and projects so far.
-    pub(super) fn counts(&self) -> [usize; 4] {
-        [
-            self.account_xid.len(),
-            self.person_xid.len(),
-            self.employee_xid.len(),
-            self.project_xid.len(),
-        ]
     }
 }
