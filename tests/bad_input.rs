@@ -3,12 +3,13 @@
 
 mod common;
 
+use common::image::ImageBackend;
+
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind};
 use guanxi::model::{
     Account, AccountId, AccountKind, Day, Edge, EdgeKey, EdgeKind, ModelError, Network,
     NetworkError, NodeKind, NodeRef, Person, PersonId, Score,
 };
-use guanxi::store::fuzzing::ImageBackend;
 use guanxi::store::{Database, Read, StoreError, Violation};
 use std::path::Path;
 use tempfile::TempDir;

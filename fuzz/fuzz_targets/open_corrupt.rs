@@ -8,6 +8,8 @@
 //! records the input as a crash.
 #![no_main]
 
+#[path = "../../tests/common/image.rs"]
+mod image;
 #[path = "../src/open_corrupt.rs"]
 mod target;
 

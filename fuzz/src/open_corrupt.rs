@@ -8,9 +8,11 @@
 //! is a list of 5-byte edits `(offset: u32 LE, xor: u8)` applied to the valid image
 //! (offset taken modulo its length); if bit 0 of the mode byte is set, the image is then
 //! truncated to the length named by the first edit's offset.
+//!
+//! The including crate root provides `mod image` (`tests/common/image.rs`).
 
+use crate::image::ImageBackend;
 use guanxi::model::{NodeKind, Person};
-use guanxi::store::fuzzing::ImageBackend;
 use guanxi::store::{Database, Read};
 use std::sync::OnceLock;
 

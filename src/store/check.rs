@@ -10,9 +10,10 @@
 use super::error::Result;
 use super::internal::codec::decode;
 use super::internal::keys;
+use super::internal::records::{corrupt_key, decode_node};
+use super::internal::source::Source;
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogRecord};
-use super::read::{decode_node, sealed::Source};
 use crate::model::{AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, Node, NodeKind, NodeRef};
 use redb::ReadableTable;
 use std::collections::HashMap;
@@ -261,7 +262,7 @@ fn check_edges<S: Source + ?Sized>(
         let (k, val) = r?;
         let raw = k.value();
         let Some(key) = keys::decode_out(raw) else {
-            v.push(undecodable(&super::read::corrupt_key("out", raw)));
+            v.push(undecodable(&corrupt_key("out", raw)));
             continue;
         };
         actual[usize::from(key.kind.code())] += 1;
@@ -313,7 +314,7 @@ fn check_edges<S: Source + ?Sized>(
         let (k, _) = r?;
         let raw = k.value();
         let Some(key) = keys::decode_in(raw) else {
-            v.push(undecodable(&super::read::corrupt_key("in", raw)));
+            v.push(undecodable(&corrupt_key("in", raw)));
             continue;
         };
         if out.get(&keys::out_key(&key))?.is_none() {

@@ -8,9 +8,10 @@
 
 use super::check::CheckReport;
 use super::error::{Result, StoreError};
+use super::import::ImportSummary;
 use super::internal::tables::{self, Counters, FORMAT_VERSION, MAGIC};
 use super::read::{Read as _, ReadTxn};
-use super::transaction::{ImportSummary, WriteTxn};
+use super::transaction::WriteTxn;
 use crate::model::Network;
 use redb::{ReadableDatabase as _, TableHandle as _};
 use std::path::Path;

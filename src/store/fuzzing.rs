@@ -1,4 +1,6 @@
-//! Entry points for the fuzz targets in `fuzz/` (not part of the supported API).
+//! Entry points for the fuzz targets in `fuzz/` (not part of the supported API; compiled
+//! only with the `fuzzing` feature, which `fuzz/Cargo.toml` enables, and in the crate's
+//! own unit tests, which replay the targets' regression inputs).
 //!
 //! The record codec and the key decoders are crate-private, but they are exactly what a
 //! damaged or hostile file feeds with arbitrary bytes, so the fuzz targets need to reach
@@ -9,8 +11,8 @@
 
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
+use super::internal::records::{decode_node, decode_view};
 use super::log::{Change, LogRecord};
-use super::read::{decode_node, decode_view};
 use crate::model::{Account, EdgeAttrs, Employee, NodeKind, NodeRef, Person, Project};
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -84,104 +86,25 @@ fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
     }
 }
 
-/// A storage backend holding a database image in memory, shareable (clones see the same
-/// bytes) and optionally capped in size.
-///
-/// The fuzz targets load corrupted database images through it, and the tests use its cap
-/// to simulate a full disk: growing the image past the cap fails with
-/// [`std::io::ErrorKind::StorageFull`], as a write to a full file system does.
-#[derive(Debug, Clone, Default)]
-pub struct ImageBackend {
-    data: std::sync::Arc<std::sync::RwLock<Vec<u8>>>,
-    limit: Option<u64>,
-}
-
-impl ImageBackend {
-    /// A backend holding `bytes`, with no size cap.
-    pub fn new(bytes: Vec<u8>) -> ImageBackend {
-        ImageBackend {
-            data: std::sync::Arc::new(std::sync::RwLock::new(bytes)),
-            limit: None,
+#[cfg(test)]
+mod tests {
+    /// Replays the `decode_record` target's regression inputs (every input a fuzz run
+    /// kept, under `tests/data/fuzz/decode_record/`) here, where the crate-private
+    /// decoders are in reach without the `fuzzing` feature.
+    #[test]
+    fn decode_record_regressions_round_trip() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz/decode_record");
+        let mut n = 0;
+        for entry in std::fs::read_dir(&dir).expect("the regression inputs are there") {
+            let path = entry.expect("folder entry").path();
+            let data = std::fs::read(&path).expect("readable input");
+            if let Err(e) = super::decode_any(&data) {
+                panic!("{}: {e}", path.display());
+            }
+            n += 1;
         }
-    }
-
-    /// A backend holding `bytes` that refuses to grow beyond `limit` bytes.
-    pub fn with_limit(bytes: Vec<u8>, limit: u64) -> ImageBackend {
-        ImageBackend {
-            limit: Some(limit),
-            ..ImageBackend::new(bytes)
-        }
-    }
-
-    /// A copy of the current image.
-    pub fn bytes(&self) -> Vec<u8> {
-        self.data
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
-
-    fn out_of_range() -> std::io::Error {
-        std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            "access beyond the end of the image",
-        )
-    }
-}
-
-impl redb::StorageBackend for ImageBackend {
-    fn len(&self) -> std::io::Result<u64> {
-        Ok(self
-            .data
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .len() as u64)
-    }
-
-    fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
-        let data = self
-            .data
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let start = usize::try_from(offset).map_err(|_| Self::out_of_range())?;
-        let end = start
-            .checked_add(out.len())
-            .ok_or_else(Self::out_of_range)?;
-        let src = data.get(start..end).ok_or_else(Self::out_of_range)?;
-        out.copy_from_slice(src);
-        Ok(())
-    }
-
-    fn set_len(&self, len: u64) -> std::io::Result<()> {
-        if self.limit.is_some_and(|limit| len > limit) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::StorageFull,
-                "no space left on the simulated device",
-            ));
-        }
-        let len = usize::try_from(len).map_err(|_| Self::out_of_range())?;
-        self.data
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .resize(len, 0);
-        Ok(())
-    }
-
-    fn sync_data(&self) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
-        let mut image = self
-            .data
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let start = usize::try_from(offset).map_err(|_| Self::out_of_range())?;
-        let end = start
-            .checked_add(data.len())
-            .ok_or_else(Self::out_of_range)?;
-        let dst = image.get_mut(start..end).ok_or_else(Self::out_of_range)?;
-        dst.copy_from_slice(data);
-        Ok(())
+        assert!(n > 0, "no regression input in {}", dir.display());
+        assert_eq!(super::decode_any(&[]), Ok(0));
     }
 }

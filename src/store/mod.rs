@@ -65,8 +65,10 @@ mod backup;
 mod check;
 mod db;
 mod error;
+#[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod import;
 mod internal;
 mod log;
 mod read;
@@ -76,6 +78,7 @@ pub use backup::BackupSummary;
 pub use check::{CheckReport, Violation};
 pub use db::Database;
 pub use error::{Result, StoreError};
+pub use import::ImportSummary;
 pub use log::{Change, LogEntry};
 pub use read::{IdMap, Read, ReadTxn, Visit};
-pub use transaction::{ImportSummary, WriteTxn};
+pub use transaction::WriteTxn;

@@ -1,7 +1,7 @@
 //! Reading: the [`Read`] trait, shared by [`ReadTxn`] and [`WriteTxn`](super::WriteTxn).
 //!
-//! Every read method is written once, as a default method of [`Read`], over a sealed
-//! `Source` trait that opens a table and reports the counters. A read transaction opens
+//! Every read method is written once, as a default method of [`Read`], over the sealed
+//! `Source` trait (in `internal`) that opens a table and reports the counters. A read transaction opens
 //! the committed snapshot's tables; a write transaction opens its own tables, so it reads
 //! its own uncommitted changes. In a write transaction each call opens the tables it needs
 //! and closes them before returning, which is what lets it interleave reads and writes
@@ -12,6 +12,8 @@ use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
 use super::internal::codec::decode;
 use super::internal::keys::{self, RawKey};
+use super::internal::records::{bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out};
+use super::internal::source::Source;
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogEntry, LogRecord};
 use crate::model::{
@@ -21,26 +23,6 @@ use crate::model::{
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
 use redb::{Key, ReadableTable, ReadableTableMetadata as _, TableDefinition, Value};
 use std::sync::OnceLock;
-
-pub(crate) mod sealed {
-    use super::{Counters, Key, ReadableTable, Result, TableDefinition, Value};
-
-    /// Table access for the [`Read`](super::Read) methods (sealed: not implementable
-    /// outside the store).
-    pub trait Source {
-        /// The table type this source opens.
-        type Table<'a, K: Key + 'static, V: Value + 'static>: ReadableTable<K, V>
-        where
-            Self: 'a;
-        /// Opens a table.
-        fn open<K: Key + 'static, V: Value + 'static>(
-            &self,
-            def: TableDefinition<'static, K, V>,
-        ) -> Result<Self::Table<'_, K, V>>;
-        /// The counters as this transaction sees them.
-        fn counters(&self) -> Result<Counters>;
-    }
-}
 
 /// A read-only transaction: one consistent snapshot of the database, unaffected by writes
 /// committed after it began. Many may run at once, also while a write transaction runs.
@@ -79,7 +61,7 @@ impl ReadTxn {
     }
 }
 
-impl sealed::Source for ReadTxn {
+impl Source for ReadTxn {
     type Table<'a, K: Key + 'static, V: Value + 'static> = redb::ReadOnlyTable<K, V>;
 
     fn open<K: Key + 'static, V: Value + 'static>(
@@ -220,7 +202,7 @@ impl Visit for Network {
 
 /// Reads the database. Implemented by [`ReadTxn`] (a committed snapshot) and by
 /// [`WriteTxn`](super::WriteTxn) (which sees its own uncommitted changes).
-pub trait Read: sealed::Source {
+pub trait Read: Source {
     /// The record of a node, or `None` if it does not exist.
     fn node(&self, node: NodeRef) -> Result<Option<Node>> {
         let t = self.open(tables::nodes(node.kind))?;
@@ -549,157 +531,4 @@ fn typed<R: Read + ?Sized, T: serde::de::DeserializeOwned>(
     let g = t.get(node.id)?;
     g.map(|g| decode(g.value(), &|| format!("{node} record")))
         .transpose()
-}
-
-/// Decodes a node record of the node's kind.
-pub(crate) fn decode_node(node: NodeRef, bytes: &[u8]) -> Result<Node> {
-    let what = || format!("{node} record");
-    Ok(match node.kind {
-        NodeKind::Account => Node::Account(decode(bytes, &what)?),
-        NodeKind::Person => Node::Person(decode(bytes, &what)?),
-        NodeKind::Employee => Node::Employee(decode(bytes, &what)?),
-        NodeKind::Project => Node::Project(decode(bytes, &what)?),
-    })
-}
-
-/// A node record decoded in place: the strings borrow from `bytes`. The layouts mirror
-/// the model's node structs field by field (postcard writes `String` and `&str` alike);
-/// `record_views_decode_like_the_owned_records` holds them together.
-pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
-    use crate::model::{AccountKind, Amount, Stage};
-    #[derive(serde::Deserialize)]
-    struct AccountRecord<'a> {
-        xid: &'a str,
-        name: &'a str,
-        kind: AccountKind,
-    }
-    #[derive(serde::Deserialize)]
-    struct PersonRecord<'a> {
-        xid: &'a str,
-        name: &'a str,
-        #[serde(borrow)]
-        title: Option<&'a str>,
-    }
-    #[derive(serde::Deserialize)]
-    struct EmployeeRecord<'a> {
-        xid: &'a str,
-        name: &'a str,
-    }
-    #[derive(serde::Deserialize)]
-    struct ProjectRecord<'a> {
-        xid: &'a str,
-        name: &'a str,
-        stage: Stage,
-        amount: Amount,
-    }
-    let what = || format!("{node} record");
-    Ok(match node.kind {
-        NodeKind::Account => {
-            let r: AccountRecord<'_> = decode(bytes, &what)?;
-            NodeView::Account {
-                xid: r.xid,
-                name: r.name,
-                kind: r.kind,
-            }
-        }
-        NodeKind::Person => {
-            let r: PersonRecord<'_> = decode(bytes, &what)?;
-            NodeView::Person {
-                xid: r.xid,
-                name: r.name,
-                title: r.title,
-            }
-        }
-        NodeKind::Employee => {
-            let r: EmployeeRecord<'_> = decode(bytes, &what)?;
-            NodeView::Employee {
-                xid: r.xid,
-                name: r.name,
-            }
-        }
-        NodeKind::Project => {
-            let r: ProjectRecord<'_> = decode(bytes, &what)?;
-            NodeView::Project {
-                xid: r.xid,
-                name: r.name,
-                stage: r.stage,
-                amount: r.amount,
-            }
-        }
-    })
-}
-
-/// Rebuilds an edge from an out-table entry.
-pub(crate) fn edge_from_out(k: &RawKey, v: &[u8]) -> Result<Edge> {
-    let key = keys::decode_out(k).ok_or_else(|| corrupt_key("out", k))?;
-    let attrs: EdgeAttrs = decode(v, &|| format!("edge {key}"))?;
-    Edge::from_parts(key, attrs).ok_or_else(|| bad_attrs(&key))
-}
-
-fn bad_attrs(key: &crate::model::EdgeKey) -> StoreError {
-    StoreError::Corrupt {
-        what: format!("edge {key}"),
-        reason: "its attributes are of another edge kind".to_owned(),
-    }
-}
-
-pub(crate) fn corrupt_key(table: &str, k: &RawKey) -> StoreError {
-    StoreError::Corrupt {
-        what: format!("{table}-table key {k:02x?}"),
-        reason: "not a valid (kind, node, node) key".to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{AccountKind, Amount, Stage};
-    use crate::store::internal::codec::encode_into;
-
-    fn round_trip(node: &Node) {
-        let what = || "test".to_owned();
-        let mut buf = Vec::new();
-        match node {
-            Node::Account(n) => encode_into(n, &mut buf, &what),
-            Node::Person(n) => encode_into(n, &mut buf, &what),
-            Node::Employee(n) => encode_into(n, &mut buf, &what),
-            Node::Project(n) => encode_into(n, &mut buf, &what),
-        }
-        .unwrap();
-        let at = NodeRef::new(node.kind(), 3);
-        let view = decode_view(at, &buf).unwrap();
-        assert_eq!(view, NodeView::from(node));
-        assert_eq!(view.to_node(), *node);
-        assert_eq!(decode_node(at, &buf).unwrap(), *node);
-        // A record cut short is corrupt, never a panic.
-        for cut in 0..buf.len() {
-            assert!(decode_view(at, &buf[..cut]).is_err());
-        }
-    }
-
-    #[test]
-    fn record_views_decode_like_the_owned_records() {
-        round_trip(&Node::Account(Account {
-            xid: "a1".into(),
-            name: "Huawei 华为".into(),
-            kind: AccountKind::Competitor,
-        }));
-        for title in [None, Some("CTO".to_owned()), Some(String::new())] {
-            round_trip(&Node::Person(Person {
-                xid: "p-9".into(),
-                name: "Wang 静".into(),
-                title,
-            }));
-        }
-        round_trip(&Node::Employee(Employee {
-            xid: "e".into(),
-            name: String::new(),
-        }));
-        round_trip(&Node::Project(Project {
-            xid: "x".into(),
-            name: "ERP".into(),
-            stage: Stage::Pursuit,
-            amount: Amount::new(1.5e6).unwrap(),
-        }));
-    }
 }

@@ -15,47 +15,30 @@
 use super::error::{Result, StoreError};
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
+use super::internal::records::{corrupt_key, decode_node};
+use super::internal::source::Source;
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{ChangeRef, LogRecord, NodeView};
-use super::read::{decode_node, sealed::Source, IdMap, Read};
+use super::read::Read;
 use crate::model::{
     Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, ModelError,
-    Network, Node, NodeKind, NodeRef, Person, PersonId, Project, ProjectId,
+    Node, NodeKind, NodeRef, Person, PersonId, Project, ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
 
-/// What [`WriteTxn::import_network`] did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    /// Nodes that were new.
-    pub nodes_added: u64,
-    /// Existing nodes (same external id) whose record changed.
-    pub nodes_updated: u64,
-    /// Existing nodes whose record was already identical.
-    pub nodes_unchanged: u64,
-    /// Edges that were new.
-    pub edges_added: u64,
-    /// Existing edges whose attributes changed.
-    pub edges_replaced: u64,
-    /// Existing edges whose attributes were already identical.
-    pub edges_unchanged: u64,
-    /// The store id of every network node.
-    pub ids: IdMap,
-}
-
 /// Whether an upsert added, changed or left a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
+pub(super) enum Outcome {
     Added,
     Updated,
     Unchanged,
 }
 
 /// The mutable state of a write transaction besides the storage transaction itself.
-struct State {
+pub(super) struct State {
     time: i64,
-    counters: Counters,
-    buf: Vec<u8>,
+    pub(super) counters: Counters,
+    pub(super) buf: Vec<u8>,
     log_buf: Vec<u8>,
 }
 
@@ -66,8 +49,8 @@ struct State {
 /// ([`Database::begin_write`](super::Database::begin_write) waits for the previous one);
 /// read transactions run concurrently and do not see it until it commits.
 pub struct WriteTxn {
-    txn: redb::WriteTransaction,
-    state: State,
+    pub(super) txn: redb::WriteTransaction,
+    pub(super) state: State,
     initial: Counters,
     poisoned: bool,
 }
@@ -95,11 +78,11 @@ impl Source for WriteTxn {
 
 impl Read for WriteTxn {}
 
-type NodeTable<'t> = Table<'t, u32, &'static [u8]>;
-type XidTable<'t> = Table<'t, &'static str, u32>;
-type LogTable<'t> = Table<'t, u64, &'static [u8]>;
+pub(super) type NodeTable<'t> = Table<'t, u32, &'static [u8]>;
+pub(super) type XidTable<'t> = Table<'t, &'static str, u32>;
+pub(super) type LogTable<'t> = Table<'t, u64, &'static [u8]>;
 
-const COMPETITOR_KINDS: [EdgeKind; 2] = [EdgeKind::RivalTie, EdgeKind::Competes];
+pub(super) const COMPETITOR_KINDS: [EdgeKind; 2] = [EdgeKind::RivalTie, EdgeKind::Competes];
 
 impl WriteTxn {
     pub(crate) fn new(txn: redb::WriteTransaction, time: i64) -> Result<WriteTxn> {
@@ -150,7 +133,7 @@ impl WriteTxn {
     }
 
     /// Runs one operation: refused if poisoned; poisons on error.
-    fn guarded<T>(&mut self, f: impl FnOnce(&mut WriteTxn) -> Result<T>) -> Result<T> {
+    pub(super) fn guarded<T>(&mut self, f: impl FnOnce(&mut WriteTxn) -> Result<T>) -> Result<T> {
         if self.poisoned {
             return Err(StoreError::Poisoned);
         }
@@ -289,18 +272,6 @@ impl WriteTxn {
             Ok(true)
         })
     }
-
-    /// Imports a whole network: validates it ([`Network::validate`], every violation
-    /// reported in [`StoreError::Network`]), upserts its nodes by external id and puts its
-    /// edges (new ones added, existing ones' attributes replaced), mapping network ids to
-    /// store ids. Each changed node and edge is logged as an upsert or put.
-    ///
-    /// Built for bulk loads: the tables are opened once, edge keys are sorted before they
-    /// are inserted (so the B-trees fill in order), node existence is known from the
-    /// upserts and not looked up again, and encode buffers are reused.
-    pub fn import_network(&mut self, net: &Network) -> Result<ImportSummary> {
-        self.guarded(|w| import_core(&w.txn, &mut w.state, net))
-    }
 }
 
 fn dec(c: &mut u64) {
@@ -308,7 +279,7 @@ fn dec(c: &mut u64) {
 }
 
 /// Appends a change to the log.
-fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<'_>) -> Result<()> {
+pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<'_>) -> Result<()> {
     let seq = st.counters.next_seq;
     encode_into(
         &LogRecord {
@@ -352,15 +323,15 @@ fn competitor_edges(
 /// Bulk-mode state of [`upsert_core`]: the external ids of new nodes are collected and
 /// inserted sorted at the end (valid because a network's external ids are unique), and in a
 /// kind that had no nodes before the lookup is skipped.
-struct Bulk<'v> {
-    fresh: bool,
-    pending: Vec<(&'v str, u32)>,
+pub(super) struct Bulk<'v> {
+    pub(super) fresh: bool,
+    pub(super) pending: Vec<(&'v str, u32)>,
     /// Changed nodes whose log entries are appended after the kind's records.
-    logs: Vec<(NodeRef, NodeView<'v>)>,
+    pub(super) logs: Vec<(NodeRef, NodeView<'v>)>,
 }
 
 /// Upserts one node with the tables already open.
-fn upsert_core<'v>(
+pub(super) fn upsert_core<'v>(
     txn: &redb::WriteTransaction,
     st: &mut State,
     nodes: &mut NodeTable<'_>,
@@ -476,8 +447,8 @@ fn put_core(
                 let (lo, hi) = keys::range_at(key.kind, key.from);
                 if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
                     let (k, _) = r?;
-                    let existing = keys::decode_out(k.value())
-                        .ok_or_else(|| super::read::corrupt_key("out", k.value()))?;
+                    let existing =
+                        keys::decode_out(k.value()).ok_or_else(|| corrupt_key("out", k.value()))?;
                     return Err(StoreError::SecondEdge {
                         edge: key,
                         existing,
@@ -517,8 +488,7 @@ fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> R
             if kind.from_kind() == node.kind {
                 let found = collect_keys(&out, &lo, &hi)?;
                 for k in found {
-                    let key =
-                        keys::decode_out(&k).ok_or_else(|| super::read::corrupt_key("out", &k))?;
+                    let key = keys::decode_out(&k).ok_or_else(|| corrupt_key("out", &k))?;
                     out.remove(&k)?;
                     inn.remove(&keys::in_key(&key))?;
                     dec(counter);
@@ -527,8 +497,7 @@ fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> R
             if kind.allows_to(node.kind) {
                 let found = collect_keys(&inn, &lo, &hi)?;
                 for k in found {
-                    let key =
-                        keys::decode_in(&k).ok_or_else(|| super::read::corrupt_key("in", &k))?;
+                    let key = keys::decode_in(&k).ok_or_else(|| corrupt_key("in", &k))?;
                     inn.remove(&k)?;
                     out.remove(&keys::out_key(&key))?;
                     dec(counter);
@@ -555,251 +524,4 @@ fn collect_keys<V: Value + 'static>(
         v.push(*k.value());
     }
     Ok(v)
-}
-
-/// The bulk import.
-fn import_core(
-    txn: &redb::WriteTransaction,
-    st: &mut State,
-    net: &Network,
-) -> Result<ImportSummary> {
-    if !quick_valid(net) {
-        net.validate().map_err(StoreError::Network)?;
-    }
-    let mut summary = ImportSummary::default();
-    let map = import_nodes(txn, st, net, &mut summary)?;
-    import_edges(txn, st, net, &map, &mut summary)?;
-    summary.ids = map;
-    Ok(summary)
-}
-
-/// The rules of [`Network::validate`] except duplicate edges and second `works_at`/`of`, which
-/// [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
-/// set of a million edge keys); when it fails, the full check produces the report.
-fn quick_valid(net: &Network) -> bool {
-    for kind in NodeKind::ALL {
-        let mut xids: Vec<&str> = (0..net.count(kind))
-            .filter_map(|i| net.xid(NodeRef::new(kind, i as u32)))
-            .collect();
-        xids.sort_unstable();
-        if xids.first().is_some_and(|x| x.is_empty()) || xids.windows(2).any(|w| w[0] == w[1]) {
-            return false;
-        }
-    }
-    net.edges.iter().all(|e| {
-        let key = e.key();
-        e.validate().is_ok()
-            && net.contains(key.from)
-            && net.contains(key.to)
-            && (!COMPETITOR_KINDS.contains(&key.kind)
-                || net.accounts[key.from.id as usize].kind == AccountKind::Competitor)
-    })
-}
-
-/// Upserts every node of the network; returns the network → store id map.
-fn import_nodes(
-    txn: &redb::WriteTransaction,
-    st: &mut State,
-    net: &Network,
-    summary: &mut ImportSummary,
-) -> Result<IdMap> {
-    let mut ids: [Vec<u32>; 4] = Default::default();
-    // Nodes, one kind at a time with its two tables open.
-    for kind in NodeKind::ALL {
-        let k = usize::from(kind.code());
-        let mut nodes = txn.open_table(tables::nodes(kind))?;
-        let mut xids = txn.open_table(tables::xids(kind))?;
-        let mut log = txn.open_table(LOG)?;
-        ids[k].reserve(net.count(kind));
-        let mut bulk = Bulk {
-            fresh: st.counters.nodes[k] == 0,
-            pending: Vec::with_capacity(net.count(kind)),
-            logs: Vec::with_capacity(net.count(kind)),
-        };
-        let mut one = |view| -> Result<()> {
-            let (node, outcome) = upsert_core(
-                txn,
-                st,
-                &mut nodes,
-                &mut xids,
-                &mut log,
-                view,
-                Some(&mut bulk),
-            )?;
-            ids[k].push(node.id);
-            match outcome {
-                Outcome::Added => summary.nodes_added += 1,
-                Outcome::Updated => summary.nodes_updated += 1,
-                Outcome::Unchanged => summary.nodes_unchanged += 1,
-            }
-            Ok(())
-        };
-        match kind {
-            NodeKind::Account => net
-                .accounts
-                .iter()
-                .try_for_each(|n| one(NodeView::Account(n)))?,
-            NodeKind::Person => net
-                .persons
-                .iter()
-                .try_for_each(|n| one(NodeView::Person(n)))?,
-            NodeKind::Employee => net
-                .employees
-                .iter()
-                .try_for_each(|n| one(NodeView::Employee(n)))?,
-            NodeKind::Project => net
-                .projects
-                .iter()
-                .try_for_each(|n| one(NodeView::Project(n)))?,
-        }
-        bulk.pending.sort_unstable();
-        for (xid, id) in bulk.pending {
-            xids.insert(xid, id)?;
-        }
-        for (node, record) in bulk.logs {
-            append(st, &mut log, &ChangeRef::UpsertNode { node, record })?;
-        }
-    }
-    Ok(IdMap::from_store_ids(ids))
-}
-
-/// Puts every edge of the network, its ends mapped by `map`.
-fn import_edges(
-    txn: &redb::WriteTransaction,
-    st: &mut State,
-    net: &Network,
-    map: &IdMap,
-    summary: &mut ImportSummary,
-) -> Result<()> {
-    const UNCHANGED: u8 = 0;
-    const ADDED: u8 = 1;
-    const REPLACED: u8 = 2;
-    let entries = sorted_keys(net, map)?;
-    let edge_at = |k: &RawKey, i: u32| -> Result<Edge> {
-        let key = keys::decode_out(k).ok_or_else(|| super::read::corrupt_key("out", k))?;
-        Edge::from_parts(key, net.edges[i as usize].attrs())
-            .ok_or(StoreError::UnknownNode(key.from))
-    };
-    // The network is valid, every end was just upserted, and upserts kept account kinds
-    // as the network has them, so only the rules that involve edges already in the store
-    // remain to check: a second works_at/of.
-    let check_single =
-        [EdgeKind::WorksAt, EdgeKind::Of].map(|k| st.counters.edges[usize::from(k.code())] > 0);
-    // The out table, in key order; then the log; then the in table. One table at a time
-    // keeps each B-tree's working set hot.
-    let mut status = vec![UNCHANGED; entries.len()];
-    {
-        let mut out = txn.open_table(OUT)?;
-        for ((k, i), status) in entries.iter().zip(&mut status) {
-            let edge = &net.edges[*i as usize];
-            let code = k[0];
-            if (code == EdgeKind::WorksAt.code() && check_single[0])
-                || (code == EdgeKind::Of.code() && check_single[1])
-            {
-                second_edge(&out, edge_at(k, *i)?.key())?;
-            }
-            encode_into(&edge.attrs(), &mut st.buf, &|| {
-                format!("edge {}", edge.key())
-            })?;
-            let old = out
-                .insert(k, st.buf.as_slice())?
-                .map(|g| g.value() == st.buf.as_slice());
-            *status = match old {
-                None => {
-                    summary.edges_added += 1;
-                    st.counters.edges[usize::from(code)] += 1;
-                    ADDED
-                }
-                Some(true) => {
-                    summary.edges_unchanged += 1;
-                    UNCHANGED
-                }
-                Some(false) => {
-                    summary.edges_replaced += 1;
-                    REPLACED
-                }
-            };
-        }
-    }
-    {
-        let mut log = txn.open_table(LOG)?;
-        for ((k, i), status) in entries.iter().zip(&status) {
-            if *status != UNCHANGED {
-                append(st, &mut log, &ChangeRef::PutEdge(&edge_at(k, *i)?))?;
-            }
-        }
-    }
-    // The in table: the mirrored keys of the new edges, sorted.
-    let mut added: Vec<(u8, u64, u64)> = entries
-        .iter()
-        .zip(&status)
-        .filter(|(_, s)| **s == ADDED)
-        .filter_map(|((k, _), _)| keys::decode_out(k))
-        .map(|k| (k.kind.code(), k.to.pack(), k.from.pack()))
-        .collect();
-    drop(entries);
-    added.sort_unstable();
-    let mut inn = txn.open_table(IN)?;
-    for (c, t, f) in added {
-        inn.insert(&keys::raw(c, t, f), ())?;
-    }
-    Ok(())
-}
-
-/// Refuses `key` if its start already has an edge of its kind (`works_at`, `of`) to
-/// another end.
-fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) -> Result<()> {
-    let (lo, hi) = keys::range_at(key.kind, key.from);
-    if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
-        let (found, _) = r?;
-        let existing = keys::decode_out(found.value())
-            .ok_or_else(|| super::read::corrupt_key("out", found.value()))?;
-        if existing != key {
-            return Err(StoreError::SecondEdge {
-                edge: key,
-                existing,
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The network's edges as (out key in store ids, index in `net.edges`), sorted by key.
-/// Duplicate edges and a second `works_at`/`of` of one node end up adjacent, and are
-/// reported through the full network check.
-fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
-    // Sorting integer triples is several times cheaper than sorting 17-byte arrays.
-    let mut order: Vec<(u8, u64, u64, u32)> = Vec::with_capacity(net.edges.len());
-    for (i, e) in net.edges.iter().enumerate() {
-        let key = e.key();
-        let mapped = EdgeKey {
-            kind: key.kind,
-            from: map
-                .store_ref(key.from)
-                .ok_or(StoreError::UnknownNode(key.from))?,
-            to: map
-                .store_ref(key.to)
-                .ok_or(StoreError::UnknownNode(key.to))?,
-        };
-        order.push((
-            key.kind.code(),
-            mapped.from.pack(),
-            mapped.to.pack(),
-            i as u32,
-        ));
-    }
-    order.sort_unstable_by_key(|e| (e.0, e.1, e.2));
-    let entries: Vec<(RawKey, u32)> = order
-        .into_iter()
-        .map(|(c, f, t, i)| (keys::raw(c, f, t), i))
-        .collect();
-    // Duplicates, and a second works_at/of of one node, are now adjacent.
-    let single = |code: u8| code == EdgeKind::WorksAt.code() || code == EdgeKind::Of.code();
-    let clash = entries
-        .windows(2)
-        .any(|w| w[0].0 == w[1].0 || (single(w[0].0[0]) && w[0].0[..9] == w[1].0[..9]));
-    if clash {
-        net.validate().map_err(StoreError::Network)?;
-    }
-    Ok(entries)
 }

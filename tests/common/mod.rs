@@ -1,6 +1,8 @@
 //! Shared fixtures for the store tests.
 #![allow(dead_code)]
 
+pub mod image;
+
 use guanxi::model::*;
 use guanxi::store::{Database, IdMap, LogEntry, Read};
 

@@ -1,8 +1,11 @@
-//! Machinery of the store: table definitions, key encoding and the record codec.
+//! Machinery of the store: table definitions, key encoding, the record codec and
+//! decoders, and the table access that reads and the consistency check share.
 //!
 //! Nothing here is public API; `mod.rs` of the store documents the layout these files
 //! implement.
 
 pub(crate) mod codec;
 pub(crate) mod keys;
+pub(crate) mod records;
+pub(crate) mod source;
 pub(crate) mod tables;

@@ -1,0 +1,418 @@
+//! The analyses: `report`, `chain`, `path` and `departure`. Each builds a typed view of
+//! its result with external ids ([`ChainView`], [`PathsView`], [`DepartureView`]); the
+//! JSON is that view serialised, and the readable text is rendered from it
+//! ([`crate::render`]).
+
+use crate::options::{Common, Prepared};
+use crate::render;
+use crate::Result;
+use clap::Args;
+use guanxi::analysis::{self, Params, Report};
+use guanxi::graph::Snapshot;
+use guanxi::model::{Day, EmployeeId, ProjectId};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+/// `brm report`.
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Print the JSON report (docs/report.md).
+    #[arg(long)]
+    json: bool,
+    /// Rows per table in the readable report.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+}
+
+impl ReportArgs {
+    /// Computes the full report.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+            ..
+        } = self.common.prepare()?;
+        let report = Report::compute(&snap, &params, as_of);
+        if self.json {
+            out!("{}", report.to_json())?;
+        } else {
+            render::report(&report, self.top)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// `brm chain --project X`.
+#[derive(Args)]
+pub struct Chain {
+    #[command(flatten)]
+    common: Common,
+    /// The project's external id.
+    #[arg(long)]
+    project: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Chain {
+    /// Analyses one project.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+        } = self.common.prepare()?;
+        let x = snap
+            .project_by_xid(&self.project)
+            .ok_or_else(|| format!("no project with id {:?}", self.project))?;
+        let view = ChainView::new(&snap, x, &params, as_of)?;
+        if self.json {
+            print_json(&view)?;
+        } else {
+            render::chain(&view)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// `brm path --to P`.
+#[derive(Args)]
+pub struct PathArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The target person's external id.
+    #[arg(long)]
+    to: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl PathArgs {
+    /// Finds the strongest paths to one person.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+            ..
+        } = self.common.prepare()?;
+        let p = snap
+            .person_by_xid(&self.to)
+            .ok_or_else(|| format!("no person with id {:?}", self.to))?;
+        let paths = analysis::strongest_paths(&snap, p, params.path_k, &params, as_of)
+            .map_err(|e| e.to_string())?;
+        let view = PathsView {
+            to: self.to,
+            paths: paths.iter().map(PathView::new).collect(),
+        };
+        if self.json {
+            print_json(&view)?;
+        } else {
+            render::paths(&view, as_of)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// `brm departure --employee E`.
+#[derive(Args)]
+pub struct Departure {
+    #[command(flatten)]
+    common: Common,
+    /// The employee's external id.
+    #[arg(long)]
+    employee: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Departure {
+    /// Measures what one employee's departure would cost.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+            ..
+        } = self.common.prepare()?;
+        let e = snap
+            .employee_by_xid(&self.employee)
+            .ok_or_else(|| format!("no employee with id {:?}", self.employee))?;
+        let view = DepartureView::new(&snap, e, &params, as_of)?;
+        if self.json {
+            print_json(&view)?;
+        } else {
+            render::departure(&view)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn print_json(v: &impl Serialize) -> Result<()> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+    out!("{s}")
+}
+
+/// One project's decision chain (`brm chain`).
+#[derive(Serialize)]
+pub struct ChainView {
+    /// The project's external id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its stage.
+    pub stage: &'static str,
+    /// The analysis date.
+    pub as_of: String,
+    /// The chain's members, by external id.
+    pub members: Vec<MemberView>,
+    /// Completeness (4.7); `None` for a lost project.
+    pub completeness: Option<f64>,
+    /// Failed checks, in the order of the 4.7 table.
+    pub gaps: Vec<GapView>,
+    /// Consensus (4.6); `None` for an empty chain.
+    pub consensus: Option<f64>,
+    /// Vetoers and approvers at veto risk, by external id.
+    pub veto_risk: Vec<String>,
+    /// Coach candidates (4.9), best first.
+    pub coaches: Vec<CoachView>,
+    /// Our chain closeness (4.13); `None` for an empty chain.
+    pub chain_closeness: Option<f64>,
+    /// Each competing competitor's chain closeness, by external id.
+    pub chain_rivals: BTreeMap<String, f64>,
+}
+
+/// One member of a decision chain.
+#[derive(Serialize)]
+pub struct MemberView {
+    /// The person's external id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its role in the chain.
+    pub role: &'static str,
+    /// Whether it is marked as a coach.
+    pub coach: bool,
+    /// `C(p)` (4.2).
+    pub closeness: f64,
+    /// Solution acceptance, if known.
+    pub solution: Option<f64>,
+    /// Price acceptance, if known.
+    pub price: Option<f64>,
+    /// Stance `s` (4.3).
+    pub stance: Option<f64>,
+    /// Propagated opinion `x` (4.6).
+    pub opinion: Option<f64>,
+}
+
+/// A failed completeness check and the persons at fault.
+#[derive(Serialize)]
+pub struct GapView {
+    /// The check's id.
+    pub check: &'static str,
+    /// The persons at fault, by external id, sorted.
+    pub persons: Vec<String>,
+}
+
+/// A coach candidate with its four factors.
+#[derive(Serialize)]
+pub struct CoachView {
+    /// The person's external id.
+    pub id: String,
+    /// The score.
+    pub score: f64,
+    /// `C(p)`.
+    pub closeness: f64,
+    /// `S(p, x)` (unknown counts as the parameter's value).
+    pub solution: f64,
+    /// Reach to an approver.
+    pub reach: f64,
+    /// `1 − max_k Rv(p, k)`.
+    pub rival_free: f64,
+}
+
+impl ChainView {
+    fn new(snap: &Snapshot, x: ProjectId, params: &Params, as_of: Day) -> Result<Self> {
+        let pa = analysis::project_analysis(snap, x, params, as_of).map_err(|e| e.to_string())?;
+        let mut members: Vec<_> = snap.members(x).to_vec();
+        members.sort_by(|a, b| snap.person_xid(a.person).cmp(snap.person_xid(b.person)));
+        let members = members
+            .iter()
+            .map(|m| {
+                let p = m.person;
+                let i = pa.opinion.position(p);
+                MemberView {
+                    id: snap.person_xid(p).to_owned(),
+                    name: snap.person_name(p).to_owned(),
+                    role: m.member.role.as_str(),
+                    coach: m.member.coach,
+                    closeness: i.map_or(0.0, |i| pa.opinion.closeness[i]),
+                    solution: m.member.solution.map(f64::from),
+                    price: m.member.price.map(f64::from),
+                    stance: i.map(|i| pa.opinion.stance[i]),
+                    opinion: i.map(|i| pa.opinion.opinion[i]),
+                }
+            })
+            .collect();
+        let xids = |ps: &[analysis::Named<'_, guanxi::model::PersonId>]| {
+            let mut v: Vec<String> = ps.iter().map(|p| p.xid.to_string()).collect();
+            v.sort_unstable();
+            v
+        };
+        let gaps = pa
+            .completeness
+            .gaps
+            .iter()
+            .map(|g| GapView {
+                check: g.check.id(),
+                persons: xids(&g.persons),
+            })
+            .collect();
+        let coaches = pa
+            .coaches
+            .iter()
+            .map(|c| CoachView {
+                id: c.person.xid.to_string(),
+                score: c.score,
+                closeness: c.closeness,
+                solution: c.solution,
+                reach: c.reach,
+                rival_free: c.rival_free,
+            })
+            .collect();
+        let (chain_closeness, chain_rivals) =
+            pa.competition
+                .as_ref()
+                .map_or((None, BTreeMap::new()), |c| {
+                    (
+                        Some(c.ours),
+                        c.rivals
+                            .iter()
+                            .map(|(k, v)| (k.xid.to_string(), *v))
+                            .collect(),
+                    )
+                });
+        Ok(ChainView {
+            id: snap.project_xid(x).to_owned(),
+            name: snap.project_name(x).to_owned(),
+            stage: snap.project_stage(x).as_str(),
+            as_of: as_of.to_string(),
+            members,
+            completeness: pa.completeness.completeness,
+            gaps,
+            consensus: pa.opinion.consensus,
+            veto_risk: xids(&pa.opinion.veto_risk),
+            coaches,
+            chain_closeness,
+            chain_rivals,
+        })
+    }
+}
+
+/// The strongest paths to one person (`brm path`).
+#[derive(Serialize)]
+pub struct PathsView {
+    /// The target person's external id.
+    pub to: String,
+    /// The paths, strongest first.
+    pub paths: Vec<PathView>,
+}
+
+/// One employee's strongest path to a person.
+#[derive(Serialize)]
+pub struct PathView {
+    /// The employee's external id.
+    pub employee: String,
+    /// The product of the path's weights.
+    pub strength: f64,
+    /// The persons on the path, the target last, by external id.
+    pub hops: Vec<String>,
+}
+
+impl PathView {
+    fn new(path: &analysis::Path<'_>) -> Self {
+        PathView {
+            employee: path.employee.xid.to_string(),
+            strength: path.strength,
+            hops: path.persons.iter().map(|p| p.xid.to_string()).collect(),
+        }
+    }
+}
+
+/// What one employee's departure would cost (`brm departure`).
+#[derive(Serialize)]
+pub struct DepartureView {
+    /// The employee's external id.
+    pub employee: String,
+    /// The analysis date.
+    pub as_of: String,
+    /// Persons whose closeness drops.
+    pub persons: Vec<DropView>,
+    /// Accounts whose strength drops.
+    pub accounts: Vec<DropView>,
+    /// Persons left without a tie, each with its best successor.
+    pub successors: Vec<SuccessorView>,
+}
+
+/// A figure before and after a departure.
+#[derive(Serialize)]
+pub struct DropView {
+    /// The person's or account's external id.
+    pub id: String,
+    /// Before.
+    pub before: f64,
+    /// After.
+    pub after: f64,
+}
+
+/// A person left without a tie, and who could reach them instead.
+#[derive(Serialize)]
+pub struct SuccessorView {
+    /// The person's external id.
+    pub person: String,
+    /// The strongest path from another employee, if any reaches them.
+    pub successor: Option<PathView>,
+}
+
+impl DepartureView {
+    fn new(snap: &Snapshot, e: EmployeeId, params: &Params, as_of: Day) -> Result<Self> {
+        let d = analysis::departure_impact(snap, e, params, as_of).map_err(|e| e.to_string())?;
+        Ok(DepartureView {
+            employee: snap.employee_xid(e).to_owned(),
+            as_of: as_of.to_string(),
+            persons: d
+                .persons
+                .iter()
+                .map(|r| DropView {
+                    id: r.person.xid.to_string(),
+                    before: r.before,
+                    after: r.after,
+                })
+                .collect(),
+            accounts: d
+                .accounts
+                .iter()
+                .map(|r| DropView {
+                    id: r.account.xid.to_string(),
+                    before: r.before,
+                    after: r.after,
+                })
+                .collect(),
+            successors: d
+                .successors
+                .iter()
+                .map(|s| SuccessorView {
+                    person: s.person.xid.to_string(),
+                    successor: s.successor.as_ref().map(PathView::new),
+                })
+                .collect(),
+        })
+    }
+}

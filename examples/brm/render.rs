@@ -1,0 +1,256 @@
+//! The readable text of each result, rendered from the typed results (the library's
+//! [`Report`], and the views of [`crate::query`]): a field that does not exist is a
+//! compile error, not a blank column.
+
+use crate::query::{ChainView, DepartureView, PathView, PathsView};
+use crate::Result;
+use guanxi::analysis::ProjectRow;
+use guanxi::analysis::Report;
+use guanxi::model::{Day, Stage};
+
+/// A figure with three decimals, or `—` when it is unknown.
+fn f(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_owned(), |x| format!("{x:.3}"))
+}
+
+/// Ids joined with `sep`.
+fn join(ids: &[String], sep: &str) -> String {
+    ids.join(sep)
+}
+
+/// `brm chain`: the members table, the figures, the gaps and the coach candidates.
+pub fn chain(v: &ChainView) -> Result<()> {
+    out!("project {} ({}) at {}", v.id, v.stage, v.as_of)?;
+    out!(
+        "  {:<12} {:<15} {:>5} {:>9} {:>8} {:>6} {:>7} {:>8}",
+        "person",
+        "role",
+        "coach",
+        "closeness",
+        "solution",
+        "price",
+        "stance",
+        "opinion"
+    )?;
+    for m in &v.members {
+        out!(
+            "  {:<12} {:<15} {:>5} {:>9} {:>8} {:>6} {:>7} {:>8}",
+            m.id,
+            m.role,
+            if m.coach { "yes" } else { "" },
+            f(Some(m.closeness)),
+            f(m.solution),
+            f(m.price),
+            f(m.stance),
+            f(m.opinion)
+        )?;
+    }
+    out!(
+        "  completeness {}  consensus {}  our chain closeness {}",
+        f(v.completeness),
+        f(v.consensus),
+        f(v.chain_closeness)
+    )?;
+    for (k, r) in &v.chain_rivals {
+        out!("  rival {k}: chain closeness {}", f(Some(*r)))?;
+    }
+    for g in &v.gaps {
+        out!("  gap {:<14} {}", g.check, join(&g.persons, ", "))?;
+    }
+    if !v.veto_risk.is_empty() {
+        out!("  veto risk: {}", join(&v.veto_risk, ", "))?;
+    }
+    for c in &v.coaches {
+        out!(
+            "  coach candidate {:<10} score {}  (C {} · S {} · reach {} · rival-free {})",
+            c.id,
+            f(Some(c.score)),
+            f(Some(c.closeness)),
+            f(Some(c.solution)),
+            f(Some(c.reach)),
+            f(Some(c.rival_free))
+        )?;
+    }
+    Ok(())
+}
+
+/// The hops of a path, `a → b → c`.
+fn hops(p: &PathView) -> String {
+    join(&p.hops, " → ")
+}
+
+/// `brm path`: one line per employee.
+pub fn paths(v: &PathsView, as_of: Day) -> Result<()> {
+    if v.paths.is_empty() {
+        return out!("no employee reaches {}", v.to);
+    }
+    out!("strongest paths to {} at {as_of}:", v.to)?;
+    for p in &v.paths {
+        out!("  {:<12} {:.4}  {}", p.employee, p.strength, hops(p))?;
+    }
+    Ok(())
+}
+
+/// `brm departure`: the drops, then the successors.
+pub fn departure(v: &DepartureView) -> Result<()> {
+    out!("if {} leaves (as of {}):", v.employee, v.as_of)?;
+    for p in &v.persons {
+        out!(
+            "  person  {:<12} closeness {} → {}",
+            p.id,
+            f(Some(p.before)),
+            f(Some(p.after))
+        )?;
+    }
+    for a in &v.accounts {
+        out!(
+            "  account {:<12} strength  {} → {}",
+            a.id,
+            f(Some(a.before)),
+            f(Some(a.after))
+        )?;
+    }
+    for s in &v.successors {
+        match &s.successor {
+            None => out!("  {} loses every tie; nobody else can reach them", s.person)?,
+            Some(who) => out!(
+                "  {} loses every tie; best successor {} (path strength {}: {})",
+                s.person,
+                who.employee,
+                f(Some(who.strength)),
+                hops(who)
+            )?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether a report row's project is open (lead, validation, pursuit).
+fn is_open(p: &ProjectRow) -> bool {
+    p.stage.parse::<Stage>().is_ok_and(Stage::is_open)
+}
+
+/// The readable report: five short tables of `top` rows each.
+pub fn report(r: &Report, top: usize) -> Result<()> {
+    out!(
+        "relationship report at {} — relationship asset {:.2}",
+        r.as_of,
+        r.relationship_asset
+    )?;
+    accounts(r, top)?;
+    projects(r, top)?;
+    employees(r, top)
+}
+
+fn accounts(r: &Report, top: usize) -> Result<()> {
+    let mut strong: Vec<_> = r
+        .accounts
+        .iter()
+        .filter(|a| a.pipeline > 0.0 || a.strength > 0.0)
+        .collect();
+    strong.sort_by(|a, b| {
+        b.strength
+            .total_cmp(&a.strength)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    out!("\nstrongest accounts (strength, advantage over the strongest rival, open pipeline):")?;
+    for a in strong.iter().take(top) {
+        out!(
+            "  {:<12} {:>7.4} {:>+8.4} {:>14.2}",
+            a.id,
+            a.strength,
+            a.advantage,
+            a.pipeline
+        )?;
+    }
+    out!("\nweakest accounts with open pipeline:")?;
+    let mut weak: Vec<_> = r.accounts.iter().filter(|a| a.pipeline > 0.0).collect();
+    weak.sort_by(|a, b| {
+        a.strength
+            .total_cmp(&b.strength)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for a in weak.iter().take(top) {
+        out!(
+            "  {:<12} {:>7.4} {:>+8.4} {:>14.2}",
+            a.id,
+            a.strength,
+            a.advantage,
+            a.pipeline
+        )?;
+    }
+    Ok(())
+}
+
+fn projects(r: &Report, top: usize) -> Result<()> {
+    out!("\nopen projects at veto risk (most negative consensus first):")?;
+    let mut risky: Vec<_> = r
+        .projects
+        .iter()
+        .filter(|p| is_open(p))
+        .filter(|p| !p.veto_risk.is_empty())
+        .collect();
+    risky.sort_by(|a, b| {
+        a.consensus
+            .unwrap_or(0.0)
+            .total_cmp(&b.consensus.unwrap_or(0.0))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for p in risky.iter().take(top) {
+        let coach = p.coaches.first().map_or_else(
+            || "none".to_owned(),
+            |c| format!("{} ({:.3})", c.id, c.score),
+        );
+        out!(
+            "  {:<12} {:<10} consensus {:>+.3}  at risk: {:<20} coach: {coach}",
+            p.id,
+            p.stage,
+            p.consensus.unwrap_or(0.0),
+            p.veto_risk.join(", ")
+        )?;
+    }
+    out!("\nopen projects with the largest completeness gaps:")?;
+    let mut gaps: Vec<_> = r
+        .projects
+        .iter()
+        .filter(|p| is_open(p))
+        .filter(|p| p.completeness.is_some_and(|c| c < 1.0))
+        .collect();
+    gaps.sort_by(|a, b| {
+        a.completeness
+            .unwrap_or(1.0)
+            .total_cmp(&b.completeness.unwrap_or(1.0))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for p in gaps.iter().take(top) {
+        let checks: Vec<&str> = p.gaps.iter().map(|g| g.check.as_str()).collect();
+        out!(
+            "  {:<12} {:<10} completeness {:.2}  missing: {}",
+            p.id,
+            p.stage,
+            p.completeness.unwrap_or(0.0),
+            checks.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn employees(r: &Report, top: usize) -> Result<()> {
+    out!("\nemployees with the most sole ties (who would leave with them):")?;
+    let mut emps: Vec<_> = r.employees.iter().collect();
+    emps.sort_by(|a, b| {
+        b.sole_ties
+            .len()
+            .cmp(&a.sole_ties.len())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    for e in emps.iter().take(top) {
+        out!(
+            "  {:<12} {:>4} sole ties  portfolio {:.4}",
+            e.id,
+            e.sole_ties.len(),
+            e.portfolio
+        )?;
+    }
+    Ok(())
+}
