@@ -142,3 +142,26 @@ pub fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize
     assert_eq!(n.validate(), Ok(()));
     n
 }
+
+/// `net` imported into a fresh in-memory database (store ids = positions), then every
+/// node for which `remove(kind, position)` holds removed, with its edges: the store's ids
+/// keep a hole for each.
+pub fn stored_with_removals(
+    net: &Network,
+    remove: impl Fn(NodeKind, usize) -> bool,
+) -> guanxi::store::Database {
+    let db = guanxi::store::Database::in_memory().unwrap();
+    db.import_network(net, 1).unwrap();
+    db.write(2, |t| {
+        for kind in NodeKind::ALL {
+            for i in 0..net.count(kind) {
+                if remove(kind, i) {
+                    t.remove_node(NodeRef::new(kind, i as u32))?;
+                }
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    db
+}
