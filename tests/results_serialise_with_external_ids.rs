@@ -1,7 +1,7 @@
 //! Every query result serialises with external ids and the CSV's names of the
 //! vocabularies: on the worked example, the JSON of each query holds the numbers, lists
-//! and ids of the reference report (§6, computed independently). Types that can be read
-//! back round-trip through JSON.
+//! and ids of the reference report (§6, computed independently) — and those of our own
+//! report to the last bit. Types that can be read back round-trip through JSON.
 
 use guanxi::analysis::{
     account_figures, employee_figures, person_figures, project_analysis, strongest_paths, Check,
@@ -25,12 +25,17 @@ fn reference() -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// `got` equals `want`: numbers within 1e-6, everything else exactly.
+/// `got` equals `want`: numbers within `TOLERANCE` (0: to the bit), everything else
+/// exactly.
 fn same(path: &str, got: &Value, want: &Value) {
+    let tolerance = TOLERANCE.with(std::cell::Cell::get);
     match (got, want) {
         (Value::Number(g), Value::Number(w)) => {
             let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
-            assert!((g - w).abs() < 1e-6, "{path}: got {g}, want {w}");
+            assert!(
+                (g - w).abs() <= tolerance,
+                "{path}: got {g}, want {w} (tolerance {tolerance})"
+            );
         }
         (Value::Array(g), Value::Array(w)) => {
             assert_eq!(g.len(), w.len(), "{path}: {got} vs {want}");
@@ -52,19 +57,35 @@ fn same(path: &str, got: &Value, want: &Value) {
     }
 }
 
+thread_local! {
+    static TOLERANCE: std::cell::Cell<f64> = const { std::cell::Cell::new(1e-6) };
+}
+
 #[test]
 fn query_results_carry_the_reference_report_s_ids_and_figures() {
     let net = guanxi::io::read_csv_dir(&data().join("tiny")).unwrap();
     let snap = Snapshot::from_network(&net);
+    compare_queries_with(&snap, &reference());
+}
+
+#[test]
+fn query_results_equal_our_report_to_the_bit() {
+    let net = guanxi::io::read_csv_dir(&data().join("tiny")).unwrap();
+    let snap = Snapshot::from_network(&net);
+    let report = Report::compute(&snap, &Params::default(), as_of());
+    TOLERANCE.with(|t| t.set(0.0));
+    compare_queries_with(&snap, &serde_json::from_str(&report.to_json()).unwrap());
+}
+
+/// Asks every query about every node of `want` (a §6 report) and compares.
+fn compare_queries_with(snap: &Snapshot, want: &Value) {
     let params = Params::default();
-    let want = reference();
     let rows = |section: &str| want[section].as_array().unwrap().clone();
 
     for row in rows("persons") {
         let id = row["id"].as_str().unwrap();
         let p = snap.person_by_xid(id).unwrap();
-        let got =
-            serde_json::to_value(person_figures(&snap, p, &params, as_of()).unwrap()).unwrap();
+        let got = serde_json::to_value(person_figures(snap, p, &params, as_of()).unwrap()).unwrap();
         assert_eq!(got["person"], id);
         same(id, &got["closeness"], &row["closeness"]);
         same(id, &got["influence"], &row["influence"]);
@@ -73,7 +94,7 @@ fn query_results_carry_the_reference_report_s_ids_and_figures() {
         let id = row["id"].as_str().unwrap();
         let a = snap.account_by_xid(id).unwrap();
         let got =
-            serde_json::to_value(account_figures(&snap, a, &params, as_of()).unwrap()).unwrap();
+            serde_json::to_value(account_figures(snap, a, &params, as_of()).unwrap()).unwrap();
         let kind = snap.account_kind(a).as_str();
         assert_eq!((&got["account"], &got["kind"]), (&json!(id), &json!(kind)));
         for field in ["strength", "rivals", "advantage", "pipeline"] {
@@ -92,7 +113,7 @@ fn query_results_carry_the_reference_report_s_ids_and_figures() {
         let id = row["id"].as_str().unwrap();
         let e = snap.employee_by_xid(id).unwrap();
         let got =
-            serde_json::to_value(employee_figures(&snap, e, &params, as_of()).unwrap()).unwrap();
+            serde_json::to_value(employee_figures(snap, e, &params, as_of()).unwrap()).unwrap();
         assert_eq!(got["employee"], id);
         for field in ["portfolio", "sole_ties", "fit"] {
             same(&format!("{id}.{field}"), &got[field], &row[field]);
@@ -102,7 +123,7 @@ fn query_results_carry_the_reference_report_s_ids_and_figures() {
         let id = row["id"].as_str().unwrap();
         let x = snap.project_by_xid(id).unwrap();
         let got =
-            serde_json::to_value(project_analysis(&snap, x, &params, as_of()).unwrap()).unwrap();
+            serde_json::to_value(project_analysis(snap, x, &params, as_of()).unwrap()).unwrap();
         assert_eq!(
             (&got["project"], &got["stage"]),
             (&json!(id), &row["stage"])
@@ -132,7 +153,7 @@ fn query_results_carry_the_reference_report_s_ids_and_figures() {
     }
     // A path names its employee and hops by external id.
     let target = snap.person_ids().next().unwrap();
-    for path in strongest_paths(&snap, target, 5, &params, as_of()).unwrap() {
+    for path in strongest_paths(snap, target, 5, &params, as_of()).unwrap() {
         let got = serde_json::to_value(&path).unwrap();
         assert_eq!(got["employee"], path.employee.xid.as_ref());
         assert_eq!(
