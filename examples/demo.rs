@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let as_of: Day = "2025-06-30".parse()?;
     let started = Instant::now();
 
-    // 1. Fill a database: one transaction, validated against SPEC §3.
+    // 1. Fill a database: one transaction, validated against the rules of §3 (docs/model.md).
     let network = synth::generate(Preset::Small, SEED);
     let db = Database::create(&db_path)?;
     let summary = db.import_network(&network, 0)?;

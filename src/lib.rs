@@ -20,9 +20,10 @@
 //!     let acme = t.upsert_account(Account { xid: "A1".into(), name: "Acme".into(), kind: AccountKind::Client })?;
 //!     let ceo = t.upsert_person(Person { xid: "P1".into(), name: "Wang".into(), title: Some("CEO".into()) })?;
 //!     let cfo = t.upsert_person(Person { xid: "P2".into(), name: "Li".into(), title: Some("CFO".into()) })?;
-//!     let me = t.upsert_employee(Employee { xid: "E1".into(), name: "Chen".into() })?;
-//!     t.add_edge(Edge::WorksAt { person: ceo, account: acme })?;
-//!     t.add_edge(Edge::WorksAt { person: cfo, account: acme })?;
+//!     let me = t.upsert_employee(Employee { xid: "E1".into(), name: "Chen".into(), left: None })?;
+//!     let always = Employment::default(); // no dates: works there at all times
+//!     t.add_edge(Edge::WorksAt { person: ceo, account: acme, employment: always.clone() })?;
+//!     t.add_edge(Edge::WorksAt { person: cfo, account: acme, employment: always })?;
 //!     t.add_edge(Edge::ReportsTo { person: cfo, manager: ceo, weight })?;
 //!     t.add_edge(Edge::Tie {
 //!         employee: me,
@@ -38,7 +39,7 @@
 //! let acme = &report.accounts[0];
 //! assert_eq!(acme.id, "A1");
 //! assert!(acme.strength > 0.0); // the CFO, whom we know well, defers to the CEO
-//! println!("{}", report.to_json()); // the report of SPEC §6
+//! println!("{}", report.to_json()); // the JSON report (§6)
 //! # Ok(())
 //! # }
 //! ```
@@ -55,16 +56,25 @@
 //!    edges of type T at node N" is one range scan, a change log, and an integrity check.
 //! 3. [`graph`] — an immutable, compact in-memory [`graph::Snapshot`] built from one
 //!    read transaction, so every analysis sees one consistent moment.
-//! 4. [`analysis`] — the analyses of SPEC §4 (decayed ties, closeness, PageRank
+//! 4. [`analysis`] — the analyses of §4 (decayed ties, closeness, PageRank
 //!    influence, account strength, opinion propagation, chain completeness, strongest
 //!    paths, coaches, employee portfolios, departure impact, relationship asset, chain
-//!    competition) and the JSON [`analysis::Report`] of SPEC §6, parallel and
+//!    competition) and the JSON [`analysis::Report`] of §6, parallel and
 //!    deterministic.
-//! 5. [`io`] — the CSV interchange format of SPEC §5, and DOT/GraphML drawings.
+//! 5. [`io`] — the CSV interchange format of §5, and DOT/GraphML drawings.
 //!
 //! [`synth`] generates realistic synthetic networks from a seed, for demos, tests and
 //! benchmarks. The `brm` example is the command-line tool over all of it.
+//!
+//! The model, every formula, the CSV format and the JSON report are documented in the
+//! repository's `docs/` folder (`docs/model.md`, `docs/analyses.md`, `docs/csv.md`,
+//! `docs/report.md`); code cites their sections as `§4.6`.
 #![forbid(unsafe_code)]
+
+/// The README's library example, compiled by `cargo test` so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 pub mod analysis;
 pub mod graph;

@@ -79,6 +79,7 @@ fn network() -> Network {
         n.employees.push(Employee {
             xid: xid.into(),
             name: xid.into(),
+            left: None,
         });
     }
     n.projects.push(Project {
@@ -97,6 +98,7 @@ fn network() -> Network {
         n.edges.push(Edge::WorksAt {
             person: p,
             account: A,
+            employment: Employment::default(),
         });
     }
     for x in [X, Y] {

@@ -60,7 +60,7 @@ fn readers_see_whole_committed_states_while_a_writer_commits() {
                         "reader {reader}, counter {c:?}"
                     );
                     // Alternate the heavy reads so every reader still takes many snapshots.
-                    if round % 2 == 0 {
+                    if round.is_multiple_of(2) {
                         let report = r.check().unwrap();
                         assert!(report.is_clean(), "reader {reader}: {report}");
                     } else {

@@ -38,6 +38,7 @@ fn stored_with_leading_holes(net: &Network) -> Snapshot {
             dummies.push(NodeRef::from(t.upsert_employee(Employee {
                 xid: xid.clone(),
                 name: String::new(),
+                left: None,
             })?));
             dummies.push(NodeRef::from(t.upsert_project(Project {
                 xid,

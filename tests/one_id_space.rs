@@ -67,6 +67,7 @@ fn change(t: &mut WriteTxn, nodes: &mut Nodes, rng: &mut Rng) -> guanxi::store::
                 t.add_edge(Edge::WorksAt {
                     person: p,
                     account: AccountId(a),
+                    employment: Employment::default(),
                 })?;
             }
             if let Some(m) = nodes.pick(NodeKind::Person, rng) {
@@ -114,6 +115,7 @@ fn change(t: &mut WriteTxn, nodes: &mut Nodes, rng: &mut Rng) -> guanxi::store::
             let e = t.upsert_employee(Employee {
                 xid: format!("new-e{n}"),
                 name: format!("New employee {n}"),
+                left: None,
             })?;
             let mut tied = Vec::new();
             for _ in 0..2 {

@@ -1,15 +1,15 @@
 //! Data in and out: `import` a CSV folder, `generate` a synthetic network, `export` the
 //! database as CSV or a drawing.
 
-use crate::options::{load, load_network, now_millis, parse_day, spinner};
+use crate::options::{describe, load, load_network, now_millis, parse_day, spinner};
 use crate::Result;
 use clap::{Args, ValueEnum};
 use guanxi::analysis::Params;
 use guanxi::io;
-use guanxi::model::Day;
-use guanxi::store::Database;
+use guanxi::model::{Day, Network};
+use guanxi::store::{Database, ImportSummary, StoreError};
 use guanxi::synth::{self, Preset};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `brm import DIR --db FILE`.
@@ -17,7 +17,8 @@ use std::process::ExitCode;
 pub struct Import {
     /// The folder with accounts.csv, persons.csv, …
     dir: PathBuf,
-    /// The database file (created if missing).
+    /// The database file (created if missing; a new file appears only once the import
+    /// has committed).
     #[arg(long)]
     db: PathBuf,
 }
@@ -32,14 +33,7 @@ impl Import {
             e.to_string()
         })?;
         bar.set_message(format!("writing {net}"));
-        let database = Database::create(&db).map_err(|e| {
-            bar.finish_and_clear();
-            format!("{}: {e}", db.display())
-        })?;
-        let s = database.import_network(&net, now_millis()).map_err(|e| {
-            bar.finish_and_clear();
-            e.to_string()
-        })?;
+        let s = write_database(&db, &net, true).inspect_err(|_| bar.finish_and_clear())?;
         bar.finish_and_clear();
         out!(
             "imported {} into {}: nodes {} added, {} updated, {} unchanged; edges {} added, {} replaced, {} unchanged",
@@ -65,18 +59,35 @@ pub struct Generate {
     /// Seed of the deterministic generator.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Write a CSV folder here.
+    /// Write a CSV folder here (a new or empty folder, unless --force).
     #[arg(long, conflicts_with = "db", required_unless_present = "db")]
     out: Option<PathBuf>,
-    /// Write into this database file.
+    /// Write a new database file here.
     #[arg(long)]
     db: Option<PathBuf>,
+    /// Replace the CSV files of an existing folder given to --out (a database is never
+    /// written over, nor generated into).
+    #[arg(long)]
+    force: bool,
 }
 
 impl Generate {
     /// Generates the network and writes it where asked.
     pub fn run(self) -> Result<ExitCode> {
         let preset: Preset = self.preset.parse().map_err(|e| format!("--preset: {e}"))?;
+        if let Some(out) = &self.out {
+            target_folder(out, self.force)?;
+        }
+        if let Some(db) = &self.db {
+            if db.exists() {
+                return Err(format!(
+                    "{} exists; generate writes a new database only: choose a new path (or generate --out DIR, then brm import DIR --db {})",
+                    db.display(),
+                    db.display()
+                )
+                .into());
+            }
+        }
         let bar = spinner("generating");
         let net = synth::generate(preset, self.seed);
         if let Some(out) = self.out {
@@ -89,19 +100,106 @@ impl Generate {
             out!("wrote {net} to {}", out.display())?;
         } else if let Some(db) = self.db {
             bar.set_message(format!("writing {}", db.display()));
-            let database = Database::create(&db).map_err(|e| {
-                bar.finish_and_clear();
-                format!("{}: {e}", db.display())
-            })?;
-            database.import_network(&net, now_millis()).map_err(|e| {
-                bar.finish_and_clear();
-                e.to_string()
-            })?;
+            write_database(&db, &net, false).inspect_err(|_| bar.finish_and_clear())?;
             bar.finish_and_clear();
             out!("wrote {net} to {}", db.display())?;
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Imports `net` into the database at `db`: into the existing database if there is one
+/// (and `existing` allows it), else into a new file that appears only once the import has
+/// committed — a failure leaves nothing behind.
+fn write_database(db: &Path, net: &Network, existing: bool) -> Result<ImportSummary> {
+    if existing && std::fs::metadata(db).is_ok_and(|m| m.len() > 0) {
+        let database = Database::create(db).map_err(|e| describe(db, e))?;
+        return database
+            .import_network(net, now_millis())
+            .map_err(|e| e.to_string().into());
+    }
+    if existing && db.exists() {
+        // An empty file: a new database takes its place.
+        std::fs::remove_file(db).map_err(|e| format!("{}: {e}", db.display()))?;
+    }
+    Database::create_new(db, net, now_millis()).map_err(|e| match e {
+        e @ StoreError::Network(_) => e.to_string().into(),
+        e => format!("{}: {e}; nothing was written", db.display()).into(),
+    })
+}
+
+/// Refuses to write a CSV folder at `out` that holds files, unless `force`; never
+/// writes over a database file.
+fn target_folder(out: &Path, force: bool) -> Result<()> {
+    if out.is_file() {
+        return Err(if Database::is_database_file(out) {
+            format!(
+                "{} is a database file; brm never writes over a database: give a folder for the CSV files",
+                out.display()
+            )
+        } else {
+            format!("{} is a file; give a folder for the CSV files", out.display())
+        }
+        .into());
+    }
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(()); // absent (it is created), or unreadable (the write says why)
+    };
+    let entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    if let Some(db) = entries.iter().find(|p| {
+        p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+            && Database::is_database_file(p)
+    }) {
+        return Err(format!(
+            "{} is a database file; brm never writes over a database, even with --force",
+            db.display()
+        )
+        .into());
+    }
+    if !entries.is_empty() && !force {
+        return Err(format!(
+            "{} is a folder with files in it; choose a new or empty folder, or add --force to replace its CSV files",
+            out.display()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuses to write the file `out` if it exists, unless `force`; never writes over a
+/// database file.
+fn target_file(out: &Path, force: bool) -> Result<()> {
+    if Database::is_database_file(out) {
+        return Err(format!(
+            "{} is a database file; brm never writes over a database, even with --force: choose another --out",
+            out.display()
+        )
+        .into());
+    }
+    if out.is_dir() {
+        return Err(format!("{} is a folder; give a file name", out.display()).into());
+    }
+    if out.exists() && !force {
+        return Err(format!(
+            "{} exists; choose a new path, or add --force to replace it",
+            out.display()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Writes `text` to `out` through `<out>.partial` and a rename, so that a failed write
+/// leaves neither a cut file nor, with --force, a damaged old one.
+fn write_file(out: &Path, text: &str) -> Result<()> {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    let tmp = out.with_file_name(name);
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, out));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: {e}; nothing was written", out.display()).into()
+    })
 }
 
 /// What `export` writes.
@@ -124,9 +222,13 @@ pub struct Export {
     /// csv (a folder), dot or graphml (a file).
     #[arg(long, value_enum)]
     format: Format,
-    /// Where to write.
+    /// Where to write: a new file (dot, graphml) or a new or empty folder (csv).
     #[arg(long)]
     out: PathBuf,
+    /// Replace an existing file, or the CSV files of an existing folder (a database file
+    /// is never written over).
+    #[arg(long)]
+    force: bool,
     /// Draw this project's decision chain (dot/graphml).
     #[arg(long, conflicts_with = "account")]
     project: Option<String>,
@@ -145,10 +247,16 @@ impl Export {
             db,
             format,
             out,
+            force,
             project,
             account,
             as_of,
         } = self;
+        if matches!(format, Format::Csv) {
+            target_folder(&out, force)?;
+        } else {
+            target_file(&out, force)?;
+        }
         let params = Params::default();
         let as_of = match as_of {
             Some(s) => parse_day(&s)?,
@@ -190,7 +298,7 @@ impl Export {
         } else {
             drawing.to_graphml()
         };
-        std::fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
+        write_file(&out, &text)?;
         out!(
             "wrote {} nodes and {} edges to {}",
             drawing.nodes.len(),

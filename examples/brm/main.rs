@@ -12,6 +12,7 @@
 //! brm check --db crm.redb
 //! brm erase --db crm.redb --person p17                # right to be forgotten
 //! brm backup --db crm.redb --out copy.redb            # online, consistent
+//! brm compact --db crm.redb                           # rewrite with live data only
 //! ```
 //!
 //! Every analysis constant is an option (`--half-life 90`, `--damping 0.9`, …) whose
@@ -19,7 +20,7 @@
 //!
 //! One file per concern: [`options`] (what every query shares), [`data`] (import,
 //! generate, export), [`query`] (report, chain, path, departure), [`admin`] (check,
-//! erase, backup), [`render`] (the readable text of each result) and [`output`]
+//! erase, compact, backup), [`render`] (the readable text of each result) and [`output`]
 //! (standard output and its failures).
 
 // `output` first: its `out!` macro is visible to the modules declared after it.
@@ -68,8 +69,12 @@ enum Command {
     Erase(admin::Erase),
     /// Copy a consistent snapshot of the database to a new file while writers go on.
     Backup(admin::Backup),
-    /// Verify every invariant of the database; exit status 0 only when clean.
+    /// Verify every page and every invariant of the database, without writing it; exit
+    /// status 0 only when clean.
     Check(admin::Check),
+    /// Rewrite the database file with its live data only: the smallest file, and no byte
+    /// of erased data left (finishes an erasure whose rewrite failed).
+    Compact(admin::Compact),
 }
 
 /// Why a command stopped.
@@ -97,15 +102,26 @@ impl From<&str> for Failure {
 pub type Result<T> = std::result::Result<T, Failure>;
 
 fn main() -> ExitCode {
+    output::quiet_panics();
     let cli = Cli::parse();
-    let result = run(cli.command).and_then(|code| output::flush().map(|()| code));
+    // A panic is a bug; it still ends with a message and status 1, never with a crash.
+    let result = std::panic::catch_unwind(|| run(cli.command))
+        .unwrap_or_else(|_| Err(Failure::Message(output::panic_message())))
+        .and_then(|code| output::flush().map(|()| code));
     match result {
         Ok(code) => code,
         Err(Failure::Message(e)) => {
-            eprintln!("brm: error: {e}");
+            output::error(&e);
             ExitCode::FAILURE
         }
-        Err(Failure::Stdout(_)) => ExitCode::SUCCESS,
+        // `brm … | head`: the reader has all it wanted.
+        Err(Failure::Stdout(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Failure::Stdout(e)) => {
+            output::error(&format!(
+                "cannot write to standard output: {e}; the output is incomplete (check the disk or the pipe it goes to)"
+            ));
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -121,5 +137,6 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Erase(c) => c.run(),
         Command::Backup(c) => c.run(),
         Command::Check(c) => c.run(),
+        Command::Compact(c) => c.run(),
     }
 }

@@ -4,10 +4,10 @@
 
 use crate::Result;
 use clap::Args;
-use guanxi::analysis::Params;
+use guanxi::analysis::{Params, ParamsError};
 use guanxi::graph::Snapshot;
 use guanxi::model::{Day, Network};
-use guanxi::store::{Database, Read};
+use guanxi::store::{Database, Read, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -52,61 +52,115 @@ impl Common {
 }
 
 /// Analysis constants (docs/analyses.md); each defaults to `Params::default()`.
+///
+/// Every number is taken as typed, negative ones included, and checked after parsing
+/// ([`ParamArgs::params`]), so that `-5`, `0` and `NaN` get a message about the option's
+/// range rather than a parse error.
 #[derive(Args)]
 pub struct ParamArgs {
     /// 4.1 half-life of a tie, days.
-    #[arg(long, default_value_t = DEFAULTS.half_life)]
+    #[arg(long, default_value_t = DEFAULTS.half_life, allow_hyphen_values = true)]
     half_life: f64,
     /// 4.4 PageRank damping.
-    #[arg(long, default_value_t = DEFAULTS.damping)]
+    #[arg(long, default_value_t = DEFAULTS.damping, allow_hyphen_values = true)]
     damping: f64,
     /// 4.4 PageRank tolerance (per node).
-    #[arg(long, default_value_t = DEFAULTS.pagerank_tol)]
+    #[arg(long, default_value_t = DEFAULTS.pagerank_tol, allow_hyphen_values = true)]
     pagerank_tol: f64,
     /// 4.6 Friedkin–Johnsen susceptibility λ.
-    #[arg(long, default_value_t = DEFAULTS.susceptibility)]
+    #[arg(long, default_value_t = DEFAULTS.susceptibility, allow_hyphen_values = true)]
     susceptibility: f64,
     /// 4.6 Friedkin–Johnsen tolerance.
-    #[arg(long, default_value_t = DEFAULTS.fj_tol)]
+    #[arg(long, default_value_t = DEFAULTS.fj_tol, allow_hyphen_values = true)]
     fj_tol: f64,
     /// 4.6 veto-risk threshold (strictly below).
-    #[arg(long, default_value_t = DEFAULTS.veto_threshold, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = DEFAULTS.veto_threshold, allow_hyphen_values = true)]
     veto_threshold: f64,
     /// 4.7 days after which a contact is stale.
-    #[arg(long, default_value_t = DEFAULTS.stale_after)]
+    #[arg(long, default_value_t = DEFAULTS.stale_after, allow_hyphen_values = true)]
     stale_after: i64,
     /// 4.8 number of employees per strongest-path query.
-    #[arg(long, default_value_t = DEFAULTS.path_k)]
-    k: usize,
+    #[arg(long, default_value_t = count(DEFAULTS.path_k), allow_hyphen_values = true)]
+    k: i64,
     /// 4.9 number of coach candidates.
-    #[arg(long, default_value_t = DEFAULTS.coach_k)]
-    coach_k: usize,
+    #[arg(long, default_value_t = count(DEFAULTS.coach_k), allow_hyphen_values = true)]
+    coach_k: i64,
     /// 4.9 solution acceptance assumed when unknown.
-    #[arg(long, default_value_t = DEFAULTS.unknown_solution)]
+    #[arg(long, default_value_t = DEFAULTS.unknown_solution, allow_hyphen_values = true)]
     unknown_solution: f64,
     /// Role weight of an approver.
-    #[arg(long, default_value_t = DEFAULTS.role_weights.approver)]
+    #[arg(long, default_value_t = DEFAULTS.role_weights.approver, allow_hyphen_values = true)]
     w_approver: f64,
     /// Role weight of a vetoer.
-    #[arg(long, default_value_t = DEFAULTS.role_weights.vetoer)]
+    #[arg(long, default_value_t = DEFAULTS.role_weights.vetoer, allow_hyphen_values = true)]
     w_vetoer: f64,
     /// Role weight of a decision maker.
-    #[arg(long, default_value_t = DEFAULTS.role_weights.decision_maker)]
+    #[arg(long, default_value_t = DEFAULTS.role_weights.decision_maker, allow_hyphen_values = true)]
     w_decision_maker: f64,
     /// Role weight of an evaluator.
-    #[arg(long, default_value_t = DEFAULTS.role_weights.evaluator)]
+    #[arg(long, default_value_t = DEFAULTS.role_weights.evaluator, allow_hyphen_values = true)]
     w_evaluator: f64,
     /// Role weight of an influencer.
-    #[arg(long, default_value_t = DEFAULTS.role_weights.influencer)]
+    #[arg(long, default_value_t = DEFAULTS.role_weights.influencer, allow_hyphen_values = true)]
     w_influencer: f64,
     /// Role weight of a user.
-    #[arg(long, default_value_t = DEFAULTS.role_weights.user)]
+    #[arg(long, default_value_t = DEFAULTS.role_weights.user, allow_hyphen_values = true)]
     w_user: f64,
 }
 
+/// A count as the options type it (counts are checked after parsing, see [`at_least`]).
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// `value` of option `flag` as a count of at least `min`.
+pub fn at_least(flag: &str, value: i64, min: i64) -> Result<usize> {
+    if value < min {
+        return Err(
+            format!("{flag} {value} is out of range: it must be a whole number ≥ {min}").into(),
+        );
+    }
+    usize::try_from(value).map_err(|_| format!("{flag} {value} is too large").into())
+}
+
+/// The option that sets the [`Params`] field `name` (as `ParamsError` names it).
+fn flag_of(name: &str) -> String {
+    match name {
+        "path_k" => "--k".to_owned(),
+        other => format!(
+            "--{}",
+            other.replace("role_weights.", "w_").replace('_', "-")
+        ),
+    }
+}
+
 impl ParamArgs {
-    /// The parameters the options describe, validated.
+    /// The parameters the options describe, checked: every number finite, every count at
+    /// least 1, then the library's own ranges ([`Params::validate`]), each refusal naming
+    /// the option as typed.
     pub fn params(&self) -> Result<Params> {
+        let floats = [
+            ("--half-life", self.half_life),
+            ("--damping", self.damping),
+            ("--pagerank-tol", self.pagerank_tol),
+            ("--susceptibility", self.susceptibility),
+            ("--fj-tol", self.fj_tol),
+            ("--veto-threshold", self.veto_threshold),
+            ("--unknown-solution", self.unknown_solution),
+            ("--w-approver", self.w_approver),
+            ("--w-vetoer", self.w_vetoer),
+            ("--w-decision-maker", self.w_decision_maker),
+            ("--w-evaluator", self.w_evaluator),
+            ("--w-influencer", self.w_influencer),
+            ("--w-user", self.w_user),
+        ];
+        for (flag, v) in floats {
+            if !v.is_finite() {
+                return Err(
+                    format!("{flag} {v} is not a usable number: give a finite number").into(),
+                );
+            }
+        }
         let mut p = Params {
             half_life: self.half_life,
             damping: self.damping,
@@ -114,9 +168,10 @@ impl ParamArgs {
             susceptibility: self.susceptibility,
             fj_tol: self.fj_tol,
             veto_threshold: self.veto_threshold,
-            stale_after: self.stale_after,
-            path_k: self.k,
-            coach_k: self.coach_k,
+            stale_after: i64::try_from(at_least("--stale-after", self.stale_after, 0)?)
+                .unwrap_or(i64::MAX),
+            path_k: at_least("--k", self.k, 1)?,
+            coach_k: at_least("--coach-k", self.coach_k, 1)?,
             unknown_solution: self.unknown_solution,
             ..Params::default()
         };
@@ -126,7 +181,17 @@ impl ParamArgs {
         p.role_weights.evaluator = self.w_evaluator;
         p.role_weights.influencer = self.w_influencer;
         p.role_weights.user = self.w_user;
-        p.validate().map_err(|e| e.to_string())?;
+        p.validate().map_err(|e| match e {
+            ParamsError::OutOfRange {
+                name,
+                value,
+                expected,
+            } => format!(
+                "{} {value} is out of range: it must be {expected}",
+                flag_of(name)
+            ),
+            other => other.to_string(),
+        })?;
         Ok(p)
     }
 }
@@ -144,26 +209,51 @@ pub fn parse_day(s: &str) -> Result<Day> {
     s.parse::<Day>().map_err(|e| format!("--as-of: {e}").into())
 }
 
-/// Opens an existing database.
-pub fn open_db(path: &Path) -> Result<Database> {
-    Database::open(path).map_err(|e| format!("{}: {e}", path.display()).into())
+/// Opens an existing database for reading only: the file is never written, may be
+/// read-only, and other readers may use it at the same time.
+pub fn open_read(path: &Path) -> Result<Database> {
+    Database::open_read_only(path).map_err(|e| describe(path, e).into())
 }
 
-/// Loads the committed state of the database as a snapshot: the parallel load, names
-/// included, indexed by store ids.
+/// Opens an existing database for writing.
+pub fn open_write(path: &Path) -> Result<Database> {
+    Database::open(path).map_err(|e| describe(path, e).into())
+}
+
+/// A store error about the database at `path`, in the terms of the command line.
+pub fn describe(path: &Path, e: StoreError) -> String {
+    let shown = path.display();
+    match e {
+        StoreError::Missing { .. } => format!(
+            "no database at {shown}; run `brm import DIR --db {shown}` first (or check the path)"
+        ),
+        StoreError::NotAGuanxiDatabase { reason, .. } => format!(
+            "{shown} is damaged or not a guanxi database ({reason}); give the path of a database made by `brm import`"
+        ),
+        StoreError::Corrupt { reason, .. } => format!(
+            "{shown} is damaged or not a guanxi database ({reason}); restore it from a backup (`brm backup`) or import the data again (`brm import`)"
+        ),
+        e @ (StoreError::Busy { .. } | StoreError::NewerFormat { .. }) => e.to_string(),
+        e => format!("{shown}: {e}"),
+    }
+}
+
+/// Loads the committed state of the database as a snapshot, through a read-only
+/// handle: the parallel load, names included, indexed by store ids.
 pub fn load(path: &Path) -> Result<Snapshot> {
-    let db = open_db(path)?;
-    let txn = db.begin_read().map_err(|e| e.to_string())?;
-    Snapshot::load(&txn).map_err(|e| e.to_string().into())
+    let db = open_read(path)?;
+    let txn = db.begin_read().map_err(|e| describe(path, e))?;
+    Snapshot::load(&txn).map_err(|e| describe(path, e).into())
 }
 
-/// Loads the committed state of the database as a network (for the CSV export).
+/// Loads the committed state of the database as a network (for the CSV export),
+/// through a read-only handle.
 pub fn load_network(path: &Path) -> Result<Network> {
-    let db = open_db(path)?;
-    let txn = db.begin_read().map_err(|e| e.to_string())?;
+    let db = open_read(path)?;
+    let txn = db.begin_read().map_err(|e| describe(path, e))?;
     txn.network()
         .map(|(net, _)| net)
-        .map_err(|e| e.to_string().into())
+        .map_err(|e| describe(path, e).into())
 }
 
 /// A spinner on standard error while a long step runs.

@@ -3,7 +3,7 @@
 //! JSON is that view serialised, and the readable text is rendered from it
 //! ([`crate::render`]).
 
-use crate::options::{Common, Prepared};
+use crate::options::{at_least, Common, Prepared};
 use crate::render;
 use crate::Result;
 use clap::Args;
@@ -23,13 +23,14 @@ pub struct ReportArgs {
     #[arg(long)]
     json: bool,
     /// Rows per table in the readable report.
-    #[arg(long, default_value_t = 5)]
-    top: usize,
+    #[arg(long, default_value_t = 5, allow_hyphen_values = true)]
+    top: i64,
 }
 
 impl ReportArgs {
     /// Computes the full report.
     pub fn run(self) -> Result<ExitCode> {
+        let top = at_least("--top", self.top, 1)?;
         let Prepared {
             params,
             as_of,
@@ -40,7 +41,7 @@ impl ReportArgs {
         if self.json {
             out!("{}", report.to_json())?;
         } else {
-            render::report(&report, self.top)?;
+            render::report(&report, top)?;
         }
         Ok(ExitCode::SUCCESS)
     }

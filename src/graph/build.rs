@@ -2,9 +2,10 @@
 
 use super::csr::Csr;
 use super::nodes::Nodes;
-use super::{ChainMember, Link, RivalTie, Snapshot, TieRecord, NONE};
+use super::{ChainMember, EmploymentRecord, Link, RivalTie, Snapshot, TieRecord, NONE};
 use crate::model::{
-    AccountId, Edge, EdgeKind, EmployeeId, Network, NodeView, OwnsTarget, PersonId, ProjectId,
+    AccountId, Edge, EdgeKind, EmployeeId, Network, NodeKind, NodeView, OwnsTarget, PersonId,
+    ProjectId,
 };
 use crate::store::Visit as _;
 
@@ -15,7 +16,7 @@ use crate::store::Visit as _;
 pub(super) struct Builder {
     pub(super) nodes: Nodes,
     /// Edge counts per kind announced by `begin` (capacity hints).
-    hint: [usize; 9],
+    hint: [usize; EdgeKind::COUNT],
     /// Created at the first edge, once every node is known.
     edges: Option<Edges>,
 }
@@ -25,8 +26,10 @@ pub(super) struct Builder {
 /// be gathered apart (on several threads) and [appended](Edges::append) in kind order.
 pub(super) struct Edges {
     /// Id bounds: an edge with an end beyond them is skipped.
-    counts: [usize; 4],
+    counts: [usize; NodeKind::COUNT],
     person_account: Vec<u32>,
+    /// Every `works_at` edge's period, by person.
+    employments: Vec<(usize, EmploymentRecord)>,
     project_account: Vec<u32>,
     /// `reports_to` edges as recorded, by person: (person, manager and weight).
     reports_to: Vec<(usize, Link)>,
@@ -41,7 +44,7 @@ pub(super) struct Edges {
 }
 
 impl crate::store::Visit for Builder {
-    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+    fn begin(&mut self, nodes: [usize; NodeKind::COUNT], edges: [usize; EdgeKind::COUNT]) {
         self.nodes.reserve(nodes);
         self.hint = edges;
     }
@@ -69,12 +72,24 @@ impl crate::store::Visit for Edges {
         let project_ok = |x: ProjectId| x.index() < nx;
         let employee_ok = |e: EmployeeId| e.index() < ne;
         match edge {
-            Edge::WorksAt { person, account } => {
+            Edge::WorksAt {
+                person,
+                account,
+                employment,
+            } => {
                 if person_ok(person) && account_ok(account) {
                     let slot = at(&mut self.person_account, np, NONE, person.index());
                     if *slot == NONE {
                         *slot = account.0;
                     }
+                    self.employments.push((
+                        person.index(),
+                        EmploymentRecord {
+                            account,
+                            since: employment.since,
+                            until: employment.until,
+                        },
+                    ));
                 }
             }
             Edge::Of { project, account } => {
@@ -181,12 +196,13 @@ fn at<T: Copy>(v: &mut Vec<T>, len: usize, fill: T, i: usize) -> &mut T {
 impl Edges {
     /// Empty, for the given node counts, with room for `hint[code]` edges of each kind.
     /// The per-node arrays stay empty until an edge writes one (see [`at`]).
-    pub(super) fn new(counts: [usize; 4], hint: &[usize; 9]) -> Edges {
+    pub(super) fn new(counts: [usize; NodeKind::COUNT], hint: &[usize; EdgeKind::COUNT]) -> Edges {
         let count = |kind: EdgeKind| hint[usize::from(kind.code())];
         let graph = count(EdgeKind::ReportsTo) + count(EdgeKind::Influences);
         Edges {
             counts,
             person_account: Vec::new(),
+            employments: Vec::with_capacity(count(EdgeKind::WorksAt)),
             project_account: Vec::new(),
             reports_to: Vec::with_capacity(count(EdgeKind::ReportsTo)),
             influences: Vec::with_capacity(count(EdgeKind::Influences)),
@@ -235,6 +251,7 @@ impl Edges {
         first(&mut self.project_account, later.project_account, |a| {
             *a == NONE
         });
+        cat(&mut self.employments, later.employments);
         cat(&mut self.reports_to, later.reports_to);
         cat(&mut self.influences, later.influences);
         cat(&mut self.members, later.members);
@@ -250,7 +267,7 @@ impl Builder {
     pub(super) fn finish(self) -> Snapshot {
         let edges = self
             .edges
-            .unwrap_or_else(|| Edges::new(self.nodes.bounds(), &[0; 9]));
+            .unwrap_or_else(|| Edges::new(self.nodes.bounds(), &[0; EdgeKind::COUNT]));
         finish(self.nodes, edges)
     }
 }
@@ -262,6 +279,7 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
     let [na, np, ne, nx] = nodes.bounds();
     let Edges {
         mut person_account,
+        employments,
         mut project_account,
         reports_to,
         influences,
@@ -284,6 +302,7 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
                     (
                         Csr::from_pairs(np, &reports_to),
                         Csr::from_pairs(np, &influences),
+                        Csr::from_pairs(np, &employments),
                     )
                 },
             )
@@ -323,10 +342,11 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
     } = graphs;
     let (account_persons, account_position, account_projects) = accounts;
     let (members, rivals, competes, owned_accounts) = small;
-    let (reports_to, influences) = raw;
+    let (reports_to, influences, employments) = raw;
     Snapshot {
         nodes,
         person_account,
+        employments,
         account_position,
         account_persons,
         project_account,
@@ -469,7 +489,7 @@ impl Snapshot {
                 network.employees.len(),
                 network.projects.len(),
             ],
-            [0; 9],
+            [0; EdgeKind::COUNT],
         );
         network.accounts.iter().for_each(|n| b.node(n.into()));
         network.persons.iter().for_each(|n| b.node(n.into()));
@@ -480,7 +500,7 @@ impl Snapshot {
         // same floating-point sums to the last bit — whether it came from a CSV folder
         // or from the store (which already yields key order: then this is one linear check).
         if network.edges.is_sorted_by_key(Edge::key) {
-            network.edges.iter().for_each(|e| b.edge(*e));
+            network.edges.iter().for_each(|e| b.edge(e.clone()));
         } else {
             let mut sorted = network.edges.clone();
             sorted.sort_by_key(Edge::key);

@@ -99,8 +99,8 @@ const EDGE_TASKS: [&[EdgeKind]; 8] = [
 fn gather_edges<T: Read + Sync>(
     txn: &T,
     map: &IdMap,
-    bounds: [usize; 4],
-    hint: &[usize; 9],
+    bounds: [usize; NodeKind::COUNT],
+    hint: &[usize; EdgeKind::COUNT],
     to_store_ids: bool,
 ) -> Result<Edges, StoreError> {
     use rayon::prelude::*;
@@ -108,7 +108,7 @@ fn gather_edges<T: Read + Sync>(
         .par_iter()
         .with_max_len(1)
         .map(|kinds| {
-            let mut only = [0; 9];
+            let mut only = [0; EdgeKind::COUNT];
             for kind in *kinds {
                 only[usize::from(kind.code())] = hint[usize::from(kind.code())];
             }
@@ -128,7 +128,7 @@ fn gather_edges<T: Read + Sync>(
             Ok((edges, seen))
         })
         .collect();
-    let mut all = Edges::new(bounds, &[0; 9]);
+    let mut all = Edges::new(bounds, &[0; EdgeKind::COUNT]);
     let mut seen = 0;
     for part in parts {
         let (edges, n) = part?;

@@ -62,7 +62,7 @@ mod nodes;
 mod snapshot;
 mod views;
 
-pub use snapshot::{ChainMember, Link, RivalTie, Snapshot, TieRecord};
+pub use snapshot::{ChainMember, EmploymentRecord, Link, RivalTie, Snapshot, TieRecord};
 pub use views::{
     DeferenceEdgeReferences, DeferenceEdges, DeferenceGraph, PathEdgeReferences, PathEdges,
     PathGraph, PathIncoming, PathNeighborsDirected, PathNode, PathNodes, PersonIds, ViewEdge,

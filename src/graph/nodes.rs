@@ -7,7 +7,7 @@
 //! external id and name, and exists for no query.
 
 use super::NONE;
-use crate::model::{AccountKind, NodeKind, NodeView, Stage};
+use crate::model::{AccountKind, Day, NodeKind, NodeView, Stage};
 use std::hash::{BuildHasher, RandomState};
 
 /// Strings laid end to end in one allocation, one per id: no allocation per node.
@@ -197,10 +197,11 @@ impl XidIndex {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Nodes {
     /// By [`NodeKind`] code.
-    pub(super) tables: [NodeTable; 4],
+    pub(super) tables: [NodeTable; NodeKind::COUNT],
     pub(super) account_kind: Vec<AccountKind>,
     pub(super) person_title: Names,
     pub(super) person_has_title: Vec<bool>,
+    pub(super) employee_left: Vec<Option<Day>>,
     pub(super) project_stage: Vec<Stage>,
     pub(super) project_amount: Vec<f64>,
 }
@@ -213,18 +214,19 @@ impl Nodes {
     }
 
     /// The id bound of each kind, by code.
-    pub(super) fn bounds(&self) -> [usize; 4] {
+    pub(super) fn bounds(&self) -> [usize; NodeKind::COUNT] {
         std::array::from_fn(|k| self.tables[k].bound())
     }
 
-    pub(super) fn reserve(&mut self, counts: [usize; 4]) {
+    pub(super) fn reserve(&mut self, counts: [usize; NodeKind::COUNT]) {
         for (table, n) in self.tables.iter_mut().zip(counts) {
             table.reserve(n);
         }
-        let [na, np, _, nx] = counts;
+        let [na, np, ne, nx] = counts;
         self.account_kind.reserve(na);
         self.person_title.reserve(np);
         self.person_has_title.reserve(np);
+        self.employee_left.reserve(ne);
         self.project_stage.reserve(nx);
         self.project_amount.reserve(nx);
     }
@@ -242,7 +244,10 @@ impl Nodes {
                 self.person_title.push(title.unwrap_or(""));
                 self.person_has_title.push(title.is_some());
             }
-            NodeView::Employee { xid, name, .. } => self.tables[k].push(xid, name),
+            NodeView::Employee { xid, name, left } => {
+                self.tables[k].push(xid, name);
+                self.employee_left.push(left);
+            }
             NodeView::Project {
                 xid,
                 name,
@@ -258,18 +263,21 @@ impl Nodes {
 
     /// Places the nodes pushed so far at their store ids: `ids[k][i]` is the id of the
     /// `i`-th node of the kind of code `k` (increasing).
-    pub(super) fn spread(&mut self, ids: [&[u32]; 4]) {
+    pub(super) fn spread(&mut self, ids: [&[u32]; NodeKind::COUNT]) {
         for (table, ids) in self.tables.iter_mut().zip(ids) {
             table.spread(ids);
         }
-        let [na, np, _, nx] = self.bounds();
-        let [a, p, _, x] = ids;
+        let [na, np, ne, nx] = self.bounds();
+        let [a, p, e, x] = ids;
         if a.len() != na {
             spread(&mut self.account_kind, a, na, AccountKind::Client);
         }
         if p.len() != np {
             self.person_title.spread(p, np);
             spread(&mut self.person_has_title, p, np, false);
+        }
+        if e.len() != ne {
+            spread(&mut self.employee_left, e, ne, None);
         }
         if x.len() != nx {
             spread(&mut self.project_stage, x, nx, Stage::Lost);

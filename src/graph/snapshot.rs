@@ -35,6 +35,18 @@ impl TieRecord {
     }
 }
 
+/// A person's period at an account, from a `works_at` edge (`[since, until)`, `None` =
+/// unbounded; both `None` for an account recorded without dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmploymentRecord {
+    /// The account.
+    pub account: AccountId,
+    /// The first day there, if known.
+    pub since: Option<Day>,
+    /// The first day after the work there, if it ended.
+    pub until: Option<Day>,
+}
+
 /// A member of a project's decision chain.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ChainMember {
@@ -73,6 +85,7 @@ pub struct Link {
 pub struct Snapshot {
     pub(super) nodes: Nodes,
     pub(super) person_account: Vec<u32>,
+    pub(super) employments: Csr<EmploymentRecord>,
     pub(super) account_position: Vec<u32>,
     pub(super) account_persons: Csr<PersonId>,
     pub(super) project_account: Vec<u32>,
@@ -175,6 +188,10 @@ impl Snapshot {
     pub fn project_name(&self, x: ProjectId) -> &str {
         self.nodes.table(NodeKind::Project).name.get(x.index())
     }
+    /// The day an employee left us, if recorded.
+    pub fn employee_left(&self, e: EmployeeId) -> Option<Day> {
+        self.nodes.employee_left.get(e.index()).copied().flatten()
+    }
     /// A person's job title, if recorded.
     pub fn person_title(&self, p: PersonId) -> Option<&str> {
         match self.nodes.person_has_title.get(p.index()) {
@@ -237,6 +254,12 @@ impl Snapshot {
             Some(&a) if a != NONE => Some(AccountId(a)),
             _ => None,
         }
+    }
+    /// Every period of a person at an account (its `works_at` edges), by account id.
+    /// [`person_account`](Snapshot::person_account) is the first of them: this round's
+    /// analyses do not read the periods' dates.
+    pub fn employments(&self, p: PersonId) -> &[EmploymentRecord] {
+        self.employments.row(p.index())
     }
     /// The persons working at an account, by increasing id.
     pub fn account_persons(&self, a: AccountId) -> &[PersonId] {

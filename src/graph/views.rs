@@ -355,7 +355,7 @@ pub enum PathNode {
 /// for p in ["boss", "aide"] {
 ///     net.persons.push(Person { xid: p.into(), name: p.into(), title: None });
 /// }
-/// net.employees.push(Employee { xid: "e".into(), name: "Seller".into() });
+/// net.employees.push(Employee { xid: "e".into(), name: "Seller".into(), left: None });
 /// let tie = Tie { closeness: Score::new(0.8)?, last_contact: None, private: false };
 /// net.edges.push(Edge::Tie { employee: EmployeeId(0), person: PersonId(1), tie });
 /// net.edges.push(Edge::ReportsTo { person: PersonId(1), manager: PersonId(0), weight: Score::new(0.5)? });

@@ -28,12 +28,12 @@
 //! are outside what a database can reach, and read transactions that began before the
 //! erasure keep seeing their snapshot until they end.
 
-use super::db::Database;
+use super::db::{partial_path, sync_parent, Database, REWRITE_PENDING};
 use super::error::{Result, StoreError};
 use super::internal::tables::{self, IN, LOG, OUT};
 use super::read::ReadTxn;
 use redb::{Key, ReadableTable as _, TableDefinition, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What a backup wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,9 +68,18 @@ impl ReadTxn {
         Ok(summary)
     }
 
-    /// Copies every table into a fresh database file at `tmp` (replaced if it exists).
+    /// Copies every table into a fresh database file at `tmp` (replaced if it exists and
+    /// no live process is writing it: a file left by a killed backup or rewrite).
     fn write_copy(&self, tmp: &Path) -> Result<BackupSummary> {
         let label = tmp.display().to_string();
+        if let Ok(f) = std::fs::File::open(tmp) {
+            if let Err(std::fs::TryLockError::WouldBlock) = f.try_lock() {
+                return Err(StoreError::Busy {
+                    path: label,
+                    holder: "is writing it (a backup or rewrite to the same target)",
+                });
+            }
+        }
         match std::fs::remove_file(tmp) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -97,6 +106,8 @@ impl ReadTxn {
         let mut summary = BackupSummary::default();
         let w = db.begin_write()?;
         copy(&self.txn, &w, tables::META)?;
+        // A fresh file holds no bytes of removed data: no rewrite is pending in it.
+        w.open_table(tables::META)?.remove(REWRITE_PENDING)?;
         copy(&self.txn, &w, tables::COUNTS)?;
         for def in tables::NODES {
             summary.nodes += copy(&self.txn, &w, def)?;
@@ -133,13 +144,21 @@ impl Database {
     /// overwrite freed pages, so the bytes of removed data can survive in free space.
     ///
     /// Needs as much free space as the live data takes. A crash during the rewrite leaves
-    /// the old file in place (and a stale `<file>.partial`, removed by the next rewrite).
-    /// A database in memory or on a custom backend has no file to replace: it is compacted
-    /// instead. If reopening the new file fails, the error says so and this handle is
-    /// closed ([`StoreError::Closed`] from then on): open the database again.
+    /// the old file in place (and a stale `<file>.partial`, removed by the next writable
+    /// open). A database in memory or on a custom backend has no file to replace: it is
+    /// compacted instead. If reopening the new file fails, the error says so and this handle
+    /// is closed ([`StoreError::Closed`] from then on): open the database again.
     pub fn rewrite(&mut self) -> Result<()> {
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly {
+                path: self.path().to_owned(),
+            });
+        }
         let Some(path) = self.file.clone() else {
             self.compact()?;
+            if self.rewrite_pending()? {
+                self.set_rewrite_pending(false)?;
+            }
             return Ok(());
         };
         let tmp = partial_path(&path);
@@ -154,12 +173,37 @@ impl Database {
     /// Erases a person for good — the record, the external-id entry, every edge touching
     /// it and every change-log entry mentioning it, in one transaction stamped `time` —
     /// and then [rewrites](Database::rewrite) the file so that no byte of the person's
-    /// name or external id remains in it. Returns `false` (and changes nothing) if no
+    /// name or external id remains in it. Returns `false` (and erases nothing) if no
     /// person has this external id.
+    ///
+    /// If the rewrite fails after the erasure committed, the error is
+    /// [`StoreError::RewriteFailed`]: the person is gone, but their bytes can remain in
+    /// the file's free space. The database remembers that a rewrite is pending
+    /// ([`Database::rewrite_pending`]); a later [`Database::rewrite`], or any later
+    /// `erase_person` (even of a person no longer there), finishes it.
     pub fn erase_person(&mut self, xid: &str, time: i64) -> Result<bool> {
-        let found = self.write(time, |t| t.erase_person(xid))?;
-        if found {
-            self.rewrite()?;
+        // Marked before the erasure commits, so that no crash can leave erased bytes
+        // without the mark; cleared by the rewrite (the new file is written without it).
+        let pending_before = self.rewrite_pending()?;
+        if !pending_before {
+            self.set_rewrite_pending(true)?;
+        }
+        let found = match self.write(time, |t| t.erase_person(xid)) {
+            Ok(found) => found,
+            Err(e) => {
+                if !pending_before {
+                    let _ = self.set_rewrite_pending(false);
+                }
+                return Err(e);
+            }
+        };
+        if found || pending_before {
+            self.rewrite().map_err(|e| StoreError::RewriteFailed {
+                path: self.path().to_owned(),
+                source: Box::new(e),
+            })?;
+        } else {
+            self.set_rewrite_pending(false)?;
         }
         Ok(found)
     }
@@ -182,13 +226,6 @@ fn copy<K: Key + 'static, V: Value + 'static>(
     Ok(n)
 }
 
-/// `<path>.partial`, beside `path`.
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    path.with_file_name(name)
-}
-
 /// Renames `from` to `to` and syncs the folder, so the rename survives a power cut.
 fn rename_durably(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to).map_err(|source| {
@@ -199,13 +236,6 @@ fn rename_durably(from: &Path, to: &Path) -> Result<()> {
             source,
         }
     })?;
-    let dir = match to.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    // Syncing a folder is not possible on every platform; the rename itself has happened.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    sync_parent(to);
     Ok(())
 }

@@ -5,6 +5,30 @@
 //! a file that is not a database at all, or a database without guanxi's meta table and
 //! magic value, is refused with [`StoreError::NotAGuanxiDatabase`] and left untouched; a
 //! file written by a newer format version is refused with [`StoreError::NewerFormat`].
+//!
+//! # Reading without writing
+//!
+//! A writable handle of the storage engine writes to the file even if nothing is ever
+//! committed (it records its allocator state when it opens and closes), needs write
+//! permission, and keeps every other process out. [`Database::open_read_only`] opens the
+//! engine read-only instead: the file is never written, so it stays byte-identical, can sit
+//! on a read-only file system, and any number of processes may read it at once. A process
+//! that is writing keeps readers out (and a reader keeps writers out) until it closes the
+//! file; the open then fails with [`StoreError::Busy`], which says so and to retry.
+//!
+//! Two things a read may need write the file: recovering a file whose writer was stopped
+//! in the middle of a commit, and verifying every page's checksum (the engine's check
+//! rebuilds its allocator state). For these the engine runs over a *private view* of the
+//! file: reads come from the file, writes go to memory and are dropped with the handle
+//! ([`Database::open_read_only_verified`], and [`Database::open_read_only`] on a file that
+//! needs recovery).
+//!
+//! # Files beside the database
+//!
+//! A rewrite, a backup and `brm`'s creation of a new database write a new file under a
+//! temporary name, `<target>.partial`, and rename it once it is complete. A process killed
+//! in the middle leaves that file behind; the next writable open of the database removes
+//! it, unless another process still has it open.
 
 use super::check::CheckReport;
 use super::error::{Result, StoreError};
@@ -14,17 +38,45 @@ use super::read::{Read as _, ReadTxn};
 use super::transaction::WriteTxn;
 use crate::model::Network;
 use redb::{ReadableDatabase as _, TableHandle as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The meta-table key that marks a database whose data was removed by an erasure that
+/// has not been followed by a successful rewrite yet (see [`Database::rewrite_pending`]).
+pub(crate) const REWRITE_PENDING: &str = "rewrite_pending";
 
 /// A guanxi database: a file (or, for tests, memory) holding one relationship network.
 pub struct Database {
     /// The engine's handle; `None` only once it has been given up (see [`Drop`] below and
     /// [`Database::rewrite`]).
-    db: Option<redb::Database>,
+    db: Option<Engine>,
     label: String,
     /// The file, for a file database (rewrites replace it); `None` in memory or on a
     /// custom backend.
-    pub(crate) file: Option<std::path::PathBuf>,
+    pub(crate) file: Option<PathBuf>,
+}
+
+/// The engine's handle, in one of the three ways a database is opened.
+enum Engine {
+    /// Reads and writes the file.
+    Writable(redb::Database),
+    /// Reads the file and never writes it.
+    ReadOnly(redb::ReadOnlyDatabase),
+    /// A writable engine over a private view of the file ([`overlay::Overlay`]): what it
+    /// writes stays in memory. Refuses write transactions like `ReadOnly`. Holds a shared
+    /// lock on the file, when it could take one, so that no writer starts meanwhile.
+    Private {
+        db: redb::Database,
+        _lock: Option<std::fs::File>,
+    },
+}
+
+impl Engine {
+    fn begin_read(&self) -> std::result::Result<redb::ReadTransaction, redb::TransactionError> {
+        match self {
+            Engine::Writable(db) | Engine::Private { db, .. } => db.begin_read(),
+            Engine::ReadOnly(db) => db.begin_read(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Database {
@@ -46,6 +98,7 @@ impl Database {
         if existing {
             precheck(|| redb::ReadOnlyDatabase::open(path), &label, true)?;
         }
+        remove_stale_partial(path);
         let tables = if existing {
             Tables::CreateInExisting
         } else {
@@ -53,8 +106,56 @@ impl Database {
         };
         guarded(&label, || {
             let db = redb::Database::create(path).map_err(|e| open_error(&label, e))?;
-            Database::init(db, label.clone(), tables, file)
+            Database::init(Engine::Writable(db), label.clone(), tables, file)
         })
+    }
+
+    /// Creates a new database file at `path` holding `net` (imported in one transaction
+    /// stamped `time`), or nothing at all: the database is written as `<path>.partial`
+    /// and moved to `path` only once the import has committed, so a failure — bad data,
+    /// a full disk, a crash — never leaves a file under `path`, and the partial file of a
+    /// failure is removed (the one of a crash, by the next writable open). Refuses a
+    /// `path` that exists.
+    pub fn create_new(path: impl AsRef<Path>, net: &Network, time: i64) -> Result<ImportSummary> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        let exists = |source| StoreError::File {
+            action: "cannot create",
+            path: label.clone(),
+            source,
+        };
+        if path.exists() {
+            return Err(exists(std::io::ErrorKind::AlreadyExists.into()));
+        }
+        let tmp = partial_path(path);
+        remove_stale_partial(path);
+        if tmp.exists() {
+            return Err(StoreError::Busy {
+                path: tmp.display().to_string(),
+                holder: "is writing it (creating the same database)",
+            });
+        }
+        let written = Database::create(&tmp).and_then(|db| db.import_network(net, time));
+        let placed = written.and_then(|summary| {
+            // A hard link fails if `path` appeared meanwhile, where a rename would replace it.
+            match std::fs::hard_link(&tmp, path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists(e)),
+                // No hard links on this file system: rename, which cannot refuse.
+                Err(_) if !path.exists() => {
+                    std::fs::rename(&tmp, path).map_err(|source| StoreError::File {
+                        action: "cannot rename the new file to",
+                        path: label.clone(),
+                        source,
+                    })?;
+                }
+                Err(e) => return Err(exists(e)),
+            }
+            sync_parent(path);
+            Ok(summary)
+        });
+        let _ = std::fs::remove_file(&tmp);
+        placed
     }
 
     /// Opens an existing database at `path`.
@@ -81,13 +182,133 @@ impl Database {
         }
         let file = Some(path.to_path_buf());
         precheck(|| redb::ReadOnlyDatabase::open(path), &label, false)?;
-        guarded(&label, || {
+        let db = guarded(&label, || {
             let db = redb::Database::builder()
                 .set_check_integrity_on_open(verify_pages)
                 .open(path)
                 .map_err(|e| open_error(&label, e))?;
-            Database::init(db, label.clone(), Tables::MustExist, file)
+            Database::init(Engine::Writable(db), label.clone(), Tables::MustExist, file)
+        })?;
+        remove_stale_partial(path);
+        Ok(db)
+    }
+
+    /// Opens an existing database at `path` for reading only: the file is never written
+    /// (it stays byte-identical, may be read-only or on a read-only file system, and other
+    /// processes may read it at the same time). Write transactions, [`Database::compact`],
+    /// [`Database::verify`] and [`Database::rewrite`] return [`StoreError::ReadOnly`].
+    ///
+    /// While another process has the file open for writing the open fails with
+    /// [`StoreError::Busy`]; retry when it has finished. A file whose writer was stopped in
+    /// the middle of a commit is recovered in memory, not on disk: the next writable open
+    /// recovers the file itself.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Database> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        if !path.exists() {
+            return Err(StoreError::Missing { path: label });
+        }
+        let opened = guarded(&label, || {
+            match redb::ReadOnlyDatabase::open(path) {
+                Ok(db) => Database::init(
+                    Engine::ReadOnly(db),
+                    label.clone(),
+                    Tables::MustExist,
+                    Some(path.to_path_buf()),
+                )
+                .map(Some),
+                // The file needs recovery, which a read-only handle does not run.
+                Err(redb::DatabaseError::RepairAborted) => Ok(None),
+                Err(e) => Err(read_only_error(&label, e)),
+            }
+        })?;
+        match opened {
+            Some(db) => Ok(db),
+            None => Database::open_private(path, false),
+        }
+    }
+
+    /// Opens an existing database at `path` for reading only, like
+    /// [`Database::open_read_only`], after verifying the checksum of every page as
+    /// [`Database::open_verified`] does — without writing the file: the engine's check
+    /// runs over a private view of the file whose writes stay in memory. The way to check
+    /// a file without changing it. Refuses a damaged file with [`StoreError::Corrupt`].
+    /// Reads the whole file.
+    pub fn open_read_only_verified(path: impl AsRef<Path>) -> Result<Database> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        Database::open_private(path, true)
+    }
+
+    /// Opens the engine over a private view of the file ([`overlay::Overlay`]), holding a
+    /// shared lock on the file so that no writer starts while it is read.
+    fn open_private(path: &Path, verify_pages: bool) -> Result<Database> {
+        let label = path.display().to_string();
+        let file_error = |source| StoreError::File {
+            action: "cannot read",
+            path: label.clone(),
+            source,
+        };
+        // A read-only handle first: it refuses a file that is not ours, or of a newer
+        // format, before any engine writes (even to memory), and says whether a writer
+        // has the file open.
+        match guarded(&label, || {
+            redb::ReadOnlyDatabase::open(path).map_err(|e| read_only_error(&label, e))
+        }) {
+            Ok(db) => {
+                let r = db.begin_read()?;
+                check_meta(&r, &label, false)?;
+            }
+            Err(e @ StoreError::Busy { .. }) => return Err(e),
+            Err(_) => {} // needs recovery, or damaged: the private engine says which
+        }
+        let file = std::fs::File::open(path).map_err(file_error)?;
+        let lock = match file.try_lock_shared() {
+            Ok(()) => Some(file.try_clone().map_err(file_error)?),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::Busy {
+                    path: label,
+                    holder: "is writing to it",
+                })
+            }
+            Err(std::fs::TryLockError::Error(_)) => None, // no locks here: read unguarded
+        };
+        let overlay = overlay::Overlay::new(file).map_err(file_error)?;
+        guarded(&label, || {
+            let db = redb::Database::builder()
+                .set_check_integrity_on_open(verify_pages)
+                .create_with_backend(overlay)
+                .map_err(|e| open_error(&label, e))?;
+            Database::init(
+                Engine::Private { db, _lock: lock },
+                label.clone(),
+                Tables::MustExist,
+                Some(path.to_path_buf()),
+            )
         })
+    }
+
+    /// Whether the file at `path` is a database file — a guanxi database, damaged or not,
+    /// or another file of the same storage engine: it starts with the engine's signature.
+    /// For tools that write files (exports, generated data) and must never write over a
+    /// database. `false` for a file that cannot be read.
+    pub fn is_database_file(path: impl AsRef<Path>) -> bool {
+        /// The storage engine's file signature, the first bytes of every database file.
+        const SIGNATURE: [u8; 9] = *b"redb\x1a\x0a\xa9\x0d\x0a";
+        let mut head = [0u8; SIGNATURE.len()];
+        std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok_and(|()| head == SIGNATURE)
+    }
+
+    /// Whether this handle refuses writes ([`Database::open_read_only`],
+    /// [`Database::open_read_only_verified`]).
+    pub fn is_read_only(&self) -> bool {
+        !matches!(self.db, Some(Engine::Writable(_)))
     }
 
     /// Verifies the checksum of every page of the file (the storage engine reads pages
@@ -105,6 +326,9 @@ impl Database {
                 .check_integrity()
                 .map_err(|e| open_error(&label, e))
         });
+        if matches!(result, Err(StoreError::ReadOnly { .. })) {
+            return result;
+        }
         if matches!(result, Err(StoreError::Corrupt { .. })) {
             if let Some(db) = self.db.take() {
                 discard(db);
@@ -119,7 +343,7 @@ impl Database {
         let db = redb::Database::builder()
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error(&label, e))?;
-        Database::init(db, label, Tables::CreateInFresh, None)
+        Database::init(Engine::Writable(db), label, Tables::CreateInFresh, None)
     }
 
     /// Opens the database held by a custom storage backend, creating an empty network if
@@ -149,43 +373,50 @@ impl Database {
             let db = redb::Database::builder()
                 .create_with_backend(shared)
                 .map_err(|e| open_error(&label, e))?;
-            Database::init(db, label.clone(), tables, None)
+            Database::init(Engine::Writable(db), label.clone(), tables, None)
         })
     }
 
     /// Verifies the meta table, or writes it into a database with no tables at all (as
     /// `tables` allows).
     fn init(
-        mut db: redb::Database,
+        mut engine: Engine,
         label: String,
         tables: Tables,
-        file: Option<std::path::PathBuf>,
+        file: Option<PathBuf>,
     ) -> Result<Database> {
         let may_initialise = tables != Tables::MustExist;
         // The read transaction must end before `check_integrity`, which needs none open.
-        let meta = db
+        let meta = engine
             .begin_read()
             .map_err(StoreError::from)
             .and_then(|r| check_meta(&r, &label, may_initialise));
         let checked = meta.and_then(|ours| {
             if !ours {
+                // Only a writable engine may be handed storage without tables
+                // (`Tables::MustExist` is what the others are opened with).
+                let Engine::Writable(db) = &mut engine else {
+                    return Err(StoreError::ReadOnly {
+                        path: label.clone(),
+                    });
+                };
                 if tables == Tables::CreateInExisting {
                     // Existing storage without tables: verify every page before the
                     // first write into it. A commit into damaged pages can make the
                     // engine panic twice, which aborts the process.
                     db.check_integrity().map_err(|e| open_error(&label, e))?;
                 }
-                Database::write_fresh(&db)?;
+                Database::write_fresh(db)?;
                 check_meta(&db.begin_read()?, &label, false)?;
             }
             Ok(())
         });
         if let Err(e) = checked {
-            discard(db);
+            discard(engine);
             return Err(e);
         }
         Ok(Database {
-            db: Some(db),
+            db: Some(engine),
             label,
             file,
         })
@@ -223,7 +454,7 @@ impl Database {
     /// caller's timestamp for the change log (e.g. unix milliseconds); the store never
     /// reads the clock.
     pub fn begin_write(&self, time: i64) -> Result<WriteTxn> {
-        WriteTxn::new(self.engine()?.begin_write()?, time)
+        WriteTxn::new(self.writable()?.begin_write()?, time)
     }
 
     /// Runs `f` in a write transaction: commits if it returns `Ok`, rolls back if it
@@ -258,16 +489,32 @@ impl Database {
         guarded(&self.label, || self.begin_read()?.check())
     }
 
-    fn engine(&self) -> Result<&redb::Database> {
+    fn engine(&self) -> Result<&Engine> {
         self.db.as_ref().ok_or_else(|| StoreError::Closed {
             path: self.label.clone(),
         })
     }
 
+    /// The writable engine, or why there is none.
+    fn writable(&self) -> Result<&redb::Database> {
+        match self.engine()? {
+            Engine::Writable(db) => Ok(db),
+            Engine::ReadOnly(_) | Engine::Private { .. } => Err(StoreError::ReadOnly {
+                path: self.label.clone(),
+            }),
+        }
+    }
+
     fn engine_mut(&mut self) -> Result<&mut redb::Database> {
-        self.db.as_mut().ok_or_else(|| StoreError::Closed {
-            path: self.label.clone(),
-        })
+        match self.db.as_mut() {
+            Some(Engine::Writable(db)) => Ok(db),
+            Some(Engine::ReadOnly(_) | Engine::Private { .. }) => Err(StoreError::ReadOnly {
+                path: self.label.clone(),
+            }),
+            None => Err(StoreError::Closed {
+                path: self.label.clone(),
+            }),
+        }
     }
 
     /// Gives up the engine handle (later calls return [`StoreError::Closed`]).
@@ -278,13 +525,38 @@ impl Database {
     }
 
     /// Compacts the file, returning freed space to the file system; `true` if anything
-    /// moved. No transaction may be open.
+    /// moved. No transaction may be open. Compaction does not promise to overwrite the
+    /// bytes of removed data; [`Database::rewrite`] does.
     pub fn compact(&mut self) -> Result<bool> {
         let mut any = false;
         while self.engine_mut()?.compact()? {
             any = true;
         }
         Ok(any)
+    }
+
+    /// Whether data was erased ([`Database::erase_person`]) but the rewrite that removes
+    /// its bytes from the file has not succeeded yet: then a [`Database::rewrite`] (or
+    /// another erasure) finishes it.
+    pub fn rewrite_pending(&self) -> Result<bool> {
+        let r = self.engine()?.begin_read()?;
+        let meta = r.open_table(tables::META)?;
+        Ok(meta.get(REWRITE_PENDING)?.is_some_and(|g| g.value() != 0))
+    }
+
+    /// Marks (or clears) a pending rewrite, in a transaction of its own.
+    pub(crate) fn set_rewrite_pending(&self, pending: bool) -> Result<()> {
+        let w = self.writable()?.begin_write()?;
+        {
+            let mut meta = w.open_table(tables::META)?;
+            if pending {
+                meta.insert(REWRITE_PENDING, 1)?;
+            } else {
+                meta.remove(REWRITE_PENDING)?;
+            }
+        }
+        w.commit()?;
+        Ok(())
     }
 }
 
@@ -460,7 +732,7 @@ impl<B: redb::StorageBackend> redb::StorageBackend for Shared<B> {
 /// hook and prints nothing) passes through, and the unwind is caught right here. The
 /// engine then skips the commit, and its next open of the file recovers as after a
 /// crash.
-fn discard(db: redb::Database) {
+fn discard(db: Engine) {
     /// The payload of the deliberate unwind.
     struct Discarding;
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
@@ -469,9 +741,14 @@ fn discard(db: redb::Database) {
     }));
 }
 
-/// Drops an engine handle, containing a panic of the engine on a damaged file.
-fn close(db: redb::Database) {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(db)));
+/// Drops an engine handle, containing a panic of the engine on a damaged file. A private
+/// view is discarded: what its engine would write on closing is thrown away anyway.
+fn close(db: Engine) {
+    if matches!(db, Engine::Private { .. }) {
+        discard(db);
+    } else {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(db)));
+    }
 }
 
 /// Runs an engine operation that parses the file's own structures, turning a panic of the
@@ -497,6 +774,12 @@ fn guarded<T>(label: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 }
 
 fn open_error(label: &str, e: redb::DatabaseError) -> StoreError {
+    if matches!(e, redb::DatabaseError::DatabaseAlreadyOpen) {
+        return StoreError::Busy {
+            path: label.to_owned(),
+            holder: "has it open",
+        };
+    }
     if let redb::DatabaseError::Storage(redb::StorageError::Corrupted(reason)) = e {
         return StoreError::Corrupt {
             what: format!("database file {label}"),
@@ -510,6 +793,14 @@ fn open_error(label: &str, e: redb::DatabaseError) -> StoreError {
                 reason: "it is not a database file".to_owned(),
             };
         }
+        if io.kind() == std::io::ErrorKind::UnexpectedEof {
+            return StoreError::Corrupt {
+                what: format!("database file {label}"),
+                reason:
+                    "it ends before its own structures do (a truncated file, or not a database)"
+                        .to_owned(),
+            };
+        }
         if io.kind() == std::io::ErrorKind::NotFound {
             return StoreError::Missing {
                 path: label.to_owned(),
@@ -519,5 +810,203 @@ fn open_error(label: &str, e: redb::DatabaseError) -> StoreError {
     StoreError::Open {
         path: label.to_owned(),
         source: e,
+    }
+}
+
+/// [`open_error`] for a read-only open, where the lock can only be held by a writer.
+fn read_only_error(label: &str, e: redb::DatabaseError) -> StoreError {
+    match open_error(label, e) {
+        StoreError::Busy { path, .. } => StoreError::Busy {
+            path,
+            holder: "is writing to it",
+        },
+        other => other,
+    }
+}
+
+/// Syncs the folder holding `path`, so that a rename or link in it survives a power cut.
+/// Not possible on every platform; the rename itself has happened either way.
+pub(crate) fn sync_parent(path: &Path) {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// `<path>.partial`, beside `path`: where a new file is written before it is renamed.
+pub(crate) fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+/// Removes `<path>.partial` left by a process that was killed while writing it, unless
+/// a live process still has it open (the engine keeps a lock on a file it writes; a
+/// process that is gone holds none). Best effort: a file that cannot be removed stays.
+pub(crate) fn remove_stale_partial(path: &Path) {
+    let partial = partial_path(path);
+    let Ok(file) = std::fs::OpenOptions::new().read(true).open(&partial) else {
+        return;
+    };
+    if file.try_lock().is_ok() {
+        let _ = std::fs::remove_file(&partial);
+    }
+}
+
+/// A private, copy-on-write view of a file for the storage engine: reads come from the
+/// file, writes go to memory (in 4 KiB blocks) and are never written back. The engine can
+/// then recover or verify a file it may not write, and the file stays byte-identical.
+mod overlay {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    /// Reads exactly `out.len()` bytes of `file` at `offset`.
+    #[cfg(unix)]
+    fn read_at(file: &std::fs::File, out: &mut [u8], offset: u64) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(file, out, offset)
+    }
+
+    /// Reads exactly `out.len()` bytes of `file` at `offset`.
+    #[cfg(windows)]
+    fn read_at(file: &std::fs::File, out: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+        let mut done = 0;
+        while done < out.len() {
+            match std::os::windows::fs::FileExt::seek_read(file, &mut out[done..], offset)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => {
+                    done += n;
+                    offset += n as u64;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    const BLOCK: u64 = 4096;
+
+    /// The view; see the module docs.
+    #[derive(Debug)]
+    pub(super) struct Overlay {
+        file: std::fs::File,
+        state: Mutex<State>,
+    }
+
+    #[derive(Debug)]
+    struct State {
+        /// The view's length.
+        len: u64,
+        /// Bytes of the file beyond this are not part of the view (it was shortened).
+        file_len: u64,
+        /// Blocks written through the view, by block number.
+        blocks: BTreeMap<u64, Box<[u8]>>,
+    }
+
+    impl Overlay {
+        pub(super) fn new(file: std::fs::File) -> std::io::Result<Overlay> {
+            let len = file.metadata()?.len();
+            Ok(Overlay {
+                file,
+                state: Mutex::new(State {
+                    len,
+                    file_len: len,
+                    blocks: BTreeMap::new(),
+                }),
+            })
+        }
+
+        fn state(&self) -> std::sync::MutexGuard<'_, State> {
+            self.state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+    }
+
+    impl State {
+        /// Reads the file's bytes at `offset` into `out`; zeros beyond the file's part.
+        fn read_file(
+            &self,
+            file: &std::fs::File,
+            offset: u64,
+            out: &mut [u8],
+        ) -> std::io::Result<()> {
+            out.fill(0);
+            if offset < self.file_len {
+                let n =
+                    usize::try_from(self.file_len - offset).map_or(out.len(), |n| n.min(out.len()));
+                read_at(file, &mut out[..n], offset)?;
+            }
+            Ok(())
+        }
+    }
+
+    impl redb::StorageBackend for Overlay {
+        fn len(&self) -> std::io::Result<u64> {
+            Ok(self.state().len)
+        }
+
+        fn read(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
+            let st = self.state();
+            let mut done = 0usize;
+            while done < out.len() {
+                let at = offset + done as u64;
+                let (block, within) = (at / BLOCK, (at % BLOCK) as usize);
+                let n = (BLOCK as usize - within).min(out.len() - done);
+                let dst = &mut out[done..done + n];
+                match st.blocks.get(&block) {
+                    Some(b) => dst.copy_from_slice(&b[within..within + n]),
+                    None => st.read_file(&self.file, at, dst)?,
+                }
+                done += n;
+            }
+            Ok(())
+        }
+
+        fn set_len(&self, len: u64) -> std::io::Result<()> {
+            let mut st = self.state();
+            if len < st.len {
+                // Bytes beyond the new end read as zeros if the view grows again.
+                st.file_len = st.file_len.min(len);
+                let first_gone = len.div_ceil(BLOCK);
+                st.blocks.retain(|b, _| *b < first_gone);
+                let tail = (len % BLOCK) as usize;
+                if let Some(b) = st.blocks.get_mut(&(len / BLOCK)) {
+                    b[tail..].fill(0);
+                }
+            }
+            st.len = len;
+            Ok(())
+        }
+
+        fn sync_data(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+
+        fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+            let mut st = self.state();
+            let mut done = 0usize;
+            while done < data.len() {
+                let at = offset + done as u64;
+                let (block, within) = (at / BLOCK, (at % BLOCK) as usize);
+                let n = (BLOCK as usize - within).min(data.len() - done);
+                if !st.blocks.contains_key(&block) {
+                    let mut b = vec![0u8; BLOCK as usize].into_boxed_slice();
+                    st.read_file(&self.file, block * BLOCK, &mut b)?;
+                    st.blocks.insert(block, b);
+                }
+                if let Some(b) = st.blocks.get_mut(&block) {
+                    b[within..within + n].copy_from_slice(&data[done..done + n]);
+                }
+                done += n;
+            }
+            st.len = st.len.max(offset + data.len() as u64);
+            Ok(())
+        }
+
+        fn close(&self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
 }

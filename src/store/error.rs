@@ -134,7 +134,15 @@ pub enum StoreError {
     /// [`WriteTxn::add_edge`](super::WriteTxn::add_edge) of an edge whose key exists.
     #[error("edge {0} already exists; use put_edge to replace it")]
     DuplicateEdge(EdgeKey),
-    /// A second `works_at` for a person or a second `of` for a project.
+    /// A `works_at` whose employment period overlaps another of the same person's.
+    #[error("edge {edge}: its employment period overlaps that of {existing}; a person works at one account at a time — end one period before the other begins")]
+    OverlappingPeriods {
+        /// The refused edge.
+        edge: EdgeKey,
+        /// The edge whose period it overlaps.
+        existing: EdgeKey,
+    },
+    /// A second `of` for a project.
     #[error("edge {edge}: the {} already has a {} edge ({existing}); remove it first", edge.from, edge.kind)]
     SecondEdge {
         /// The refused edge.
@@ -176,6 +184,31 @@ pub enum StoreError {
         end: &'static str,
         /// The edge kind.
         kind: EdgeKind,
+    },
+    /// Another process has the database file open in a way that excludes this open: a
+    /// writer keeps every other process out, and readers keep writers out.
+    #[error("{path} is in use: another process {holder}; retry when it has finished")]
+    Busy {
+        /// The database file.
+        path: String,
+        /// What the other process is doing (`is writing to it`, `has it open`).
+        holder: &'static str,
+    },
+    /// A write (or compaction, verification, rewrite) through a handle opened read-only.
+    #[error("{path} was opened read-only; open it for writing to change it")]
+    ReadOnly {
+        /// The database file.
+        path: String,
+    },
+    /// Data was removed and the removal is committed, but the rewrite that takes its bytes
+    /// out of the file failed; they can remain in the file's free space until a rewrite
+    /// succeeds ([`Database::rewrite`](super::Database::rewrite), or the same erasure again).
+    #[error("the erasure is committed, but rewriting {path} to remove the erased bytes failed: {source}; until a rewrite succeeds the bytes can remain in the file's free space")]
+    RewriteFailed {
+        /// The database file.
+        path: String,
+        /// Why the rewrite failed.
+        source: Box<StoreError>,
     },
 }
 

@@ -1,0 +1,141 @@
+//! Running the `brm` example from the command-line tests, and the file-system set-ups
+//! they need (a database file, a read-only place, a small file system).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The `brm` binary: `cargo test` builds the examples beside the test binaries
+/// (target/<profile>/examples). `GUANXI_BRM` names another binary, e.g. an older build,
+/// to show which of these tests it fails.
+pub fn brm() -> PathBuf {
+    if let Some(p) = std::env::var_os("GUANXI_BRM") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let path = profile_dir
+        .join("examples")
+        .join(format!("brm{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with cargo test (it builds the examples)",
+        path.display()
+    );
+    path
+}
+
+/// A `brm` command with `args`.
+pub fn cmd(args: &[&str]) -> Command {
+    let mut c = Command::new(brm());
+    c.args(args).stdin(Stdio::null());
+    c
+}
+
+/// Runs `brm args`.
+pub fn run(args: &[&str]) -> Output {
+    cmd(args).output().expect("run brm")
+}
+
+/// Runs `brm args`, asserts success, returns standard output.
+pub fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert!(
+        out.status.success(),
+        "brm {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// Runs `brm args`, asserts exit status 1 with `brm: error:` on standard error and no
+/// panic; returns the message.
+pub fn fails(args: &[&str]) -> String {
+    let out = run(args);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "brm {args:?}: {err}");
+    assert!(
+        err.starts_with("brm: error:") && !err.contains("panicked"),
+        "brm {args:?}: {err}"
+    );
+    err
+}
+
+/// A path as `&str` (temporary folders have UTF-8 paths).
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+/// The worked example's CSV folder.
+pub fn tiny() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny")
+}
+
+/// Imports the worked example into `dir/name`.
+pub fn tiny_db(dir: &Path, name: &str) -> PathBuf {
+    let db = dir.join(name);
+    ok(&["import", s(&tiny()), "--db", s(&db)]);
+    db
+}
+
+/// Whether this process runs as root, for whom file permissions do not stop a write.
+pub fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let probe = tempfile::tempfile().expect("temp file");
+    probe.metadata().expect("metadata").uid() == 0
+}
+
+/// A mounted file system, unmounted when dropped.
+pub struct Mount {
+    pub dir: tempfile::TempDir,
+}
+
+impl Mount {
+    /// A tmpfs of `size` (e.g. `"2m"`), if this process may mount one (root); `None`
+    /// otherwise.
+    pub fn tmpfs(size: &str) -> Option<Mount> {
+        if !is_root() {
+            return None;
+        }
+        let dir = tempfile::tempdir().ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then_some(Mount { dir })
+    }
+
+    /// Makes the file system read-only.
+    pub fn remount_read_only(&self) -> bool {
+        Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(self.dir.path())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+/// The bytes of a file.
+pub fn bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
