@@ -165,3 +165,40 @@ fn damage_is_a_typed_error_not_a_partial_snapshot() {
         other => panic!("expected a dangling end, got {other:?}"),
     }
 }
+
+/// The snapshot's arrays span the ids, so a damaged node id far beyond the ids the store
+/// handed out must be refused as damage before it sizes an allocation (here 50 million
+/// slots of every per-person table, gigabytes; near 4 billion the process would abort).
+#[test]
+fn a_node_id_beyond_the_next_id_is_damage_not_an_allocation() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("db.redb");
+    Database::create(&path)
+        .and_then(|db| db.import_network(&generate(Preset::Tiny, 1), 1))
+        .unwrap();
+    {
+        use redb::ReadableTable as _;
+        let persons = redb::TableDefinition::<u32, &[u8]>::new("guanxi.node.person");
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        {
+            let mut t = w.open_table(persons).unwrap();
+            let record = t.get(0).unwrap().unwrap().value().to_vec();
+            t.insert(50_000_000, record.as_slice()).unwrap();
+        }
+        w.commit().unwrap();
+    }
+    let db = Database::open(&path).unwrap();
+    match Snapshot::load(&db.begin_read().unwrap()) {
+        Err(StoreError::Corrupt { what, reason }) => {
+            assert!(
+                what.contains("person") || reason.contains("person"),
+                "{what}: {reason}"
+            );
+        }
+        other => panic!(
+            "expected damage, got {:?}",
+            other.map(|s| s.id_bound(NodeKind::Person))
+        ),
+    }
+}

@@ -24,7 +24,9 @@ impl Snapshot {
     /// # Errors
     ///
     /// Any [`StoreError`](crate::store::StoreError) of the scan, such as
-    /// [`Corrupt`](crate::store::StoreError::Corrupt) for a record that does not decode.
+    /// [`Corrupt`](crate::store::StoreError::Corrupt) for a record that does not decode,
+    /// or for a node id at or beyond the next id the store would hand out (the arrays
+    /// are sized by the largest id, so a damaged id must not size them).
     pub fn load<T: Read + Sync>(txn: &T) -> Result<Snapshot, StoreError> {
         let hint = txn
             .edge_counts()?
@@ -46,6 +48,17 @@ impl Snapshot {
             }
         }
         let (mut b, map) = scan_nodes()?;
+        // The arrays span the ids: an id at or beyond the next id to hand out is damage,
+        // refused before it sizes an allocation.
+        let next = crate::store::next_ids(txn)?;
+        for (kind, next) in NodeKind::ALL.into_iter().zip(next) {
+            if let Some(&id) = map.store_ids(kind).last().filter(|&&id| id >= next) {
+                return Err(StoreError::Corrupt {
+                    what: format!("the {kind} table"),
+                    reason: format!("it holds id {id}, but ids below {next} only were handed out"),
+                });
+            }
+        }
         b.nodes
             .spread(std::array::from_fn(|k| map.store_ids(NodeKind::ALL[k])));
         let edges = gather_edges(txn, &map, b.nodes.bounds(), &hint, true)?;

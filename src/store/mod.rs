@@ -81,5 +81,6 @@ pub use db::Database;
 pub use error::{Result, StoreError};
 pub use import::ImportSummary;
 pub use log::{Change, LogEntry};
+pub(crate) use read::next_ids;
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;
