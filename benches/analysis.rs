@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use guanxi::analysis::{project_analysis, Params, Report};
 use guanxi::graph::Snapshot;
-use guanxi::model::{Day, ProjectId};
+use guanxi::model::{Day, NodeKind, ProjectId};
 use guanxi::synth::{self, Preset};
 use std::hint::black_box;
 use std::time::Duration;
@@ -77,7 +77,7 @@ fn bench(c: &mut Criterion) {
 /// out-adjacency entry, each byte touched, on one thread).
 fn load_vs_raw_scan(crit: &mut Criterion) {
     use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
-    const NODES: [&str; 4] = [
+    const NODES: [&str; NodeKind::COUNT] = [
         "guanxi.node.account",
         "guanxi.node.person",
         "guanxi.node.employee",

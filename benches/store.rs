@@ -15,7 +15,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use guanxi::model::{
     Account, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Member, Network,
-    NodeRef, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    NodeKind, NodeRef, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
 use guanxi::store::{Database, Read};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
@@ -25,13 +25,13 @@ use std::path::Path;
 
 type Key17 = [u8; 17];
 
-const NODES: [&str; 4] = [
+const NODES: [&str; NodeKind::COUNT] = [
     "guanxi.node.account",
     "guanxi.node.person",
     "guanxi.node.employee",
     "guanxi.node.project",
 ];
-const XIDS: [&str; 4] = [
+const XIDS: [&str; NodeKind::COUNT] = [
     "guanxi.xid.account",
     "guanxi.xid.person",
     "guanxi.xid.employee",
@@ -90,6 +90,7 @@ fn network(edges: usize) -> Network {
         net.employees.push(Employee {
             xid: format!("e{i}"),
             name: format!("Employee {i}"),
+            left: None,
         });
     }
     for i in 0..nx {
@@ -143,8 +144,8 @@ fn network(edges: usize) -> Network {
 /// Every entry the import wrote, read back from a database file, per table.
 #[derive(Default)]
 struct Entries {
-    nodes: [Vec<(u32, Vec<u8>)>; 4],
-    xids: [Vec<(String, u32)>; 4],
+    nodes: [Vec<(u32, Vec<u8>)>; NodeKind::COUNT],
+    xids: [Vec<(String, u32)>; NodeKind::COUNT],
     out: Vec<(Key17, Vec<u8>)>,
     inn: Vec<Key17>,
     log: Vec<(u64, Vec<u8>)>,
@@ -155,7 +156,7 @@ impl Entries {
         let db = redb::Database::open(path).unwrap();
         let txn = db.begin_read().unwrap();
         let mut all = Entries::default();
-        for k in 0..4 {
+        for k in 0..NodeKind::COUNT {
             let t = txn
                 .open_table(TableDefinition::<u32, &[u8]>::new(NODES[k]))
                 .unwrap();
@@ -189,7 +190,7 @@ impl Entries {
     fn write(&self, db: &redb::Database, nodes: bool, inn: bool, log: bool) {
         let t = db.begin_write().unwrap();
         if nodes {
-            for k in 0..4 {
+            for k in 0..NodeKind::COUNT {
                 let mut n = t
                     .open_table(TableDefinition::<u32, &[u8]>::new(NODES[k]))
                     .unwrap();

@@ -20,9 +20,10 @@
 //!     let acme = t.upsert_account(Account { xid: "A1".into(), name: "Acme".into(), kind: AccountKind::Client })?;
 //!     let ceo = t.upsert_person(Person { xid: "P1".into(), name: "Wang".into(), title: Some("CEO".into()) })?;
 //!     let cfo = t.upsert_person(Person { xid: "P2".into(), name: "Li".into(), title: Some("CFO".into()) })?;
-//!     let me = t.upsert_employee(Employee { xid: "E1".into(), name: "Chen".into() })?;
-//!     t.add_edge(Edge::WorksAt { person: ceo, account: acme })?;
-//!     t.add_edge(Edge::WorksAt { person: cfo, account: acme })?;
+//!     let me = t.upsert_employee(Employee { xid: "E1".into(), name: "Chen".into(), left: None })?;
+//!     let always = Employment::default(); // no dates: works there at all times
+//!     t.add_edge(Edge::WorksAt { person: ceo, account: acme, employment: always.clone() })?;
+//!     t.add_edge(Edge::WorksAt { person: cfo, account: acme, employment: always })?;
 //!     t.add_edge(Edge::ReportsTo { person: cfo, manager: ceo, weight })?;
 //!     t.add_edge(Edge::Tie {
 //!         employee: me,

@@ -74,6 +74,7 @@ fn network() -> Network {
         n.employees.push(Employee {
             xid: xid.into(),
             name: xid.into(),
+            left: None,
         });
     }
     n.projects.push(Project {
@@ -92,6 +93,7 @@ fn network() -> Network {
         n.edges.push(Edge::WorksAt {
             person: p,
             account: A,
+            employment: Employment::default(),
         });
     }
     for x in [X, Y] {

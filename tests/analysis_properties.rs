@@ -45,6 +45,7 @@ fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize) ->
             n.edges.push(Edge::WorksAt {
                 person: PersonId(p as u32),
                 account: AccountId(rng.below(na) as u32),
+                employment: Employment::default(),
             });
         }
     }
@@ -52,6 +53,7 @@ fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize) ->
         n.employees.push(Employee {
             xid: format!("e{e}"),
             name: String::new(),
+            left: None,
         });
     }
     let mut seen = HashSet::new();

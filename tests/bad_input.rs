@@ -7,8 +7,9 @@ use common::image::ImageBackend;
 
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind};
 use guanxi::model::{
-    Account, AccountId, AccountKind, Day, Edge, EdgeKey, EdgeKind, ModelError, Network,
-    NetworkError, NodeKind, NodeRef, Person, PersonId, Score,
+    Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKey, EdgeKind, Employee, EmployeeId,
+    Employment, Interaction, InteractionKind, ModelError, Network, NetworkError, NodeKind, NodeRef,
+    NodeView, Person, PersonId, Score, MAX_ID_BYTES, MAX_TEXT_BYTES,
 };
 use guanxi::store::{Database, Read, StoreError, Violation};
 use std::path::Path;
@@ -138,11 +139,11 @@ fn negative_amount_and_unknown_vocabulary_are_refused() {
 fn wrong_dates_are_refused() {
     assert!(matches!(
         "2025-13-01".parse::<Day>(),
-        Err(ModelError::BadDate(_))
+        Err(ModelError::NotACalendarDate(_))
     ));
     assert!(matches!(
         "2025-02-30".parse::<Day>(),
-        Err(ModelError::BadDate(_))
+        Err(ModelError::NotACalendarDate(_))
     ));
     assert!(matches!(
         "30/06/2025".parse::<Day>(),
@@ -152,14 +153,20 @@ fn wrong_dates_are_refused() {
         "ties.csv",
         b"employee_id,person_id,closeness,last_contact,private\ne1,p1,0.5,2025-02-30,\ne1,p2,0.5,yesterday,\n",
     )]);
-    assert_eq!(kinds.len(), 2);
-    assert!(kinds.iter().all(|k| matches!(
-        k,
-        RowErrorKind::BadDate {
-            column: "last_contact",
-            ..
-        }
-    )));
+    // A well-formed day that does not exist is told apart from a malformed date.
+    assert_eq!(
+        kinds,
+        [
+            RowErrorKind::NotACalendarDate {
+                column: "last_contact",
+                value: "2025-02-30".into()
+            },
+            RowErrorKind::BadDate {
+                column: "last_contact",
+                value: "yesterday".into()
+            }
+        ]
+    );
 }
 
 #[test]
@@ -215,6 +222,7 @@ fn dangling_ids_are_refused_by_csv_store_and_import() {
     net.edges.push(Edge::WorksAt {
         person: PersonId(0),
         account: AccountId(3),
+        employment: Employment::default(),
     });
     let r = db.import_network(&net, 3);
     assert!(
@@ -361,7 +369,7 @@ fn duplicate_and_second_single_edges_are_refused() {
         to: p2,
         weight: score(0.5),
     };
-    db.write(2, |t| t.add_edge(edge)).unwrap();
+    db.write(2, |t| t.add_edge(edge.clone())).unwrap();
     assert!(matches!(
         db.write(3, |t| t.add_edge(edge)),
         Err(StoreError::DuplicateEdge(_))
@@ -380,13 +388,19 @@ fn duplicate_and_second_single_edges_are_refused() {
         t.add_edge(Edge::WorksAt {
             person: p1,
             account: acc_x,
+            employment: Employment::default(),
         })?;
         t.add_edge(Edge::WorksAt {
             person: p1,
             account: acc_y,
+            employment: Employment::default(),
         })
     });
-    assert!(matches!(r, Err(StoreError::SecondEdge { .. })));
+    // Two periods spanning all time overlap.
+    assert!(
+        matches!(r, Err(StoreError::OverlappingPeriods { .. })),
+        "{r:?}"
+    );
     let kinds = row_errors(&[(
         "influence.csv",
         b"from_id,to_id,kind,weight\np1,p2,influences,0.5\np1,p2,influences,0.6\n",
@@ -524,6 +538,281 @@ fn malformed_csv_is_refused() {
         read_csv_dir(&file),
         Err(CsvImportError::NotAFolder { .. })
     ));
+    // A file that cannot be read (here a folder where persons.csv should be).
+    let dir = folder(&[]);
+    std::fs::remove_file(dir.path().join("persons.csv")).unwrap();
+    std::fs::create_dir(dir.path().join("persons.csv")).unwrap();
+    assert!(matches!(
+        read_csv_dir(dir.path()),
+        Err(CsvImportError::Io { ref path, .. }) if path.ends_with("persons.csv")
+    ));
+}
+
+#[test]
+fn misnamed_csv_files_are_refused() {
+    for (name, suggestion) in [
+        ("Persons.csv", Some("persons.csv")),
+        ("person.csv", Some("persons.csv")),
+        ("chain.CSV", Some("chain.csv")),
+        ("deals.csv", None),
+    ] {
+        let dir = folder(&[(name, b"project_id,person_id,role,coach,solution,price\n")]);
+        match read_csv_dir(dir.path()) {
+            Err(CsvImportError::UnknownFiles(files)) => {
+                assert_eq!(files.len(), 1);
+                assert!(files[0].path.ends_with(name));
+                assert_eq!(files[0].suggestion, suggestion);
+            }
+            other => panic!("{name}: expected UnknownFiles, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn wrongly_separated_or_utf16_files_are_named_as_such() {
+    let kinds = row_errors(&[("persons.csv", b"id;name;account_id;title\np1;P;a1;\n")]);
+    assert_eq!(kinds, [RowErrorKind::WrongSeparator { separator: ';' }]);
+    let kinds = row_errors(&[("employees.csv", b"id\tname\ne1\tE\n")]);
+    assert_eq!(kinds, [RowErrorKind::WrongSeparator { separator: '\t' }]);
+    let kinds = row_errors(&[("employees.csv", b"\xFF\xFEi\x00d\x00,\x00n\x00")]);
+    assert_eq!(kinds, [RowErrorKind::Utf16 { bom: true }]);
+    let kinds = row_errors(&[("employees.csv", b"i\x00d\x00,\x00n\x00a\x00m\x00e\x00")]);
+    assert_eq!(kinds, [RowErrorKind::Utf16 { bom: false }]);
+}
+
+#[test]
+fn amounts_above_1e15_are_refused() {
+    assert_eq!(Amount::new(1e15).map(Amount::get), Ok(1e15));
+    assert_eq!(Amount::new(2e15), Err(ModelError::AmountTooLarge(2e15)));
+    assert_eq!(
+        "1e308".parse::<Amount>(),
+        Err(ModelError::AmountTooLarge(1e308))
+    );
+    let kinds = row_errors(&[(
+        "projects.csv",
+        b"id,name,account_id,stage,amount\nx1,X,a1,lead,1e16\n",
+    )]);
+    assert_eq!(
+        kinds,
+        [RowErrorKind::AmountTooLarge {
+            column: "amount",
+            value: "1e16".into()
+        }]
+    );
+}
+
+#[test]
+fn texts_over_their_caps_are_refused() {
+    let long = |n: usize| "x".repeat(n);
+    // Model and network.
+    let p = Person {
+        xid: long(MAX_ID_BYTES + 1),
+        name: "P".into(),
+        title: None,
+    };
+    assert_eq!(
+        NodeView::from(&p).validate(),
+        Err(ModelError::TooLong {
+            field: "id",
+            len: MAX_ID_BYTES + 1,
+            max: MAX_ID_BYTES
+        })
+    );
+    let mut net = Network::new();
+    net.persons.push(p.clone());
+    assert!(matches!(
+        &net.validate().unwrap_err()[..],
+        [NetworkError::InvalidNode {
+            source: ModelError::TooLong { field: "id", .. },
+            ..
+        }]
+    ));
+    // Store: nothing is written.
+    let db = Database::in_memory().unwrap();
+    let named = Person {
+        xid: "p".into(),
+        name: long(MAX_TEXT_BYTES + 1),
+        title: None,
+    };
+    for person in [p, named] {
+        assert!(matches!(
+            db.write(1, |t| t.upsert_person(person.clone())),
+            Err(StoreError::InvalidNode {
+                kind: NodeKind::Person,
+                source: ModelError::TooLong { .. },
+                ..
+            })
+        ));
+    }
+    assert_eq!(db.begin_read().unwrap().count(NodeKind::Person).unwrap(), 0);
+    // CSV.
+    let persons = format!(
+        "id,name,account_id,title\np1,P,a1,{}\n",
+        long(MAX_TEXT_BYTES + 1)
+    );
+    let kinds = row_errors(&[("persons.csv", persons.as_bytes())]);
+    assert_eq!(
+        kinds,
+        [RowErrorKind::TooLong {
+            column: "title",
+            len: MAX_TEXT_BYTES + 1,
+            max: MAX_TEXT_BYTES
+        }]
+    );
+}
+
+#[test]
+fn overlapping_or_empty_employment_periods_are_refused() {
+    let day = |s: &str| s.parse::<Day>().unwrap();
+    let period = |account: u32, since: Option<&str>, until: Option<&str>| Edge::WorksAt {
+        person: PersonId(0),
+        account: AccountId(account),
+        employment: Employment {
+            since: since.map(day),
+            until: until.map(day),
+            title: None,
+        },
+    };
+    // Model: an empty period.
+    assert!(matches!(
+        period(0, Some("2024-01-01"), Some("2023-01-01")).validate(),
+        Err(ModelError::EmptyPeriod { .. })
+    ));
+    // Network: overlapping periods, named by external id.
+    let mut net = Network::new();
+    for xid in ["a", "b"] {
+        net.accounts.push(Account {
+            xid: xid.into(),
+            name: xid.into(),
+            kind: AccountKind::Client,
+        });
+    }
+    net.persons.push(Person {
+        xid: "p".into(),
+        name: "P".into(),
+        title: None,
+    });
+    net.edges.push(period(0, None, Some("2024-01-01")));
+    net.edges.push(period(1, Some("2023-06-01"), None));
+    let errs = net.validate().unwrap_err();
+    assert!(
+        matches!(&errs[..], [NetworkError::OverlappingPeriods { person, .. }] if person.xid.as_deref() == Some("p")),
+        "{errs:?}"
+    );
+    // Store: import and single puts; nothing is written.
+    let db = Database::in_memory().unwrap();
+    assert!(matches!(
+        db.import_network(&net, 1),
+        Err(StoreError::Network(_))
+    ));
+    net.edges.pop();
+    db.import_network(&net, 2).unwrap();
+    let before = db.begin_read().unwrap().network().unwrap().0;
+    let r = db.write(3, |t| {
+        t.add_edge(Edge::WorksAt {
+            person: PersonId(0),
+            account: AccountId(1),
+            employment: Employment::default(),
+        })
+    });
+    assert!(
+        matches!(r, Err(StoreError::OverlappingPeriods { .. })),
+        "{r:?}"
+    );
+    let r = db.write(4, |t| {
+        t.add_edge(Edge::WorksAt {
+            person: PersonId(0),
+            account: AccountId(1),
+            employment: Employment {
+                since: Some(day("2025-01-01")),
+                until: Some(day("2025-01-01")),
+                title: None,
+            },
+        })
+    });
+    assert!(
+        matches!(
+            r,
+            Err(StoreError::InvalidEdge {
+                source: ModelError::EmptyPeriod { .. },
+                ..
+            })
+        ),
+        "{r:?}"
+    );
+    assert_eq!(db.begin_read().unwrap().network().unwrap().0, before);
+    // CSV: every rule on its row.
+    let kinds = row_errors(&[
+        ("persons.csv", b"id,name,account_id,title\np1,P,,\np2,Q,a1,\n"),
+        (
+            "employment.csv",
+            b"person_id,account_id,since,until,title\np1,a1,,2024-01-01,\np1,k1,2023-01-01,,\np1,a1,,,\np2,k1,2020-01-01,2020-01-01,\n",
+        ),
+    ]);
+    assert!(
+        matches!(
+            &kinds[..],
+            [
+                RowErrorKind::OverlappingPeriods { other_line: 2, .. },
+                RowErrorKind::DuplicateEdge {
+                    edge: EdgeKind::WorksAt,
+                    first_line: 2
+                },
+                RowErrorKind::AccountInPersons {
+                    persons_line: 3,
+                    ..
+                },
+                RowErrorKind::EmptyPeriod { .. },
+            ]
+        ),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn interactions_with_unknown_ends_or_kinds_are_refused() {
+    assert!(matches!(
+        "visit".parse::<InteractionKind>(),
+        Err(ModelError::UnknownInteractionKind(_))
+    ));
+    let mut net = Network::new();
+    net.employees.push(Employee {
+        xid: "e".into(),
+        name: "E".into(),
+        left: None,
+    });
+    net.interactions.push(Interaction {
+        employee: EmployeeId(0),
+        person: PersonId(3),
+        date: "2025-01-01".parse().unwrap(),
+        kind: InteractionKind::Call,
+        project: None,
+    });
+    assert!(matches!(
+        &net.validate().unwrap_err()[..],
+        [NetworkError::DanglingInteraction { end, .. }] if *end == NodeRef::from(PersonId(3))
+    ));
+    let kinds = row_errors(&[(
+        "interactions.csv",
+        b"employee_id,person_id,date,kind,project_id\ne1,p9,2025-01-01,call,\ne1,p1,2025-01-01,visit,x9\n",
+    )]);
+    assert!(
+        matches!(
+            &kinds[..],
+            [
+                RowErrorKind::UnknownId {
+                    column: "person_id",
+                    ..
+                },
+                RowErrorKind::UnknownValue { column: "kind", .. },
+                RowErrorKind::UnknownId {
+                    column: "project_id",
+                    ..
+                },
+            ]
+        ),
+        "{kinds:?}"
+    );
 }
 
 // ---- database files -----------------------------------------------------------------

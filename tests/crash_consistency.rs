@@ -24,8 +24,8 @@
 //! `GUANXI_CRASH_KILLS=1000 cargo test --release --test crash_consistency -- --nocapture`.
 
 use guanxi::model::{
-    Account, AccountId, AccountKind, Amount, Edge, EdgeKind, Employee, EmployeeId, Member, Network,
-    NodeKind, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    Account, AccountId, AccountKind, Amount, Edge, EdgeKind, Employee, EmployeeId, Employment,
+    Member, Network, NodeKind, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
 use guanxi::store::{Database, Read, Result as StoreResult};
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ struct Footprint {
     accounts: u64,
     employees: u64,
     projects: u64,
-    edges: [u64; 9],
+    edges: [u64; EdgeKind::COUNT],
 }
 
 fn expected(i: u64) -> Footprint {
@@ -107,6 +107,7 @@ fn network_of(i: u64) -> Network {
     net.employees.push(Employee {
         xid: format!("n{i}-e"),
         name: format!("Employee {i}"),
+        left: None,
     });
     net.projects.push(Project {
         xid: format!("n{i}-x"),
@@ -137,6 +138,7 @@ fn network_of(i: u64) -> Network {
         net.edges.push(Edge::WorksAt {
             person: p,
             account: acct,
+            employment: Employment::default(),
         });
         net.edges.push(Edge::Tie {
             employee: emp,

@@ -1,10 +1,12 @@
-//! CSV import (SPEC §5): the worked example, every error class with its exact message,
-//! quoting, byte-order mark, blank lines and physical line numbers.
+//! CSV import (§5): the worked examples, every error class with its exact message,
+//! quoting, byte-order mark, blank lines and physical line numbers, the files of §8
+//! (employment periods, interactions, leaving dates) and files saved the wrong way.
 #![allow(clippy::float_cmp, clippy::too_many_lines)] // exact expected values; long scenario tests
 
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind, MAX_REPORTED_PROBLEMS};
 use guanxi::model::{
-    AccountKind, Edge, EdgeKind, Network, OwnsTarget, PersonId, ProjectId, Role, Stage,
+    AccountKind, Day, Edge, EdgeKind, EmployeeId, Employment, Interaction, InteractionKind,
+    Network, OwnsTarget, PersonId, ProjectId, Role, Stage,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -354,9 +356,9 @@ fn bad_amounts_dates_and_booleans_are_reported() {
             "employee_id,person_id,closeness,last_contact,private\ne1,p1,0.5,2023-02-29,yes\ne1,p2,0.5,2024-1-05,TRUE\n"
         )]),
         [
-            r#"ties.csv:2: last_contact "2023-02-29" is not a date in the form YYYY-MM-DD (or empty)"#,
+            r#"ties.csv:2: last_contact "2023-02-29" is not a calendar date"#,
             r#"ties.csv:2: private "yes" is not true, false or empty"#,
-            r#"ties.csv:3: last_contact "2024-1-05" is not a date in the form YYYY-MM-DD (or empty)"#,
+            r#"ties.csv:3: last_contact "2024-1-05" is not a date in the form YYYY-MM-DD"#,
             r#"ties.csv:3: private "TRUE" is not true, false or empty"#
         ]
     );
@@ -662,6 +664,454 @@ fn a_lone_carriage_return_ends_a_line_too() {
     assert_eq!(
         problems(&[("employees.csv", employees)]),
         ["employees.csv:5: id is empty, but it is required"]
+    );
+}
+
+fn tiny_time() -> Network {
+    read_csv_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny-time"))
+        .expect("the second worked example imports")
+}
+
+fn day(s: &str) -> Day {
+    s.parse().unwrap()
+}
+
+fn periods(net: &Network, xid: &str) -> Vec<(String, Employment)> {
+    let p = person(net, xid);
+    net.edges
+        .iter()
+        .filter_map(|e| match e {
+            Edge::WorksAt {
+                person,
+                account,
+                employment,
+            } if *person == p => Some((
+                net.accounts[account.index()].xid.clone(),
+                employment.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_time_example_has_its_periods_interactions_and_departure() {
+    let net = tiny_time();
+    assert_eq!(net.validate(), Ok(()));
+    assert_eq!(
+        (
+            net.accounts.len(),
+            net.persons.len(),
+            net.employees.len(),
+            net.projects.len()
+        ),
+        (5, 13, 5, 7)
+    );
+    // 11 persons with a persons.csv account, p6 with two periods, q1 with one.
+    assert_eq!(count(&net, EdgeKind::WorksAt), 14);
+    assert_eq!(net.interactions.len(), 32);
+    let left: Vec<_> = net.employees.iter().map(|e| e.left).collect();
+    assert_eq!(left, [None, None, None, None, Some(day("2024-06-16"))]);
+    let director = Some("Director IT".to_owned());
+    assert_eq!(
+        periods(&net, "p6"),
+        [
+            (
+                "c2".to_owned(),
+                Employment {
+                    since: Some(day("2021-02-28")),
+                    until: Some(day("2023-03-29")),
+                    title: director.clone()
+                }
+            ),
+            (
+                "a2".to_owned(),
+                Employment {
+                    since: Some(day("2023-03-29")),
+                    until: None,
+                    title: director
+                }
+            ),
+        ]
+    );
+    assert_eq!(
+        periods(&net, "q1"),
+        [(
+            "c1".to_owned(),
+            Employment {
+                since: None,
+                until: Some(day("2023-08-07")),
+                title: None
+            }
+        )]
+    );
+    assert_eq!(
+        periods(&net, "p1"),
+        [("a1".to_owned(), Employment::default())]
+    );
+    // works_at edges come first, grouped by person in person order.
+    let order: Vec<u32> = net
+        .edges
+        .iter()
+        .take_while(|e| e.kind() == EdgeKind::WorksAt)
+        .map(|e| e.key().from.id)
+        .collect();
+    assert_eq!(order.len(), 14);
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    // Interactions in file order; an empty project_id is none; identical rows are two.
+    assert_eq!(
+        net.interactions[1],
+        Interaction {
+            employee: EmployeeId(3),
+            person: person(&net, "p1"),
+            date: day("2024-08-27"),
+            kind: InteractionKind::Call,
+            project: Some(project(&net, "x4")),
+        }
+    );
+    assert_eq!(net.interactions[0].project, None);
+    assert_eq!(net.interactions[22], net.interactions[23]);
+    let kinds = |k| net.interactions.iter().filter(|i| i.kind == k).count();
+    assert_eq!(
+        InteractionKind::ALL
+            .iter()
+            .map(|&k| kinds(k))
+            .collect::<Vec<_>>(),
+        [8, 1, 8, 5, 10]
+    );
+}
+
+#[test]
+fn the_left_column_of_employees_is_optional() {
+    let net = import(&[("employees.csv", "id,name\ne1,E\n")]).unwrap();
+    assert_eq!(net.employees[0].left, None);
+    let net = import(&[("employees.csv", "left,name,id\n2024-02-29,E,e1\n,F,e2\n")]).unwrap();
+    assert_eq!(net.employees[0].left, Some(day("2024-02-29")));
+    assert_eq!(net.employees[1].left, None);
+    assert_eq!(
+        problems(&[(
+            "employees.csv",
+            "id,name,left\ne1,E,2023-02-29\ne2,F,soon\n"
+        )]),
+        [
+            r#"employees.csv:2: left "2023-02-29" is not a calendar date"#,
+            r#"employees.csv:3: left "soon" is not a date in the form YYYY-MM-DD"#,
+        ]
+    );
+    // Required columns are still required, and the message names only those.
+    assert_eq!(
+        problems(&[("employees.csv", "id,left\ne1,\n")]),
+        ["employees.csv:1: missing column name (the header must name id, name)"]
+    );
+}
+
+#[test]
+fn employment_rows_give_dated_titled_periods() {
+    let persons = "id,name,account_id,title\np1,P,,CTO\np2,Q,a1,\n";
+    let employment = "person_id,account_id,since,until,title\n\
+                      p1,k1,2020-01-01,2022-01-01,Engineer\n\
+                      p1,a1,2022-01-01,,\n";
+    let net = import(&[("persons.csv", persons), ("employment.csv", employment)]).unwrap();
+    assert_eq!(
+        periods(&net, "p1"),
+        [
+            (
+                "k1".to_owned(),
+                Employment {
+                    since: Some(day("2020-01-01")),
+                    until: Some(day("2022-01-01")),
+                    title: Some("Engineer".into())
+                }
+            ),
+            (
+                "a1".to_owned(),
+                Employment {
+                    since: Some(day("2022-01-01")),
+                    until: None,
+                    title: None
+                }
+            ),
+        ]
+    );
+    // The person's own title stays on the person.
+    assert_eq!(net.persons[0].title.as_deref(), Some("CTO"));
+    assert_eq!(net.validate(), Ok(()));
+}
+
+#[test]
+fn bad_employment_rows_are_reported_on_their_lines() {
+    let persons = "id,name,account_id,title\np1,P,,\np2,Q,a1,\np3,R,,\n";
+    let employment = "person_id,account_id,since,until,title\n\
+                      p1,a1,2020-01-01,2023-01-01,\n\
+                      p1,k1,2022-06-01,,\n\
+                      p2,k1,,2020-01-01,\n\
+                      p3,a1,2024-05-01,2024-05-01,\n\
+                      p3,k1,2024-02-30,,\n\
+                      p1,a1,,,\n\
+                      p9,a9,,,\n";
+    assert_eq!(
+        problems(&[("persons.csv", persons), ("employment.csv", employment)]),
+        [
+            r#"employment.csv:3: person "p1" works at "k1" in this period and at "a1" in the period on line 2; the periods overlap, but a person works at one account at a time (until is the first day after a period)"#,
+            r#"employment.csv:4: person "p2" has rows in employment.csv but account_id "a1" in persons.csv (line 3); leave that account_id empty and give the account as an employment row"#,
+            "employment.csv:5: since 2024-05-01 is not before until 2024-05-01, so the period is empty (until is the first day after the period)",
+            r#"employment.csv:6: since "2024-02-30" is not a calendar date"#,
+            "employment.csv:7: duplicate row: line 2 already gives this works_at edge; keep one",
+            r#"employment.csv:8: person_id "p9" is not an id in persons.csv"#,
+            r#"employment.csv:8: account_id "a9" is not an id in accounts.csv"#,
+        ]
+    );
+}
+
+#[test]
+fn interaction_rows_are_each_their_own_interaction() {
+    let interactions = "employee_id,person_id,date,kind,project_id\n\
+                        e1,p1,2025-01-02,meeting,x1\n\
+                        e1,p1,2025-01-02,meeting,x1\n\
+                        e1,p2,2024-12-31,email,\n";
+    let net = import(&[("interactions.csv", interactions)]).unwrap();
+    let meeting = Interaction {
+        employee: EmployeeId(0),
+        person: PersonId(0),
+        date: day("2025-01-02"),
+        kind: InteractionKind::Meeting,
+        project: Some(ProjectId(0)),
+    };
+    assert_eq!(
+        net.interactions,
+        [
+            meeting,
+            meeting,
+            Interaction {
+                person: PersonId(1),
+                date: day("2024-12-31"),
+                kind: InteractionKind::Email,
+                project: None,
+                ..meeting
+            }
+        ]
+    );
+    let bad = "employee_id,person_id,date,kind,project_id\n\
+               e1,p1,,visit,x9\n\
+               e2,p1,2025-02-30,call,\n";
+    assert_eq!(
+        problems(&[("interactions.csv", bad)]),
+        [
+            "interactions.csv:2: date is empty, but it is required",
+            r#"interactions.csv:2: kind "visit" is unknown (expected meeting, event, call, message or email)"#,
+            r#"interactions.csv:2: project_id "x9" is not an id in projects.csv"#,
+            r#"interactions.csv:3: employee_id "e2" is not an id in employees.csv"#,
+            r#"interactions.csv:3: date "2025-02-30" is not a calendar date"#,
+        ]
+    );
+}
+
+#[test]
+fn amounts_above_1e15_are_refused() {
+    let net = import(&[(
+        "projects.csv",
+        "id,name,account_id,stage,amount\nx1,X,a1,lead,1e15\n",
+    )])
+    .unwrap();
+    assert_eq!(net.projects[0].amount.get(), 1e15);
+    assert_eq!(
+        problems(&[(
+            "projects.csv",
+            "id,name,account_id,stage,amount\nx1,X,a1,lead,1000000000000001\nx2,Y,a1,won,1e308\n"
+        )]),
+        [
+            r#"projects.csv:2: amount "1000000000000001" is larger than 1e15, the largest amount guanxi stores"#,
+            r#"projects.csv:3: amount "1e308" is larger than 1e15, the largest amount guanxi stores"#,
+        ]
+    );
+}
+
+#[test]
+fn texts_over_their_caps_are_row_errors_shown_shortened() {
+    let long_id = "i".repeat(1025);
+    let persons = format!(
+        "id,name,account_id,title\n{long_id},P,a1,\np2,{},a1,{}\n",
+        "n".repeat(4097),
+        "t".repeat(4097)
+    );
+    let ties =
+        format!("employee_id,person_id,closeness,last_contact,private\ne1,{long_id},0.5,,\n");
+    let employment = format!(
+        "person_id,account_id,since,until,title\np3,a1,,,{}\n",
+        "t".repeat(5000)
+    );
+    let persons = persons + "p3,R,,\n";
+    assert_eq!(
+        problems(&[
+            ("persons.csv", &persons),
+            ("ties.csv", &ties),
+            ("employment.csv", &employment)
+        ]),
+        [
+            "persons.csv:2: id is 1025 bytes long; at most 1024 bytes are allowed",
+            "persons.csv:3: name is 4097 bytes long; at most 4096 bytes are allowed",
+            "persons.csv:3: title is 4097 bytes long; at most 4096 bytes are allowed",
+            "employment.csv:2: title is 5000 bytes long; at most 4096 bytes are allowed",
+        ]
+    );
+    // A long bad value is shown shortened.
+    let bad = format!("id,name,kind\na1,A,{}\n", "x".repeat(500));
+    assert_eq!(
+        problems(&[("accounts.csv", &bad)]),
+        [format!(
+            r#"accounts.csv:2: kind "{}…" is unknown (expected client, competitor, partner, or empty for client)"#,
+            "x".repeat(64)
+        )]
+    );
+}
+
+#[test]
+fn misnamed_csv_files_are_errors_naming_them() {
+    let dir = folder(&[]);
+    for name in ["Persons.csv", "person.csv", "chain.CSV", "notes.csv"] {
+        std::fs::write(dir.path().join(name), "x\n").unwrap();
+    }
+    // Other files and folders are ignored, even a folder named like a CSV file.
+    std::fs::write(dir.path().join("README.txt"), "x").unwrap();
+    std::fs::create_dir(dir.path().join("old.csv")).unwrap();
+    let err = read_csv_dir(dir.path()).unwrap_err();
+    let CsvImportError::UnknownFiles(files) = &err else {
+        panic!("expected unknown files, got {err}")
+    };
+    let named: Vec<_> = files
+        .iter()
+        .map(|f| (f.path.file_name().unwrap().to_str().unwrap(), f.suggestion))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("Persons.csv", Some("persons.csv")),
+            ("chain.CSV", Some("chain.csv")),
+            ("notes.csv", None),
+            ("person.csv", Some("persons.csv")),
+        ]
+    );
+    let message = err.to_string();
+    let first = message.lines().next().unwrap();
+    assert!(
+        first.ends_with("Persons.csv: not a file of the interchange format (did you mean persons.csv?); rename it or move it out of the folder, or its rows would be left out"),
+        "{first}"
+    );
+    assert!(message.ends_with("the files of the format are accounts.csv, persons.csv, employees.csv, projects.csv, ties.csv, chain.csv, influence.csv, rival_ties.csv, competes.csv, owners.csv, employment.csv, interactions.csv"), "{message}");
+}
+
+#[test]
+fn files_saved_the_wrong_way_are_named_as_such() {
+    assert_eq!(
+        problems(&[("persons.csv", "id;name;account_id;title\np1;P;a1;\n")]),
+        ["persons.csv:1: the file seems to be separated by ';' — guanxi reads comma-separated files; save it again with commas between the fields"]
+    );
+    assert_eq!(
+        problems(&[("ties.csv", "\u{feff}employee_id\tperson_id\tcloseness\tlast_contact\tprivate\ne1\tp1\t0.5\t\t\n")]),
+        ["ties.csv:1: the file seems to be separated by tabs — guanxi reads comma-separated files; save it again with commas between the fields"]
+    );
+    // A header that is merely missing a column is still reported as such.
+    assert_eq!(
+        problems(&[("persons.csv", "id,name;x,account_id\np1,P,a1\n")]),
+        [
+            "persons.csv:1: missing column name (the header must name id, name, account_id, title)",
+            "persons.csv:1: missing column title (the header must name id, name, account_id, title)",
+        ]
+    );
+    let utf16 = |text: &str, bom: &[u8], big_endian: bool| -> Vec<u8> {
+        let mut bytes = bom.to_vec();
+        for unit in text.encode_utf16() {
+            let b = if big_endian {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            };
+            bytes.extend(b);
+        }
+        bytes
+    };
+    let text = "id,name\ne1,E\n";
+    for (bytes, message) in [
+        (
+            utf16(text, b"\xFF\xFE", false),
+            "the file is encoded as UTF-16; save it again as UTF-8",
+        ),
+        (
+            utf16(text, b"\xFE\xFF", true),
+            "the file is encoded as UTF-16; save it again as UTF-8",
+        ),
+        (
+            utf16(text, b"", false),
+            "the file contains NUL bytes, as UTF-16 text does; save it again as UTF-8",
+        ),
+        (
+            utf16(text, b"", true),
+            "the file contains NUL bytes, as UTF-16 text does; save it again as UTF-8",
+        ),
+    ] {
+        let dir = folder(&[]);
+        std::fs::write(dir.path().join("employees.csv"), bytes).unwrap();
+        let err = read_csv_dir(dir.path()).unwrap_err();
+        assert_eq!(err.to_string(), format!("employees.csv:1: {message}"));
+    }
+    // A NUL byte inside a UTF-8 field is only a character.
+    let net = import(&[("employees.csv", "id,name\ne1,E\u{0}F\n")]).unwrap();
+    assert_eq!(net.employees[0].name, "E\u{0}F");
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opened() {
+    // The quote swallows the rest of the file; the field count would even match.
+    let persons = "id,name,account_id,title\np1,P,a1,\np2,Q,a1,\"CTO\np3,R,a1,CFO\n";
+    assert_eq!(
+        problems(&[("persons.csv", persons)]),
+        ["persons.csv:3: a quote opened on line 3 is never closed, so the rest of the file would be one field; close the quote (inside a quoted field write a quote as \"\")"]
+    );
+    // Opened on a later line of a record whose first field spans lines.
+    let persons = "id,name,account_id,title\n\"p\n1\",\"P\n,a1,\n\n";
+    assert_eq!(
+        problems(&[("persons.csv", persons)]),
+        ["persons.csv:3: a quote opened on line 3 is never closed, so the rest of the file would be one field; close the quote (inside a quoted field write a quote as \"\")"]
+    );
+    // In the header.
+    assert_eq!(
+        problems(&[("employees.csv", "id,\"name\ne1,E\n")]),
+        ["employees.csv:1: a quote opened on line 1 is never closed, so the rest of the file would be one field; close the quote (inside a quoted field write a quote as \"\")"]
+    );
+    // A quote inside an unquoted field is an ordinary character.
+    let net = import(&[("employees.csv", "id,name\ne1,Li \"Tiger\" Wei\n")]).unwrap();
+    assert_eq!(net.employees[0].name, "Li \"Tiger\" Wei");
+}
+
+#[test]
+fn a_file_cut_short_is_reported_as_such() {
+    let persons = "id,name,account_id,title\np1,P,a1,\np2,Q";
+    assert_eq!(
+        problems(&[("persons.csv", persons)]),
+        ["persons.csv:3: the last row has 2 of the header's 4 fields and the file does not end with a line break: the file seems cut short; export it again"]
+    );
+    // With its final line break, a short last row is an ordinary field-count problem.
+    assert_eq!(
+        problems(&[("persons.csv", "id,name,account_id,title\np2,Q\n")]),
+        ["persons.csv:2: the row has 2 fields but the header has 4; quote fields that contain commas"]
+    );
+}
+
+#[test]
+fn an_unreadable_file_is_named_with_what_to_check() {
+    let dir = folder(&[]);
+    std::fs::remove_file(dir.path().join("persons.csv")).unwrap();
+    std::fs::create_dir(dir.path().join("persons.csv")).unwrap();
+    let err = read_csv_dir(dir.path()).unwrap_err();
+    assert!(matches!(err, CsvImportError::Io { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("persons.csv: cannot be read ("),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("); check that it is a file you may read"),
+        "{message}"
     );
 }
 

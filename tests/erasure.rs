@@ -4,7 +4,7 @@
 //! the database file. The test searches the raw file bytes for distinctive strings.
 
 use guanxi::model::{
-    Edge, EdgeKind, Member, NodeKind, NodeRef, Person, ProjectId, Role, Score, Tie,
+    Edge, EdgeKind, Employment, Member, NodeKind, NodeRef, Person, ProjectId, Role, Score, Tie,
 };
 use guanxi::store::{Database, Read};
 use std::path::Path;
@@ -42,6 +42,7 @@ fn populated(path: &Path) -> Database {
         t.add_edge(Edge::WorksAt {
             person: p,
             account: guanxi::model::AccountId(acct.id),
+            employment: Employment::default(),
         })?;
         t.add_edge(Edge::ReportsTo {
             person: p,

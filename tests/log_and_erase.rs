@@ -18,6 +18,7 @@ fn the_log_reads_back_every_committed_change_in_order() {
             t.add_edge(Edge::WorksAt {
                 person: p,
                 account: a,
+                employment: Employment::default(),
             })?;
             Ok((a, p))
         })
@@ -31,6 +32,7 @@ fn the_log_reads_back_every_committed_change_in_order() {
             Edge::WorksAt {
                 person: p,
                 account: a,
+                employment: Employment::default(),
             }
             .key(),
         )?;
@@ -63,7 +65,8 @@ fn the_log_reads_back_every_committed_change_in_order() {
                 1000,
                 Change::PutEdge(Edge::WorksAt {
                     person: p,
-                    account: a
+                    account: a,
+                    employment: Employment::default(),
                 })
             ),
             (
@@ -72,7 +75,8 @@ fn the_log_reads_back_every_committed_change_in_order() {
                 Change::RemoveEdge(
                     Edge::WorksAt {
                         person: p,
-                        account: a
+                        account: a,
+                        employment: Employment::default(),
                     }
                     .key()
                 )

@@ -16,7 +16,11 @@ fn edge_order_does_not_change_a_single_bit_of_the_report() {
         .iter()
         .enumerate()
         .partition(|(i, _)| i % 2 == 1);
-    shuffled.edges = odd.into_iter().chain(even).map(|(_, e)| *e).collect();
+    shuffled.edges = odd
+        .into_iter()
+        .chain(even)
+        .map(|(_, e)| e.clone())
+        .collect();
     assert_ne!(net.edges, shuffled.edges);
     let as_of = "2025-06-30".parse().unwrap();
     let a = Report::compute(&Snapshot::from_network(&net), &Params::default(), as_of);

@@ -53,6 +53,7 @@ fn seed() -> Vec<Op> {
         ops.push(Op::Upsert(Node::Employee(Employee {
             xid: xid.clone(),
             name: "E0".into(),
+            left: None,
         })));
         ops.push(Op::Upsert(Node::Project(Project {
             xid,
@@ -83,7 +84,8 @@ fn node() -> impl Strategy<Value = Node> {
         })),
         (xid(), 0..2u8).prop_map(|(xid, n)| Node::Employee(Employee {
             xid,
-            name: format!("E{n}")
+            name: format!("E{n}"),
+            left: None,
         })),
         (xid(), 0..2u8).prop_map(|(xid, a)| Node::Project(Project {
             xid,
@@ -105,6 +107,7 @@ fn edge() -> impl Strategy<Value = Edge> {
             EdgeKind::WorksAt => Edge::WorksAt {
                 person: PersonId(f),
                 account: AccountId(t),
+                employment: Employment::default(),
             },
             EdgeKind::ReportsTo => Edge::ReportsTo {
                 person: PersonId(f),
@@ -181,9 +184,9 @@ fn batch() -> impl Strategy<Value = (Vec<Op>, bool)> {
 /// The reference model.
 #[derive(Debug, Clone, Default)]
 struct Model {
-    nodes: [BTreeMap<u32, Node>; 4],
-    xids: [BTreeMap<String, u32>; 4],
-    next_id: [u32; 4],
+    nodes: [BTreeMap<u32, Node>; NodeKind::COUNT],
+    xids: [BTreeMap<String, u32>; NodeKind::COUNT],
+    next_id: [u32; NodeKind::COUNT],
     edges: BTreeMap<EdgeKey, Edge>,
 }
 
@@ -259,7 +262,7 @@ impl Model {
                 {
                     return Err(());
                 }
-                self.edges.insert(key, *e);
+                self.edges.insert(key, e.clone());
                 Ok(None)
             }
             Op::RemoveEdge(key) => {
@@ -281,8 +284,8 @@ impl Model {
 fn run(t: &mut WriteTxn, op: &Op) -> Result<Option<NodeRef>, StoreError> {
     match op {
         Op::Upsert(n) => t.upsert_node(n.clone()).map(Some),
-        Op::Add(e) => t.add_edge(*e).map(|()| None),
-        Op::Put(e) => t.put_edge(*e).map(|_| None),
+        Op::Add(e) => t.add_edge(e.clone()).map(|()| None),
+        Op::Put(e) => t.put_edge(e.clone()).map(|_| None),
         Op::RemoveEdge(key) => t.remove_edge(*key).map(|_| None),
         Op::RemoveNode(n) => t.remove_node(*n).map(|()| None),
     }
@@ -328,7 +331,7 @@ fn assert_equal(db: &Database, m: &Model) -> Result<(), TestCaseError> {
                         .edges
                         .values()
                         .filter(|e| e.key().kind == kind && e.key().from == n)
-                        .copied()
+                        .cloned()
                         .collect();
                     prop_assert_eq!(r.edges_out(n, kind).unwrap(), want);
                 }
@@ -337,7 +340,7 @@ fn assert_equal(db: &Database, m: &Model) -> Result<(), TestCaseError> {
                         .edges
                         .values()
                         .filter(|e| e.key().kind == kind && e.key().to == n)
-                        .copied()
+                        .cloned()
                         .collect();
                     want.sort_by_key(|e| e.key().from);
                     prop_assert_eq!(r.edges_in(n, kind).unwrap(), want);

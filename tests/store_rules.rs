@@ -181,18 +181,77 @@ fn add_edge_refuses_a_duplicate_and_put_edge_replaces() {
     );
 }
 
+fn period(person: PersonId, account: AccountId, since: Option<&str>, until: Option<&str>) -> Edge {
+    Edge::WorksAt {
+        person,
+        account,
+        employment: Employment {
+            since: since.map(|d| d.parse().unwrap()),
+            until: until.map(|d| d.parse().unwrap()),
+            title: None,
+        },
+    }
+}
+
 #[test]
-fn a_second_works_at_or_of_is_refused() {
+fn an_overlapping_works_at_or_a_second_of_is_refused() {
     let (db, ids) = fixture();
     let err = refused(&db, |t| {
         t.put_edge(Edge::WorksAt {
             person: ids.p1,
             account: ids.partner,
+            employment: Employment::default(),
         })
         .map(|_| ())
     });
     assert!(
-        matches!(err, StoreError::SecondEdge { existing, .. } if existing.to == NodeRef::from(ids.client))
+        matches!(err, StoreError::OverlappingPeriods { existing, .. } if existing.to == NodeRef::from(ids.client)),
+        "{err}"
+    );
+    // An empty period is refused on its own.
+    let err = refused(&db, |t| {
+        t.put_edge(period(
+            ids.p2,
+            ids.partner,
+            Some("2024-01-01"),
+            Some("2023-01-01"),
+        ))
+        .map(|_| ())
+    });
+    assert!(
+        matches!(
+            err,
+            StoreError::InvalidEdge {
+                source: ModelError::EmptyPeriod { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Periods that touch do not overlap; replacing a period frees its days.
+    db.write(6, |t| {
+        t.put_edge(period(ids.p1, ids.client, None, Some("2024-01-01")))?;
+        t.add_edge(period(ids.p1, ids.partner, Some("2024-01-01"), None))
+    })
+    .unwrap();
+    let err = refused(&db, |t| {
+        t.add_edge(period(
+            ids.p1,
+            ids.rival,
+            Some("2023-12-31"),
+            Some("2024-01-01"),
+        ))
+    });
+    assert!(
+        matches!(err, StoreError::OverlappingPeriods { existing, .. } if existing.to == NodeRef::from(ids.client)),
+        "{err}"
+    );
+    let err = refused(&db, |t| {
+        t.add_edge(period(ids.p1, ids.rival, Some("2030-01-01"), None))
+    });
+    assert!(
+        matches!(err, StoreError::OverlappingPeriods { existing, .. } if existing.to == NodeRef::from(ids.partner)),
+        "{err}"
     );
     let err = refused(&db, |t| {
         t.add_edge(Edge::Of {
@@ -203,13 +262,11 @@ fn a_second_works_at_or_of_is_refused() {
     assert!(matches!(err, StoreError::SecondEdge { .. }));
     // Putting the same works_at again is fine; another person may work there too.
     db.write(7, |t| {
-        assert!(t.put_edge(Edge::WorksAt {
-            person: ids.p1,
-            account: ids.client,
-        })?);
+        assert!(t.put_edge(period(ids.p1, ids.client, None, Some("2024-01-01")))?);
         t.add_edge(Edge::WorksAt {
             person: ids.p2,
             account: ids.client,
+            employment: Employment::default(),
         })
     })
     .unwrap();
@@ -280,17 +337,27 @@ fn an_invalid_network_import_writes_nothing() {
 }
 
 #[test]
-fn an_import_may_not_add_a_second_works_at() {
+fn an_import_may_not_add_an_overlapping_works_at() {
     let (db, _) = fixture();
     let mut net = Network::new();
     net.persons.push(person("p1"));
     net.accounts.push(account("P", AccountKind::Partner));
-    net.edges.push(Edge::WorksAt {
-        person: PersonId(0),
-        account: AccountId(0),
-    });
+    net.accounts.push(account("A", AccountKind::Client));
+    net.edges
+        .push(period(PersonId(0), AccountId(0), Some("2024-01-01"), None));
     let err = refused(&db, |t| t.import_network(&net).map(|_| ()));
-    assert!(matches!(err, StoreError::SecondEdge { .. }));
+    assert!(
+        matches!(err, StoreError::OverlappingPeriods { .. }),
+        "{err}"
+    );
+    // With the stored period at A ended by the same import, the new one fits.
+    net.edges
+        .push(period(PersonId(0), AccountId(1), None, Some("2024-01-01")));
+    db.import_network(&net, 9).unwrap();
+    let r = db.begin_read().unwrap();
+    let p1 = r.lookup(NodeKind::Person, "p1").unwrap().unwrap();
+    assert_eq!(r.edges_out(p1, EdgeKind::WorksAt).unwrap().len(), 2);
+    assert!(r.check().unwrap().is_clean());
 }
 
 #[test]
@@ -441,11 +508,12 @@ fn an_import_with_a_duplicate_edge_or_second_works_at_reports_it_and_writes_noth
         net.edges.push(Edge::WorksAt {
             person: PersonId(0),
             account: AccountId(a),
+            employment: Employment::default(),
         });
     }
     let err = refused(&db, |t| t.import_network(&net).map(|_| ()));
     assert!(
-        matches!(&err, StoreError::Network(e) if matches!(e[..], [NetworkError::SecondEdge(_)])),
+        matches!(&err, StoreError::Network(e) if matches!(e[..], [NetworkError::OverlappingPeriods { .. }])),
         "{err}"
     );
 }

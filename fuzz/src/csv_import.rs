@@ -1,8 +1,10 @@
 //! CSV import of arbitrary folders: the input is split at `0x00` bytes into the contents
-//! of the ten files of the interchange format, in the format's order (fewer parts: the
-//! remaining files are absent). Reading must fail with a typed error or give a network
-//! that validates, that imports into a database which then checks clean and holds the
-//! same number of nodes and edges, and that survives an export and re-import unchanged.
+//! of the twelve files of the interchange format, in the format's order (fewer parts: the
+//! remaining files are absent), so employment periods and interactions are fuzzed like
+//! the rest. Reading must fail with a typed error or give a network that validates, that
+//! imports into a database which then checks clean and holds the same number of nodes and
+//! edges, and that survives an export and re-import unchanged (interactions and leaving
+//! dates included).
 
 use guanxi::model::{EdgeKind, NodeKind};
 use guanxi::store::{Database, Read};

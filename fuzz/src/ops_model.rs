@@ -19,7 +19,7 @@ type EKey = (u8, u8, String, u8, String);
 
 #[derive(Clone, Default, PartialEq, Debug)]
 struct Model {
-    nodes: [BTreeMap<String, Node>; 4],
+    nodes: [BTreeMap<String, Node>; NodeKind::COUNT],
     edges: BTreeMap<EKey, EdgeAttrs>,
 }
 
@@ -73,7 +73,11 @@ fn make_node(kind: NodeKind, x: String, b: u8) -> Node {
             name,
             title: (b & 0x10 != 0).then(|| "CTO".to_owned()),
         }),
-        NodeKind::Employee => Node::Employee(Employee { xid: x, name }),
+        NodeKind::Employee => Node::Employee(Employee {
+            xid: x,
+            name,
+            left: None,
+        }),
         NodeKind::Project => Node::Project(Project {
             xid: x,
             name,
@@ -282,7 +286,7 @@ pub fn run(data: &[u8]) {
             }
             let ok = match op % 8 {
                 0 | 1 => {
-                    let kind = NodeKind::ALL[usize::from(sel % 4)];
+                    let kind = NodeKind::ALL[usize::from(sel) % NodeKind::COUNT];
                     let x = xid(kind, pick);
                     let node = make_node(kind, x.clone(), detail);
                     let mut expect = true;
@@ -308,7 +312,7 @@ pub fn run(data: &[u8]) {
                     ok
                 }
                 2 | 3 => {
-                    let kind = EdgeKind::ALL[usize::from(sel % 9)];
+                    let kind = EdgeKind::ALL[usize::from(sel) % EdgeKind::COUNT];
                     let to_kind = match kind {
                         EdgeKind::Owns if detail & 0x20 != 0 => NodeKind::Project,
                         EdgeKind::Owns => NodeKind::Account,
@@ -319,15 +323,15 @@ pub fn run(data: &[u8]) {
                     };
                     let (key, ek) = edge_keys(&t, kind, to_kind, pick);
                     let attrs = make_attrs(kind, detail);
-                    let edge = Edge::from_parts(ek, attrs).expect("attrs fit the kind");
+                    let edge = Edge::from_parts(ek, attrs.clone()).expect("attrs fit the kind");
                     let replace = op % 8 == 3;
                     let expect = edge_ok(&work, &key, kind, replace);
                     let r = if replace {
-                        t.put_edge(edge).map(|existed| {
+                        t.put_edge(edge.clone()).map(|existed| {
                             assert_eq!(existed, work.edges.contains_key(&key), "put_edge result");
                         })
                     } else {
-                        t.add_edge(edge)
+                        t.add_edge(edge.clone())
                     };
                     assert_eq!(
                         r.is_ok(),
@@ -341,7 +345,7 @@ pub fn run(data: &[u8]) {
                     r.is_ok()
                 }
                 4 => {
-                    let kind = EdgeKind::ALL[usize::from(sel % 9)];
+                    let kind = EdgeKind::ALL[usize::from(sel) % EdgeKind::COUNT];
                     let to_kind = NodeKind::ALL
                         .into_iter()
                         .find(|n| kind.allows_to(*n))
@@ -352,7 +356,7 @@ pub fn run(data: &[u8]) {
                     true
                 }
                 5 => {
-                    let kind = NodeKind::ALL[usize::from(sel % 4)];
+                    let kind = NodeKind::ALL[usize::from(sel) % NodeKind::COUNT];
                     let x = xid(kind, pick);
                     let node = store_ref(&t, kind, &x);
                     let ok = t.remove_node(node).is_ok();

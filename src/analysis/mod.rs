@@ -30,11 +30,13 @@
 //! let mut net = Network::new();
 //! net.accounts.push(Account { xid: "a".into(), name: "Acme".into(), kind: AccountKind::Client });
 //! net.persons.push(Person { xid: "boss".into(), name: "Boss".into(), title: None });
-//! net.employees.push(Employee { xid: "e".into(), name: "Seller".into() });
+//! net.employees.push(Employee { xid: "e".into(), name: "Seller".into(), left: None });
 //! net.projects.push(Project {
 //!     xid: "x".into(), name: "Deal".into(), stage: Stage::Lead, amount: Amount::new(1000.0)?,
 //! });
-//! net.edges.push(Edge::WorksAt { person: PersonId(0), account: AccountId(0) });
+//! net.edges.push(Edge::WorksAt {
+//!     person: PersonId(0), account: AccountId(0), employment: Employment::default(),
+//! });
 //! net.edges.push(Edge::Of { project: ProjectId(0), account: AccountId(0) });
 //! net.edges.push(Edge::Tie {
 //!     employee: EmployeeId(0), person: PersonId(0),

@@ -125,7 +125,7 @@ impl Snapshot {
                 network.employees.len(),
                 network.projects.len(),
             ],
-            [0; 9],
+            [0; EdgeKind::COUNT],
         );
         network.accounts.iter().for_each(|n| b.node(n.into()));
         network.persons.iter().for_each(|n| b.node(n.into()));
@@ -136,7 +136,7 @@ impl Snapshot {
         // same floating-point sums to the last bit — whether it came from a CSV folder
         // or from the store (which already yields key order: then this is one linear check).
         if network.edges.is_sorted_by_key(Edge::key) {
-            network.edges.iter().for_each(|e| b.edge(*e));
+            network.edges.iter().for_each(|e| b.edge(e.clone()));
         } else {
             let mut sorted = network.edges.clone();
             sorted.sort_by_key(Edge::key);
@@ -381,7 +381,7 @@ impl Names {
 struct Builder {
     nodes: Nodes,
     /// Edge counts per kind announced by `begin` (capacity hints).
-    hint: [usize; 9],
+    hint: [usize; EdgeKind::COUNT],
     /// Created at the first edge, once every node is known.
     edges: Option<Edges>,
 }
@@ -401,7 +401,7 @@ struct Nodes {
 
 impl Nodes {
     /// Accounts, persons, employees and projects so far.
-    fn counts(&self) -> [usize; 4] {
+    fn counts(&self) -> [usize; NodeKind::COUNT] {
         [
             self.account_xid.len(),
             self.person_xid.len(),
@@ -416,7 +416,7 @@ impl Nodes {
 /// be gathered apart (on several threads) and [appended](Edges::append) in kind order.
 struct Edges {
     /// Node counts: an edge with an end beyond them is skipped.
-    counts: [usize; 4],
+    counts: [usize; NodeKind::COUNT],
     person_account: Vec<u32>,
     project_account: Vec<u32>,
     has_manager: Vec<bool>,
@@ -429,7 +429,7 @@ struct Edges {
 }
 
 impl crate::store::Visit for Builder {
-    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+    fn begin(&mut self, nodes: [usize; NodeKind::COUNT], edges: [usize; EdgeKind::COUNT]) {
         let [na, np, ne, nx] = nodes;
         let n = &mut self.nodes;
         n.account_xid.reserve(na);
@@ -480,7 +480,9 @@ impl crate::store::Visit for Edges {
         let project_ok = |x: ProjectId| x.index() < nx;
         let employee_ok = |e: EmployeeId| e.index() < ne;
         match edge {
-            Edge::WorksAt { person, account } => {
+            Edge::WorksAt {
+                person, account, ..
+            } => {
                 if person_ok(person) && account_ok(account) {
                     let slot = at(&mut self.person_account, np, NONE, person.index());
                     if *slot == NONE {
@@ -583,7 +585,7 @@ fn at<T: Copy>(v: &mut Vec<T>, len: usize, fill: T, i: usize) -> &mut T {
 impl Edges {
     /// Empty, for the given node counts, with room for `hint[code]` edges of each kind.
     /// The per-node arrays stay empty until an edge writes one (see [`at`]).
-    fn new(counts: [usize; 4], hint: &[usize; 9]) -> Edges {
+    fn new(counts: [usize; NodeKind::COUNT], hint: &[usize; EdgeKind::COUNT]) -> Edges {
         let count = |kind: EdgeKind| hint[usize::from(kind.code())];
         let graph = count(EdgeKind::ReportsTo) + count(EdgeKind::Influences);
         Edges {
@@ -650,7 +652,7 @@ impl Builder {
     fn finish(self) -> Snapshot {
         let edges = self
             .edges
-            .unwrap_or_else(|| Edges::new(self.nodes.counts(), &[0; 9]));
+            .unwrap_or_else(|| Edges::new(self.nodes.counts(), &[0; EdgeKind::COUNT]));
         finish(self.nodes, edges)
     }
 }
@@ -910,15 +912,15 @@ const EDGE_TASKS: [&[EdgeKind]; 8] = [
 fn gather_edges<T: crate::store::Read + Sync>(
     txn: &T,
     map: &crate::store::IdMap,
-    counts: [usize; 4],
-    hint: &[usize; 9],
+    counts: [usize; NodeKind::COUNT],
+    hint: &[usize; EdgeKind::COUNT],
 ) -> Result<Edges, crate::store::StoreError> {
     use rayon::prelude::*;
     let parts: Vec<Result<(Edges, u64), crate::store::StoreError>> = EDGE_TASKS
         .par_iter()
         .with_max_len(1)
         .map(|kinds| {
-            let mut only = [0; 9];
+            let mut only = [0; EdgeKind::COUNT];
             for kind in *kinds {
                 only[usize::from(kind.code())] = hint[usize::from(kind.code())];
             }
@@ -930,7 +932,7 @@ fn gather_edges<T: crate::store::Read + Sync>(
             Ok((edges, seen))
         })
         .collect();
-    let mut all = Edges::new(counts, &[0; 9]);
+    let mut all = Edges::new(counts, &[0; EdgeKind::COUNT]);
     let mut seen = 0;
     for part in parts {
         let (edges, n) = part?;

@@ -1,6 +1,6 @@
 //! Errors of the interchange layer.
 
-use crate::model::{AccountKind, EdgeKind, NetworkError, NodeKind};
+use crate::model::{AccountKind, Day, EdgeKind, NetworkError, NodeKind};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -23,6 +23,33 @@ pub enum RowErrorKind {
     DuplicateColumn {
         /// The repeated column.
         column: &'static str,
+    },
+    /// The header looks separated by another character than a comma (`;` or a tab).
+    #[error("the file seems to be separated by {} — guanxi reads comma-separated files; save it again with commas between the fields", separator_name(*separator))]
+    WrongSeparator {
+        /// The separator the header seems to use.
+        separator: char,
+    },
+    /// The file is UTF-16 (a UTF-16 byte-order mark) or holds NUL bytes, as UTF-16 text does.
+    #[error("{}; save it again as UTF-8", if *bom { "the file is encoded as UTF-16" } else { "the file contains NUL bytes, as UTF-16 text does" })]
+    Utf16 {
+        /// Whether a UTF-16 byte-order mark starts the file.
+        bom: bool,
+    },
+    /// A quoted field that is never closed: the parser would read the rest of the file
+    /// into it. Reported at the line where the quote opened.
+    #[error("a quote opened on line {line} is never closed, so the rest of the file would be one field; close the quote (inside a quoted field write a quote as \"\")")]
+    UnclosedQuote {
+        /// The line where the quote opened.
+        line: u64,
+    },
+    /// The last row is short and the file does not end with a line break: it was cut.
+    #[error("the last row has {found} of the header's {expected} fields and the file does not end with a line break: the file seems cut short; export it again")]
+    Truncated {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the last row.
+        found: usize,
     },
     /// A row with more or fewer fields than the header.
     #[error("the row has {found} field{} but the header has {expected}; quote fields that contain commas", if *found == 1 { "" } else { "s" })]
@@ -60,13 +87,39 @@ pub enum RowErrorKind {
         /// The field as written.
         value: String,
     },
-    /// A date that is not a valid `YYYY-MM-DD` calendar date.
-    #[error("{column} {value:?} is not a date in the form YYYY-MM-DD (or empty)")]
+    /// An amount above 10¹⁵.
+    #[error("{column} {value:?} is larger than 1e15, the largest amount guanxi stores")]
+    AmountTooLarge {
+        /// The column.
+        column: &'static str,
+        /// The field as written.
+        value: String,
+    },
+    /// A date that is not in the form `YYYY-MM-DD`.
+    #[error("{column} {value:?} is not a date in the form YYYY-MM-DD")]
     BadDate {
         /// The column.
         column: &'static str,
         /// The field as written.
         value: String,
+    },
+    /// A date in the form `YYYY-MM-DD` that names no day (`2025-02-30`).
+    #[error("{column} {value:?} is not a calendar date")]
+    NotACalendarDate {
+        /// The column.
+        column: &'static str,
+        /// The field as written.
+        value: String,
+    },
+    /// An id, name or title longer than its cap.
+    #[error("{column} is {len} bytes long; at most {max} bytes are allowed")]
+    TooLong {
+        /// The column.
+        column: &'static str,
+        /// Its length in bytes (UTF-8).
+        len: usize,
+        /// The cap.
+        max: usize,
     },
     /// A boolean that is not `true`, `false` or empty.
     #[error("{column} {value:?} is not true, false or empty")]
@@ -122,6 +175,36 @@ pub enum RowErrorKind {
         /// The line of the first row.
         first_line: u64,
     },
+    /// An employment period whose `since` is not before its `until`.
+    #[error("since {since} is not before until {until}, so the period is empty (until is the first day after the period)")]
+    EmptyPeriod {
+        /// The first day.
+        since: Day,
+        /// The first day after.
+        until: Day,
+    },
+    /// An employment period overlapping another period of the same person.
+    #[error("person {person:?} works at {account:?} in this period and at {other:?} in the period on line {other_line}; the periods overlap, but a person works at one account at a time (until is the first day after a period)")]
+    OverlappingPeriods {
+        /// The person.
+        person: String,
+        /// This row's account.
+        account: String,
+        /// The other row's account.
+        other: String,
+        /// The other row's line.
+        other_line: u64,
+    },
+    /// A person with `employment.csv` rows who also has an `account_id` in `persons.csv`.
+    #[error("person {person:?} has rows in employment.csv but account_id {account:?} in persons.csv (line {persons_line}); leave that account_id empty and give the account as an employment row")]
+    AccountInPersons {
+        /// The person.
+        person: String,
+        /// The account given in `persons.csv`.
+        account: String,
+        /// The person's line in `persons.csv`.
+        persons_line: u64,
+    },
     /// `reports_to` or `influences` from a person to itself.
     #[error("{edge} from {id:?} to itself; from_id and to_id must differ")]
     SelfLoop {
@@ -144,7 +227,7 @@ pub struct RowError {
     pub kind: RowErrorKind,
 }
 
-/// Every problem found in a folder's rows, in file order (SPEC §5 table) then line order.
+/// Every problem found in a folder's rows, in file order (§5 table) then line order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RowErrors {
     /// The first [`MAX_REPORTED_PROBLEMS`](super::MAX_REPORTED_PROBLEMS) problems.
@@ -199,8 +282,12 @@ pub enum CsvImportError {
         /// Where accounts.csv was looked for.
         path: PathBuf,
     },
+    /// Files in the folder whose names end in `.csv` but are not files of the format:
+    /// their rows would be left out.
+    #[error("{}", unknown_files(.0))]
+    UnknownFiles(Vec<UnknownFile>),
     /// A file or folder exists but could not be read.
-    #[error("{}: cannot be read: {source}", path.display())]
+    #[error("{}: cannot be read ({source}); check that it is a file you may read", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -210,10 +297,51 @@ pub enum CsvImportError {
     /// Rows (or headers) that break the format; one problem per line.
     #[error("{0}")]
     Rows(RowErrors),
-    /// The rows were well-formed but the network they describe breaks a rule of SPEC §3.
+    /// The rows were well-formed but the network they describe breaks a rule of §3.
     /// (The row checks are meant to catch everything first; this is a final guard.)
     #[error("the imported network is invalid:{}", list(.0))]
     Invalid(Vec<NetworkError>),
+}
+
+/// A file whose name ends in `.csv` (in any letter case) but is not a file of the format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The file of the format it was probably meant to be (`Persons.csv` → `persons.csv`).
+    pub suggestion: Option<&'static str>,
+}
+
+impl fmt::Display for UnknownFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: not a file of the interchange format",
+            self.path.display()
+        )?;
+        match self.suggestion {
+            Some(s) => write!(f, " (did you mean {s}?); rename it"),
+            None => f.write_str("; rename it to one of the format's names"),
+        }?;
+        f.write_str(" or move it out of the folder, or its rows would be left out")
+    }
+}
+
+fn unknown_files(files: &[UnknownFile]) -> String {
+    let mut s = String::new();
+    for file in files {
+        let _ = fmt::Write::write_fmt(&mut s, format_args!("{file}\n"));
+    }
+    s.push_str("the files of the format are ");
+    s.push_str(&super::FILES.join(", "));
+    s
+}
+
+fn separator_name(c: char) -> String {
+    match c {
+        '\t' => "tabs".to_owned(),
+        c => format!("'{c}'"),
+    }
 }
 
 impl CsvImportError {
@@ -230,7 +358,7 @@ impl CsvImportError {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CsvExportError {
-    /// The network breaks a rule of SPEC §3; fix it before exporting.
+    /// The network breaks a rule of §3; fix it before exporting.
     #[error("the network is invalid and cannot be exported:{}", list(.0))]
     Invalid(Vec<NetworkError>),
     /// A project without an `of` edge: the format requires every project's account.

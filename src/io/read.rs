@@ -6,15 +6,23 @@
 //! number is. Reading whole files also lets the reader compute the *physical* line where
 //! each record starts: the parser skips blank lines silently and positions a record just
 //! after the previous one, so the reader steps over the skipped line breaks itself.
+//!
+//! Before parsing, a file is checked for what the parser would silently misread: UTF-16
+//! text (its byte-order mark, or NUL bytes) and a quote that is never closed (the parser
+//! reads the rest of the file into that field). A header that lacks the format's columns
+//! is checked for another separator (`;` or a tab), and a short last row without a final
+//! line break is reported as a file cut short. The folder itself is checked for files
+//! that look like files of the format but are not (`Persons.csv`).
 
-use super::error::{CsvImportError, RowError, RowErrorKind, RowErrors};
+use super::error::{CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
 use super::{
-    Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, INFLUENCE, MAX_REPORTED_PROBLEMS, OWNERS, PERSONS,
-    PROJECTS, RIVAL_TIES, TIES,
+    Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, EMPLOYMENT, FILES, INFLUENCE, INTERACTIONS,
+    MAX_COLUMNS, MAX_REPORTED_PROBLEMS, OWNERS, PERSONS, PROJECTS, RIVAL_TIES, TIES,
 };
 use crate::model::{
-    Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Member,
-    Network, OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Employment,
+    Interaction, InteractionKind, Member, ModelError, Network, OwnsTarget, Person, PersonId,
+    Project, ProjectId, Role, Score, Stage, Tie, MAX_ID_BYTES, MAX_TEXT_BYTES,
 };
 use csv::ByteRecord;
 use std::collections::hash_map::Entry;
@@ -25,8 +33,29 @@ use std::str::FromStr;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The widest file of the format (`chain.csv`) has six columns.
-const MAX_COLUMNS: usize = 6;
+/// How many leading bytes are searched for NUL bytes.
+const NUL_WINDOW: usize = 4096;
+
+/// Whether `data` looks like UTF-16 text without a byte-order mark: a NUL byte in its
+/// first two bytes (every header starts with an ASCII letter or quote, which UTF-16 pairs
+/// with a NUL byte), or NUL bytes for a quarter of its first [`NUL_WINDOW`] bytes (UTF-16
+/// ASCII text has one in every pair). A stray NUL in a UTF-8 field is neither.
+fn utf16_without_bom(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(NUL_WINDOW)];
+    let nul = head.split(|&b| b == 0).count() - 1;
+    head.iter().take(2).any(|&b| b == 0) || (nul > 0 && nul * 4 >= head.len())
+}
+
+/// Values longer than this many characters are shortened in messages.
+const SHOWN_CHARS: usize = 64;
+
+/// A field as shown in a message: at most [`SHOWN_CHARS`] characters, then `…`.
+fn shown(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
 
 /// The `reports_to` weight used when `influence.csv` leaves it empty.
 pub(crate) const DEFAULT_REPORTS_TO_WEIGHT: f64 = 0.8;
@@ -36,12 +65,13 @@ fn default_reports_to() -> Score {
     Score::new(DEFAULT_REPORTS_TO_WEIGHT).unwrap_or(Score::ONE)
 }
 
-/// Reads a folder in the interchange format (SPEC §5) into a [`Network`].
+/// Reads a folder in the interchange format (§5) into a [`Network`].
 ///
-/// Every file but `accounts.csv` may be absent. Nothing is returned if anything is wrong:
-/// the error lists every problem found (up to [`MAX_REPORTED_PROBLEMS`]) as
-/// `file:line: reason`, in the order of the format's files, then by line. See the
-/// [module documentation](super) for the format and its rules.
+/// Every file but `accounts.csv` may be absent; a file whose name ends in `.csv` but is
+/// not one of the format's is an error ([`CsvImportError::UnknownFiles`]). Nothing is
+/// returned if anything is wrong: the error lists every problem found (up to
+/// [`MAX_REPORTED_PROBLEMS`]) as `file:line: reason`, in the order of the format's files,
+/// then by line. See the [module documentation](super) for the format and its rules.
 ///
 /// ```no_run
 /// let network = guanxi::io::read_csv_dir(std::path::Path::new("examples/tiny"))?;
@@ -57,6 +87,10 @@ pub fn read_csv_dir(dir: &Path) -> Result<Network, CsvImportError> {
         return Err(CsvImportError::NotAFolder {
             path: dir.to_path_buf(),
         });
+    }
+    let unknown = unknown_files(dir)?;
+    if !unknown.is_empty() {
+        return Err(CsvImportError::UnknownFiles(unknown));
     }
     let Some(accounts) = load(dir, ACCOUNTS)? else {
         return Err(CsvImportError::MissingAccounts {
@@ -77,13 +111,62 @@ pub fn read_csv_dir(dir: &Path) -> Result<Network, CsvImportError> {
     read_file(dir, RIVAL_TIES, e, &mut imp, Importer::rival_tie)?;
     read_file(dir, COMPETES, e, &mut imp, Importer::competes)?;
     read_file(dir, OWNERS, e, &mut imp, Importer::owns)?;
+    let start = e.0.errors.len();
+    read_file(dir, EMPLOYMENT, e, &mut imp, Importer::employment)?;
+    imp.overlapping_periods(e);
+    e.sort_from(start);
+    read_file(dir, INTERACTIONS, e, &mut imp, Importer::interaction)?;
 
     if !errs.0.errors.is_empty() {
         return Err(CsvImportError::Rows(errs.0));
     }
-    let net = imp.net;
+    let net = imp.finish();
     net.validate().map_err(CsvImportError::Invalid)?;
     Ok(net)
+}
+
+/// The regular files of `dir` whose names end in `.csv` in any letter case but are not
+/// files of the format, sorted by path.
+fn unknown_files(dir: &Path) -> Result<Vec<UnknownFile>, CsvImportError> {
+    let io = |source| CsvImportError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut unknown = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_csv = name
+            .len()
+            .checked_sub(4)
+            .and_then(|i| name.get(i..))
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".csv"));
+        if !is_csv || FILES.contains(&name.as_ref()) {
+            continue;
+        }
+        // Follows a symbolic link, as reading the file would; a dangling one is no file.
+        if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
+            unknown.push(UnknownFile {
+                suggestion: suggestion(&name),
+                path: entry.path(),
+            });
+        }
+    }
+    unknown.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(unknown)
+}
+
+/// The file of the format a misnamed file was probably meant to be: the same name in
+/// another letter case, with `-` or a space for `_`, or with a plural `s` added or lost.
+fn suggestion(name: &str) -> Option<&'static str> {
+    fn stem(name: &str) -> String {
+        let lower = name.to_lowercase().replace(['-', ' '], "_");
+        let base = lower.strip_suffix(".csv").unwrap_or(&lower);
+        base.strip_suffix('s').unwrap_or(base).to_owned()
+    }
+    let wanted = stem(name);
+    FILES.into_iter().find(|f| stem(f) == wanted)
 }
 
 /// The contents of a file, `None` if it does not exist.
@@ -139,6 +222,13 @@ impl Collector {
             self.0.omitted += 1;
         }
     }
+
+    /// Puts the problems kept from the `start`th on (all of one file) in line order.
+    fn sort_from(&mut self, start: usize) {
+        if let Some(tail) = self.0.errors.get_mut(start..) {
+            tail.sort_by_key(|e| e.line);
+        }
+    }
 }
 
 /// Finds the physical line where each record starts.
@@ -164,8 +254,9 @@ impl<'b> Lines<'b> {
         }
     }
 
-    /// The line (1-based) where `record` starts; records must come in file order.
-    fn start(&mut self, record: &ByteRecord) -> u64 {
+    /// The line (1-based) and byte offset where `record` starts; records must come in
+    /// file order.
+    fn start(&mut self, record: &ByteRecord) -> (u64, usize) {
         let from = record
             .position()
             .and_then(|p| usize::try_from(p.byte()).ok())
@@ -178,82 +269,166 @@ impl<'b> Lines<'b> {
                 .count();
         let body = self.body;
         for i in self.offset..start {
-            let lone_cr = body[i] == b'\r' && body.get(i + 1) != Some(&b'\n');
-            if body[i] == b'\n' || lone_cr {
+            if is_line_break(body, i) {
                 self.breaks += 1;
             }
         }
         self.offset = start;
-        self.breaks + 1
+        (self.breaks + 1, start)
     }
 }
 
+/// Whether `body[i]` ends a line: a `\n`, or a `\r` not followed by `\n`.
+fn is_line_break(body: &[u8], i: usize) -> bool {
+    body[i] == b'\n' || (body[i] == b'\r' && body.get(i + 1) != Some(&b'\n'))
+}
+
+/// Where a quoted field that is never closed opens, as (byte offset, line), if one does.
+///
+/// Follows the parser's rules: a quote opens a quoted field only as the field's first
+/// byte; inside, `""` is a quote and a lone quote closes the field, after which the field
+/// goes on unquoted; commas and line breaks (`\n`, `\r`) end fields outside quotes.
+fn unclosed_quote(body: &[u8]) -> Option<(usize, u64)> {
+    #[derive(PartialEq)]
+    enum State {
+        Start,
+        Field,
+        Quoted,
+        QuoteInQuoted,
+    }
+    if !body.contains(&b'"') {
+        return None;
+    }
+    let mut state = State::Start;
+    let mut line = 1u64;
+    let mut open = (0, 1);
+    for (i, &b) in body.iter().enumerate() {
+        let ends_field = matches!(b, b',' | b'\n' | b'\r');
+        state = match state {
+            State::Start if b == b'"' => {
+                open = (i, line);
+                State::Quoted
+            }
+            State::Start | State::Field | State::QuoteInQuoted if ends_field => State::Start,
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            // After a closing quote the field goes on unquoted.
+            State::Start | State::Field | State::QuoteInQuoted => State::Field,
+        };
+        if is_line_break(body, i) {
+            line += 1;
+        }
+    }
+    (state == State::Quoted).then_some(open)
+}
+
+/// The separator a header line seems to use instead of a comma: `;` or a tab, when
+/// splitting the first line at it gives several fields, one of them a column of `table`.
+fn other_separator(body: &[u8], table: Table) -> Option<char> {
+    let end = body
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .unwrap_or(body.len());
+    let line = &body[..end];
+    [';', '\t'].into_iter().find(|&sep| {
+        let fields: Vec<&[u8]> = line.split(|&b| b == sep as u8).collect();
+        fields.len() > 1
+            && fields.iter().any(|f| {
+                let f = f
+                    .strip_prefix(b"\"")
+                    .and_then(|f| f.strip_suffix(b"\""))
+                    .unwrap_or(f);
+                table.columns.iter().any(|c| c.as_bytes() == f)
+            })
+    })
+}
+
 /// Parses one file and calls `on_row` with the listed columns of every well-formed row,
-/// in the table's column order. Returns whether the header was usable.
+/// in the table's column order (an absent optional column gives empty fields). Returns
+/// whether the header was usable.
 fn each_row(
     table: Table,
     data: &[u8],
     errs: &mut Collector,
     mut on_row: impl FnMut(&mut Row<'_>, &[&str]),
 ) -> bool {
+    let file_error = |errs: &mut Collector, line, kind| {
+        errs.push(RowError {
+            file: table.file,
+            line,
+            kind,
+        });
+        false
+    };
+    if data.starts_with(b"\xFF\xFE") || data.starts_with(b"\xFE\xFF") {
+        return file_error(errs, 1, RowErrorKind::Utf16 { bom: true });
+    }
+    if utf16_without_bom(data) {
+        return file_error(errs, 1, RowErrorKind::Utf16 { bom: false });
+    }
     let body = data.strip_prefix(BOM).unwrap_or(data);
+    let unclosed = unclosed_quote(body);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(body);
+    let at_end = |rdr: &csv::Reader<&[u8]>| {
+        usize::try_from(rdr.position().byte()).map_or(true, |p| p >= body.len())
+    };
     let mut record = ByteRecord::new();
     // Reading from memory, the parser cannot fail: every byte sequence is some CSV.
     let has_header = rdr.read_byte_record(&mut record).unwrap_or(false);
     let mut lines = Lines::new(body);
-    let header_line = if has_header { lines.start(&record) } else { 1 };
-    let mut index = [0usize; MAX_COLUMNS];
-    let mut usable = true;
-    for (k, column) in table.columns.iter().enumerate() {
-        let mut hits = record
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| *h == column.as_bytes())
-            .map(|(i, _)| i);
-        let kind = match (hits.next(), hits.next()) {
-            (Some(i), None) => {
-                index[k] = i;
-                continue;
-            }
-            (None, _) => RowErrorKind::MissingColumn {
-                column,
-                required: table.columns,
-            },
-            (Some(_), Some(_)) => RowErrorKind::DuplicateColumn { column },
-        };
-        usable = false;
-        errs.push(RowError {
-            file: table.file,
-            line: header_line,
-            kind,
-        });
+    let header_line = if has_header {
+        lines.start(&record).0
+    } else {
+        1
+    };
+    if let (Some((_, line)), true) = (unclosed, has_header && at_end(&rdr)) {
+        return file_error(errs, line, RowErrorKind::UnclosedQuote { line });
     }
-    if !usable {
+    let Some(index) = header_index(table, &record, body, header_line, errs) else {
         return false;
-    }
+    };
     let width = record.len();
     let n = table.columns.len();
     while rdr.read_byte_record(&mut record).unwrap_or(false) {
+        let (line, start) = lines.start(&record);
         let mut row = Row {
             file: table.file,
-            line: lines.start(&record),
+            line,
             errs,
             ok: true,
         };
+        let last = at_end(&rdr);
+        if let (Some((quote, quote_line)), true) = (unclosed, last) {
+            if start <= quote {
+                row.line = quote_line;
+                row.fail(RowErrorKind::UnclosedQuote { line: quote_line });
+                continue;
+            }
+        }
         if record.len() != width {
-            row.fail(RowErrorKind::FieldCount {
-                expected: width,
-                found: record.len(),
+            let cut =
+                last && record.len() < width && !body.ends_with(b"\n") && !body.ends_with(b"\r");
+            row.fail(if cut {
+                RowErrorKind::Truncated {
+                    expected: width,
+                    found: record.len(),
+                }
+            } else {
+                RowErrorKind::FieldCount {
+                    expected: width,
+                    found: record.len(),
+                }
             });
             continue;
         }
         let mut fields = [""; MAX_COLUMNS];
         for (k, column) in table.columns.iter().enumerate() {
-            match std::str::from_utf8(&record[index[k]]) {
+            let Some(i) = index[k] else { continue };
+            match std::str::from_utf8(&record[i]) {
                 Ok(s) => fields[k] = s,
                 Err(_) => row.fail(RowErrorKind::InvalidUtf8 { column }),
             }
@@ -263,6 +438,53 @@ fn each_row(
         }
     }
     true
+}
+
+/// Finds each column of `table` in the header `record`: its field index, `None` for an
+/// absent optional column. Reports a missing or repeated column (or, for a header that
+/// seems separated by `;` or tabs, that) and returns `None` if any is.
+fn header_index(
+    table: Table,
+    record: &ByteRecord,
+    body: &[u8],
+    header_line: u64,
+    errs: &mut Collector,
+) -> Option<[Option<usize>; MAX_COLUMNS]> {
+    let mut index = [None; MAX_COLUMNS];
+    let mut problems = Vec::new();
+    for (k, column) in table.columns.iter().enumerate() {
+        let mut hits = record
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| *h == column.as_bytes())
+            .map(|(i, _)| i);
+        match (hits.next(), hits.next()) {
+            (Some(i), None) => index[k] = Some(i),
+            (None, _) if k >= table.required => {}
+            (None, _) => problems.push(RowErrorKind::MissingColumn {
+                column,
+                required: table.required(),
+            }),
+            (Some(_), Some(_)) => problems.push(RowErrorKind::DuplicateColumn { column }),
+        }
+    }
+    if problems.is_empty() {
+        return Some(index);
+    }
+    let missing = problems
+        .iter()
+        .any(|p| matches!(p, RowErrorKind::MissingColumn { .. }));
+    if let Some(separator) = other_separator(body, table).filter(|_| missing) {
+        problems = vec![RowErrorKind::WrongSeparator { separator }];
+    }
+    for kind in problems {
+        errs.push(RowError {
+            file: table.file,
+            line: header_line,
+            kind,
+        });
+    }
+    None
 }
 
 /// One record being checked: parsing helpers that report problems at its line.
@@ -293,6 +515,30 @@ impl Row<'_> {
         }
     }
 
+    /// Reports a text longer than `max` bytes (the text is still used, so that one
+    /// problem is reported once).
+    fn capped(&mut self, column: &'static str, value: &str, max: usize) {
+        if value.len() > max {
+            self.fail(RowErrorKind::TooLong {
+                column,
+                len: value.len(),
+                max,
+            });
+        }
+    }
+
+    /// A required name, capped at [`MAX_TEXT_BYTES`]; `""` (reported) if empty.
+    fn name<'s>(&mut self, value: &'s str) -> &'s str {
+        self.capped("name", value, MAX_TEXT_BYTES);
+        self.required("name", value).unwrap_or_default()
+    }
+
+    /// An optional title, capped at [`MAX_TEXT_BYTES`]; `None` if empty.
+    fn title(&mut self, value: &str) -> Option<String> {
+        self.capped("title", value, MAX_TEXT_BYTES);
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
     /// A required score; `None` (reported) if empty or bad.
     fn score(&mut self, column: &'static str, value: &str) -> Option<Score> {
         let value = self.required(column, value)?;
@@ -308,10 +554,29 @@ impl Row<'_> {
         if parsed.is_none() {
             self.fail(RowErrorKind::BadScore {
                 column,
-                value: value.to_owned(),
+                value: shown(value),
             });
         }
         parsed
+    }
+
+    /// An amount: empty = 0; a bad or too large one is reported.
+    fn amount(&mut self, column: &'static str, value: &str) -> Option<Amount> {
+        if value.is_empty() {
+            return Some(Amount::default());
+        }
+        match Amount::from_str(value) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                let value = shown(value);
+                self.fail(if let ModelError::AmountTooLarge(_) = e {
+                    RowErrorKind::AmountTooLarge { column, value }
+                } else {
+                    RowErrorKind::BadAmount { column, value }
+                });
+                None
+            }
+        }
     }
 
     /// A boolean: `true`, `false` or empty (= false); a bad one is reported.
@@ -322,7 +587,7 @@ impl Row<'_> {
             _ => {
                 self.fail(RowErrorKind::BadBool {
                     column,
-                    value: value.to_owned(),
+                    value: shown(value),
                 });
                 false
             }
@@ -334,14 +599,24 @@ impl Row<'_> {
         if value.is_empty() {
             return None;
         }
-        let parsed = Day::from_str(value).ok();
-        if parsed.is_none() {
-            self.fail(RowErrorKind::BadDate {
-                column,
-                value: value.to_owned(),
-            });
+        match Day::from_str(value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let value = shown(value);
+                self.fail(if let ModelError::NotACalendarDate(_) = e {
+                    RowErrorKind::NotACalendarDate { column, value }
+                } else {
+                    RowErrorKind::BadDate { column, value }
+                });
+                None
+            }
         }
-        parsed
+    }
+
+    /// A required `YYYY-MM-DD` date; `None` (reported) if empty or bad.
+    fn required_date(&mut self, column: &'static str, value: &str) -> Option<Day> {
+        let value = self.required(column, value)?;
+        self.date(column, value)
     }
 
     /// A required word of a vocabulary.
@@ -356,7 +631,7 @@ impl Row<'_> {
         if parsed.is_none() {
             self.fail(RowErrorKind::UnknownValue {
                 column,
-                value: value.to_owned(),
+                value: shown(value),
                 expected,
             });
         }
@@ -369,6 +644,7 @@ const STAGES: &str = "lead, validation, pursuit, won or lost";
 const ACCOUNT_KINDS: &str = "client, competitor, partner, or empty for client";
 const INFLUENCE_KINDS: &str = "reports_to or influences";
 const TARGET_KINDS: &str = "account or project";
+const INTERACTION_KINDS: &str = "meeting, event, call, message or email";
 
 /// The external ids of one node type, with the line that defined each.
 #[derive(Default)]
@@ -389,14 +665,16 @@ impl Ids {
     }
 
     /// Registers a new id (the node's dense index is the number of ids so far); `None`
-    /// (reported) if the id is empty or already used.
+    /// (reported) if the id is empty or already used. An id over [`MAX_ID_BYTES`] is
+    /// reported but registered, so that rows referring to it are not reported again.
     fn register(&mut self, row: &mut Row<'_>, id: &str) -> Option<u32> {
         let id = row.required("id", id)?;
+        row.capped("id", id, MAX_ID_BYTES);
         let next = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
         match self.map.entry(id.to_owned()) {
             Entry::Occupied(e) => {
                 row.fail(RowErrorKind::DuplicateId {
-                    id: id.to_owned(),
+                    id: shown(id),
                     first_line: e.get().1,
                 });
                 None
@@ -418,7 +696,7 @@ impl Ids {
             } else {
                 row.fail(RowErrorKind::UnknownId {
                     column,
-                    id: id.to_owned(),
+                    id: shown(id),
                     file: self.file,
                 });
             }
@@ -453,6 +731,14 @@ impl<K: std::hash::Hash + Eq> Seen<K> {
     }
 }
 
+/// A well-formed row of `employment.csv`, kept for the overlap check.
+struct Period {
+    person: u32,
+    account: u32,
+    line: u64,
+    employment: Employment,
+}
+
 /// The network being built and the indexes needed to resolve references.
 struct Importer {
     net: Network,
@@ -462,10 +748,19 @@ struct Importer {
     projects: Ids,
     /// Each account's kind; `None` where the row's kind was bad.
     account_kinds: Vec<Option<AccountKind>>,
+    /// Each person's `persons.csv` account and line, by person index.
+    person_accounts: Vec<(Option<u32>, u64)>,
+    /// The `works_at` edges, placed before every other edge by [`Importer::finish`].
+    works_at: Vec<Edge>,
+    /// The rows of `employment.csv` that passed their own checks.
+    periods: Vec<Period>,
+    /// Persons already reported for having both an account and employment rows.
+    doubly_employed: HashSet<u32>,
     ties: Seen<(u32, u32)>,
     members: Seen<(u32, u32)>,
     influence: Seen<(EdgeKind, u32, u32)>,
     rival_ties: Seen<(u32, u32)>,
+    employment: Seen<(u32, u32)>,
     competes: HashSet<(u32, u32)>,
     owners: HashSet<(u32, OwnsTarget)>,
 }
@@ -479,10 +774,15 @@ impl Default for Importer {
             employees: Ids::new(EMPLOYEES),
             projects: Ids::new(PROJECTS),
             account_kinds: Vec::new(),
+            person_accounts: Vec::new(),
+            works_at: Vec::new(),
+            periods: Vec::new(),
+            doubly_employed: HashSet::new(),
             ties: Seen::new(),
             members: Seen::new(),
             influence: Seen::new(),
             rival_ties: Seen::new(),
+            employment: Seen::new(),
             competes: HashSet::new(),
             owners: HashSet::new(),
         }
@@ -500,6 +800,7 @@ impl Importer {
             f if f == PERSONS.file => {
                 self.persons.map.reserve(rows);
                 self.net.persons.reserve(rows);
+                self.works_at.reserve(rows);
             }
             f if f == EMPLOYEES.file => {
                 self.employees.map.reserve(rows);
@@ -514,16 +815,33 @@ impl Importer {
             f if f == INFLUENCE.file => self.influence.0.reserve(rows),
             f if f == RIVAL_TIES.file => self.rival_ties.0.reserve(rows),
             f if f == COMPETES.file => self.competes.reserve(rows),
-            _ => self.owners.reserve(rows),
+            f if f == OWNERS.file => self.owners.reserve(rows),
+            f if f == EMPLOYMENT.file => {
+                self.employment.0.reserve(rows);
+                self.periods.reserve(rows);
+            }
+            _ => self.net.interactions.reserve(rows),
         }
-        self.net.edges.reserve(rows);
+        if table.file != INTERACTIONS.file {
+            self.net.edges.reserve(rows);
+        }
+    }
+
+    /// The network: `works_at` edges first, grouped by person in person order (a
+    /// person's periods in file order), then the other edges in the order read.
+    fn finish(mut self) -> Network {
+        let mut works_at = std::mem::take(&mut self.works_at);
+        works_at.sort_by_key(|e| e.key().from.id);
+        works_at.append(&mut self.net.edges);
+        self.net.edges = works_at;
+        self.net
     }
 
     // Each method receives the listed columns in the table's order.
 
     fn account(&mut self, r: &mut Row<'_>, f: &[&str]) {
         let index = self.accounts.register(r, f[0]);
-        let name = r.required("name", f[1]);
+        let name = r.name(f[1]);
         let kind = if f[2].is_empty() {
             Some(AccountKind::Client)
         } else {
@@ -533,7 +851,7 @@ impl Importer {
             self.account_kinds.push(kind);
             self.net.accounts.push(Account {
                 xid: f[0].to_owned(),
-                name: name.unwrap_or_default().to_owned(),
+                name: name.to_owned(),
                 kind: kind.unwrap_or(AccountKind::Client),
             });
         }
@@ -541,57 +859,52 @@ impl Importer {
 
     fn person(&mut self, r: &mut Row<'_>, f: &[&str]) {
         let index = self.persons.register(r, f[0]);
-        let name = r.required("name", f[1]);
+        let name = r.name(f[1]);
         let account = if f[2].is_empty() {
             None
         } else {
             self.accounts.resolve(r, "account_id", f[2])
         };
+        let title = r.title(f[3]);
         let Some(index) = index else { return };
         self.net.persons.push(Person {
             xid: f[0].to_owned(),
-            name: name.unwrap_or_default().to_owned(),
-            title: (!f[3].is_empty()).then(|| f[3].to_owned()),
+            name: name.to_owned(),
+            title,
         });
+        self.person_accounts.push((account, r.line));
         if let (Some(account), true) = (account, r.ok) {
-            self.net.edges.push(Edge::WorksAt {
+            self.works_at.push(Edge::WorksAt {
                 person: PersonId(index),
                 account: AccountId(account),
+                employment: Employment::default(),
             });
         }
     }
 
     fn employee(&mut self, r: &mut Row<'_>, f: &[&str]) {
         let index = self.employees.register(r, f[0]);
-        let name = r.required("name", f[1]);
+        let name = r.name(f[1]);
+        let left = r.date("left", f[2]);
         if index.is_some() {
             self.net.employees.push(Employee {
                 xid: f[0].to_owned(),
-                name: name.unwrap_or_default().to_owned(),
+                name: name.to_owned(),
+                left,
             });
         }
     }
 
     fn project(&mut self, r: &mut Row<'_>, f: &[&str]) {
         let index = self.projects.register(r, f[0]);
-        let name = r.required("name", f[1]);
+        let name = r.name(f[1]);
         let account = self.accounts.resolve(r, "account_id", f[2]);
         let stage = r.word::<Stage>("stage", f[3], STAGES);
-        let amount = if f[4].is_empty() {
-            Some(Amount::default())
-        } else if let Ok(a) = Amount::from_str(f[4]) {
-            Some(a)
-        } else {
-            r.fail(RowErrorKind::BadAmount {
-                column: "amount",
-                value: f[4].to_owned(),
-            });
-            None
-        };
+        let amount = r.amount("amount", f[4]);
         let Some(index) = index else { return };
         self.net.projects.push(Project {
             xid: f[0].to_owned(),
-            name: name.unwrap_or_default().to_owned(),
+            name: name.to_owned(),
             stage: stage.unwrap_or(Stage::Lead),
             amount: amount.unwrap_or_default(),
         });
@@ -662,7 +975,7 @@ impl Importer {
             _ => {
                 r.fail(RowErrorKind::UnknownValue {
                     column: "kind",
-                    value: k.to_owned(),
+                    value: shown(k),
                     expected: INFLUENCE_KINDS,
                 });
                 None
@@ -673,7 +986,7 @@ impl Importer {
             if a == b {
                 r.fail(RowErrorKind::SelfLoop {
                     edge: kind,
-                    id: f[0].to_owned(),
+                    id: shown(f[0]),
                 });
             } else {
                 new = self.influence.first(r, kind, (kind, a, b));
@@ -707,7 +1020,7 @@ impl Importer {
             Some(AccountKind::Competitor) => Some(index),
             Some(kind) => {
                 r.fail(RowErrorKind::NotACompetitor {
-                    id: id.to_owned(),
+                    id: shown(id),
                     kind,
                 });
                 None
@@ -743,7 +1056,7 @@ impl Importer {
         let competitor = self.competitor(r, f[0]);
         let project = self.projects.resolve(r, "project_id", f[1]);
         if let (true, Some(k), Some(x)) = (r.ok, competitor, project) {
-            // A repeated row is merged into the first (SPEC §5).
+            // A repeated row is merged into the first (§5).
             if self.competes.insert((k, x)) {
                 self.net.edges.push(Edge::Competes {
                     competitor: AccountId(k),
@@ -767,7 +1080,7 @@ impl Importer {
             Some(other) => {
                 r.fail(RowErrorKind::UnknownValue {
                     column: "target_kind",
-                    value: other.to_owned(),
+                    value: shown(other),
                     expected: TARGET_KINDS,
                 });
                 r.required("target_id", f[2]);
@@ -779,13 +1092,111 @@ impl Importer {
             }
         };
         if let (true, Some(e), Some(target)) = (r.ok, employee, target) {
-            // A repeated row is merged into the first (SPEC §5).
+            // A repeated row is merged into the first (§5).
             if self.owners.insert((e, target)) {
                 self.net.edges.push(Edge::Owns {
                     employee: EmployeeId(e),
                     target,
                 });
             }
+        }
+    }
+
+    fn employment(&mut self, r: &mut Row<'_>, f: &[&str]) {
+        let person = self.persons.resolve(r, "person_id", f[0]);
+        let account = self.accounts.resolve(r, "account_id", f[1]);
+        let new = match (person, account) {
+            (Some(p), Some(a)) => self.employment.first(r, EdgeKind::WorksAt, (p, a)),
+            _ => false,
+        };
+        if let Some(p) = person {
+            let in_persons = self.person_accounts.get(p as usize).copied();
+            if let Some((Some(a), persons_line)) = in_persons {
+                if self.doubly_employed.insert(p) {
+                    r.fail(RowErrorKind::AccountInPersons {
+                        person: shown(f[0]),
+                        account: shown(&self.net.accounts[a as usize].xid),
+                        persons_line,
+                    });
+                }
+            }
+        }
+        let since = r.date("since", f[2]);
+        let until = r.date("until", f[3]);
+        let title = r.title(f[4]);
+        if let (Some(since), Some(until)) = (since, until) {
+            if since >= until {
+                r.fail(RowErrorKind::EmptyPeriod { since, until });
+            }
+        }
+        if let (true, Some(person), Some(account)) = (new && r.ok, person, account) {
+            self.periods.push(Period {
+                person,
+                account,
+                line: r.line,
+                employment: Employment {
+                    since,
+                    until,
+                    title,
+                },
+            });
+        }
+    }
+
+    /// After `employment.csv`: reports each period overlapping another of the same person
+    /// on the later row of the two, and turns the rows into `works_at` edges.
+    fn overlapping_periods(&mut self, errs: &mut Collector) {
+        let mut order: Vec<usize> = (0..self.periods.len()).collect();
+        order.sort_by_key(|&i| self.periods[i].person);
+        for group in order.chunk_by(|&a, &b| self.periods[a].person == self.periods[b].person) {
+            let employments: Vec<&Employment> =
+                group.iter().map(|&i| &self.periods[i].employment).collect();
+            for (a, b) in Employment::overlapping_pairs(&employments) {
+                let (first, second) = (&self.periods[group[a]], &self.periods[group[b]]);
+                let xid = |i: u32| shown(&self.net.accounts[i as usize].xid);
+                errs.push(RowError {
+                    file: EMPLOYMENT.file,
+                    line: second.line,
+                    kind: RowErrorKind::OverlappingPeriods {
+                        person: shown(&self.net.persons[second.person as usize].xid),
+                        account: xid(second.account),
+                        other: xid(first.account),
+                        other_line: first.line,
+                    },
+                });
+            }
+        }
+        for p in self.periods.drain(..) {
+            self.works_at.push(Edge::WorksAt {
+                person: PersonId(p.person),
+                account: AccountId(p.account),
+                employment: p.employment,
+            });
+        }
+    }
+
+    fn interaction(&mut self, r: &mut Row<'_>, f: &[&str]) {
+        let employee = self.employees.resolve(r, "employee_id", f[0]);
+        let person = self.persons.resolve(r, "person_id", f[1]);
+        let date = r.required_date("date", f[2]);
+        let kind = r.word::<InteractionKind>("kind", f[3], INTERACTION_KINDS);
+        let project = if f[4].is_empty() {
+            Some(None)
+        } else {
+            self.projects
+                .resolve(r, "project_id", f[4])
+                .map(|x| Some(ProjectId(x)))
+        };
+        if let (true, Some(e), Some(p), Some(date), Some(kind), Some(project)) =
+            (r.ok, employee, person, date, kind, project)
+        {
+            self.net.interactions.push(Interaction {
+                employee: EmployeeId(e),
+                person: PersonId(p),
+                date,
+                kind,
+                project,
+            });
         }
     }
 }
@@ -797,5 +1208,28 @@ mod tests {
     #[test]
     fn default_reports_to_weight_is_point_eight() {
         assert!((default_reports_to().get() - 0.8).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(unclosed_quote(b"a,b\n1,2\n"), None);
+        assert_eq!(unclosed_quote(b"a,\"b\"\"c\"\n1,\"x\ny\"\n"), None);
+        assert_eq!(unclosed_quote(b"a,b\n1,\"x\n2,3\n"), Some((6, 2)));
+        // A quote inside an unquoted field is a character, not an opening.
+        assert_eq!(unclosed_quote(b"a,b\n1,x\"y\n"), None);
+        assert_eq!(unclosed_quote(b"a,b\r\r1, \"x\n"), None);
+        assert_eq!(unclosed_quote(b"a,b\r\r1,\"x\n"), Some((7, 3)));
+        // After a closing quote the field goes on unquoted.
+        assert_eq!(unclosed_quote(b"\"a\"b\"c,d\n"), None);
+    }
+
+    #[test]
+    fn misnamed_files_get_the_name_they_were_meant_to_have() {
+        assert_eq!(suggestion("Persons.csv"), Some("persons.csv"));
+        assert_eq!(suggestion("person.csv"), Some("persons.csv"));
+        assert_eq!(suggestion("chain.CSV"), Some("chain.csv"));
+        assert_eq!(suggestion("rival-ties.csv"), Some("rival_ties.csv"));
+        assert_eq!(suggestion("Interaction.csv"), Some("interactions.csv"));
+        assert_eq!(suggestion("notes.csv"), None);
     }
 }

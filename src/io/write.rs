@@ -1,29 +1,33 @@
 //! The exporter: a [`Network`] → a folder of CSV files that [`read_csv_dir`] reads back
 //! into the same network.
 //!
+//! A person's employment goes where the reader expects it: a single period without dates
+//! and title is the person's `account_id` in `persons.csv`; any other period — dated,
+//! titled, or one of several — is a row of `employment.csv`.
+//!
 //! [`read_csv_dir`]: super::read_csv_dir
 
 use super::error::CsvExportError;
 use super::{
-    Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, INFLUENCE, OWNERS, PERSONS, PROJECTS, RIVAL_TIES,
-    TIES,
+    Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, EMPLOYMENT, INFLUENCE, INTERACTIONS, OWNERS,
+    PERSONS, PROJECTS, RIVAL_TIES, TIES,
 };
 use crate::model::{
-    AccountId, Edge, EmployeeId, Network, NodeKind, OwnsTarget, PersonId, ProjectId, Score,
+    AccountId, Day, Edge, EmployeeId, Network, NodeKind, OwnsTarget, PersonId, ProjectId, Score,
 };
 use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
-/// Writes `net` to `dir` in the interchange format (SPEC §5), creating the folder if
-/// needed and replacing the ten files if they exist.
+/// Writes `net` to `dir` in the interchange format (§5), creating the folder if
+/// needed and replacing the twelve files if they exist.
 ///
-/// All ten files are written, each with its header, rows in the order of the network's
-/// nodes and edges. Numbers use the shortest form that reads back to the same `f64`,
-/// booleans are `true`/`false`, and an absent value is an empty field. The network must
-/// pass [`Network::validate`], and what the importer requires must be there — every node
-/// has a name and every project an account — so that the folder reads back; nothing is
-/// written if not.
+/// All twelve files are written, each with its header, rows in the order of the network's
+/// nodes, edges and interactions. Numbers use the shortest form that reads back to the
+/// same `f64`, booleans are `true`/`false`, and an absent value (or an empty title) is an
+/// empty field. The network must pass [`Network::validate`], and what the importer
+/// requires must be there — every node has a name and every project an account — so that
+/// the folder reads back; nothing is written if not.
 pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
     net.validate().map_err(CsvExportError::Invalid)?;
     let names = net
@@ -53,13 +57,28 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
             });
         }
     }
+    // A person's plain account for persons.csv: its only period, if without dates and
+    // title. `periods` counts each person's works_at edges.
+    let mut periods = vec![0u32; net.persons.len()];
     let mut person_account = vec![None; net.persons.len()];
     let mut project_account = vec![None; net.projects.len()];
     for edge in &net.edges {
-        match *edge {
-            Edge::WorksAt { person, account } => person_account[person.index()] = Some(account),
-            Edge::Of { project, account } => project_account[project.index()] = Some(account),
+        match edge {
+            Edge::WorksAt {
+                person,
+                account,
+                employment,
+            } => {
+                periods[person.index()] += 1;
+                person_account[person.index()] = employment.is_plain().then_some(*account);
+            }
+            Edge::Of { project, account } => project_account[project.index()] = Some(*account),
             _ => {}
+        }
+    }
+    for (account, n) in person_account.iter_mut().zip(&periods) {
+        if *n > 1 {
+            *account = None;
         }
     }
     if let Some(i) = project_account.iter().position(Option::is_none) {
@@ -88,7 +107,7 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
     })?;
     write_table(dir, EMPLOYEES, |w| {
         for e in &net.employees {
-            w.row(&[&e.xid, &e.name])?;
+            w.row(&[&e.xid, &e.name, &date(e.left)])?;
         }
         Ok(())
     })?;
@@ -105,7 +124,59 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
         }
         Ok(())
     })?;
-    write_edges(net, dir)
+    write_edges(net, dir)?;
+    write_time(net, dir, &person_account)
+}
+
+/// Writes the employment and interaction files: every period not written as a
+/// `persons.csv` account (`in_persons`), and every interaction, in the network's order.
+fn write_time(
+    net: &Network,
+    dir: &Path,
+    in_persons: &[Option<AccountId>],
+) -> Result<(), CsvExportError> {
+    let account = |a: AccountId| net.accounts[a.index()].xid.as_str();
+    let person = |p: PersonId| net.persons[p.index()].xid.as_str();
+    let employee = |e: EmployeeId| net.employees[e.index()].xid.as_str();
+    let project = |x: ProjectId| net.projects[x.index()].xid.as_str();
+    write_table(dir, EMPLOYMENT, |w| {
+        for edge in &net.edges {
+            if let Edge::WorksAt {
+                person: p,
+                account: a,
+                employment,
+            } = edge
+            {
+                if in_persons[p.index()].is_none() {
+                    w.row(&[
+                        person(*p),
+                        account(*a),
+                        &date(employment.since),
+                        &date(employment.until),
+                        employment.title.as_deref().unwrap_or(""),
+                    ])?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    write_table(dir, INTERACTIONS, |w| {
+        for i in &net.interactions {
+            w.row(&[
+                employee(i.employee),
+                person(i.person),
+                &i.date.to_string(),
+                i.kind.as_str(),
+                i.project.map_or("", project),
+            ])?;
+        }
+        Ok(())
+    })
+}
+
+/// A date as written: `YYYY-MM-DD`, or empty.
+fn date(d: Option<Day>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
 }
 
 /// Writes the tie, chain and influence files, rows in the order of the network's edges.
@@ -121,7 +192,7 @@ fn write_edges(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
                 tie,
             } = edge
             {
-                let last = tie.last_contact.map(|d| d.to_string()).unwrap_or_default();
+                let last = date(tie.last_contact);
                 w.row(&[
                     employee(*e),
                     person(*p),

@@ -1,14 +1,16 @@
-//! Edge types, their allowed ends and their attributes (SPEC §3).
+//! Edge types, their allowed ends and their attributes (§3).
 //!
 //! An edge is identified by its [`EdgeKey`] — (type, from, to) — and a network holds at
 //! most one edge per key. The [`Edge`] enum fixes the end types in the type system where
 //! it can (a tie always goes from an [`EmployeeId`] to a [`PersonId`]); what it cannot
 //! express — that `rival_tie` and competes start at a *competitor* account, that
-//! `reports_to` and influences are not self-loops — is checked by [`Edge::validate`] and by
-//! the store, which knows the account kinds.
+//! `reports_to` and influences are not self-loops, that a project has one account — is
+//! written once, in the rule table behind [`EdgeKind`]'s methods, and checked by
+//! [`Edge::validate`], [`Network::validate`](super::Network::validate) and the store.
 
 use super::{
-    AccountId, Day, EmployeeId, ModelError, NodeKind, NodeRef, PersonId, ProjectId, Role, Score,
+    check_text, AccountId, Day, EmployeeId, ModelError, NodeKind, NodeRef, PersonId, ProjectId,
+    Role, Score, MAX_TEXT_BYTES,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -17,7 +19,7 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum EdgeKind {
-    /// person → account.
+    /// person → account, with an employment period.
     WorksAt = 0,
     /// person → person (the manager).
     ReportsTo = 1,
@@ -37,9 +39,43 @@ pub enum EdgeKind {
     Of = 8,
 }
 
+/// The rules of one edge kind: one row of [`RULES`].
+struct Rule {
+    name: &'static str,
+    from: NodeKind,
+    to: &'static [NodeKind],
+    from_competitor: bool,
+    one_per_source: bool,
+    has_attrs: bool,
+}
+
+const ACCOUNT: &[NodeKind] = &[NodeKind::Account];
+const PERSON: &[NodeKind] = &[NodeKind::Person];
+const PROJECT: &[NodeKind] = &[NodeKind::Project];
+const ACCOUNT_OR_PROJECT: &[NodeKind] = &[NodeKind::Account, NodeKind::Project];
+
+/// Every rule about edge kinds, one row per kind in code order: the spelling, the end
+/// types, whether the edge must start at a competitor account, whether its start has at
+/// most one edge of the kind, and whether it carries attributes.
+#[rustfmt::skip]
+const RULES: [Rule; EdgeKind::COUNT] = [
+    Rule { name: "works_at",   from: NodeKind::Person,   to: ACCOUNT,            from_competitor: false, one_per_source: false, has_attrs: true },
+    Rule { name: "reports_to", from: NodeKind::Person,   to: PERSON,             from_competitor: false, one_per_source: false, has_attrs: true },
+    Rule { name: "influences", from: NodeKind::Person,   to: PERSON,             from_competitor: false, one_per_source: false, has_attrs: true },
+    Rule { name: "tie",        from: NodeKind::Employee, to: PERSON,             from_competitor: false, one_per_source: false, has_attrs: true },
+    Rule { name: "member",     from: NodeKind::Person,   to: PROJECT,            from_competitor: false, one_per_source: false, has_attrs: true },
+    Rule { name: "owns",       from: NodeKind::Employee, to: ACCOUNT_OR_PROJECT, from_competitor: false, one_per_source: false, has_attrs: false },
+    Rule { name: "rival_tie",  from: NodeKind::Account,  to: PERSON,             from_competitor: true,  one_per_source: false, has_attrs: true },
+    Rule { name: "competes",   from: NodeKind::Account,  to: PROJECT,            from_competitor: true,  one_per_source: false, has_attrs: false },
+    Rule { name: "of",         from: NodeKind::Project,  to: ACCOUNT,            from_competitor: false, one_per_source: true,  has_attrs: false },
+];
+
 impl EdgeKind {
+    /// The number of edge kinds: the size of every array indexed by an edge kind's code.
+    pub const COUNT: usize = 9;
+
     /// Every edge kind, in code order.
-    pub const ALL: [EdgeKind; 9] = [
+    pub const ALL: [EdgeKind; EdgeKind::COUNT] = [
         EdgeKind::WorksAt,
         EdgeKind::ReportsTo,
         EdgeKind::Influences,
@@ -51,6 +87,10 @@ impl EdgeKind {
         EdgeKind::Of,
     ];
 
+    fn rule(self) -> &'static Rule {
+        &RULES[self as usize]
+    }
+
     /// The stable one-byte code used in keys.
     pub fn code(self) -> u8 {
         self as u8
@@ -61,43 +101,37 @@ impl EdgeKind {
         EdgeKind::ALL.get(usize::from(code)).copied()
     }
 
-    /// The spec's name (`works_at`, `reports_to`, …).
+    /// The model's name (`works_at`, `reports_to`, …).
     pub fn as_str(self) -> &'static str {
-        match self {
-            EdgeKind::WorksAt => "works_at",
-            EdgeKind::ReportsTo => "reports_to",
-            EdgeKind::Influences => "influences",
-            EdgeKind::Tie => "tie",
-            EdgeKind::Member => "member",
-            EdgeKind::Owns => "owns",
-            EdgeKind::RivalTie => "rival_tie",
-            EdgeKind::Competes => "competes",
-            EdgeKind::Of => "of",
-        }
+        self.rule().name
     }
 
     /// The node type an edge of this kind starts at.
     pub fn from_kind(self) -> NodeKind {
-        match self {
-            EdgeKind::WorksAt | EdgeKind::ReportsTo | EdgeKind::Influences | EdgeKind::Member => {
-                NodeKind::Person
-            }
-            EdgeKind::Tie | EdgeKind::Owns => NodeKind::Employee,
-            EdgeKind::RivalTie | EdgeKind::Competes => NodeKind::Account,
-            EdgeKind::Of => NodeKind::Project,
-        }
+        self.rule().from
     }
 
     /// Whether an edge of this kind may end at a node of type `to`.
     pub fn allows_to(self, to: NodeKind) -> bool {
-        match self {
-            EdgeKind::WorksAt | EdgeKind::Of => to == NodeKind::Account,
-            EdgeKind::ReportsTo | EdgeKind::Influences | EdgeKind::Tie | EdgeKind::RivalTie => {
-                to == NodeKind::Person
-            }
-            EdgeKind::Member | EdgeKind::Competes => to == NodeKind::Project,
-            EdgeKind::Owns => matches!(to, NodeKind::Account | NodeKind::Project),
-        }
+        self.rule().to.contains(&to)
+    }
+
+    /// Whether an edge of this kind must start at an account of kind competitor
+    /// (`rival_tie`, competes).
+    pub fn starts_at_competitor(self) -> bool {
+        self.rule().from_competitor
+    }
+
+    /// Whether a node has at most one edge of this kind starting at it (`of`: a project
+    /// has one account). A person may have several `works_at` edges, one per account, if
+    /// their periods do not overlap.
+    pub fn one_per_source(self) -> bool {
+        self.rule().one_per_source
+    }
+
+    /// Whether edges of this kind carry attributes ([`EdgeAttrs`] other than `None`).
+    pub fn has_attrs(self) -> bool {
+        self.rule().has_attrs
     }
 }
 
@@ -148,6 +182,108 @@ pub struct Member {
     pub price: Option<Score>,
 }
 
+/// A person's period of work at an account: the attributes of a
+/// [`works_at`](Edge::WorksAt) edge.
+///
+/// The period is half-open, `[since, until)`: the person works there on day `d` when
+/// `since ≤ d` (or there is no `since`) and `d < until` (or there is no `until`), so a
+/// period that ends on the day the next one begins does not overlap it. The default is a
+/// period spanning all time, without a title.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Employment {
+    /// The first day of work there; `None` = since always.
+    pub since: Option<Day>,
+    /// The first day *after* the work there; `None` = still there.
+    pub until: Option<Day>,
+    /// The job title in that period, if known.
+    pub title: Option<String>,
+}
+
+impl Employment {
+    /// Whether the period has neither dates nor title: what a person's plain account
+    /// (without a period of its own) means.
+    pub fn is_plain(&self) -> bool {
+        self.since.is_none() && self.until.is_none() && self.title.is_none()
+    }
+
+    /// Whether the person works there on `day`.
+    pub fn contains(&self, day: Day) -> bool {
+        self.since.is_none_or(|s| s <= day) && self.until.is_none_or(|u| day < u)
+    }
+
+    /// Whether the two periods share a day (`None` ends are unbounded).
+    pub fn overlaps(&self, other: &Employment) -> bool {
+        let before = |until: Option<Day>, since: Option<Day>| match (until, since) {
+            (Some(u), Some(s)) => u <= s,
+            _ => false,
+        };
+        !before(self.until, other.since) && !before(other.until, self.since)
+    }
+
+    /// Finds overlapping periods among `periods` (those of one person) in O(n log n):
+    /// each period that overlaps a period starting no later than it is returned once,
+    /// paired with one such period, as positions in `periods` (smaller first), sorted.
+    /// Empty exactly when no two periods overlap.
+    ///
+    /// Sorted by start, a period overlaps some earlier-starting period exactly when it
+    /// overlaps the one of them that reaches furthest, so one pass suffices.
+    pub fn overlapping_pairs(periods: &[&Employment]) -> Vec<(usize, usize)> {
+        let mut order: Vec<usize> = (0..periods.len()).collect();
+        order.sort_by_key(|&i| (periods[i].since, i));
+        let mut pairs = Vec::new();
+        let mut reach: Option<usize> = None;
+        for i in order {
+            let current = periods[i];
+            let Some(r) = reach else {
+                reach = Some(i);
+                continue;
+            };
+            let furthest = periods[r];
+            if furthest.overlaps(current) {
+                pairs.push((r.min(i), r.max(i)));
+            }
+            // `None` never ends, so it always reaches furthest.
+            let further = match (furthest.until, current.until) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(a), Some(b)) => b > a,
+            };
+            if further {
+                reach = Some(i);
+            }
+        }
+        pairs.sort_unstable();
+        pairs
+    }
+
+    /// Checks the period on its own: `since` before `until` when both are set, and the
+    /// title within [`MAX_TEXT_BYTES`].
+    pub fn validate(&self) -> Result<(), ModelError> {
+        if let (Some(since), Some(until)) = (self.since, self.until) {
+            if since >= until {
+                return Err(ModelError::EmptyPeriod { since, until });
+            }
+        }
+        if let Some(title) = &self.title {
+            check_text("title", title, MAX_TEXT_BYTES)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Employment {
+    /// The dates of the period: `from 2021-02-28 until 2023-03-29`, `from 2021-02-28`,
+    /// `until 2023-03-29` or `at all times` (the title is not shown).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.since, self.until) {
+            (Some(s), Some(u)) => write!(f, "from {s} until {u}"),
+            (Some(s), None) => write!(f, "from {s}"),
+            (None, Some(u)) => write!(f, "until {u}"),
+            (None, None) => f.write_str("at all times"),
+        }
+    }
+}
+
 /// What an employee owns: an account or a project (team membership).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum OwnsTarget {
@@ -167,14 +303,19 @@ impl From<OwnsTarget> for NodeRef {
 }
 
 /// An edge with its typed ends and attributes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+///
+/// `Clone` but not `Copy`: a `works_at` edge holds its period's title.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Edge {
-    /// The person works at the account (any kind). A person works at one account at most.
+    /// The person works at the account (any kind) during a period. A person may work at
+    /// several accounts, one edge per account, in periods that do not overlap.
     WorksAt {
         /// The person.
         person: PersonId,
         /// The account.
         account: AccountId,
+        /// When, and with which title.
+        employment: Employment,
     },
     /// The person reports to the manager; creates deference person → manager.
     ReportsTo {
@@ -245,9 +386,12 @@ pub enum Edge {
 }
 
 /// The attributes of an edge, without its ends: what the store keeps as the edge's value.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+///
+/// New variants are only ever added at the end, so that stored values keep decoding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum EdgeAttrs {
-    /// `works_at`, owns, competes, of.
+    /// owns, competes, of — and, as the first record format stored it, `works_at` without
+    /// a period (read as [`Employment::default`]).
     None,
     /// `reports_to`, influences (weight) or `rival_tie` (closeness).
     Score(Score),
@@ -255,6 +399,8 @@ pub enum EdgeAttrs {
     Tie(Tie),
     /// member.
     Member(Member),
+    /// `works_at`.
+    Employment(Employment),
 }
 
 impl Edge {
@@ -276,7 +422,9 @@ impl Edge {
     /// The edge's identity (type, from, to).
     pub fn key(&self) -> EdgeKey {
         let (from, to): (NodeRef, NodeRef) = match *self {
-            Edge::WorksAt { person, account } => (person.into(), account.into()),
+            Edge::WorksAt {
+                person, account, ..
+            } => (person.into(), account.into()),
             Edge::ReportsTo {
                 person, manager, ..
             } => (person.into(), manager.into()),
@@ -306,21 +454,22 @@ impl Edge {
 
     /// The attributes, without the ends.
     pub fn attrs(&self) -> EdgeAttrs {
-        match *self {
-            Edge::WorksAt { .. } | Edge::Owns { .. } | Edge::Competes { .. } | Edge::Of { .. } => {
-                EdgeAttrs::None
-            }
+        match self {
+            Edge::Owns { .. } | Edge::Competes { .. } | Edge::Of { .. } => EdgeAttrs::None,
+            Edge::WorksAt { employment, .. } => EdgeAttrs::Employment(employment.clone()),
             Edge::ReportsTo { weight, .. } | Edge::Influences { weight, .. } => {
-                EdgeAttrs::Score(weight)
+                EdgeAttrs::Score(*weight)
             }
-            Edge::RivalTie { closeness, .. } => EdgeAttrs::Score(closeness),
-            Edge::Tie { tie, .. } => EdgeAttrs::Tie(tie),
-            Edge::Member { member, .. } => EdgeAttrs::Member(member),
+            Edge::RivalTie { closeness, .. } => EdgeAttrs::Score(*closeness),
+            Edge::Tie { tie, .. } => EdgeAttrs::Tie(*tie),
+            Edge::Member { member, .. } => EdgeAttrs::Member(*member),
         }
     }
 
     /// Rebuilds an edge from its key and attributes; `None` if they do not fit together
-    /// (wrong end types for the kind, or attributes of another kind).
+    /// (wrong end types for the kind, or attributes of another kind). A `works_at` key
+    /// with [`EdgeAttrs::None`] (how the first record format stored every `works_at`)
+    /// gets a period spanning all time.
     pub fn from_parts(key: EdgeKey, attrs: EdgeAttrs) -> Option<Edge> {
         let EdgeKey { kind, from, to } = key;
         if from.kind != kind.from_kind() || !kind.allows_to(to.kind) {
@@ -328,9 +477,15 @@ impl Edge {
         }
         let (f, t) = (from.id, to.id);
         Some(match (kind, attrs) {
+            (EdgeKind::WorksAt, EdgeAttrs::Employment(employment)) => Edge::WorksAt {
+                person: PersonId(f),
+                account: AccountId(t),
+                employment,
+            },
             (EdgeKind::WorksAt, EdgeAttrs::None) => Edge::WorksAt {
                 person: PersonId(f),
                 account: AccountId(t),
+                employment: Employment::default(),
             },
             (EdgeKind::ReportsTo, EdgeAttrs::Score(weight)) => Edge::ReportsTo {
                 person: PersonId(f),
@@ -377,16 +532,19 @@ impl Edge {
         })
     }
 
-    /// Checks the rules that need no other node: `reports_to` and influences may not be
-    /// self-loops. (End existence, end types and competitor kinds are the store's to check.)
+    /// Checks the rules that need no other edge or node: `reports_to` and influences may
+    /// not be self-loops, and a `works_at` period must be valid ([`Employment::validate`]).
+    /// (End existence, end types, competitor kinds and overlapping periods need the
+    /// network or the store.)
     pub fn validate(&self) -> Result<(), ModelError> {
-        match *self {
+        match self {
             Edge::ReportsTo {
                 person, manager, ..
             } if person == manager => Err(ModelError::SelfLoop(EdgeKind::ReportsTo)),
             Edge::Influences { from, to, .. } if from == to => {
                 Err(ModelError::SelfLoop(EdgeKind::Influences))
             }
+            Edge::WorksAt { employment, .. } => employment.validate(),
             _ => Ok(()),
         }
     }
@@ -406,6 +564,16 @@ mod tests {
             Edge::WorksAt {
                 person: PersonId(1),
                 account: AccountId(2),
+                employment: Employment::default(),
+            },
+            Edge::WorksAt {
+                person: PersonId(1),
+                account: AccountId(3),
+                employment: Employment {
+                    since: Day::from_ymd(2024, 1, 1),
+                    until: None,
+                    title: Some("CTO".into()),
+                },
             },
             Edge::ReportsTo {
                 person: PersonId(1),
@@ -459,8 +627,37 @@ mod tests {
             },
         ];
         for e in edges {
-            assert_eq!(Edge::from_parts(e.key(), e.attrs()), Some(e));
+            assert_eq!(Edge::from_parts(e.key(), e.attrs()), Some(e.clone()));
+            assert_eq!(e.attrs() == EdgeAttrs::None, !e.kind().has_attrs(), "{e:?}");
         }
+    }
+
+    #[test]
+    fn parts_that_do_not_fit_are_refused() {
+        // The first record format stored works_at without attributes.
+        let plain = Edge::WorksAt {
+            person: PersonId(1),
+            account: AccountId(2),
+            employment: Employment::default(),
+        };
+        assert_eq!(
+            Edge::from_parts(plain.key(), EdgeAttrs::None),
+            Some(plain.clone())
+        );
+        let tie_key = Edge::Tie {
+            employee: EmployeeId(0),
+            person: PersonId(2),
+            tie: Tie {
+                closeness: s(0.5),
+                last_contact: None,
+                private: true,
+            },
+        }
+        .key();
+        assert_eq!(
+            Edge::from_parts(tie_key, EdgeAttrs::Employment(Employment::default())),
+            None
+        );
         let bad = EdgeKey {
             kind: EdgeKind::Tie,
             from: PersonId(0).into(),
@@ -486,6 +683,103 @@ mod tests {
             Edge::from_parts(wrong_attrs, EdgeAttrs::Score(s(0.1))),
             None
         );
+    }
+
+    fn day(y: i32, m: u8, d: u8) -> Option<Day> {
+        Day::from_ymd(y, m, d)
+    }
+
+    fn period(since: Option<Day>, until: Option<Day>) -> Employment {
+        Employment {
+            since,
+            until,
+            title: None,
+        }
+    }
+
+    #[test]
+    fn periods_are_half_open_and_unbounded_where_a_date_is_missing() {
+        let (jan, mar, jun) = (day(2024, 1, 1), day(2024, 3, 1), day(2024, 6, 1));
+        let p = period(jan, mar);
+        assert!(p.contains(jan.unwrap()));
+        assert!(!p.contains(mar.unwrap()));
+        assert!(!p.contains(day(2023, 12, 31).unwrap()));
+        assert!(period(None, None).contains(day(1900, 1, 1).unwrap()));
+        // Touching periods do not overlap; every other shared day does.
+        assert!(!p.overlaps(&period(mar, jun)));
+        assert!(!period(mar, jun).overlaps(&p));
+        assert!(p.overlaps(&period(day(2024, 2, 29), jun)));
+        assert!(p.overlaps(&period(None, None)));
+        assert!(period(None, jan).overlaps(&period(None, mar)));
+        assert!(!period(None, jan).overlaps(&period(jan, None)));
+        assert!(period(mar, None).overlaps(&period(jun, None)));
+        assert!(period(None, None).is_plain());
+        assert!(!p.is_plain());
+    }
+
+    #[test]
+    fn an_empty_period_or_a_long_title_is_refused() {
+        let (jan, mar) = (day(2024, 1, 1), day(2024, 3, 1));
+        assert_eq!(
+            period(mar, jan).validate(),
+            Err(ModelError::EmptyPeriod {
+                since: mar.unwrap(),
+                until: jan.unwrap()
+            })
+        );
+        assert!(matches!(
+            period(jan, jan).validate(),
+            Err(ModelError::EmptyPeriod { .. })
+        ));
+        assert_eq!(period(jan, mar).validate(), Ok(()));
+        let long = Employment {
+            title: Some("x".repeat(MAX_TEXT_BYTES + 1)),
+            ..Employment::default()
+        };
+        assert_eq!(
+            long.validate(),
+            Err(ModelError::TooLong {
+                field: "title",
+                len: MAX_TEXT_BYTES + 1,
+                max: MAX_TEXT_BYTES
+            })
+        );
+        let edge = Edge::WorksAt {
+            person: PersonId(0),
+            account: AccountId(0),
+            employment: period(mar, jan),
+        };
+        assert!(matches!(
+            edge.validate(),
+            Err(ModelError::EmptyPeriod { .. })
+        ));
+    }
+
+    #[test]
+    fn the_rule_table_agrees_with_the_edge_enum() {
+        assert_eq!(EdgeKind::ALL.len(), EdgeKind::COUNT);
+        for (i, kind) in EdgeKind::ALL.into_iter().enumerate() {
+            assert_eq!(usize::from(kind.code()), i);
+            assert_eq!(EdgeKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(EdgeKind::from_code(9), None);
+        let competitor: Vec<_> = EdgeKind::ALL
+            .into_iter()
+            .filter(|k| k.starts_at_competitor())
+            .collect();
+        assert_eq!(competitor, [EdgeKind::RivalTie, EdgeKind::Competes]);
+        for kind in competitor {
+            assert_eq!(kind.from_kind(), NodeKind::Account);
+        }
+        let single: Vec<_> = EdgeKind::ALL
+            .into_iter()
+            .filter(|k| k.one_per_source())
+            .collect();
+        assert_eq!(single, [EdgeKind::Of]);
+        assert!(EdgeKind::Owns.allows_to(NodeKind::Project));
+        assert!(EdgeKind::Owns.allows_to(NodeKind::Account));
+        assert!(!EdgeKind::Owns.allows_to(NodeKind::Person));
+        assert_eq!(EdgeKind::RivalTie.to_string(), "rival_tie");
     }
 
     #[test]

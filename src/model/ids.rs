@@ -57,7 +57,7 @@ dense_id!(
     ProjectId, NodeKind::Project, "project"
 );
 
-/// The four node types of SPEC §3.
+/// The four node types of §3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum NodeKind {
@@ -72,8 +72,11 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
+    /// The number of node kinds: the size of every array indexed by a node kind's code.
+    pub const COUNT: usize = 4;
+
     /// All node kinds, in their stable numeric order.
-    pub const ALL: [NodeKind; 4] = [
+    pub const ALL: [NodeKind; NodeKind::COUNT] = [
         NodeKind::Account,
         NodeKind::Person,
         NodeKind::Employee,

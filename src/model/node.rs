@@ -1,6 +1,8 @@
 //! Node records: what the store keeps about each account, person, employee and project.
 
-use super::{AccountKind, Amount, NodeKind, Stage};
+use super::{
+    check_text, AccountKind, Amount, Day, ModelError, NodeKind, Stage, MAX_ID_BYTES, MAX_TEXT_BYTES,
+};
 use serde::{Deserialize, Serialize};
 
 /// A company: a client, a competitor 友商 or a partner.
@@ -33,6 +35,9 @@ pub struct Employee {
     pub xid: String,
     /// Display name.
     pub name: String,
+    /// The day the employee left us, if they did: on and after it the employee is gone
+    /// (§8.3). An employee who leaves keeps their record, ties and interactions.
+    pub left: Option<Day>,
 }
 
 /// A deal 商机 pursued at an account (see [`Edge::Of`](super::Edge::Of)).
@@ -62,6 +67,11 @@ pub enum Node {
 }
 
 impl Node {
+    /// Checks the record's texts (see [`NodeView::validate`]).
+    pub fn validate(&self) -> Result<(), ModelError> {
+        NodeView::from(self).validate()
+    }
+
     /// The node's type.
     pub fn kind(&self) -> NodeKind {
         match self {
@@ -130,6 +140,8 @@ pub enum NodeView<'a> {
         xid: &'a str,
         /// Display name.
         name: &'a str,
+        /// The day the employee left, if they did.
+        left: Option<Day>,
     },
     /// A project.
     Project {
@@ -165,6 +177,35 @@ impl<'a> NodeView<'a> {
         }
     }
 
+    /// The display name.
+    pub fn name(&self) -> &'a str {
+        match *self {
+            NodeView::Account { name, .. }
+            | NodeView::Person { name, .. }
+            | NodeView::Employee { name, .. }
+            | NodeView::Project { name, .. } => name,
+        }
+    }
+
+    /// Checks the record's texts: a non-empty external id of at most [`MAX_ID_BYTES`], and
+    /// a name and a title of at most [`MAX_TEXT_BYTES`] each. (Numbers and words are
+    /// validated by their types.)
+    pub fn validate(&self) -> Result<(), ModelError> {
+        let xid = self.xid();
+        if xid.is_empty() {
+            return Err(ModelError::EmptyExternalId);
+        }
+        check_text("id", xid, MAX_ID_BYTES)?;
+        check_text("name", self.name(), MAX_TEXT_BYTES)?;
+        if let NodeView::Person {
+            title: Some(title), ..
+        } = *self
+        {
+            check_text("title", title, MAX_TEXT_BYTES)?;
+        }
+        Ok(())
+    }
+
     /// An owned copy of the record.
     pub fn to_node(&self) -> Node {
         match *self {
@@ -178,9 +219,10 @@ impl<'a> NodeView<'a> {
                 name: name.to_owned(),
                 title: title.map(str::to_owned),
             }),
-            NodeView::Employee { xid, name } => Node::Employee(Employee {
+            NodeView::Employee { xid, name, left } => Node::Employee(Employee {
                 xid: xid.to_owned(),
                 name: name.to_owned(),
+                left,
             }),
             NodeView::Project {
                 xid,
@@ -222,6 +264,7 @@ impl<'a> From<&'a Employee> for NodeView<'a> {
         NodeView::Employee {
             xid: &n.xid,
             name: &n.name,
+            left: n.left,
         }
     }
 }
@@ -245,5 +288,64 @@ impl<'a> From<&'a Node> for NodeView<'a> {
             Node::Employee(e) => e.into(),
             Node::Project(x) => x.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_capped_and_ids_required() {
+        let person = |xid: &str, name: &str, title: Option<&str>| Person {
+            xid: xid.to_owned(),
+            name: name.to_owned(),
+            title: title.map(str::to_owned),
+        };
+        let ok = person(
+            &"i".repeat(MAX_ID_BYTES),
+            &"n".repeat(MAX_TEXT_BYTES),
+            Some("CTO"),
+        );
+        assert_eq!(NodeView::from(&ok).validate(), Ok(()));
+        let cases = [
+            (person("", "n", None), ModelError::EmptyExternalId),
+            (
+                person(&"i".repeat(MAX_ID_BYTES + 1), "n", None),
+                ModelError::TooLong {
+                    field: "id",
+                    len: MAX_ID_BYTES + 1,
+                    max: MAX_ID_BYTES,
+                },
+            ),
+            (
+                person("p", &"名".repeat(1366), None),
+                ModelError::TooLong {
+                    field: "name",
+                    len: 4098,
+                    max: MAX_TEXT_BYTES,
+                },
+            ),
+            (
+                person("p", "n", Some(&"t".repeat(MAX_TEXT_BYTES + 1))),
+                ModelError::TooLong {
+                    field: "title",
+                    len: MAX_TEXT_BYTES + 1,
+                    max: MAX_TEXT_BYTES,
+                },
+            ),
+        ];
+        for (p, want) in cases {
+            assert_eq!(Node::Person(p).validate(), Err(want));
+        }
+        let e = Employee {
+            xid: "e".into(),
+            name: "x".repeat(MAX_TEXT_BYTES + 1),
+            left: None,
+        };
+        assert!(matches!(
+            NodeView::from(&e).validate(),
+            Err(ModelError::TooLong { field: "name", .. })
+        ));
     }
 }

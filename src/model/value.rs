@@ -66,15 +66,25 @@ impl fmt::Display for Score {
     }
 }
 
-/// A project amount: a finite number `≥ 0`, in one currency.
+/// A project amount: a finite number in `[0, Amount::MAX]`, in one currency.
+///
+/// The cap keeps every sum the analyses make (a pipeline, the relationship asset) far
+/// from overflowing to infinity, which would turn a report's figures into nulls.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
 #[serde(try_from = "f64", into = "f64")]
 pub struct Amount(f64);
 
 impl Amount {
-    /// Validates `value`: negative, NaN and infinite amounts are refused.
+    /// The largest amount: 10¹⁵, as the value parses to `f64`.
+    pub const MAX: f64 = 1e15;
+
+    /// Validates `value`: negative, NaN and infinite amounts, and amounts above
+    /// [`Amount::MAX`], are refused.
     pub fn new(value: f64) -> Result<Amount, ModelError> {
         if value.is_finite() && value >= 0.0 {
+            if value > Amount::MAX {
+                return Err(ModelError::AmountTooLarge(value));
+            }
             Ok(Amount(value + 0.0))
         } else {
             Err(ModelError::BadAmount(value))
@@ -167,6 +177,8 @@ impl From<Day> for i32 {
 impl FromStr for Day {
     type Err = ModelError;
     /// Parses exactly `YYYY-MM-DD` (four-digit year, two-digit month and day).
+    /// A string of that form that names no day (`2025-02-30`) is
+    /// [`ModelError::NotACalendarDate`]; any other string is [`ModelError::BadDate`].
     fn from_str(s: &str) -> Result<Day, ModelError> {
         let bad = || ModelError::BadDate(s.to_owned());
         let b = s.as_bytes();
@@ -183,7 +195,7 @@ impl FromStr for Day {
         let year: i32 = s[0..4].parse().map_err(|_| bad())?;
         let month: u8 = s[5..7].parse().map_err(|_| bad())?;
         let day: u8 = s[8..10].parse().map_err(|_| bad())?;
-        Day::from_ymd(year, month, day).ok_or_else(bad)
+        Day::from_ymd(year, month, day).ok_or_else(|| ModelError::NotACalendarDate(s.to_owned()))
     }
 }
 
@@ -239,7 +251,7 @@ macro_rules! vocabulary {
 }
 
 vocabulary!(
-    /// A role in a project's decision chain (SPEC §3).
+    /// A role in a project's decision chain (§3).
     Role, UnknownRole, {
         /// Can approve alone (economic buyer).
         Approver = "approver",
@@ -272,7 +284,7 @@ impl Role {
 }
 
 vocabulary!(
-    /// A project's sales stage (SPEC §2).
+    /// A project's sales stage (§2).
     Stage, UnknownStage, {
         /// 销售线索, a sales lead.
         Lead = "lead",
@@ -305,6 +317,36 @@ vocabulary!(
         Partner = "partner",
     }
 );
+
+vocabulary!(
+    /// The kind of an [`Interaction`](super::Interaction): how an employee and a person met.
+    InteractionKind, UnknownInteractionKind, {
+        /// A meeting in person.
+        Meeting = "meeting",
+        /// An event both attended (a conference, a dinner, a site visit).
+        Event = "event",
+        /// A telephone or video call.
+        Call = "call",
+        /// A chat message.
+        Message = "message",
+        /// An email.
+        Email = "email",
+    }
+);
+
+impl InteractionKind {
+    /// The default weight of one interaction of this kind as evidence of a relationship:
+    /// meeting 1.0, event 0.7, call 0.5, message 0.3, email 0.2.
+    pub fn default_weight(self) -> f64 {
+        match self {
+            InteractionKind::Meeting => 1.0,
+            InteractionKind::Event => 0.7,
+            InteractionKind::Call => 0.5,
+            InteractionKind::Message => 0.3,
+            InteractionKind::Email => 0.2,
+        }
+    }
+}
 
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // exact values are the point of these tests
@@ -350,6 +392,15 @@ mod tests {
         assert!(Amount::new(f64::NAN).is_err());
         assert!(Amount::new(f64::INFINITY).is_err());
         assert_eq!("700000.5".parse::<Amount>().unwrap().get(), 700_000.5);
+        assert_eq!(Amount::new(1e15).unwrap().get(), 1e15);
+        assert_eq!(
+            "1000000000000001".parse::<Amount>(),
+            Err(ModelError::AmountTooLarge(1_000_000_000_000_001.0))
+        );
+        assert_eq!(Amount::new(1e308), Err(ModelError::AmountTooLarge(1e308)));
+        // Deserialising checks the cap too.
+        let bytes = postcard::to_allocvec(&2e15f64).unwrap();
+        assert!(postcard::from_bytes::<Amount>(&bytes).is_err());
     }
 
     #[test]
@@ -363,14 +414,19 @@ mod tests {
             "2024-02-29".parse::<Day>().unwrap().to_string(),
             "2024-02-29"
         );
-        for bad in [
+        for not_a_day in [
             "2023-02-29",
-            "2025-6-30",
+            "2025-02-30",
             "2025-13-01",
-            "20250630",
-            "",
-            "2025-06-30 ",
+            "2025-00-10",
+            "2025-04-31",
         ] {
+            assert_eq!(
+                not_a_day.parse::<Day>(),
+                Err(ModelError::NotACalendarDate(not_a_day.to_owned())),
+            );
+        }
+        for bad in ["2025-6-30", "20250630", "2025/06/30", "", "2025-06-30 "] {
             assert!(
                 matches!(bad.parse::<Day>(), Err(ModelError::BadDate(_))),
                 "{bad}"
@@ -394,6 +450,19 @@ mod tests {
             Err(ModelError::UnknownAccountKind(_))
         ));
         assert!((Role::Vetoer.default_weight() - 0.9).abs() < f64::EPSILON);
+        let weights: Vec<f64> = InteractionKind::ALL
+            .iter()
+            .map(|k| k.default_weight())
+            .collect();
+        assert_eq!(weights, [1.0, 0.7, 0.5, 0.3, 0.2]);
+        assert_eq!(
+            "call".parse::<InteractionKind>().unwrap(),
+            InteractionKind::Call
+        );
+        assert!(matches!(
+            "visit".parse::<InteractionKind>(),
+            Err(ModelError::UnknownInteractionKind(_))
+        ));
     }
 
     #[test]

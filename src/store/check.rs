@@ -14,7 +14,10 @@ use super::internal::records::{corrupt_key, decode_node};
 use super::internal::source::Source;
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogRecord};
-use crate::model::{AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, Node, NodeKind, NodeRef};
+use crate::model::{
+    AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, Employment, ModelError, Node, NodeKind,
+    NodeRef,
+};
 use redb::ReadableTable;
 use std::collections::HashMap;
 use std::fmt;
@@ -54,7 +57,21 @@ pub enum Violation {
         /// The edge.
         edge: EdgeKey,
     },
-    /// A second `works_at` of a person or `of` of a project.
+    /// An edge breaking another rule of its own (an empty employment period, a long title).
+    InvalidEdge {
+        /// The edge.
+        edge: EdgeKey,
+        /// The rule it breaks.
+        reason: String,
+    },
+    /// Two `works_at` edges of one person whose employment periods overlap.
+    OverlappingPeriods {
+        /// One edge.
+        edge: EdgeKey,
+        /// The edge whose period it overlaps.
+        existing: EdgeKey,
+    },
+    /// A second `of` of a project.
     SecondEdge {
         /// The second edge.
         edge: EdgeKey,
@@ -113,6 +130,11 @@ impl fmt::Display for Violation {
                 )
             }
             Violation::SelfLoop { edge } => write!(f, "edge {edge} is a self-loop"),
+            Violation::InvalidEdge { edge, reason } => write!(f, "edge {edge}: {reason}"),
+            Violation::OverlappingPeriods { edge, existing } => write!(
+                f,
+                "edge {edge}: its employment period overlaps that of {existing}"
+            ),
             Violation::SecondEdge { edge, existing } => {
                 write!(
                     f,
@@ -187,7 +209,7 @@ pub(crate) fn run<S: Source + ?Sized>(src: &S) -> Result<CheckReport> {
     Ok(CheckReport { violations: v })
 }
 
-type Xids = [HashMap<u32, String>; 4];
+type Xids = [HashMap<u32, String>; NodeKind::COUNT];
 
 /// Node records against the index, the counts and the id counters.
 fn check_nodes<S: Source + ?Sized>(
@@ -195,7 +217,7 @@ fn check_nodes<S: Source + ?Sized>(
     counters: &Counters,
     v: &mut Vec<Violation>,
 ) -> Result<(Xids, HashMap<u32, AccountKind>)> {
-    let mut xids: [HashMap<u32, String>; 4] = Default::default();
+    let mut xids: Xids = Default::default();
     let mut account_kinds: HashMap<u32, AccountKind> = HashMap::new();
     for kind in NodeKind::ALL {
         let k = usize::from(kind.code());
@@ -256,8 +278,10 @@ fn check_edges<S: Source + ?Sized>(
     // Edges, out direction.
     let out = src.open(OUT)?;
     let inn = src.open(IN)?;
-    let mut actual = [0u64; 9];
+    let mut actual = [0u64; EdgeKind::COUNT];
     let mut last_single: Option<EdgeKey> = None;
+    // The works_at edges of one person, adjacent in key order.
+    let mut employed: Vec<Edge> = Vec::new();
     for r in out.iter()? {
         let (k, val) = r?;
         let raw = k.value();
@@ -269,8 +293,19 @@ fn check_edges<S: Source + ?Sized>(
         match decode::<EdgeAttrs>(val.value(), &|| format!("edge {key}")) {
             Ok(attrs) => {
                 if let Some(edge) = Edge::from_parts(key, attrs) {
-                    if edge.validate().is_err() {
-                        v.push(Violation::SelfLoop { edge: key });
+                    match edge.validate() {
+                        Err(ModelError::SelfLoop(_)) => v.push(Violation::SelfLoop { edge: key }),
+                        Err(e) => v.push(Violation::InvalidEdge {
+                            edge: key,
+                            reason: e.to_string(),
+                        }),
+                        Ok(()) => {}
+                    }
+                    if key.kind == EdgeKind::WorksAt {
+                        if employed.last().is_some_and(|e| e.key().from != key.from) {
+                            overlapping_periods(&std::mem::take(&mut employed), v);
+                        }
+                        employed.push(edge);
                     }
                 } else {
                     v.push(Violation::Undecodable {
@@ -286,14 +321,14 @@ fn check_edges<S: Source + ?Sized>(
                 v.push(Violation::DanglingEnd { edge: key, end });
             }
         }
-        if matches!(key.kind, EdgeKind::RivalTie | EdgeKind::Competes)
+        if key.kind.starts_at_competitor()
             && account_kinds
                 .get(&key.from.id)
                 .is_some_and(|k| *k != AccountKind::Competitor)
         {
             v.push(Violation::NotACompetitor { edge: key });
         }
-        if matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of) {
+        if key.kind.one_per_source() {
             if let Some(prev) = last_single.filter(|p| p.kind == key.kind && p.from == key.from) {
                 v.push(Violation::SecondEdge {
                     edge: key,
@@ -310,6 +345,7 @@ fn check_edges<S: Source + ?Sized>(
             });
         }
     }
+    overlapping_periods(&employed, v);
     for r in inn.iter()? {
         let (k, _) = r?;
         let raw = k.value();
@@ -329,6 +365,23 @@ fn check_edges<S: Source + ?Sized>(
         count(v, format!("{kind} edges"), counters.edges[k], actual[k]);
     }
     Ok(())
+}
+
+/// Reports overlapping employment periods among one person's `works_at` edges.
+fn overlapping_periods(edges: &[Edge], v: &mut Vec<Violation>) {
+    let periods: Vec<&Employment> = edges
+        .iter()
+        .filter_map(|e| match e {
+            Edge::WorksAt { employment, .. } => Some(employment),
+            _ => None,
+        })
+        .collect();
+    for (a, b) in Employment::overlapping_pairs(&periods) {
+        v.push(Violation::OverlappingPeriods {
+            edge: edges[b].key(),
+            existing: edges[a].key(),
+        });
+    }
 }
 
 /// Log records decode and lie below the sequence counter.

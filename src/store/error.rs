@@ -134,7 +134,15 @@ pub enum StoreError {
     /// [`WriteTxn::add_edge`](super::WriteTxn::add_edge) of an edge whose key exists.
     #[error("edge {0} already exists; use put_edge to replace it")]
     DuplicateEdge(EdgeKey),
-    /// A second `works_at` for a person or a second `of` for a project.
+    /// A `works_at` whose employment period overlaps another of the same person's.
+    #[error("edge {edge}: its employment period overlaps that of {existing}; a person works at one account at a time — end one period before the other begins")]
+    OverlappingPeriods {
+        /// The refused edge.
+        edge: EdgeKey,
+        /// The edge whose period it overlaps.
+        existing: EdgeKey,
+    },
+    /// A second `of` for a project.
     #[error("edge {edge}: the {} already has a {} edge ({existing}); remove it first", edge.from, edge.kind)]
     SecondEdge {
         /// The refused edge.

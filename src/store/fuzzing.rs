@@ -9,12 +9,12 @@
 //! re-encodes and then decodes to something else) is reported, as an `Err`, for the fuzz
 //! target to turn into a crash.
 
-use super::internal::codec::{decode, encode_into};
+use super::internal::codec::{decode, encode_into, Record};
 use super::internal::keys::{self, RawKey};
 use super::internal::records::{decode_node, decode_view};
 use super::log::{Change, LogRecord};
 use crate::model::{Account, EdgeAttrs, Employee, NodeKind, NodeRef, Person, Project};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 
 /// Decodes `bytes` as every kind of stored record (the four node records, edge attributes,
 /// a change-log record) and, if at least 17 bytes long, its first 17 bytes as an out-table
@@ -67,7 +67,7 @@ pub fn decode_any(bytes: &[u8]) -> Result<usize, String> {
     Ok(n)
 }
 
-fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
+fn round_trip<T: Serialize + for<'de> Record<'de> + PartialEq + std::fmt::Debug>(
     bytes: &[u8],
 ) -> Result<usize, String> {
     let what = || std::any::type_name::<T>().to_owned();

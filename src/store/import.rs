@@ -16,8 +16,8 @@ use super::internal::records::corrupt_key;
 use super::internal::tables::{self, IN, LOG, OUT};
 use super::log::{ChangeRef, NodeView};
 use super::read::IdMap;
-use super::transaction::{append, upsert_core, Bulk, Outcome, State, WriteTxn, COMPETITOR_KINDS};
-use crate::model::{AccountKind, Edge, EdgeKey, EdgeKind, Network, NodeKind, NodeRef};
+use super::transaction::{append, upsert_core, Bulk, Outcome, State, WriteTxn};
+use crate::model::{AccountKind, Edge, EdgeKey, EdgeKind, Employment, Network, NodeKind, NodeRef};
 use redb::{ReadableTable, Table};
 
 /// What [`WriteTxn::import_network`] did.
@@ -87,7 +87,7 @@ fn quick_valid(net: &Network) -> bool {
         e.validate().is_ok()
             && net.contains(key.from)
             && net.contains(key.to)
-            && (!COMPETITOR_KINDS.contains(&key.kind)
+            && (!key.kind.starts_at_competitor()
                 || net.accounts[key.from.id as usize].kind == AccountKind::Competitor)
     })
 }
@@ -99,7 +99,7 @@ fn import_nodes(
     net: &Network,
     summary: &mut ImportSummary,
 ) -> Result<IdMap> {
-    let mut ids: [Vec<u32>; 4] = Default::default();
+    let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
     // Nodes, one kind at a time with its two tables open.
     for kind in NodeKind::ALL {
         let k = usize::from(kind.code());
@@ -178,9 +178,15 @@ fn import_edges(
     };
     // The network is valid, every end was just upserted, and upserts kept account kinds
     // as the network has them, so only the rules that involve edges already in the store
-    // remain to check: a second works_at/of.
-    let check_single =
-        [EdgeKind::WorksAt, EdgeKind::Of].map(|k| st.counters.edges[usize::from(k.code())] > 0);
+    // remain to check: a second `of`, and works_at periods overlapping stored ones
+    // (checked once all are written, so that a replaced period counts as replaced).
+    let had_edges = st.counters.edges.map(|n| n > 0);
+    let check_single = |code: u8| {
+        EdgeKind::from_code(code).is_some_and(EdgeKind::one_per_source)
+            && had_edges[usize::from(code)]
+    };
+    let check_periods = st.counters.edges[usize::from(EdgeKind::WorksAt.code())] > 0;
+    let mut employed: Vec<NodeRef> = Vec::new();
     // The out table, in key order; then the log; then the in table. One table at a time
     // keeps each B-tree's working set hot.
     let mut status = vec![UNCHANGED; entries.len()];
@@ -189,10 +195,14 @@ fn import_edges(
         for ((k, i), status) in entries.iter().zip(&mut status) {
             let edge = &net.edges[*i as usize];
             let code = k[0];
-            if (code == EdgeKind::WorksAt.code() && check_single[0])
-                || (code == EdgeKind::Of.code() && check_single[1])
-            {
+            if check_single(code) {
                 second_edge(&out, edge_at(k, *i)?.key())?;
+            }
+            if check_periods && code == EdgeKind::WorksAt.code() {
+                let from = edge_at(k, *i)?.key().from;
+                if employed.last() != Some(&from) {
+                    employed.push(from);
+                }
             }
             encode_into(&edge.attrs(), &mut st.buf, &|| {
                 format!("edge {}", edge.key())
@@ -215,6 +225,9 @@ fn import_edges(
                     REPLACED
                 }
             };
+        }
+        for person in employed {
+            overlapping_periods(&out, person)?;
         }
     }
     {
@@ -242,8 +255,37 @@ fn import_edges(
     Ok(())
 }
 
-/// Refuses `key` if its start already has an edge of its kind (`works_at`, `of`) to
-/// another end.
+/// Refuses the `works_at` periods of `person` if two of them overlap.
+fn overlapping_periods(
+    out: &Table<'_, &'static RawKey, &'static [u8]>,
+    person: NodeRef,
+) -> Result<()> {
+    let (lo, hi) = keys::range_at(EdgeKind::WorksAt, person);
+    let mut edges = Vec::new();
+    for r in out.range::<&RawKey>(&lo..=&hi)? {
+        let (k, v) = r?;
+        edges.push(super::internal::records::edge_from_out(
+            k.value(),
+            v.value(),
+        )?);
+    }
+    let periods: Vec<&Employment> = edges
+        .iter()
+        .filter_map(|e| match e {
+            Edge::WorksAt { employment, .. } => Some(employment),
+            _ => None,
+        })
+        .collect();
+    match Employment::overlapping_pairs(&periods).first() {
+        Some(&(a, b)) => Err(StoreError::OverlappingPeriods {
+            edge: edges[b].key(),
+            existing: edges[a].key(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses `key` if its start already has an edge of its kind (`of`) to another end.
 fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) -> Result<()> {
     let (lo, hi) = keys::range_at(key.kind, key.from);
     if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
@@ -289,12 +331,27 @@ fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
         .into_iter()
         .map(|(c, f, t, i)| (keys::raw(c, f, t), i))
         .collect();
-    // Duplicates, and a second works_at/of of one node, are now adjacent.
-    let single = |code: u8| code == EdgeKind::WorksAt.code() || code == EdgeKind::Of.code();
+    // Duplicates, a second `of` of one project and the works_at edges of one person are
+    // now adjacent.
+    let single = |code: u8| EdgeKind::from_code(code).is_some_and(EdgeKind::one_per_source);
+    let works_at = EdgeKind::WorksAt.code();
     let clash = entries
         .windows(2)
         .any(|w| w[0].0 == w[1].0 || (single(w[0].0[0]) && w[0].0[..9] == w[1].0[..9]));
-    if clash {
+    let overlap = entries
+        .chunk_by(|a, b| a.0[0] == works_at && a.0[..9] == b.0[..9])
+        .filter(|group| group.len() > 1)
+        .any(|group| {
+            let periods: Vec<&Employment> = group
+                .iter()
+                .filter_map(|(_, i)| match &net.edges[*i as usize] {
+                    Edge::WorksAt { employment, .. } => Some(employment),
+                    _ => None,
+                })
+                .collect();
+            !Employment::overlapping_pairs(&periods).is_empty()
+        });
+    if clash || overlap {
         net.validate().map_err(StoreError::Network)?;
     }
     Ok(entries)

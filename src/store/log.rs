@@ -104,6 +104,16 @@ impl<'a> NodeView<'a> {
         }
     }
 
+    /// The model's view of the record (for validation).
+    pub(crate) fn model(self) -> crate::model::NodeView<'a> {
+        match self {
+            NodeView::Account(n) => n.into(),
+            NodeView::Person(n) => n.into(),
+            NodeView::Employee(n) => n.into(),
+            NodeView::Project(n) => n.into(),
+        }
+    }
+
     pub(crate) fn xid(self) -> &'a str {
         match self {
             NodeView::Account(n) => &n.xid,
@@ -152,7 +162,7 @@ mod tests {
                     record: p.clone(),
                 },
             ),
-            (ChangeRef::PutEdge(&e), Change::PutEdge(e)),
+            (ChangeRef::PutEdge(&e), Change::PutEdge(e.clone())),
             (ChangeRef::RemoveEdge(e.key()), Change::RemoveEdge(e.key())),
             (ChangeRef::RemoveNode(node), Change::RemoveNode(node)),
         ];

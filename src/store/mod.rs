@@ -52,11 +52,12 @@
 //! let (p, a) = db.write(1_700_000_000_000, |t| {
 //!     let a = t.upsert_account(Account { xid: "A1".into(), name: "Acme".into(), kind: AccountKind::Client })?;
 //!     let p = t.upsert_person(Person { xid: "P1".into(), name: "Li".into(), title: None })?;
-//!     t.add_edge(Edge::WorksAt { person: p, account: a })?;
+//!     t.add_edge(Edge::WorksAt { person: p, account: a, employment: Employment::default() })?;
 //!     Ok((p, a))
 //! })?;
 //! let r = db.begin_read()?;
-//! assert_eq!(r.edges_in(a.into(), EdgeKind::WorksAt)?, vec![Edge::WorksAt { person: p, account: a }]);
+//! let works_at = Edge::WorksAt { person: p, account: a, employment: Employment::default() };
+//! assert_eq!(r.edges_in(a.into(), EdgeKind::WorksAt)?, vec![works_at]);
 //! assert!(r.check()?.is_clean());
 //! # Ok::<(), guanxi::store::StoreError>(())
 //! ```

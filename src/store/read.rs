@@ -10,7 +10,7 @@
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
-use super::internal::codec::decode;
+use super::internal::codec::{decode, Record};
 use super::internal::keys::{self, RawKey};
 use super::internal::records::{bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out};
 use super::internal::source::Source;
@@ -90,7 +90,7 @@ impl Read for ReadTxn {
 
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         check_in(node, kind)?;
-        let out = if has_attrs(kind) {
+        let out = if kind.has_attrs() {
             Some(self.out_table()?)
         } else {
             None
@@ -104,16 +104,16 @@ impl Read for ReadTxn {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IdMap {
     /// Per node kind: network position → store id.
-    store_ids: [Vec<u32>; 4],
+    store_ids: [Vec<u32>; NodeKind::COUNT],
     /// Per node kind: store id → network position, `u32::MAX` for none.
-    positions: [Vec<u32>; 4],
+    positions: [Vec<u32>; NodeKind::COUNT],
 }
 
 const NONE: u32 = u32::MAX;
 
 impl IdMap {
     /// Builds the map from the store ids of each kind, listed by network position.
-    pub(crate) fn from_store_ids(store_ids: [Vec<u32>; 4]) -> IdMap {
+    pub(crate) fn from_store_ids(store_ids: [Vec<u32>; NodeKind::COUNT]) -> IdMap {
         let positions = std::array::from_fn(|k| {
             let ids = &store_ids[k];
             let len = ids.iter().max().map_or(0, |m| *m as usize + 1);
@@ -168,7 +168,7 @@ impl IdMap {
 pub trait Visit {
     /// Called once before anything else with the number of nodes per kind and of edges
     /// per kind (indexed by their codes) about to come: capacity hints.
-    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+    fn begin(&mut self, nodes: [usize; NodeKind::COUNT], edges: [usize; EdgeKind::COUNT]) {
         let _ = (nodes, edges);
     }
     /// One node.
@@ -178,7 +178,7 @@ pub trait Visit {
 }
 
 impl Visit for Network {
-    fn begin(&mut self, nodes: [usize; 4], edges: [usize; 9]) {
+    fn begin(&mut self, nodes: [usize; NodeKind::COUNT], edges: [usize; EdgeKind::COUNT]) {
         self.accounts.reserve(nodes[0]);
         self.persons.reserve(nodes[1]);
         self.employees.reserve(nodes[2]);
@@ -252,7 +252,7 @@ pub trait Read: Source {
     /// lookup of the attributes for the kinds that have some.
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
         check_in(node, kind)?;
-        let out = if has_attrs(kind) {
+        let out = if kind.has_attrs() {
             Some(self.open(OUT)?)
         } else {
             None
@@ -293,7 +293,7 @@ pub trait Read: Source {
     }
 
     /// Number of edges of every kind, indexed by kind code: one read of the counters.
-    fn edge_counts(&self) -> Result<[u64; 9]> {
+    fn edge_counts(&self) -> Result<[u64; EdgeKind::COUNT]> {
         Ok(self.counters()?.edges)
     }
 
@@ -353,7 +353,7 @@ pub trait Read: Source {
         let counters = self.counters()?;
         let hint = |n: u64| usize::try_from(n).unwrap_or(0);
         visitor.begin(counters.nodes.map(hint), counters.edges.map(hint));
-        let mut ids: [Vec<u32>; 4] = Default::default();
+        let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
         for kind in NodeKind::ALL {
             let k = usize::from(kind.code());
             let t = self.open(tables::nodes(kind))?;
@@ -412,7 +412,7 @@ pub trait Read: Source {
     /// the map `scan_nodes` returns before trusting what it gave.
     fn dense_ids(&self) -> Result<Option<IdMap>> {
         let c = self.counters()?;
-        let dense = (0..4).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
+        let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
         Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
     }
 
@@ -466,14 +466,6 @@ fn check_in(node: NodeRef, kind: EdgeKind) -> Result<()> {
     }
 }
 
-/// Whether edges of `kind` carry attributes (kept in the out table only).
-fn has_attrs(kind: EdgeKind) -> bool {
-    !matches!(
-        kind,
-        EdgeKind::WorksAt | EdgeKind::Owns | EdgeKind::Competes | EdgeKind::Of
-    )
-}
-
 fn get_edge(
     t: &impl ReadableTable<&'static RawKey, &'static [u8]>,
     key: crate::model::EdgeKey,
@@ -523,10 +515,7 @@ fn scan_in<O: ReadableTable<&'static RawKey, &'static [u8]>>(
     Ok(edges)
 }
 
-fn typed<R: Read + ?Sized, T: serde::de::DeserializeOwned>(
-    src: &R,
-    node: NodeRef,
-) -> Result<Option<T>> {
+fn typed<R: Read + ?Sized, T: for<'de> Record<'de>>(src: &R, node: NodeRef) -> Result<Option<T>> {
     let t = src.open(tables::nodes(node.kind))?;
     let g = t.get(node.id)?;
     g.map(|g| decode(g.value(), &|| format!("{node} record")))

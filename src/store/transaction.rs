@@ -21,8 +21,8 @@ use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{ChangeRef, LogRecord, NodeView};
 use super::read::Read;
 use crate::model::{
-    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, ModelError,
-    Node, NodeKind, NodeRef, Person, PersonId, Project, ProjectId,
+    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, Node, NodeKind,
+    NodeRef, Person, PersonId, Project, ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
 
@@ -82,7 +82,12 @@ pub(super) type NodeTable<'t> = Table<'t, u32, &'static [u8]>;
 pub(super) type XidTable<'t> = Table<'t, &'static str, u32>;
 pub(super) type LogTable<'t> = Table<'t, u64, &'static [u8]>;
 
-pub(super) const COMPETITOR_KINDS: [EdgeKind; 2] = [EdgeKind::RivalTie, EdgeKind::Competes];
+/// The edge kinds that must start at a competitor account.
+pub(super) fn competitor_kinds() -> impl Iterator<Item = EdgeKind> {
+    EdgeKind::ALL
+        .into_iter()
+        .filter(|k| k.starts_at_competitor())
+}
 
 impl WriteTxn {
     pub(crate) fn new(txn: redb::WriteTransaction, time: i64) -> Result<WriteTxn> {
@@ -198,12 +203,20 @@ impl WriteTxn {
     }
 
     /// Adds an edge; [`StoreError::DuplicateEdge`] if an edge with its key exists.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "an edge is given like a node is, whole"
+    )]
     pub fn add_edge(&mut self, edge: Edge) -> Result<()> {
         self.guarded(|w| put_core(&w.txn, &mut w.state, &edge, false).map(|_| ()))
     }
 
     /// Adds an edge or replaces the attributes of the edge with its key; `true` if an
     /// edge with that key existed.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "an edge is given like a node is, whole"
+    )]
     pub fn put_edge(&mut self, edge: Edge) -> Result<bool> {
         self.guarded(|w| put_core(&w.txn, &mut w.state, &edge, true))
     }
@@ -310,7 +323,7 @@ fn competitor_edges(
     account: NodeRef,
 ) -> Result<u64> {
     let mut n = 0;
-    for kind in COMPETITOR_KINDS {
+    for kind in competitor_kinds() {
         let (lo, hi) = keys::range_at(kind, account);
         for r in out.range::<&RawKey>(&lo..=&hi)? {
             r?;
@@ -343,11 +356,16 @@ pub(super) fn upsert_core<'v>(
     let kind = view.kind();
     let k = usize::from(kind.code());
     let xid = view.xid();
-    if xid.is_empty() {
+    if let Err(source) = view.model().validate() {
+        // An id over its cap is named by its beginning only.
+        let shown = match xid.char_indices().nth(64) {
+            Some((cut, _)) => format!("{}…", &xid[..cut]),
+            None => xid.to_owned(),
+        };
         return Err(StoreError::InvalidNode {
             kind,
-            xid: String::new(),
-            source: ModelError::EmptyExternalId,
+            xid: shown,
+            source,
         });
     }
     encode_view(view, &mut st.buf)?;
@@ -421,7 +439,7 @@ fn put_core(
             return Err(StoreError::DanglingEnd { edge: key, end });
         }
     }
-    if COMPETITOR_KINDS.contains(&key.kind) {
+    if key.kind.starts_at_competitor() {
         let t = txn.open_table(tables::nodes(NodeKind::Account))?;
         let g = t.get(key.from.id)?;
         let bytes = g.as_ref().map(redb::AccessGuard::value).unwrap_or_default();
@@ -443,7 +461,7 @@ fn put_core(
         Some(true) => return Ok(true),
         Some(false) => {}
         None => {
-            if matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of) {
+            if key.kind.one_per_source() {
                 let (lo, hi) = keys::range_at(key.kind, key.from);
                 if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
                     let (k, _) = r?;
@@ -452,6 +470,24 @@ fn put_core(
                     return Err(StoreError::SecondEdge {
                         edge: key,
                         existing,
+                    });
+                }
+            }
+        }
+    }
+    if let Edge::WorksAt { employment, .. } = edge {
+        let (lo, hi) = keys::range_at(key.kind, key.from);
+        for r in out.range::<&RawKey>(&lo..=&hi)? {
+            let (k, v) = r?;
+            let other = super::internal::records::edge_from_out(k.value(), v.value())?;
+            if let Edge::WorksAt {
+                employment: theirs, ..
+            } = &other
+            {
+                if other.key() != key && theirs.overlaps(employment) {
+                    return Err(StoreError::OverlappingPeriods {
+                        edge: key,
+                        existing: other.key(),
                     });
                 }
             }

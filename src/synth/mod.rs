@@ -26,6 +26,29 @@
 //!   acceptances are unknown about a third of the time.
 //! * **Competitors** have footholds at some clients: **rival ties** with part of the
 //!   account's persons and **competes** edges on many of its projects.
+//! * **Closed projects**: a network with at least 40 projects has at least
+//!   [`MIN_CLOSED`] won and as many lost ones, so that a win model has history to learn
+//!   from (the last open projects past the lead stage are closed if needed).
+//!
+//! And the dated records of §8, drawn from a second random stream after everything else
+//! (so the records above do not depend on them):
+//!
+//! * **Job changes**: about 3 % of the persons of clients and partners moved — to
+//!   another client or partner, to a competitor, or out of sight — on a day in the two
+//!   years before [`REFERENCE_DATE`] (a few announced moves lie up to 60 days after it),
+//!   their old period ending the day the new one begins. One open project in twelve is
+//!   picked to lose a chain member who worked at its account, and movers are often in
+//!   other chains too, so about a quarter of `small`'s open projects have a stale chain.
+//!   About 4 % joined their account on a known day (a single dated period).
+//! * **Departures**: about one employee in twelve (at least one of three or more, never
+//!   the first) left on a day in the eighteen months before the reference date.
+//! * **Interactions** over the two years before the reference date (1 % of them up to 30
+//!   days after it), sorted by date: for every tie, 2–12 with persons of an account the
+//!   employee owns, 0–3 otherwise, 2–8 more with decision-chain members of projects the
+//!   employee owns (then six in ten about that project), halved for ties of closeness
+//!   below 0.2; a few interaction-only ties of owners; kinds about 32 % email, 25 % call,
+//!   20 % message, 17 % meeting, 6 % event. A departed employee's interactions end before
+//!   the day they left.
 //!
 //! Edges are in the importer's canonical order (`works_at` by person, of by project, then
 //! ties, chain, influence, rival ties, competes, owners), so a generated network survives
@@ -41,19 +64,22 @@
 
 mod names;
 mod rng;
+mod time;
 
 pub use rng::Rng;
+pub use time::MIN_CLOSED;
 
 use crate::model::{
-    Account, AccountId, AccountKind, Amount, Day, Edge, Employee, EmployeeId, Member, Network,
-    OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    Account, AccountId, AccountKind, Amount, Day, Edge, Employee, EmployeeId, Employment, Member,
+    Network, OwnsTarget, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
 
-/// The date that generated last contacts are spread before: 2025-06-30 (year, month, day).
+/// The date that generated last contacts, interactions, job changes and departures are
+/// spread before: 2025-06-30 (year, month, day).
 pub const REFERENCE_DATE: (i32, u8, u8) = (2025, 6, 30);
 
 /// A named network size.
@@ -167,8 +193,15 @@ pub fn generate_with(params: &Params, seed: u64) -> Network {
     b.ties();
     b.projects();
     b.competition();
+    b.closed_projects();
+    b.job_changes();
+    b.departures();
+    b.interactions();
     b.finish()
 }
+
+/// The seed of the second random stream, which draws the dated records, from the seed.
+const TIME_STREAM: u64 = 0x7469_6d65_2d73_7472;
 
 fn score(v: f64) -> Score {
     // Values are made in range; clamping only guards the invariant.
@@ -183,6 +216,8 @@ fn id(index: usize) -> u32 {
 struct Builder<'p> {
     p: &'p Params,
     rng: Rng,
+    /// The second stream: dated records only.
+    time_rng: Rng,
     net: Network,
     reference: Option<Day>,
     /// Persons of each client and partner, by account index.
@@ -198,6 +233,9 @@ struct Builder<'p> {
     competes: Vec<Edge>,
     owns: Vec<Edge>,
     deference: HashSet<(bool, u32, u32)>,
+    /// The employment periods of persons who changed jobs or joined on a known day, by
+    /// person: (account index, period), replacing the person's plain `works_at`.
+    periods: HashMap<u32, Vec<(usize, Employment)>>,
 }
 
 impl<'p> Builder<'p> {
@@ -206,6 +244,7 @@ impl<'p> Builder<'p> {
         Builder {
             p,
             rng: Rng::new(seed),
+            time_rng: Rng::new(seed ^ TIME_STREAM),
             net: Network::new(),
             reference: Day::from_ymd(y, m, d),
             staff: Vec::new(),
@@ -219,6 +258,7 @@ impl<'p> Builder<'p> {
             competes: Vec::new(),
             owns: Vec::new(),
             deference: HashSet::new(),
+            periods: HashMap::new(),
         }
     }
 
@@ -331,6 +371,7 @@ impl<'p> Builder<'p> {
                 self.works_at.push(Edge::WorksAt {
                     person: PersonId(id(index)),
                     account: AccountId(id(a)),
+                    employment: Employment::default(),
                 });
             }
             self.staff.push(start..start + id(n));
@@ -397,6 +438,7 @@ impl<'p> Builder<'p> {
             self.net.employees.push(Employee {
                 xid: format!("e{n}"),
                 name,
+                left: None,
             });
         }
     }
@@ -717,10 +759,11 @@ impl<'p> Builder<'p> {
         }
     }
 
-    fn finish(self) -> Network {
+    fn finish(mut self) -> Network {
+        let works_at = self.employment_edges();
         let mut net = self.net;
         net.edges = [
-            self.works_at,
+            works_at,
             self.of,
             self.ties,
             self.members,

@@ -30,6 +30,7 @@ pub fn employee(xid: &str) -> Employee {
     Employee {
         xid: xid.into(),
         name: format!("Employee {xid}"),
+        left: None,
     }
 }
 
@@ -85,6 +86,7 @@ pub fn fixture() -> (Database, Ids) {
             t.add_edge(Edge::WorksAt {
                 person: ids.p1,
                 account: ids.client,
+                employment: Employment::default(),
             })?;
             t.add_edge(Edge::ReportsTo {
                 person: ids.p1,

@@ -9,3 +9,4 @@ pub(crate) mod keys;
 pub(crate) mod records;
 pub(crate) mod source;
 pub(crate) mod tables;
+pub(crate) mod v1;

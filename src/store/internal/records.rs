@@ -4,7 +4,7 @@
 //! replaces) and the fuzz entry points. Every decoder returns [`StoreError::Corrupt`] for
 //! bytes that are not a valid record of their kind, and never panics.
 
-use super::codec::decode;
+use super::codec::{decode, unchanged_since_v1, Record};
 use super::keys::{self, RawKey};
 use crate::model::{Edge, EdgeAttrs, EdgeKey, Node, NodeKind, NodeRef, NodeView};
 use crate::store::error::{Result, StoreError};
@@ -24,7 +24,7 @@ pub(crate) fn decode_node(node: NodeRef, bytes: &[u8]) -> Result<Node> {
 /// the model's node structs field by field (postcard writes `String` and `&str` alike);
 /// `record_views_decode_like_the_owned_records` holds them together.
 pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
-    use crate::model::{AccountKind, Amount, Stage};
+    use crate::model::{AccountKind, Amount, Day, Stage};
     #[derive(serde::Deserialize)]
     struct AccountRecord<'a> {
         xid: &'a str,
@@ -42,6 +42,25 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
     struct EmployeeRecord<'a> {
         xid: &'a str,
         name: &'a str,
+        left: Option<Day>,
+    }
+    /// An employee record of version 1, without a leaving date.
+    #[derive(serde::Deserialize)]
+    struct EmployeeRecordV1<'a> {
+        xid: &'a str,
+        name: &'a str,
+    }
+    impl<'a> From<EmployeeRecordV1<'a>> for EmployeeRecord<'a> {
+        fn from(r: EmployeeRecordV1<'a>) -> Self {
+            EmployeeRecord {
+                xid: r.xid,
+                name: r.name,
+                left: None,
+            }
+        }
+    }
+    impl<'a> Record<'a> for EmployeeRecord<'a> {
+        type V1 = EmployeeRecordV1<'a>;
     }
     #[derive(serde::Deserialize)]
     struct ProjectRecord<'a> {
@@ -50,6 +69,7 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
         stage: Stage,
         amount: Amount,
     }
+    unchanged_since_v1!(AccountRecord<'de>, PersonRecord<'de>, ProjectRecord<'de>);
     let what = || format!("{node} record");
     Ok(match node.kind {
         NodeKind::Account => {
@@ -73,6 +93,7 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
             NodeView::Employee {
                 xid: r.xid,
                 name: r.name,
+                left: r.left,
             }
         }
         NodeKind::Project => {
@@ -150,10 +171,13 @@ mod tests {
                 title,
             }));
         }
-        round_trip(&Node::Employee(Employee {
-            xid: "e".into(),
-            name: String::new(),
-        }));
+        for left in [None, crate::model::Day::from_ymd(2024, 6, 16)] {
+            round_trip(&Node::Employee(Employee {
+                xid: "e".into(),
+                name: String::new(),
+                left,
+            }));
+        }
         round_trip(&Node::Project(Project {
             xid: "x".into(),
             name: "ERP".into(),

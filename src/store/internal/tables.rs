@@ -17,7 +17,7 @@ pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("guanxi
 pub(crate) const COUNTS: TableDefinition<&str, u64> = TableDefinition::new("guanxi.counts");
 
 /// Node records per node kind (indexed by [`NodeKind::code`]): dense id → record.
-pub(crate) const NODES: [TableDefinition<u32, &[u8]>; 4] = [
+pub(crate) const NODES: [TableDefinition<u32, &[u8]>; NodeKind::COUNT] = [
     TableDefinition::new("guanxi.node.account"),
     TableDefinition::new("guanxi.node.person"),
     TableDefinition::new("guanxi.node.employee"),
@@ -25,7 +25,7 @@ pub(crate) const NODES: [TableDefinition<u32, &[u8]>; 4] = [
 ];
 
 /// External id → dense id, per node kind.
-pub(crate) const XIDS: [TableDefinition<&str, u32>; 4] = [
+pub(crate) const XIDS: [TableDefinition<&str, u32>; NodeKind::COUNT] = [
     TableDefinition::new("guanxi.xid.account"),
     TableDefinition::new("guanxi.xid.person"),
     TableDefinition::new("guanxi.xid.employee"),
@@ -49,19 +49,19 @@ pub(crate) fn xids(kind: NodeKind) -> TableDefinition<'static, &'static str, u32
     XIDS[usize::from(kind.code())]
 }
 
-const NEXT_ID: [&str; 4] = [
+const NEXT_ID: [&str; NodeKind::COUNT] = [
     "next_id.account",
     "next_id.person",
     "next_id.employee",
     "next_id.project",
 ];
-const NODE_COUNT: [&str; 4] = [
+const NODE_COUNT: [&str; NodeKind::COUNT] = [
     "node.account",
     "node.person",
     "node.employee",
     "node.project",
 ];
-const EDGE_COUNT: [&str; 9] = [
+const EDGE_COUNT: [&str; EdgeKind::COUNT] = [
     "edge.works_at",
     "edge.reports_to",
     "edge.influences",
@@ -77,13 +77,13 @@ const EDGE_COUNT: [&str; 9] = [
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counters {
     /// The next dense id per node kind (ids are never reused).
-    pub next_id: [u32; 4],
+    pub next_id: [u32; NodeKind::COUNT],
     /// The next change-log sequence number.
     pub next_seq: u64,
     /// Number of nodes per kind.
-    pub nodes: [u64; 4],
+    pub nodes: [u64; NodeKind::COUNT],
     /// Number of edges per kind.
-    pub edges: [u64; 9],
+    pub edges: [u64; EdgeKind::COUNT],
 }
 
 impl Counters {
