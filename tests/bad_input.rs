@@ -4,6 +4,7 @@
 mod common;
 
 use common::image::ImageBackend;
+use common::{fixture, person, s, snapshot, tie};
 
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrorKind};
 use guanxi::model::{
@@ -63,10 +64,6 @@ fn two_persons(db: &Database) -> (PersonId, PersonId) {
         Ok((a, b))
     })
     .unwrap()
-}
-
-fn score(x: f64) -> Score {
-    Score::new(x).unwrap()
 }
 
 // ---- values -------------------------------------------------------------------------
@@ -208,7 +205,7 @@ fn dangling_ids_are_refused_by_csv_store_and_import() {
         t.add_edge(Edge::ReportsTo {
             person: a,
             manager: ghost,
-            weight: score(0.8),
+            weight: s(0.8),
         })
     });
     assert!(matches!(r, Err(StoreError::DanglingEnd { end, .. }) if end == NodeRef::from(ghost)));
@@ -304,7 +301,7 @@ fn rival_edges_from_a_non_competitor_are_refused() {
         t.add_edge(Edge::RivalTie {
             competitor: a,
             person: p,
-            closeness: score(0.5),
+            closeness: s(0.5),
         })
     });
     assert!(matches!(
@@ -324,7 +321,7 @@ fn rival_edges_from_a_non_competitor_are_refused() {
         t.add_edge(Edge::RivalTie {
             competitor: k,
             person: p,
-            closeness: score(0.5),
+            closeness: s(0.5),
         })?;
         t.upsert_account(Account {
             xid: "k1".into(),
@@ -367,7 +364,7 @@ fn duplicate_and_second_single_edges_are_refused() {
     let edge = Edge::Influences {
         from: p1,
         to: p2,
-        weight: score(0.5),
+        weight: s(0.5),
     };
     db.write(2, |t| t.add_edge(edge.clone())).unwrap();
     assert!(matches!(
@@ -424,7 +421,7 @@ fn self_loops_are_the_only_refused_cycle() {
         t.add_edge(Edge::ReportsTo {
             person: a,
             manager: a,
-            weight: score(0.8),
+            weight: s(0.8),
         })
     });
     assert!(matches!(
@@ -439,12 +436,12 @@ fn self_loops_are_the_only_refused_cycle() {
         t.add_edge(Edge::Influences {
             from: a,
             to: b,
-            weight: score(0.5),
+            weight: s(0.5),
         })?;
         t.add_edge(Edge::Influences {
             from: b,
             to: a,
-            weight: score(0.5),
+            weight: s(0.5),
         })
     })
     .unwrap();
@@ -463,38 +460,26 @@ fn self_loops_are_the_only_refused_cycle() {
 
 #[test]
 fn an_error_poisons_the_whole_transaction() {
-    let db = Database::in_memory().unwrap();
-    let (a, _) = two_persons(&db);
-    let mut t = db.begin_write(2).unwrap();
-    t.upsert_person(Person {
-        xid: "new".into(),
-        name: "N".into(),
-        title: None,
-    })
-    .unwrap();
-    assert!(t
-        .add_edge(Edge::ReportsTo {
-            person: a,
-            manager: a,
-            weight: score(0.8)
-        })
-        .is_err());
+    let (db, ids) = fixture();
+    let before = snapshot(&db);
+    let mut t = db.begin_write(8).unwrap();
+    let new = t.upsert_person(person("p3")).unwrap();
+    t.add_edge(tie(ids.e1, new, 0.9)).unwrap();
+    assert!(t.add_edge(tie(ids.e1, new, 0.9)).is_err());
+    assert!(t.is_poisoned());
+    // Later operations, reads and the commit are refused.
     assert!(matches!(
-        t.upsert_person(Person {
-            xid: "n2".into(),
-            name: "N".into(),
-            title: None
-        }),
+        t.upsert_person(person("p4")),
+        Err(StoreError::Poisoned)
+    ));
+    assert!(matches!(
+        t.count(NodeKind::Person),
         Err(StoreError::Poisoned)
     ));
     assert!(matches!(t.commit(), Err(StoreError::Poisoned)));
-    assert_eq!(
-        db.begin_read()
-            .unwrap()
-            .lookup(NodeKind::Person, "new")
-            .unwrap(),
-        None
-    );
+    assert_eq!(snapshot(&db), before);
+    // The database is usable afterwards.
+    db.write(9, |t| t.upsert_person(person("p3"))).unwrap();
 }
 
 // ---- malformed files ----------------------------------------------------------------
@@ -876,6 +861,18 @@ fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
         Database::open(&empty),
         Err(StoreError::NotAGuanxiDatabase { .. })
     ));
+    // A guanxi-shaped file whose meta table lacks the magic value.
+    let other_dir = TempDir::new().unwrap();
+    let fake = valid_file(other_dir.path());
+    common::poke_meta(&fake, "magic", 1);
+    let before = std::fs::read(&fake).unwrap();
+    for open in [Database::open, Database::create] {
+        assert!(matches!(
+            open(&fake),
+            Err(StoreError::NotAGuanxiDatabase { .. })
+        ));
+    }
+    assert_eq!(std::fs::read(&fake).unwrap(), before);
 }
 
 /// A newer format is refused without a single byte of the file changing: the meta table
@@ -885,16 +882,21 @@ fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
 fn a_newer_format_is_refused_and_left_untouched() {
     let dir = TempDir::new().unwrap();
     let path = valid_file(dir.path());
-    common::poke_meta(&path, "format", 2);
+    common::poke_meta(&path, "format", 3);
     let before = std::fs::read(&path).unwrap();
     for open in [Database::open, Database::open_verified, Database::create] {
-        assert!(matches!(
-            open(&path),
-            Err(StoreError::NewerFormat {
-                found: 2,
-                supported: 1
-            })
-        ));
+        let err = open(&path).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::NewerFormat {
+                    found: 3,
+                    supported: 2
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("upgrade guanxi"), "{err}");
     }
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
@@ -903,9 +905,7 @@ fn a_newer_format_is_refused_and_left_untouched() {
 fn a_corrupt_record_is_a_typed_error_and_a_check_violation() {
     let dir = TempDir::new().unwrap();
     let path = valid_file(dir.path());
-    {
-        let db = redb::Database::open(&path).unwrap();
-        let w = db.begin_write().unwrap();
+    common::tamper(&path, |w| {
         // Person 0's record: version byte, then a string length longer than the record.
         w.open_table(redb::TableDefinition::<u32, &[u8]>::new(
             "guanxi.node.person",
@@ -913,8 +913,7 @@ fn a_corrupt_record_is_a_typed_error_and_a_check_violation() {
         .unwrap()
         .insert(0, [1u8, 0x7f, b'x'].as_slice())
         .unwrap();
-        w.commit().unwrap();
-    }
+    });
     let db = Database::open(&path).unwrap();
     let r = db.begin_read().unwrap();
     assert!(matches!(

@@ -182,7 +182,10 @@ fn run_txn(db: &Database, i: u64) -> StoreResult<()> {
             .lookup(NodeKind::Person, "anchor")?
             .map(|n| PersonId(n.id))
             .ok_or(guanxi::store::StoreError::UnknownNode(
-                guanxi::model::NodeRef::new(NodeKind::Person, u32::MAX - 1),
+                guanxi::model::NodeLabel {
+                    node: guanxi::model::NodeRef::new(NodeKind::Person, u32::MAX - 1),
+                    xid: None,
+                },
             ))?;
         let mut prev = None;
         for j in 0..persons_of(i) {

@@ -6,6 +6,9 @@
 use guanxi::model::{
     Edge, EdgeKind, Employment, Member, NodeKind, NodeRef, Person, ProjectId, Role, Score, Tie,
 };
+mod common;
+
+use common::{contains, tiny};
 use guanxi::store::{Database, Read};
 use std::path::Path;
 
@@ -13,15 +16,6 @@ const XID: &str = "zz-erase-xid-7731";
 const NAME: &str = "Quetzalcoatl Vandersnoot";
 const OLD_NAME: &str = "Quetzalcoatl Oldsurname";
 const TITLE: &str = "Chief Whispering Officer";
-
-fn tiny() -> guanxi::model::Network {
-    guanxi::io::read_csv_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny"))
-        .expect("tiny example imports")
-}
-
-fn contains(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
 
 /// A database with the tiny network and the person to erase: several versions of its
 /// record (so several log entries hold its name), edges of every kind that touch a

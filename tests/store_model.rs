@@ -1,12 +1,13 @@
 //! Model test: random batches of operations — valid and invalid (dangling ends,
-//! duplicates, self-loops, non-competitor rival ties, second `works_at`, kind changes) —
-//! applied to the store and to a plain in-memory model built from `BTreeMap`s. A batch
-//! containing an invalid operation must fail as a whole; after every batch the store must
-//! equal the model (nodes, external ids, every edge seen from both ends, counts) and its
-//! consistency check must be clean.
+//! duplicates, self-loops, non-competitor rival ties, empty and overlapping employment
+//! periods, kind changes, interactions with missing ends) — applied to the store and to a
+//! plain in-memory model built from `BTreeMap`s. A batch containing an invalid operation
+//! must fail as a whole; after every batch the store must equal the model (nodes, external
+//! ids, every edge seen from both ends, every interaction by id, by pair, by person and by
+//! date, counts) and its consistency check must be clean.
 
 use guanxi::model::*;
-use guanxi::store::{Database, Read, StoreError, WriteTxn};
+use guanxi::store::{Database, InteractionId, Read, StoreError, WriteTxn};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -19,6 +20,38 @@ enum Op {
     Put(Edge),
     RemoveEdge(EdgeKey),
     RemoveNode(NodeRef),
+    AddInteraction(Interaction),
+    RemoveInteraction(u64),
+}
+
+/// What an operation returns, in the store and in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Out {
+    Node(NodeRef),
+    Interaction(InteractionId),
+    Existed(bool),
+    Nothing,
+}
+
+/// The days the model uses: few, so that periods and interactions meet.
+fn day(n: u8) -> Day {
+    Day::from_ymd(2024, 1, 1 + n).unwrap()
+}
+
+fn some_day() -> impl Strategy<Value = Option<Day>> {
+    proptest::option::of((0..4u8).prop_map(day))
+}
+
+fn interaction() -> impl Strategy<Value = Interaction> {
+    (id(), id(), 0..4u8, 0..5usize, proptest::option::of(id())).prop_map(|(e, p, d, k, x)| {
+        Interaction {
+            employee: EmployeeId(e),
+            person: PersonId(p),
+            date: day(d),
+            kind: InteractionKind::ALL[k],
+            project: x.map(ProjectId),
+        }
+    })
 }
 
 fn score() -> impl Strategy<Value = Score> {
@@ -82,10 +115,10 @@ fn node() -> impl Strategy<Value = Node> {
             xid,
             title: t.map(|t| format!("T{t}"))
         })),
-        (xid(), 0..2u8).prop_map(|(xid, n)| Node::Employee(Employee {
+        (xid(), 0..2u8, some_day()).prop_map(|(xid, n, left)| Node::Employee(Employee {
             xid,
             name: format!("E{n}"),
-            left: None,
+            left,
         })),
         (xid(), 0..2u8).prop_map(|(xid, a)| Node::Project(Project {
             xid,
@@ -102,65 +135,79 @@ fn id() -> impl Strategy<Value = u32> {
 }
 
 fn edge() -> impl Strategy<Value = Edge> {
-    (0..9u8, id(), id(), any::<bool>(), score(), score()).prop_map(|(k, f, t, b, s1, s2)| {
-        match EdgeKind::from_code(k).unwrap() {
-            EdgeKind::WorksAt => Edge::WorksAt {
-                person: PersonId(f),
-                account: AccountId(t),
-                employment: Employment::default(),
-            },
-            EdgeKind::ReportsTo => Edge::ReportsTo {
-                person: PersonId(f),
-                manager: PersonId(t),
-                weight: s1,
-            },
-            EdgeKind::Influences => Edge::Influences {
-                from: PersonId(f),
-                to: PersonId(t),
-                weight: s1,
-            },
-            EdgeKind::Tie => Edge::Tie {
-                employee: EmployeeId(f),
-                person: PersonId(t),
-                tie: Tie {
+    (
+        0..9u8,
+        id(),
+        id(),
+        any::<bool>(),
+        score(),
+        score(),
+        (some_day(), some_day()),
+    )
+        .prop_map(|(k, f, t, b, s1, s2, (since, until))| {
+            match EdgeKind::from_code(k).unwrap() {
+                EdgeKind::WorksAt => Edge::WorksAt {
+                    person: PersonId(f),
+                    account: AccountId(t),
+                    // Any two of four days or none: empty, touching and overlapping periods.
+                    employment: Employment {
+                        since,
+                        until,
+                        title: b.then(|| "CTO".to_owned()),
+                    },
+                },
+                EdgeKind::ReportsTo => Edge::ReportsTo {
+                    person: PersonId(f),
+                    manager: PersonId(t),
+                    weight: s1,
+                },
+                EdgeKind::Influences => Edge::Influences {
+                    from: PersonId(f),
+                    to: PersonId(t),
+                    weight: s1,
+                },
+                EdgeKind::Tie => Edge::Tie {
+                    employee: EmployeeId(f),
+                    person: PersonId(t),
+                    tie: Tie {
+                        closeness: s1,
+                        last_contact: b.then(|| Day::from_days_since_epoch(20_000).unwrap()),
+                        private: b,
+                    },
+                },
+                EdgeKind::Member => Edge::Member {
+                    person: PersonId(f),
+                    project: ProjectId(t),
+                    member: Member {
+                        role: Role::ALL[t as usize % Role::ALL.len()],
+                        coach: b,
+                        solution: Some(s1),
+                        price: b.then_some(s2),
+                    },
+                },
+                EdgeKind::Owns => Edge::Owns {
+                    employee: EmployeeId(f),
+                    target: if b {
+                        OwnsTarget::Account(AccountId(t))
+                    } else {
+                        OwnsTarget::Project(ProjectId(t))
+                    },
+                },
+                EdgeKind::RivalTie => Edge::RivalTie {
+                    competitor: AccountId(f),
+                    person: PersonId(t),
                     closeness: s1,
-                    last_contact: b.then(|| Day::from_days_since_epoch(20_000).unwrap()),
-                    private: b,
                 },
-            },
-            EdgeKind::Member => Edge::Member {
-                person: PersonId(f),
-                project: ProjectId(t),
-                member: Member {
-                    role: Role::ALL[t as usize % Role::ALL.len()],
-                    coach: b,
-                    solution: Some(s1),
-                    price: b.then_some(s2),
+                EdgeKind::Competes => Edge::Competes {
+                    competitor: AccountId(f),
+                    project: ProjectId(t),
                 },
-            },
-            EdgeKind::Owns => Edge::Owns {
-                employee: EmployeeId(f),
-                target: if b {
-                    OwnsTarget::Account(AccountId(t))
-                } else {
-                    OwnsTarget::Project(ProjectId(t))
+                EdgeKind::Of => Edge::Of {
+                    project: ProjectId(f),
+                    account: AccountId(t),
                 },
-            },
-            EdgeKind::RivalTie => Edge::RivalTie {
-                competitor: AccountId(f),
-                person: PersonId(t),
-                closeness: s1,
-            },
-            EdgeKind::Competes => Edge::Competes {
-                competitor: AccountId(f),
-                project: ProjectId(t),
-            },
-            EdgeKind::Of => Edge::Of {
-                project: ProjectId(f),
-                account: AccountId(t),
-            },
-        }
-    })
+            }
+        })
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -169,14 +216,16 @@ fn op() -> impl Strategy<Value = Op> {
         4 => edge().prop_map(Op::Add),
         5 => edge().prop_map(Op::Put),
         2 => edge().prop_map(|e| Op::RemoveEdge(e.key())),
-        1 => (0..4u8, id()).prop_map(|(k, id)| Op::RemoveNode(NodeRef::new(NodeKind::from_code(k).unwrap(), id))),
+        2 => (0..4u8, id()).prop_map(|(k, id)| Op::RemoveNode(NodeRef::new(NodeKind::from_code(k).unwrap(), id))),
+        6 => interaction().prop_map(Op::AddInteraction),
+        2 => (0..8u64).prop_map(Op::RemoveInteraction),
     ]
 }
 
 /// A batch: its operations, and whether it ends in a commit (or an abort).
 fn batch() -> impl Strategy<Value = (Vec<Op>, bool)> {
     (
-        proptest::collection::vec(op(), 1..7),
+        proptest::collection::vec(op(), 1..6),
         prop::bool::weighted(0.85),
     )
 }
@@ -188,6 +237,8 @@ struct Model {
     xids: [BTreeMap<String, u32>; NodeKind::COUNT],
     next_id: [u32; NodeKind::COUNT],
     edges: BTreeMap<EdgeKey, Edge>,
+    interactions: BTreeMap<u64, Interaction>,
+    next_interaction: u64,
 }
 
 fn k(kind: NodeKind) -> usize {
@@ -199,8 +250,8 @@ impl Model {
         self.nodes[k(n.kind)].contains_key(&n.id)
     }
 
-    /// Applies an operation; `Err` if the store must refuse it. Returns the upserted id.
-    fn apply(&mut self, op: &Op) -> Result<Option<NodeRef>, ()> {
+    /// Applies an operation; `Err` if the store must refuse it.
+    fn apply(&mut self, op: &Op) -> Result<Out, ()> {
         match op {
             Op::Upsert(node) => {
                 let kind = node.kind();
@@ -223,13 +274,13 @@ impl Model {
                         }
                     }
                     self.nodes[k(kind)].insert(id, node.clone());
-                    Ok(Some(r))
+                    Ok(Out::Node(r))
                 } else {
                     let id = self.next_id[k(kind)];
                     self.next_id[k(kind)] += 1;
                     self.nodes[k(kind)].insert(id, node.clone());
                     self.xids[k(kind)].insert(node.xid().to_owned(), id);
-                    Ok(Some(NodeRef::new(kind, id)))
+                    Ok(Out::Node(NodeRef::new(kind, id)))
                 }
             }
             Op::Add(e) | Op::Put(e) => {
@@ -254,7 +305,7 @@ impl Model {
                     if matches!(op, Op::Add(_)) {
                         return Err(());
                     }
-                } else if matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of)
+                } else if key.kind == EdgeKind::Of
                     && self
                         .edges
                         .keys()
@@ -262,12 +313,34 @@ impl Model {
                 {
                     return Err(());
                 }
+                if let Edge::WorksAt { employment: p, .. } = e {
+                    // A period is [since, until), non-empty; a person's periods at
+                    // different accounts share no day.
+                    if let (Some(since), Some(until)) = (p.since, p.until) {
+                        if since >= until {
+                            return Err(());
+                        }
+                    }
+                    let before = |until: Option<Day>, since: Option<Day>| matches!((until, since), (Some(u), Some(s)) if u <= s);
+                    let clash = self.edges.iter().any(|(other, edge)| match edge {
+                        Edge::WorksAt { employment: q, .. } => {
+                            *other != key
+                                && other.from == key.from
+                                && !before(p.until, q.since)
+                                && !before(q.until, p.since)
+                        }
+                        _ => false,
+                    });
+                    if clash {
+                        return Err(());
+                    }
+                }
                 self.edges.insert(key, e.clone());
-                Ok(None)
+                Ok(Out::Nothing)
             }
             Op::RemoveEdge(key) => {
                 self.edges.remove(key);
-                Ok(None)
+                Ok(Out::Nothing)
             }
             Op::RemoveNode(n) => {
                 let Some(rec) = self.nodes[k(n.kind)].remove(&n.id) else {
@@ -275,19 +348,46 @@ impl Model {
                 };
                 self.xids[k(n.kind)].remove(rec.xid());
                 self.edges.retain(|e, _| e.from != *n && e.to != *n);
-                Ok(None)
+                // An employee or a person takes its interactions along; a project's lose
+                // their project.
+                self.interactions.retain(|_, i| {
+                    NodeRef::from(i.employee) != *n && NodeRef::from(i.person) != *n
+                });
+                for i in self.interactions.values_mut() {
+                    if i.project.map(NodeRef::from) == Some(*n) {
+                        i.project = None;
+                    }
+                }
+                Ok(Out::Nothing)
             }
+            Op::AddInteraction(i) => {
+                let ends = [
+                    Some(NodeRef::from(i.employee)),
+                    Some(NodeRef::from(i.person)),
+                    i.project.map(NodeRef::from),
+                ];
+                if !ends.into_iter().flatten().all(|n| self.exists(n)) {
+                    return Err(());
+                }
+                let id = self.next_interaction;
+                self.next_interaction += 1;
+                self.interactions.insert(id, *i);
+                Ok(Out::Interaction(InteractionId(id)))
+            }
+            Op::RemoveInteraction(id) => Ok(Out::Existed(self.interactions.remove(id).is_some())),
         }
     }
 }
 
-fn run(t: &mut WriteTxn, op: &Op) -> Result<Option<NodeRef>, StoreError> {
+fn run(t: &mut WriteTxn, op: &Op) -> Result<Out, StoreError> {
     match op {
-        Op::Upsert(n) => t.upsert_node(n.clone()).map(Some),
-        Op::Add(e) => t.add_edge(e.clone()).map(|()| None),
-        Op::Put(e) => t.put_edge(e.clone()).map(|_| None),
-        Op::RemoveEdge(key) => t.remove_edge(*key).map(|_| None),
-        Op::RemoveNode(n) => t.remove_node(*n).map(|()| None),
+        Op::Upsert(n) => t.upsert_node(n.clone()).map(Out::Node),
+        Op::Add(e) => t.add_edge(e.clone()).map(|()| Out::Nothing),
+        Op::Put(e) => t.put_edge(e.clone()).map(|_| Out::Nothing),
+        Op::RemoveEdge(key) => t.remove_edge(*key).map(|_| Out::Nothing),
+        Op::RemoveNode(n) => t.remove_node(*n).map(|()| Out::Nothing),
+        Op::AddInteraction(i) => t.add_interaction(*i).map(Out::Interaction),
+        Op::RemoveInteraction(id) => t.remove_interaction(InteractionId(*id)).map(Out::Existed),
     }
 }
 
@@ -348,6 +448,45 @@ fn assert_equal(db: &Database, m: &Model) -> Result<(), TestCaseError> {
             }
         }
     }
+    // Interactions: by id, and each range query against a filter of the model's, in
+    // (date, id) order.
+    prop_assert_eq!(r.interaction_count().unwrap(), m.interactions.len() as u64);
+    for id in 0..m.next_interaction + 2 {
+        prop_assert_eq!(
+            r.interaction(InteractionId(id)).unwrap(),
+            m.interactions.get(&id).copied()
+        );
+    }
+    let select = |keep: &dyn Fn(&Interaction) -> bool| {
+        let mut v: Vec<(InteractionId, Interaction)> = m
+            .interactions
+            .iter()
+            .filter(|(_, i)| keep(i))
+            .map(|(id, i)| (InteractionId(*id), *i))
+            .collect();
+        v.sort_by_key(|(id, i)| (i.date, *id));
+        v
+    };
+    for p in 0..IDS {
+        let p = PersonId(p);
+        prop_assert_eq!(r.interactions_of(p).unwrap(), select(&|i| i.person == p));
+        for e in 0..IDS {
+            let e = EmployeeId(e);
+            prop_assert_eq!(
+                r.interactions_between(e, p).unwrap(),
+                select(&|i| i.employee == e && i.person == p)
+            );
+        }
+    }
+    for (from, to) in [(0, 3), (1, 1), (1, 2), (3, 0)] {
+        let (from, to) = (day(from), day(to));
+        prop_assert_eq!(
+            r.interactions_in(from..=to).unwrap(),
+            select(&|i| from <= i.date && i.date <= to)
+        );
+    }
+    let (net, _) = r.network().unwrap();
+    prop_assert_eq!(net.interactions.len(), m.interactions.len());
     Ok(())
 }
 
@@ -355,7 +494,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
-    fn store_matches_the_model_after_every_batch(batches in proptest::collection::vec(batch(), 3..16)) {
+    fn store_matches_the_model_after_every_batch(batches in proptest::collection::vec(batch(), 3..20)) {
         let db = Database::in_memory().unwrap();
         let mut model = Model::default();
         let mut t = db.begin_write(-1).unwrap();
@@ -390,13 +529,15 @@ proptest! {
     }
 }
 
-/// A valid network built from random nodes and edges: invalid edges are dropped.
+/// A valid network built from random nodes, edges and interactions: invalid ones are
+/// dropped (empty or overlapping periods among them; identical interactions stay).
 fn valid_network() -> impl Strategy<Value = Network> {
     (
         proptest::collection::vec(node(), 0..24),
         proptest::collection::vec(edge(), 0..40),
+        proptest::collection::vec(interaction(), 0..12),
     )
-        .prop_map(|(nodes, edges)| {
+        .prop_map(|(nodes, edges, interactions)| {
             let mut net = Network::new();
             for (i, n) in nodes.into_iter().enumerate() {
                 // Unique, non-empty external ids: the position.
@@ -428,9 +569,16 @@ fn valid_network() -> impl Strategy<Value = Network> {
                         .accounts
                         .get(key.from.id as usize)
                         .is_some_and(|a| a.kind == AccountKind::Competitor);
-                let single_ok = !matches!(key.kind, EdgeKind::WorksAt | EdgeKind::Of)
-                    || single.insert((key.kind, key.from));
+                let single_ok = key.kind != EdgeKind::Of || single.insert((key.kind, key.from));
+                let period_ok = match &e {
+                    Edge::WorksAt { employment, .. } => !net.edges.iter().any(|o| {
+                        matches!(o, Edge::WorksAt { person, employment: other, .. }
+                            if NodeRef::from(*person) == key.from && other.overlaps(employment))
+                    }),
+                    _ => true,
+                };
                 if e.validate().is_ok()
+                    && period_ok
                     && net.contains(key.from)
                     && net.contains(key.to)
                     && competitor_ok
@@ -438,6 +586,16 @@ fn valid_network() -> impl Strategy<Value = Network> {
                     && keys.insert(key)
                 {
                     net.edges.push(e);
+                }
+            }
+            for i in interactions {
+                let ends = [
+                    Some(NodeRef::from(i.employee)),
+                    Some(NodeRef::from(i.person)),
+                    i.project.map(NodeRef::from),
+                ];
+                if ends.into_iter().flatten().all(|n| net.contains(n)) {
+                    net.interactions.push(i);
                 }
             }
             net
@@ -453,7 +611,11 @@ proptest! {
         let db = Database::in_memory().unwrap();
         let s = db.import_network(&net, 1).unwrap();
         let nodes = NodeKind::ALL.iter().map(|k| net.count(*k) as u64).sum::<u64>();
-        prop_assert_eq!((s.nodes_added, s.edges_added), (nodes, net.edges.len() as u64));
+        let (edges, interactions) = (net.edges.len() as u64, net.interactions.len() as u64);
+        prop_assert_eq!(
+            (s.nodes_added, s.edges_added, s.interactions_added),
+            (nodes, edges, interactions)
+        );
         let (back, map) = db.begin_read().unwrap().network().unwrap();
         let mut want = net.clone();
         want.edges.sort_by_key(Edge::key);
@@ -466,9 +628,13 @@ proptest! {
         }
         prop_assert!(db.check().unwrap().is_clean());
         let log_len = db.begin_read().unwrap().log(0).unwrap().len();
-        prop_assert_eq!(log_len as u64, nodes + net.edges.len() as u64);
+        prop_assert_eq!(log_len as u64, nodes + edges + interactions);
         let again = db.import_network(&net, 2).unwrap();
-        prop_assert_eq!((again.nodes_unchanged, again.edges_unchanged), (nodes, net.edges.len() as u64));
+        prop_assert_eq!(
+            (again.nodes_unchanged, again.edges_unchanged, again.interactions_unchanged),
+            (nodes, edges, interactions)
+        );
+        prop_assert_eq!(again.interactions_added, 0);
         prop_assert_eq!(db.begin_read().unwrap().log(0).unwrap().len(), log_len);
     }
 }

@@ -2,7 +2,7 @@
 //! transactions (upserts, edge adds/puts/removals, node removals, erasures, each
 //! transaction committed or aborted) on an in-memory database and, in parallel, on a
 //! model made of two maps keyed by external id. Every operation must succeed or fail as
-//! the model predicts from the rules of SPEC §3, a failed operation must poison its
+//! the model predicts from the rules of §3, a failed operation must poison its
 //! transaction, and after every transaction the database must hold exactly the model's
 //! nodes and edges; at the end of the input it must also check clean (`check()` walks
 //! the whole database, so running it after every transaction would halve the rate of

@@ -732,7 +732,7 @@ impl Current {
     fn store_ref(&self, node: NodeRef) -> Result<NodeRef, StoreError> {
         self.ids
             .store_ref(node)
-            .ok_or(StoreError::UnknownNode(node))
+            .ok_or_else(|| StoreError::UnknownNode(self.net.label(node)))
     }
 
     fn xid(&self, node: NodeRef) -> String {

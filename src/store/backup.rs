@@ -118,6 +118,7 @@ impl ReadTxn {
         summary.edges = copy(&self.txn, &w, OUT)?;
         copy(&self.txn, &w, IN)?;
         summary.log_entries = copy(&self.txn, &w, LOG)?;
+        super::interaction::copy_tables(&self.txn, &w)?;
         w.commit()?;
         drop(db);
         summary.bytes = std::fs::metadata(tmp)

@@ -8,6 +8,7 @@
 //! fails on a bad record: undecodable data is itself a violation.
 
 use super::error::Result;
+use super::interaction::{self, InteractionId};
 use super::internal::codec::decode;
 use super::internal::keys;
 use super::internal::records::{corrupt_key, decode_node};
@@ -15,8 +16,8 @@ use super::internal::source::Source;
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogRecord};
 use crate::model::{
-    AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, Employment, ModelError, Node, NodeKind,
-    NodeRef,
+    AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, Employment, Interaction, ModelError, Node,
+    NodeKind, NodeRef,
 };
 use redb::ReadableTable;
 use std::collections::HashMap;
@@ -111,6 +112,28 @@ pub enum Violation {
         /// Its sequence number.
         seq: u64,
     },
+    /// An interaction whose employee, person or project has no record.
+    DanglingInteraction {
+        /// The interaction.
+        id: InteractionId,
+        /// The missing node.
+        end: NodeRef,
+    },
+    /// An interaction at or beyond the interaction id counter.
+    InteractionBeyondCounter {
+        /// The interaction.
+        id: InteractionId,
+    },
+    /// An interaction record and one of its indexes disagree: the index lacks the
+    /// record's entry, holds another value under it, or holds an entry no record has.
+    InteractionIndex {
+        /// The interaction (the id in the index key, for an entry without a record).
+        id: InteractionId,
+        /// The index (`by_pair`, `by_person`, `by_date`, `by_project`).
+        index: &'static str,
+        /// What is wrong.
+        problem: &'static str,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -168,6 +191,15 @@ impl fmt::Display for Violation {
                     "log entry {seq} is at or beyond the next sequence number"
                 )
             }
+            Violation::DanglingInteraction { id, end } => {
+                write!(f, "{id}: {end} does not exist")
+            }
+            Violation::InteractionBeyondCounter { id } => {
+                write!(f, "{id} is at or beyond the next interaction id")
+            }
+            Violation::InteractionIndex { id, index, problem } => {
+                write!(f, "{id}: index {index} {problem}")
+            }
         }
     }
 }
@@ -205,6 +237,7 @@ pub(crate) fn run<S: Source + ?Sized>(src: &S) -> Result<CheckReport> {
     let mut v = Vec::new();
     let (xids, account_kinds) = check_nodes(src, &counters, &mut v)?;
     check_edges(src, &counters, &xids, &account_kinds, &mut v)?;
+    check_interactions(src, &counters, &xids, &mut v)?;
     check_log(src, &counters, &mut v)?;
     Ok(CheckReport { violations: v })
 }
@@ -382,6 +415,144 @@ fn overlapping_periods(edges: &[Edge], v: &mut Vec<Violation>) {
             existing: edges[a].key(),
         });
     }
+}
+
+/// The interaction records against their indexes, their ends, the count and the id
+/// counter. A file without the interaction tables (format 1) has none.
+fn check_interactions<S: Source + ?Sized>(
+    src: &S,
+    counters: &Counters,
+    xids: &Xids,
+    v: &mut Vec<Violation>,
+) -> Result<()> {
+    let exists = |n: NodeRef| xids[usize::from(n.kind.code())].contains_key(&n.id);
+    let pair = src.open_optional(tables::BY_PAIR)?;
+    let person = src.open_optional(tables::BY_PERSON)?;
+    let date = src.open_optional(tables::BY_DATE)?;
+    let project = src.open_optional(tables::BY_PROJECT)?;
+    // Every record: decodes, below the counter, ends exist, one entry in each index
+    // holding the same bytes.
+    let mut records: HashMap<u64, Interaction> = HashMap::new();
+    let mut actual = 0u64;
+    if let Some(t) = src.open_optional(tables::INTERACTIONS)? {
+        for r in t.iter()? {
+            let (k, val) = r?;
+            let id = InteractionId(k.value());
+            actual += 1;
+            if id.0 >= counters.next_interaction {
+                v.push(Violation::InteractionBeyondCounter { id });
+            }
+            let bytes = val.value();
+            let i = match interaction::decode_record(bytes, id) {
+                Ok(i) => i,
+                Err(e) => {
+                    v.push(undecodable(&e));
+                    continue;
+                }
+            };
+            let ends = [
+                Some(NodeRef::from(i.employee)),
+                Some(NodeRef::from(i.person)),
+                i.project.map(NodeRef::from),
+            ];
+            for end in ends.into_iter().flatten() {
+                if !exists(end) {
+                    v.push(Violation::DanglingInteraction { id, end });
+                }
+            }
+            let keys = interaction::IndexKeys::of(id, &i);
+            let mut entry = |index: &'static str, found: Option<&[u8]>| {
+                let problem = match found {
+                    None => "lacks its entry",
+                    Some(f) if f != bytes => "holds another record under its key",
+                    Some(_) => return,
+                };
+                v.push(Violation::InteractionIndex { id, index, problem });
+            };
+            entry("by_pair", value_at(pair.as_ref(), &keys.pair)?.as_deref());
+            entry(
+                "by_person",
+                value_at(person.as_ref(), &keys.person)?.as_deref(),
+            );
+            entry("by_date", value_at(date.as_ref(), &keys.date)?.as_deref());
+            if let Some(k) = keys.project {
+                let found = match &project {
+                    Some(t) => t.get(&k)?.map(|_| bytes),
+                    None => None,
+                };
+                entry("by_project", found);
+            }
+            records.insert(id.0, i);
+        }
+    }
+    count(v, "interactions".to_owned(), counters.interactions, actual);
+    // Every index entry: belongs to a record, under the key that record has there.
+    let expected = |id: InteractionId| {
+        records
+            .get(&id.0)
+            .map(|i| interaction::IndexKeys::of(id, i))
+    };
+    orphans(
+        pair.as_ref(),
+        "by_pair",
+        |id| expected(id).map(|k| k.pair),
+        v,
+    )?;
+    orphans(
+        person.as_ref(),
+        "by_person",
+        |id| expected(id).map(|k| k.person),
+        v,
+    )?;
+    orphans(
+        date.as_ref(),
+        "by_date",
+        |id| expected(id).map(|k| k.date),
+        v,
+    )?;
+    orphans(
+        project.as_ref(),
+        "by_project",
+        |id| expected(id).and_then(|k| k.project),
+        v,
+    )?;
+    Ok(())
+}
+
+/// The value an interaction index holds under `key`, if any.
+fn value_at<const N: usize>(
+    t: Option<&impl ReadableTable<&'static [u8; N], &'static [u8]>>,
+    key: &[u8; N],
+) -> Result<Option<Vec<u8>>> {
+    let Some(t) = t else {
+        return Ok(None);
+    };
+    Ok(t.get(key)?.map(|g| g.value().to_vec()))
+}
+
+/// Reports the entries of an interaction index that are not where a record puts one:
+/// `expected` gives the key the record with that id has in this index.
+fn orphans<const N: usize, V: redb::Value + 'static>(
+    t: Option<&impl ReadableTable<&'static [u8; N], V>>,
+    index: &'static str,
+    expected: impl Fn(InteractionId) -> Option<[u8; N]>,
+    v: &mut Vec<Violation>,
+) -> Result<()> {
+    let Some(t) = t else {
+        return Ok(());
+    };
+    for r in t.iter()? {
+        let (k, _) = r?;
+        let id = interaction::id_of(k.value());
+        if expected(id).as_ref() != Some(k.value()) {
+            v.push(Violation::InteractionIndex {
+                id,
+                index,
+                problem: "holds an entry that no record has",
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Log records decode and lie below the sequence counter.

@@ -3,12 +3,15 @@
 //! Variants fall in three groups: the storage engine failing (I/O, a damaged file, a
 //! transaction that could not start or commit), the file not being one this version can
 //! use (not a guanxi database, written by a newer version, a record that does not decode),
-//! and a change that breaks a rule of SPEC §3 (a dangling end, a duplicate edge, …). A
+//! and a change that breaks a rule of §3 (a dangling end, a duplicate edge, …). A
 //! rule violation is detected before anything is written, and it poisons the write
 //! transaction (see [`WriteTxn`](super::WriteTxn)), so the database is never left half
 //! changed.
 
-use crate::model::{AccountKind, EdgeKey, EdgeKind, ModelError, NetworkError, NodeKind, NodeRef};
+use crate::model::{
+    AccountKind, Day, EdgeKind, EdgeLabel, Employment, ModelError, NetworkError, NodeKind,
+    NodeLabel, NodeRef,
+};
 use std::fmt::Write as _;
 
 /// A store-layer error. Each message says what is wrong, where, and what to do.
@@ -102,25 +105,35 @@ pub enum StoreError {
     /// A node id space is exhausted (more than `u32::MAX − 1` nodes of one type ever made).
     #[error("no {0} id left: the database has made 4 294 967 294 {0}s; export and re-import it to renumber")]
     IdsExhausted(NodeKind),
-    /// A node that does not exist.
+    /// A node that does not exist (named by kind and number: it has no external id).
     #[error("{0} does not exist")]
-    UnknownNode(NodeRef),
+    UnknownNode(NodeLabel),
     /// An edge end that does not exist.
-    #[error("edge {edge}: {end} does not exist; add the node first")]
+    #[error("edge {edge}: {} #{} does not exist; add the node first", end.kind, end.id)]
     DanglingEnd {
-        /// The edge.
-        edge: EdgeKey,
+        /// The edge (its ends named by external id where they exist).
+        edge: Box<EdgeLabel>,
         /// Its missing end.
         end: NodeRef,
     },
+    /// An interaction whose employee, person or project does not exist.
+    #[error("interaction of {employee} with {person} on {date}: {} #{} does not exist; add the node first", end.kind, end.id)]
+    DanglingInteraction {
+        /// Its employee.
+        employee: NodeLabel,
+        /// Its person.
+        person: NodeLabel,
+        /// Its date.
+        date: Day,
+        /// The missing node.
+        end: NodeRef,
+    },
     /// `rival_tie` or competes starting at an account that is not a competitor.
-    #[error("edge {edge}: account {xid:?} is a {kind}, but a {} edge must start at a competitor; make the account a competitor first", edge.kind)]
+    #[error("edge {edge}: {} is a {kind}, but a {} edge must start at a competitor; make the account a competitor first", edge.from, edge.key.kind)]
     NotACompetitor {
         /// The edge.
-        edge: EdgeKey,
-        /// The account's external id.
-        xid: String,
-        /// Its kind.
+        edge: Box<EdgeLabel>,
+        /// The account's kind.
         kind: AccountKind,
     },
     /// An account that still has `rival_tie` or competes edges may not stop being a competitor.
@@ -133,28 +146,33 @@ pub enum StoreError {
     },
     /// [`WriteTxn::add_edge`](super::WriteTxn::add_edge) of an edge whose key exists.
     #[error("edge {0} already exists; use put_edge to replace it")]
-    DuplicateEdge(EdgeKey),
+    DuplicateEdge(Box<EdgeLabel>),
     /// A `works_at` whose employment period overlaps another of the same person's.
-    #[error("edge {edge}: its employment period overlaps that of {existing}; a person works at one account at a time — end one period before the other begins")]
+    #[error("{} would work at {} {period} and at {} {existing_period}: the periods overlap, but a person works at one account at a time; end one period before the other begins", edge.from, edge.to, existing.to)]
     OverlappingPeriods {
         /// The refused edge.
-        edge: EdgeKey,
+        edge: Box<EdgeLabel>,
+        /// Its period.
+        period: Employment,
         /// The edge whose period it overlaps.
-        existing: EdgeKey,
+        existing: Box<EdgeLabel>,
+        /// That period.
+        existing_period: Employment,
     },
     /// A second `of` for a project.
-    #[error("edge {edge}: the {} already has a {} edge ({existing}); remove it first", edge.from, edge.kind)]
+    #[error("edge {edge}: {} may have only one {} edge and already has {existing}; remove that one first", edge.from, edge.key.kind)]
     SecondEdge {
         /// The refused edge.
-        edge: EdgeKey,
+        edge: Box<EdgeLabel>,
         /// The edge that is already there.
-        existing: EdgeKey,
+        existing: Box<EdgeLabel>,
     },
-    /// An edge breaking a rule on its own (a `reports_to` or influences self-loop).
+    /// An edge breaking a rule on its own (a `reports_to` or influences self-loop, an
+    /// empty employment period, a title over its cap).
     #[error("edge {edge}: {source}")]
     InvalidEdge {
         /// The edge.
-        edge: EdgeKey,
+        edge: Box<EdgeLabel>,
         /// The rule it breaks.
         source: ModelError,
     },
@@ -168,7 +186,7 @@ pub enum StoreError {
         /// The rule it breaks.
         source: ModelError,
     },
-    /// A network given to `import_network` that breaks rules of SPEC §3; nothing was written.
+    /// A network given to `import_network` that breaks rules of §3; nothing was written.
     #[error("{}", network_message(.0))]
     Network(Vec<NetworkError>),
     /// An earlier operation of this write transaction failed, so the transaction can only be
@@ -179,7 +197,7 @@ pub enum StoreError {
     #[error("{node} cannot be the {end} of a {kind} edge")]
     WrongEndType {
         /// The node.
-        node: NodeRef,
+        node: NodeLabel,
         /// `from` or `to`.
         end: &'static str,
         /// The edge kind.
@@ -228,3 +246,146 @@ fn network_message(errors: &[NetworkError]) -> String {
 
 /// The store layer's result type.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What kind of failure a [`StoreError`] is: for a caller that reacts to a class of
+/// failure — reject the request, retry later, restore a backup — rather than to each
+/// variant. [`StoreError::kind`] gives it.
+///
+/// The first three are the caller's: the request cannot be applied as it stands and
+/// nothing of it was written ([`StoreError::is_invalid_input`]). The others are the
+/// store's or the file's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request breaks a rule on its own: a value out of range, an empty external id, a
+    /// self-loop, an edge of a kind the node cannot have, a `rival_tie` from an account
+    /// that is not a competitor, a network that fails its validation. Fix the input.
+    InvalidInput,
+    /// Something the request names does not exist: a node, an edge's end, a database
+    /// file.
+    NotFound,
+    /// The request conflicts with what is stored: the edge already exists, a project's
+    /// second `of`, a competitor that still has rival edges, a backup target that exists.
+    Conflict,
+    /// A limit of the store is reached (the ids of a node type are used up).
+    LimitReached,
+    /// The transaction or handle cannot do this any more, or never could: it was poisoned
+    /// by an earlier error, closed after a failure, or opened read-only, or another
+    /// transaction is in the way.
+    InvalidState,
+    /// Another process holds the database file; retry when it has finished.
+    Busy,
+    /// The file is not one this build can use: not a guanxi database, or written in a
+    /// newer format.
+    Unsupported,
+    /// The file is damaged: restore a backup or re-import the data.
+    Corrupt,
+    /// The operating system or the storage engine failed: an I/O error, a full disk, a
+    /// missing permission.
+    Io,
+}
+
+impl StoreError {
+    /// The class of this failure (see [`ErrorKind`]).
+    ///
+    /// ```
+    /// use guanxi::model::{Edge, PersonId, Score};
+    /// use guanxi::store::{Database, ErrorKind};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let err = db
+    ///     .write(1, |t| {
+    ///         t.add_edge(Edge::ReportsTo {
+    ///             person: PersonId(0),
+    ///             manager: PersonId(1),
+    ///             weight: Score::new(0.8).unwrap(),
+    ///         })
+    ///     })
+    ///     .unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::NotFound); // no person 0 yet
+    /// assert!(err.is_invalid_input());
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::InvalidEdge { .. }
+            | StoreError::InvalidNode { .. }
+            | StoreError::Network(_)
+            | StoreError::WrongEndType { .. }
+            | StoreError::NotACompetitor { .. }
+            // Only a value the model cannot represent could fail to encode.
+            | StoreError::Encode { .. } => ErrorKind::InvalidInput,
+            StoreError::Missing { .. }
+            | StoreError::UnknownNode(_)
+            | StoreError::DanglingEnd { .. }
+            | StoreError::DanglingInteraction { .. } => ErrorKind::NotFound,
+            StoreError::DuplicateEdge(_)
+            | StoreError::SecondEdge { .. }
+            | StoreError::OverlappingPeriods { .. }
+            | StoreError::CompetitorHasEdges { .. }
+            | StoreError::TargetExists { .. } => ErrorKind::Conflict,
+            StoreError::IdsExhausted(_) => ErrorKind::LimitReached,
+            StoreError::Poisoned | StoreError::Closed { .. } | StoreError::ReadOnly { .. } => {
+                ErrorKind::InvalidState
+            }
+            StoreError::Busy { .. } => ErrorKind::Busy,
+            // The erasure is committed; what failed is the rewrite, for its own reason.
+            StoreError::RewriteFailed { source, .. } => source.kind(),
+            StoreError::NotAGuanxiDatabase { .. } | StoreError::NewerFormat { .. } => {
+                ErrorKind::Unsupported
+            }
+            StoreError::Corrupt { .. } => ErrorKind::Corrupt,
+            StoreError::File { .. } => ErrorKind::Io,
+            StoreError::Storage(e) => storage_kind(e),
+            StoreError::Open { source, .. } => match source {
+                redb::DatabaseError::DatabaseAlreadyOpen => ErrorKind::Busy,
+                redb::DatabaseError::UpgradeRequired(_) => ErrorKind::Unsupported,
+                redb::DatabaseError::TransactionInProgress => ErrorKind::InvalidState,
+                redb::DatabaseError::Storage(e) => storage_kind(e),
+                _ => ErrorKind::Io,
+            },
+            StoreError::Transaction(e) => match e {
+                redb::TransactionError::Storage(e) => storage_kind(e),
+                redb::TransactionError::ReadTransactionStillInUse(_)
+                | redb::TransactionError::WouldBlock => ErrorKind::InvalidState,
+                _ => ErrorKind::Io,
+            },
+            StoreError::Table(e) => match e {
+                redb::TableError::Storage(e) => storage_kind(e),
+                redb::TableError::TableAlreadyOpen(..) => ErrorKind::InvalidState,
+                // A table guanxi relies on is missing or has another layout.
+                _ => ErrorKind::Corrupt,
+            },
+            StoreError::Commit(e) => match e {
+                redb::CommitError::Storage(e) => storage_kind(e),
+                _ => ErrorKind::Io,
+            },
+            StoreError::Compaction(e) => match e {
+                redb::CompactionError::Storage(e) => storage_kind(e),
+                _ => ErrorKind::InvalidState,
+            },
+        }
+    }
+
+    /// Whether the request itself is at fault — it breaks a rule, names something that
+    /// does not exist, or conflicts with what is stored ([`ErrorKind::InvalidInput`],
+    /// [`ErrorKind::NotFound`], [`ErrorKind::Conflict`]) — so that nothing of it was
+    /// written and retrying it unchanged fails the same way. `false` for failures of the
+    /// store, the file or the system.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::InvalidInput | ErrorKind::NotFound | ErrorKind::Conflict
+        )
+    }
+}
+
+/// The class of a storage-engine failure.
+fn storage_kind(e: &redb::StorageError) -> ErrorKind {
+    match e {
+        redb::StorageError::Corrupted(_) => ErrorKind::Corrupt,
+        redb::StorageError::ValueTooLarge(_) => ErrorKind::InvalidInput,
+        redb::StorageError::DatabaseClosed => ErrorKind::InvalidState,
+        _ => ErrorKind::Io,
+    }
+}

@@ -10,15 +10,20 @@
 //! records and log entries.
 
 use super::error::{Result, StoreError};
+use super::interaction::{self, InteractionId};
 use super::internal::codec::encode_into;
 use super::internal::keys::{self, RawKey};
-use super::internal::records::corrupt_key;
+use super::internal::records::{bad_attrs, corrupt_key};
 use super::internal::tables::{self, IN, LOG, OUT};
 use super::log::{ChangeRef, NodeView};
 use super::read::IdMap;
-use super::transaction::{append, upsert_core, Bulk, Outcome, State, WriteTxn};
-use crate::model::{AccountKind, Edge, EdgeKey, EdgeKind, Employment, Network, NodeKind, NodeRef};
+use super::transaction::{append, edge_label, upsert_core, Bulk, Outcome, State, WriteTxn};
+use crate::model::{
+    AccountKind, Edge, EdgeKey, EdgeKind, EmployeeId, Employment, Interaction, Network, NodeKind,
+    NodeRef, PersonId, ProjectId,
+};
 use redb::{ReadableTable, Table};
+use std::collections::HashMap;
 
 /// What [`WriteTxn::import_network`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,6 +40,12 @@ pub struct ImportSummary {
     pub edges_replaced: u64,
     /// Existing edges whose attributes were already identical.
     pub edges_unchanged: u64,
+    /// Interactions that were new.
+    pub interactions_added: u64,
+    /// Interactions of the network that the database already held (an identical record
+    /// not matched by another of the network's): importing a network twice records its
+    /// interactions once.
+    pub interactions_unchanged: u64,
     /// The store id of every network node.
     pub ids: IdMap,
 }
@@ -43,7 +54,15 @@ impl WriteTxn {
     /// Imports a whole network: validates it ([`Network::validate`], every violation
     /// reported in [`StoreError::Network`]), upserts its nodes by external id and puts its
     /// edges (new ones added, existing ones' attributes replaced), mapping network ids to
-    /// store ids. Each changed node and edge is logged as an upsert or put.
+    /// store ids, and records its interactions. Each changed node and edge, and each new
+    /// interaction, is logged.
+    ///
+    /// Interactions have no identity of their own but their record — two identical rows
+    /// are two meetings — so they are matched as a multiset: the network's interactions
+    /// that the database already holds (as many identical records as the network has) are
+    /// kept, and the others are added, in the network's order. So importing the same
+    /// network again adds nothing, and a network holding new interactions besides old
+    /// ones adds the new ones.
     ///
     /// Built for bulk loads: the tables are opened once, edge keys are sorted before they
     /// are inserted (so the B-trees fill in order), node existence is known from the
@@ -65,6 +84,7 @@ fn import_core(
     let mut summary = ImportSummary::default();
     let map = import_nodes(txn, st, net, &mut summary)?;
     import_edges(txn, st, net, &map, &mut summary)?;
+    import_interactions(txn, st, net, &map, &mut summary)?;
     summary.ids = map;
     Ok(summary)
 }
@@ -74,22 +94,126 @@ fn import_core(
 /// set of a million edge keys); when it fails, the full check produces the report.
 fn quick_valid(net: &Network) -> bool {
     for kind in NodeKind::ALL {
-        let mut xids: Vec<&str> = (0..net.count(kind))
-            .filter_map(|i| net.xid(NodeRef::new(kind, i as u32)))
-            .collect();
+        let mut xids = Vec::with_capacity(net.count(kind));
+        for i in 0..net.count(kind) {
+            match net.view(NodeRef::new(kind, i as u32)) {
+                Some(view) if view.validate().is_ok() => xids.push(view.xid()),
+                _ => return false,
+            }
+        }
         xids.sort_unstable();
-        if xids.first().is_some_and(|x| x.is_empty()) || xids.windows(2).any(|w| w[0] == w[1]) {
+        if xids.windows(2).any(|w| w[0] == w[1]) {
             return false;
         }
     }
-    net.edges.iter().all(|e| {
+    let edges_valid = net.edges.iter().all(|e| {
         let key = e.key();
         e.validate().is_ok()
             && net.contains(key.from)
             && net.contains(key.to)
             && (!key.kind.starts_at_competitor()
                 || net.accounts[key.from.id as usize].kind == AccountKind::Competitor)
-    })
+    });
+    edges_valid
+        && net.interactions.iter().all(|i| {
+            net.contains(i.employee.into())
+                && net.contains(i.person.into())
+                && i.project.is_none_or(|x| net.contains(x.into()))
+        })
+}
+
+/// Records the network's interactions that the database does not hold yet (see
+/// [`WriteTxn::import_network`]), with their ends mapped by `map`. Each table is filled
+/// in key order.
+fn import_interactions(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    net: &Network,
+    map: &IdMap,
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    if net.interactions.is_empty() {
+        return Ok(());
+    }
+    let store = |n: NodeRef| {
+        map.store_ref(n)
+            .ok_or_else(|| StoreError::UnknownNode(net.label(n)))
+    };
+    // What the database holds already, as a multiset.
+    let mut held: HashMap<Interaction, u64> = HashMap::new();
+    let mut t = interaction::Tables::open(txn)?;
+    if st.counters.interactions > 0 {
+        for r in t.records.iter()? {
+            let (k, v) = r?;
+            let i = interaction::decode_record(v.value(), InteractionId(k.value()))?;
+            *held.entry(i).or_default() += 1;
+        }
+    }
+    let mut added: Vec<(InteractionId, Interaction, Vec<u8>)> = Vec::new();
+    for i in &net.interactions {
+        let mapped = Interaction {
+            employee: EmployeeId(store(i.employee.into())?.id),
+            person: PersonId(store(i.person.into())?.id),
+            project: match i.project {
+                Some(x) => Some(ProjectId(store(x.into())?.id)),
+                None => None,
+            },
+            ..*i
+        };
+        if let Some(n) = held.get_mut(&mapped).filter(|n| **n > 0) {
+            *n -= 1;
+            summary.interactions_unchanged += 1;
+            continue;
+        }
+        let id = InteractionId(st.counters.next_interaction);
+        st.counters.next_interaction = id.0.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+            what: "meta entry \"next_id.interaction\"".to_owned(),
+            reason: "it is at its largest value".to_owned(),
+        })?;
+        encode_into(&mapped, &mut st.buf, &|| format!("{id} record"))?;
+        added.push((id, mapped, st.buf.clone()));
+    }
+    summary.interactions_added = added.len() as u64;
+    st.counters.interactions += added.len() as u64;
+    // Ids are increasing: the record table fills in order; each index is sorted first.
+    for (id, _, bytes) in &added {
+        t.records.insert(id.0, bytes.as_slice())?;
+    }
+    let keys: Vec<interaction::IndexKeys> = added
+        .iter()
+        .map(|(id, i, _)| interaction::IndexKeys::of(*id, i))
+        .collect();
+    let mut order: Vec<usize> = (0..added.len()).collect();
+    order.sort_unstable_by_key(|&n| keys[n].pair);
+    for &n in &order {
+        t.pair.insert(&keys[n].pair, added[n].2.as_slice())?;
+    }
+    order.sort_unstable_by_key(|&n| keys[n].person);
+    for &n in &order {
+        t.person.insert(&keys[n].person, added[n].2.as_slice())?;
+    }
+    order.sort_unstable_by_key(|&n| keys[n].date);
+    for &n in &order {
+        t.date.insert(&keys[n].date, added[n].2.as_slice())?;
+    }
+    let mut projects: Vec<[u8; 12]> = keys.iter().filter_map(|k| k.project).collect();
+    projects.sort_unstable();
+    for k in &projects {
+        t.project.insert(k, ())?;
+    }
+    drop(t);
+    let mut log = txn.open_table(LOG)?;
+    for (id, i, _) in &added {
+        append(
+            st,
+            &mut log,
+            &ChangeRef::PutInteraction {
+                id: *id,
+                interaction: i,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Upserts every node of the network; returns the network → store id map.
@@ -173,8 +297,7 @@ fn import_edges(
     let entries = sorted_keys(net, map)?;
     let edge_at = |k: &RawKey, i: u32| -> Result<Edge> {
         let key = keys::decode_out(k).ok_or_else(|| corrupt_key("out", k))?;
-        Edge::from_parts(key, net.edges[i as usize].attrs())
-            .ok_or(StoreError::UnknownNode(key.from))
+        Edge::from_parts(key, net.edges[i as usize].attrs()).ok_or_else(|| bad_attrs(&key))
     };
     // The network is valid, every end was just upserted, and upserts kept account kinds
     // as the network has them, so only the rules that involve edges already in the store
@@ -196,7 +319,7 @@ fn import_edges(
             let edge = &net.edges[*i as usize];
             let code = k[0];
             if check_single(code) {
-                second_edge(&out, edge_at(k, *i)?.key())?;
+                second_edge(txn, &out, edge_at(k, *i)?.key())?;
             }
             if check_periods && code == EdgeKind::WorksAt.code() {
                 let from = edge_at(k, *i)?.key().from;
@@ -227,7 +350,7 @@ fn import_edges(
             };
         }
         for person in employed {
-            overlapping_periods(&out, person)?;
+            overlapping_periods(txn, &out, person)?;
         }
     }
     {
@@ -257,6 +380,7 @@ fn import_edges(
 
 /// Refuses the `works_at` periods of `person` if two of them overlap.
 fn overlapping_periods(
+    txn: &redb::WriteTransaction,
     out: &Table<'_, &'static RawKey, &'static [u8]>,
     person: NodeRef,
 ) -> Result<()> {
@@ -278,15 +402,21 @@ fn overlapping_periods(
         .collect();
     match Employment::overlapping_pairs(&periods).first() {
         Some(&(a, b)) => Err(StoreError::OverlappingPeriods {
-            edge: edges[b].key(),
-            existing: edges[a].key(),
+            edge: edge_label(txn, edges[b].key()),
+            period: periods[b].clone(),
+            existing: edge_label(txn, edges[a].key()),
+            existing_period: periods[a].clone(),
         }),
         None => Ok(()),
     }
 }
 
 /// Refuses `key` if its start already has an edge of its kind (`of`) to another end.
-fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) -> Result<()> {
+fn second_edge(
+    txn: &redb::WriteTransaction,
+    out: &Table<'_, &'static RawKey, &'static [u8]>,
+    key: EdgeKey,
+) -> Result<()> {
     let (lo, hi) = keys::range_at(key.kind, key.from);
     if let Some(r) = out.range::<&RawKey>(&lo..=&hi)?.next() {
         let (found, _) = r?;
@@ -294,8 +424,8 @@ fn second_edge(out: &Table<'_, &'static RawKey, &'static [u8]>, key: EdgeKey) ->
             keys::decode_out(found.value()).ok_or_else(|| corrupt_key("out", found.value()))?;
         if existing != key {
             return Err(StoreError::SecondEdge {
-                edge: key,
-                existing,
+                edge: edge_label(txn, key),
+                existing: edge_label(txn, existing),
             });
         }
     }
@@ -314,10 +444,10 @@ fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
             kind: key.kind,
             from: map
                 .store_ref(key.from)
-                .ok_or(StoreError::UnknownNode(key.from))?,
+                .ok_or_else(|| StoreError::UnknownNode(net.label(key.from)))?,
             to: map
                 .store_ref(key.to)
-                .ok_or(StoreError::UnknownNode(key.to))?,
+                .ok_or_else(|| StoreError::UnknownNode(net.label(key.to)))?,
         };
         order.push((
             key.kind.code(),

@@ -8,7 +8,8 @@
 //! [`WriteTxn::erase_person`](super::WriteTxn::erase_person) has deliberately removed every
 //! entry mentioning a person.
 
-use crate::model::{Edge, EdgeKey, Node, NodeRef};
+use super::interaction::InteractionId;
+use crate::model::{Edge, EdgeKey, Interaction, Node, NodeRef};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -27,12 +28,24 @@ pub enum Change {
     PutEdge(Edge),
     /// An edge was removed.
     RemoveEdge(EdgeKey),
-    /// A node was removed, and with it every edge touching it (not logged one by one).
+    /// A node was removed, and with it every edge touching it (not logged one by one; its
+    /// interactions are, just before it).
     RemoveNode(NodeRef),
+    /// An interaction was recorded, or its record changed (its project cleared when the
+    /// project was removed).
+    PutInteraction {
+        /// Its id.
+        id: InteractionId,
+        /// Its record.
+        interaction: Interaction,
+    },
+    /// An interaction was removed (on its own, or with its employee or person).
+    RemoveInteraction(InteractionId),
 }
 
 impl Change {
-    /// Whether this change mentions `node` (as the node itself or as an edge end).
+    /// Whether this change mentions `node` (as the node itself, as an edge end, or as an
+    /// interaction's employee, person or project).
     pub fn mentions(&self, node: NodeRef) -> bool {
         match self {
             Change::UpsertNode { node: n, .. } | Change::RemoveNode(n) => *n == node,
@@ -41,6 +54,12 @@ impl Change {
                 k.from == node || k.to == node
             }
             Change::RemoveEdge(k) => k.from == node || k.to == node,
+            Change::PutInteraction { interaction: i, .. } => {
+                NodeRef::from(i.employee) == node
+                    || NodeRef::from(i.person) == node
+                    || i.project.is_some_and(|x| NodeRef::from(x) == node)
+            }
+            Change::RemoveInteraction(_) => false,
         }
     }
 }
@@ -52,6 +71,15 @@ impl fmt::Display for Change {
             Change::PutEdge(e) => write!(f, "put {}", e.key()),
             Change::RemoveEdge(k) => write!(f, "remove {k}"),
             Change::RemoveNode(n) => write!(f, "remove {n}"),
+            Change::PutInteraction { id, interaction: i } => write!(
+                f,
+                "put {id}: {} {} with {} on {}",
+                i.kind,
+                NodeRef::from(i.employee),
+                NodeRef::from(i.person),
+                i.date
+            ),
+            Change::RemoveInteraction(id) => write!(f, "remove {id}"),
         }
     }
 }
@@ -127,10 +155,18 @@ impl<'a> NodeView<'a> {
 /// A borrowed view of a [`Change`] that encodes exactly like it.
 #[derive(Serialize)]
 pub(crate) enum ChangeRef<'a> {
-    UpsertNode { node: NodeRef, record: NodeView<'a> },
+    UpsertNode {
+        node: NodeRef,
+        record: NodeView<'a>,
+    },
     PutEdge(&'a Edge),
     RemoveEdge(EdgeKey),
     RemoveNode(NodeRef),
+    PutInteraction {
+        id: InteractionId,
+        interaction: &'a Interaction,
+    },
+    RemoveInteraction(InteractionId),
 }
 
 #[cfg(test)]
@@ -139,6 +175,7 @@ mod tests {
     use crate::model::{AccountId, Person, PersonId, Score};
 
     #[test]
+    #[expect(clippy::many_single_char_names, reason = "one of each kind of change")]
     fn borrowed_views_encode_like_the_owned_change() {
         let p = Node::Person(Person {
             xid: "p1".into(),
@@ -150,6 +187,13 @@ mod tests {
             competitor: AccountId(1),
             person: PersonId(4),
             closeness: Score::new(0.5).unwrap(),
+        };
+        let i = Interaction {
+            employee: crate::model::EmployeeId(2),
+            person: PersonId(4),
+            date: crate::model::Day::from_ymd(2025, 6, 30).unwrap(),
+            kind: crate::model::InteractionKind::Email,
+            project: None,
         };
         let pairs = [
             (
@@ -165,6 +209,16 @@ mod tests {
             (ChangeRef::PutEdge(&e), Change::PutEdge(e.clone())),
             (ChangeRef::RemoveEdge(e.key()), Change::RemoveEdge(e.key())),
             (ChangeRef::RemoveNode(node), Change::RemoveNode(node)),
+            (
+                ChangeRef::PutInteraction {
+                    id: InteractionId(7),
+                    interaction: &i,
+                },
+                Change::PutInteraction {
+                    id: InteractionId(7),
+                    interaction: i,
+                },
+            ),
         ];
         for (view, owned) in pairs {
             let a = postcard::to_allocvec(&view).unwrap();
@@ -172,5 +226,11 @@ mod tests {
             assert_eq!(a, b);
             assert!(owned.mentions(node));
         }
+        let removed = InteractionId(7);
+        assert_eq!(
+            postcard::to_allocvec(&ChangeRef::RemoveInteraction(removed)).unwrap(),
+            postcard::to_allocvec(&Change::RemoveInteraction(removed)).unwrap()
+        );
+        assert!(!Change::RemoveInteraction(removed).mentions(node));
     }
 }

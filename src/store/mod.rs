@@ -2,7 +2,7 @@
 //!
 //! # Why this shape
 //!
-//! The analyses (SPEC §4) walk neighbourhoods — "every tie of this person", "every member
+//! The analyses (§4) walk neighbourhoods — "every tie of this person", "every member
 //! of this project", "every person of this account" — and the CRM writes small batches of
 //! changes. So the layout is built around one operation: *all edges of type T out of (or
 //! into) node N is one contiguous range scan*. Everything else (records, indexes, counts,
@@ -37,10 +37,21 @@
 //! * `meta.magic` marks a guanxi database and `meta.format` is the file format version;
 //!   a file with a larger version is refused ([`StoreError::NewerFormat`]).
 //!
+//! # Damaged files
+//!
+//! No read panics on a damaged file. Every method of [`Read`] contains a panic of the
+//! storage engine on a damaged structure as [`StoreError::Corrupt`] (see
+//! `internal/contain.rs` for why that is sound), and nothing read from the file is
+//! trusted to size an allocation: the counts are verified against the lengths the tables
+//! themselves record before a count is answered ([`Read::count`] of a file whose counts
+//! disagree is `Corrupt`; [`Read::check`] lists the disagreement), and capacity hints take
+//! the smaller of the two. [`Database::open_verified`] verifies every page's checksum up
+//! front, for files of unknown provenance.
+//!
 //! # Writing
 //!
 //! [`Database::begin_write`] (or [`Database::write`]) gives a [`WriteTxn`] that validates
-//! every change against SPEC §3 before writing it; an invalid change poisons the
+//! every change against §3 before writing it; an invalid change poisons the
 //! transaction so that nothing of the batch can be committed. Every committed change is
 //! appended to the change log with the caller's timestamp.
 //!
@@ -70,6 +81,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod import;
+mod interaction;
 mod internal;
 mod log;
 mod read;
@@ -78,8 +90,10 @@ mod transaction;
 pub use backup::BackupSummary;
 pub use check::{CheckReport, Violation};
 pub use db::Database;
-pub use error::{Result, StoreError};
+pub use error::{ErrorKind, Result, StoreError};
 pub use import::ImportSummary;
+pub use interaction::InteractionId;
 pub use log::{Change, LogEntry};
+pub(crate) use read::next_ids;
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;

@@ -10,15 +10,19 @@
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
+use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, Record};
+use super::internal::contain::{callback, contained};
 use super::internal::keys::{self, RawKey};
-use super::internal::records::{bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out};
-use super::internal::source::Source;
+use super::internal::records::{
+    bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out, xid_in,
+};
+use super::internal::source::{verify_counters, Source};
 use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogEntry, LogRecord};
 use crate::model::{
-    Account, Edge, EdgeAttrs, EdgeKind, Employee, Network, Node, NodeKind, NodeRef, NodeView,
-    Person, Project,
+    Account, Day, Edge, EdgeAttrs, EdgeKind, Employee, Interaction, Network, Node, NodeKind,
+    NodeLabel, NodeRef, NodeView, Person, Project,
 };
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
 use redb::{Key, ReadableTable, ReadableTableMetadata as _, TableDefinition, Value};
@@ -33,6 +37,9 @@ pub struct ReadTxn {
     pub(crate) txn: redb::ReadTransaction,
     out: OnceLock<OutTable>,
     inn: OnceLock<InTable>,
+    /// The counters once loaded, and once verified: a snapshot's never change.
+    counters: OnceLock<Counters>,
+    verified: OnceLock<Counters>,
 }
 
 impl ReadTxn {
@@ -41,6 +48,8 @@ impl ReadTxn {
             txn,
             out: OnceLock::new(),
             inn: OnceLock::new(),
+            counters: OnceLock::new(),
+            verified: OnceLock::new(),
         }
     }
 
@@ -71,31 +80,58 @@ impl Source for ReadTxn {
         Ok(self.txn.open_table(def)?)
     }
 
+    fn open_optional<K: Key + 'static, V: Value + 'static>(
+        &self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<Option<redb::ReadOnlyTable<K, V>>> {
+        match self.txn.open_table(def) {
+            Ok(t) => Ok(Some(t)),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     fn counters(&self) -> Result<Counters> {
+        if let Some(c) = self.counters.get() {
+            return Ok(*c);
+        }
         let meta = self.txn.open_table(tables::META)?;
         let counts = self.txn.open_table(tables::COUNTS)?;
-        Counters::load(&meta, &counts)
+        let c = Counters::load(&meta, &counts)?;
+        Ok(*self.counters.get_or_init(|| c))
+    }
+
+    fn verified_counters(&self) -> Result<Counters> {
+        if let Some(c) = self.verified.get() {
+            return Ok(*c);
+        }
+        let c = verify_counters(self)?;
+        Ok(*self.verified.get_or_init(|| c))
     }
 }
 
 impl Read for ReadTxn {
     fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
-        get_edge(self.out_table()?, key)
+        contained(self, "the edge tables", || get_edge(self.out_table()?, key))
     }
 
     fn edges_out(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
-        check_out(node, kind)?;
-        scan_out(self.out_table()?, node, kind)
+        contained(self, "the edge tables", || {
+            check_out(self, node, kind)?;
+            scan_out(self.out_table()?, node, kind)
+        })
     }
 
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
-        check_in(node, kind)?;
-        let out = if kind.has_attrs() {
-            Some(self.out_table()?)
-        } else {
-            None
-        };
-        scan_in(self.in_table()?, out, node, kind)
+        contained(self, "the edge tables", || {
+            check_in(self, node, kind)?;
+            let out = if kind.has_attrs() {
+                Some(self.out_table()?)
+            } else {
+                None
+            };
+            scan_in(self.in_table()?, out, node, kind)
+        })
     }
 }
 
@@ -105,8 +141,26 @@ impl Read for ReadTxn {
 pub struct IdMap {
     /// Per node kind: network position → store id.
     store_ids: [Vec<u32>; NodeKind::COUNT],
-    /// Per node kind: store id → network position, `u32::MAX` for none.
-    positions: [Vec<u32>; NodeKind::COUNT],
+    /// Per node kind: store id → network position.
+    positions: [Positions; NodeKind::COUNT],
+}
+
+/// Store id → network position for one node kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Positions {
+    /// Indexed by store id, `u32::MAX` for none: when the ids are not much sparser than
+    /// the nodes (the usual case), one array lookup.
+    Dense(Vec<u32>),
+    /// (store id, position) sorted by id, searched: when the largest id is far beyond the
+    /// number of nodes (many removals, or a damaged key), so that the map never takes
+    /// more memory than the nodes themselves.
+    Sparse(Vec<(u32, u32)>),
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions::Dense(Vec::new())
+    }
 }
 
 const NONE: u32 = u32::MAX;
@@ -117,11 +171,21 @@ impl IdMap {
         let positions = std::array::from_fn(|k| {
             let ids = &store_ids[k];
             let len = ids.iter().max().map_or(0, |m| *m as usize + 1);
-            let mut pos = vec![NONE; len];
-            for (i, id) in ids.iter().enumerate() {
-                pos[*id as usize] = i as u32;
+            if len <= 2 * ids.len() + 1024 {
+                let mut pos = vec![NONE; len];
+                for (i, id) in ids.iter().enumerate() {
+                    pos[*id as usize] = i as u32;
+                }
+                Positions::Dense(pos)
+            } else {
+                let mut pairs: Vec<(u32, u32)> = ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| (*id, i as u32))
+                    .collect();
+                pairs.sort_unstable();
+                Positions::Sparse(pairs)
             }
-            pos
         });
         IdMap {
             store_ids,
@@ -140,8 +204,15 @@ impl IdMap {
     /// The network node of a store node, if mapped.
     pub fn network_ref(&self, store: NodeRef) -> Option<NodeRef> {
         let k = usize::from(store.kind.code());
-        match self.positions[k].get(store.id as usize) {
-            Some(&p) if p != NONE => Some(NodeRef::new(store.kind, p)),
+        let position = match &self.positions[k] {
+            Positions::Dense(pos) => pos.get(store.id as usize).copied(),
+            Positions::Sparse(pairs) => pairs
+                .binary_search_by_key(&store.id, |p| p.0)
+                .ok()
+                .map(|i| pairs[i].1),
+        };
+        match position {
+            Some(p) if p != NONE => Some(NodeRef::new(store.kind, p)),
             _ => None,
         }
     }
@@ -175,6 +246,11 @@ pub trait Visit {
     fn node(&mut self, node: NodeView<'_>);
     /// One edge, with network ids.
     fn edge(&mut self, edge: Edge);
+    /// One interaction, with network ids: after every edge, in id order (the order in
+    /// which they were recorded).
+    fn interaction(&mut self, id: InteractionId, interaction: &Interaction) {
+        let _ = (id, interaction);
+    }
 }
 
 impl Visit for Network {
@@ -198,174 +274,314 @@ impl Visit for Network {
     fn edge(&mut self, edge: Edge) {
         self.edges.push(edge);
     }
+
+    fn interaction(&mut self, _: InteractionId, interaction: &Interaction) {
+        self.interactions.push(*interaction);
+    }
 }
 
 /// Reads the database. Implemented by [`ReadTxn`] (a committed snapshot) and by
 /// [`WriteTxn`](super::WriteTxn) (which sees its own uncommitted changes).
+///
+/// No method panics on a damaged file: a structure of the file that the storage engine
+/// cannot read — including one that makes the engine itself panic — is reported as
+/// [`StoreError::Corrupt`] (in a write transaction, which it then poisons). Panics of the
+/// caller's own closures and visitors pass through unchanged.
 pub trait Read: Source {
     /// The record of a node, or `None` if it does not exist.
     fn node(&self, node: NodeRef) -> Result<Option<Node>> {
-        let t = self.open(tables::nodes(node.kind))?;
-        let g = t.get(node.id)?;
-        g.map(|g| decode_node(node, g.value())).transpose()
+        contained(self, "the node records", || {
+            let t = self.open(tables::nodes(node.kind))?;
+            let g = t.get(node.id)?;
+            g.map(|g| decode_node(node, g.value())).transpose()
+        })
     }
 
     /// An account's record.
     fn account(&self, id: AccountId) -> Result<Option<Account>> {
-        typed(self, id.into())
+        contained(self, "the node records", || typed(self, id.into()))
     }
 
     /// A person's record.
     fn person(&self, id: PersonId) -> Result<Option<Person>> {
-        typed(self, id.into())
+        contained(self, "the node records", || typed(self, id.into()))
     }
 
     /// An employee's record.
     fn employee(&self, id: EmployeeId) -> Result<Option<Employee>> {
-        typed(self, id.into())
+        contained(self, "the node records", || typed(self, id.into()))
     }
 
     /// A project's record.
     fn project(&self, id: ProjectId) -> Result<Option<Project>> {
-        typed(self, id.into())
+        contained(self, "the node records", || typed(self, id.into()))
     }
 
     /// The node of type `kind` with external id `xid`.
     fn lookup(&self, kind: NodeKind, xid: &str) -> Result<Option<NodeRef>> {
-        let t = self.open(tables::xids(kind))?;
-        let g = t.get(xid)?;
-        Ok(g.map(|g| NodeRef::new(kind, g.value())))
+        contained(self, "the external-id index", || {
+            let t = self.open(tables::xids(kind))?;
+            let g = t.get(xid)?;
+            Ok(g.map(|g| NodeRef::new(kind, g.value())))
+        })
     }
 
     /// The edge with this key, if it exists.
     fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
-        get_edge(&self.open(OUT)?, key)
+        contained(self, "the edge tables", || get_edge(&self.open(OUT)?, key))
     }
 
     /// Every edge of `kind` out of `node`, by end: one range scan.
     fn edges_out(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
-        check_out(node, kind)?;
-        scan_out(&self.open(OUT)?, node, kind)
+        contained(self, "the edge tables", || {
+            check_out(self, node, kind)?;
+            scan_out(&self.open(OUT)?, node, kind)
+        })
     }
 
     /// Every edge of `kind` into `node`, by start: one range scan of the in table, plus a
     /// lookup of the attributes for the kinds that have some.
     fn edges_in(&self, node: NodeRef, kind: EdgeKind) -> Result<Vec<Edge>> {
-        check_in(node, kind)?;
-        let out = if kind.has_attrs() {
-            Some(self.open(OUT)?)
-        } else {
-            None
-        };
-        scan_in(&self.open(IN)?, out.as_ref(), node, kind)
+        contained(self, "the edge tables", || {
+            check_in(self, node, kind)?;
+            let out = if kind.has_attrs() {
+                Some(self.open(OUT)?)
+            } else {
+                None
+            };
+            scan_in(&self.open(IN)?, out.as_ref(), node, kind)
+        })
     }
 
     /// Calls `f` on every edge of `kind`, in key order (by start, then end).
     fn for_each_edge(&self, kind: EdgeKind, mut f: impl FnMut(Edge)) -> Result<()> {
-        let t = self.open(OUT)?;
-        let (lo, hi) = keys::range_of(kind);
-        for r in t.range::<&RawKey>(&lo..=&hi)? {
-            let (k, v) = r?;
-            f(edge_from_out(k.value(), v.value())?);
-        }
-        Ok(())
+        contained(self, "the edge tables", || {
+            let t = self.open(OUT)?;
+            let (lo, hi) = keys::range_of(kind);
+            for r in t.range::<&RawKey>(&lo..=&hi)? {
+                let (k, v) = r?;
+                let edge = edge_from_out(k.value(), v.value())?;
+                callback(|| f(edge));
+            }
+            Ok(())
+        })
     }
 
     /// Calls `f` on every node of `kind`, by id.
     fn for_each_node(&self, kind: NodeKind, mut f: impl FnMut(NodeRef, Node)) -> Result<()> {
-        let t = self.open(tables::nodes(kind))?;
-        for r in t.iter()? {
-            let (k, v) = r?;
-            let node = NodeRef::new(kind, k.value());
-            f(node, decode_node(node, v.value())?);
-        }
-        Ok(())
+        contained(self, "the node records", || {
+            let t = self.open(tables::nodes(kind))?;
+            for r in t.iter()? {
+                let (k, v) = r?;
+                let node = NodeRef::new(kind, k.value());
+                let record = decode_node(node, v.value())?;
+                callback(|| f(node, record));
+            }
+            Ok(())
+        })
     }
 
     /// Number of nodes of `kind`.
     fn count(&self, kind: NodeKind) -> Result<u64> {
-        Ok(self.counters()?.node_count(kind))
+        contained(self, "the counters", || {
+            Ok(self.verified_counters()?.node_count(kind))
+        })
     }
 
     /// Number of edges of `kind`.
     fn edge_count(&self, kind: EdgeKind) -> Result<u64> {
-        Ok(self.counters()?.edge_count(kind))
+        contained(self, "the counters", || {
+            Ok(self.verified_counters()?.edge_count(kind))
+        })
     }
 
     /// Number of edges of every kind, indexed by kind code: one read of the counters.
     fn edge_counts(&self) -> Result<[u64; EdgeKind::COUNT]> {
-        Ok(self.counters()?.edges)
+        contained(self, "the counters", || Ok(self.verified_counters()?.edges))
     }
 
     /// The change log from sequence number `from_seq` on, in order.
     fn log(&self, from_seq: u64) -> Result<Vec<LogEntry>> {
-        let t = self.open(LOG)?;
-        let mut out = Vec::new();
-        for r in t.range(from_seq..)? {
-            let (k, v) = r?;
-            let seq = k.value();
-            let rec: LogRecord<Change> = decode(v.value(), &|| format!("log entry {seq}"))?;
-            out.push(LogEntry {
-                seq,
-                time: rec.time,
-                change: rec.change,
-            });
-        }
-        Ok(out)
+        contained(self, "the change log", || {
+            let t = self.open(LOG)?;
+            let mut out = Vec::new();
+            for r in t.range(from_seq..)? {
+                let (k, v) = r?;
+                let seq = k.value();
+                let rec: LogRecord<Change> = decode(v.value(), &|| format!("log entry {seq}"))?;
+                out.push(LogEntry {
+                    seq,
+                    time: rec.time,
+                    change: rec.change,
+                });
+            }
+            Ok(out)
+        })
     }
 
     /// The whole database as a [`Network`], with store ids remapped to dense positions
     /// (in id order), and the [`IdMap`] between them. Edges come in key order (kind,
     /// start, end). Linear in the size of the database.
     fn network(&self) -> Result<(Network, IdMap)> {
-        let mut net = Network::new();
-        let ids = self.scan(&mut net)?;
-        Ok((net, ids))
+        contained(self, "the database", || {
+            let mut net = Network::new();
+            let ids = self.scan(&mut net)?;
+            Ok((net, ids))
+        })
     }
 
     /// Streams the whole network to `visitor` without an intermediate copy: first the
     /// nodes — accounts, persons, employees, projects, each kind in store-id order, so
     /// that the `i`-th node of a kind has network id `i` — then every edge in key order
-    /// (type, from, to), with network ids. Returns the map between network and store
-    /// ids. Node strings are borrowed from the stored bytes: a visitor copies what it
+    /// (type, from, to), then every interaction in id order
+    /// ([`scan_interactions`](Read::scan_interactions)), with network ids. Returns the map
+    /// between network and store ids. Node strings are borrowed from the stored bytes: a visitor copies what it
     /// keeps. [`network`](Read::network) is this scan collecting into a [`Network`];
     /// [`Snapshot::load`](crate::graph::Snapshot::load) builds its arrays from the
     /// same steps ([`scan_nodes`](Read::scan_nodes), then
     /// [`scan_edges`](Read::scan_edges) per kind, several kinds at once).
     ///
-    /// A record that does not decode, an edge whose end has no record, or an entry of no
-    /// edge kind stops the scan with [`StoreError::Corrupt`]; the visitor then holds a
-    /// partial network.
+    /// A record that does not decode, an edge whose end has no record, an entry of no
+    /// edge kind, or a damaged structure of the file stops the scan with
+    /// [`StoreError::Corrupt`]; the visitor then holds a partial network. A panic of the
+    /// visitor itself is not caught: it unwinds out of the scan as it was raised.
     fn scan(&self, visitor: &mut impl Visit) -> Result<IdMap> {
-        let map = self.scan_nodes(visitor)?;
-        let mut seen = 0;
-        for kind in EdgeKind::ALL {
-            seen += self.scan_edges(kind, &map, visitor)?;
-        }
-        self.check_edge_total(seen)?;
-        Ok(map)
+        contained(self, "the database", || {
+            let map = self.scan_nodes(visitor)?;
+            let mut seen = 0;
+            for kind in EdgeKind::ALL {
+                seen += self.scan_edges(kind, &map, visitor)?;
+            }
+            self.check_edge_total(seen)?;
+            self.scan_interactions(&map, visitor)?;
+            Ok(map)
+        })
+    }
+
+    /// The last part of [`scan`](Read::scan): every interaction in id order, with network
+    /// ids from `map` (the result of [`scan_nodes`](Read::scan_nodes) on the same
+    /// transaction), to [`Visit::interaction`]: one pass over the interaction table.
+    /// Returns how many there were. An interaction whose employee, person or project has
+    /// no record is [`StoreError::Corrupt`].
+    fn scan_interactions(&self, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::INTERACTIONS)? else {
+                return Ok(0);
+            };
+            let mut n = 0;
+            for r in t.iter()? {
+                let (k, v) = r?;
+                let id = InteractionId(k.value());
+                let i = interaction::decode_record(v.value(), id)?;
+                let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
+                    what: format!("{id}"),
+                    reason: format!("its {end} has no record"),
+                })?;
+                callback(|| visitor.interaction(id, &mapped));
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// An interaction by id, if it exists.
+    fn interaction(&self, id: InteractionId) -> Result<Option<Interaction>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::INTERACTIONS)? else {
+                return Ok(None);
+            };
+            let g = t.get(id.0)?;
+            g.map(|g| interaction::decode_record(g.value(), id))
+                .transpose()
+        })
+    }
+
+    /// Every interaction of `employee` with `person`, by date (then in recording order):
+    /// one range scan.
+    fn interactions_between(
+        &self,
+        employee: EmployeeId,
+        person: PersonId,
+    ) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::BY_PAIR)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::pair_range(employee, person);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
+    /// Every interaction of `person`, with any employee, by date (then in recording
+    /// order): one range scan.
+    fn interactions_of(&self, person: PersonId) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::BY_PERSON)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::person_range(person);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
+    /// Every interaction dated within `days` (both ends included), by date (then in
+    /// recording order): one range scan. Empty if the range is.
+    fn interactions_in(
+        &self,
+        days: std::ops::RangeInclusive<Day>,
+    ) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let (from, to) = days.into_inner();
+            if from > to {
+                return Ok(Vec::new());
+            }
+            let Some(t) = self.open_optional(tables::BY_DATE)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::date_range(from, to);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
+    /// Number of interactions.
+    fn interaction_count(&self) -> Result<u64> {
+        contained(self, "the counters", || {
+            Ok(self.verified_counters()?.interactions)
+        })
     }
 
     /// The first half of [`scan`](Read::scan): calls [`Visit::begin`] with the counts,
     /// then [`Visit::node`] for every node. Returns the id map that
     /// [`scan_edges`](Read::scan_edges) of the same transaction needs.
     fn scan_nodes(&self, visitor: &mut impl Visit) -> Result<IdMap> {
-        let counters = self.counters()?;
-        let hint = |n: u64| usize::try_from(n).unwrap_or(0);
-        visitor.begin(counters.nodes.map(hint), counters.edges.map(hint));
-        let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
-        for kind in NodeKind::ALL {
-            let k = usize::from(kind.code());
-            let t = self.open(tables::nodes(kind))?;
-            ids[k].reserve(hint(counters.nodes[k]));
-            for r in t.iter()? {
-                let (key, v) = r?;
-                let id = key.value();
-                ids[k].push(id);
-                visitor.node(decode_view(NodeRef::new(kind, id), v.value())?);
+        contained(self, "the node records", || {
+            // Capacity hints, each the smaller of the stored count and the table's own
+            // length: a damaged number alone cannot ask for an absurd allocation.
+            let counters = self.counters()?;
+            let hint = |n: u64, len: u64| usize::try_from(n.min(len)).unwrap_or(0);
+            let mut node_hints = [0; NodeKind::COUNT];
+            for kind in NodeKind::ALL {
+                let k = usize::from(kind.code());
+                node_hints[k] = hint(counters.nodes[k], self.open(tables::nodes(kind))?.len()?);
             }
-        }
-        Ok(IdMap::from_store_ids(ids))
+            let edges = self.open(OUT)?.len()?;
+            let edge_hints = counters.edges.map(|n| hint(n, edges));
+            callback(|| visitor.begin(node_hints, edge_hints));
+            let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
+            for kind in NodeKind::ALL {
+                let k = usize::from(kind.code());
+                let t = self.open(tables::nodes(kind))?;
+                ids[k].reserve(node_hints[k]);
+                for r in t.iter()? {
+                    let (key, v) = r?;
+                    let id = key.value();
+                    ids[k].push(id);
+                    let view = decode_view(NodeRef::new(kind, id), v.value())?;
+                    callback(|| visitor.node(view));
+                }
+            }
+            Ok(IdMap::from_store_ids(ids))
+        })
     }
 
     /// The edges of `kind` in key order, with network ids from `map` (the result of
@@ -373,36 +589,39 @@ pub trait Read: Source {
     /// one range scan. Returns how many there were. Independent kinds can be scanned at
     /// once from several threads.
     fn scan_edges(&self, kind: EdgeKind, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
-        let t = self.open(OUT)?;
-        let (lo, _) = keys::range_of(kind);
-        let mut n = 0;
-        // An open-ended range, left at the first key of another kind: cheaper than a
-        // bounded range, which compares every key with its end.
-        for r in t.range::<&RawKey>(&lo..)? {
-            let (k, v) = r?;
-            let raw = k.value();
-            if raw[0] != kind.code() {
-                break;
+        contained(self, "the edge tables", || {
+            let t = self.open(OUT)?;
+            let (lo, _) = keys::range_of(kind);
+            let mut n = 0;
+            // An open-ended range, left at the first key of another kind: cheaper than a
+            // bounded range, which compares every key with its end.
+            for r in t.range::<&RawKey>(&lo..)? {
+                let (k, v) = r?;
+                let raw = k.value();
+                if raw[0] != kind.code() {
+                    break;
+                }
+                let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
+                let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
+                let dangling = |end| StoreError::Corrupt {
+                    what: format!("edge {key}"),
+                    reason: format!("its end {end} has no record"),
+                };
+                let from = map
+                    .network_ref(key.from)
+                    .ok_or_else(|| dangling(key.from))?;
+                let to = map.network_ref(key.to).ok_or_else(|| dangling(key.to))?;
+                let mapped = crate::model::EdgeKey {
+                    kind: key.kind,
+                    from,
+                    to,
+                };
+                let edge = Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?;
+                callback(|| visitor.edge(edge));
+                n += 1;
             }
-            let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
-            let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
-            let dangling = |end| StoreError::Corrupt {
-                what: format!("edge {key}"),
-                reason: format!("its end {end} has no record"),
-            };
-            let from = map
-                .network_ref(key.from)
-                .ok_or_else(|| dangling(key.from))?;
-            let to = map.network_ref(key.to).ok_or_else(|| dangling(key.to))?;
-            let mapped = crate::model::EdgeKey {
-                kind: key.kind,
-                from,
-                to,
-            };
-            visitor.edge(Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?);
-            n += 1;
-        }
-        Ok(n)
+            Ok(n)
+        })
     }
 
     /// The id map [`scan_nodes`](Read::scan_nodes) will return if no node was ever
@@ -411,59 +630,87 @@ pub trait Read: Source {
     /// [`scan_edges`](Read::scan_edges) before the nodes are scanned; compare it with
     /// the map `scan_nodes` returns before trusting what it gave.
     fn dense_ids(&self) -> Result<Option<IdMap>> {
-        let c = self.counters()?;
-        let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
-        Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
+        contained(self, "the counters", || {
+            let c = self.verified_counters()?;
+            let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
+            Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
+        })
     }
 
     /// After [`scan_edges`](Read::scan_edges) of every kind: an error unless they saw
     /// every entry of the out table (`seen`), i.e. unless no entry has an invalid kind.
     fn check_edge_total(&self, seen: u64) -> Result<()> {
-        let total = self.open(OUT)?.len()?;
-        if total == seen {
-            Ok(())
-        } else {
-            Err(StoreError::Corrupt {
-                what: "edge table".to_owned(),
-                reason: format!(
-                    "{} of its {total} entries are of no edge kind",
-                    total.saturating_sub(seen)
-                ),
-            })
-        }
+        contained(self, "the edge tables", || {
+            let total = self.open(OUT)?.len()?;
+            if total == seen {
+                Ok(())
+            } else {
+                Err(StoreError::Corrupt {
+                    what: "edge table".to_owned(),
+                    reason: format!(
+                        "{} of its {total} entries are of no edge kind",
+                        total.saturating_sub(seen)
+                    ),
+                })
+            }
+        })
     }
 
     /// Verifies every invariant of the stored data and lists the violations found.
     fn check(&self) -> Result<CheckReport> {
-        check::run(self)
+        contained(self, "the database", || check::run(self))
     }
 }
 
 type OutTable = redb::ReadOnlyTable<&'static RawKey, &'static [u8]>;
 type InTable = redb::ReadOnlyTable<&'static RawKey, ()>;
 
-fn check_out(node: NodeRef, kind: EdgeKind) -> Result<()> {
+fn check_out<S: Source + ?Sized>(src: &S, node: NodeRef, kind: EdgeKind) -> Result<()> {
     if node.kind == kind.from_kind() {
         Ok(())
     } else {
         Err(StoreError::WrongEndType {
-            node,
+            node: label(src, node),
             end: "from",
             kind,
         })
     }
 }
 
-fn check_in(node: NodeRef, kind: EdgeKind) -> Result<()> {
+fn check_in<S: Source + ?Sized>(src: &S, node: NodeRef, kind: EdgeKind) -> Result<()> {
     if kind.allows_to(node.kind) {
         Ok(())
     } else {
         Err(StoreError::WrongEndType {
-            node,
+            node: label(src, node),
             end: "to",
             kind,
         })
     }
+}
+
+/// An interaction with its store ids mapped to network ids; `Err` names the end that is
+/// not in the map.
+fn map_interaction(map: &IdMap, i: &Interaction) -> std::result::Result<Interaction, NodeRef> {
+    let node = |n: NodeRef| map.network_ref(n).ok_or(n);
+    Ok(Interaction {
+        employee: EmployeeId(node(i.employee.into())?.id),
+        person: PersonId(node(i.person.into())?.id),
+        project: match i.project {
+            Some(x) => Some(ProjectId(node(x.into())?.id)),
+            None => None,
+        },
+        ..*i
+    })
+}
+
+/// A node named for a message, by external id if it has a record.
+fn label<S: Source + ?Sized>(src: &S, node: NodeRef) -> NodeLabel {
+    let xid = src
+        .open(tables::nodes(node.kind))
+        .ok()
+        .and_then(|t| xid_in(&t, node));
+    NodeLabel { node, xid }
 }
 
 fn get_edge(
@@ -520,4 +767,39 @@ fn typed<R: Read + ?Sized, T: for<'de> Record<'de>>(src: &R, node: NodeRef) -> R
     let g = t.get(node.id)?;
     g.map(|g| decode(g.value(), &|| format!("{node} record")))
         .transpose()
+}
+
+/// The next id of each node kind (by code), as the counters record it: every stored
+/// node's id is below it. For the snapshot's load, which sizes its arrays by ids and
+/// refuses an id at or above it as damage.
+pub(crate) fn next_ids<R: Read + ?Sized>(src: &R) -> Result<[u32; NodeKind::COUNT]> {
+    Ok(src.counters()?.next_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparse_and_dense_id_maps_answer_alike() {
+        // Dense: a few holes. Sparse: one id far beyond the number of nodes.
+        for ids in [vec![0, 1, 3, 4, 9], vec![2, 7, 4_000_000_000, 11]] {
+            let map = IdMap::from_store_ids([ids.clone(), Vec::new(), Vec::new(), Vec::new()]);
+            let dense = matches!(map.positions[0], Positions::Dense(_));
+            assert_eq!(dense, ids.len() == 5);
+            for (pos, id) in ids.iter().enumerate() {
+                let store = NodeRef::new(NodeKind::Account, *id);
+                let network = NodeRef::new(NodeKind::Account, pos as u32);
+                assert_eq!(map.network_ref(store), Some(network));
+                assert_eq!(map.store_ref(network), Some(store));
+            }
+            for missing in [5, 8, 12, 3_999_999_999, u32::MAX - 1] {
+                assert_eq!(
+                    map.network_ref(NodeRef::new(NodeKind::Account, missing)),
+                    None
+                );
+            }
+            assert_eq!(map.network_ref(NodeRef::new(NodeKind::Person, 0)), None);
+        }
+    }
 }

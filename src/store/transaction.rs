@@ -1,6 +1,6 @@
 //! Writing: [`WriteTxn`] batches any number of validated changes into one atomic commit.
 //!
-//! Every change is validated against the rules of SPEC §3 *before* it writes anything:
+//! Every change is validated against the rules of §3 *before* it writes anything:
 //! ends exist, `rival_tie/competes` start at a competitor, no self-loop, no second `works_at`
 //! or `of`, no duplicate on `add_edge`. A change that fails **poisons** the transaction:
 //! every later operation and [`WriteTxn::commit`] return [`StoreError::Poisoned`], and the
@@ -13,18 +13,20 @@
 //! is exclusive, so nothing else can change them meanwhile.
 
 use super::error::{Result, StoreError};
+use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
-use super::internal::records::{corrupt_key, decode_node};
+use super::internal::records::{corrupt_key, decode_node, xid_in};
 use super::internal::source::Source;
-use super::internal::tables::{self, Counters, IN, LOG, OUT};
+use super::internal::tables::{self, Counters, FORMAT_VERSION, IN, LOG, OUT};
 use super::log::{ChangeRef, LogRecord, NodeView};
 use super::read::Read;
 use crate::model::{
-    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, Node, NodeKind,
-    NodeRef, Person, PersonId, Project, ProjectId,
+    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, EdgeLabel, Employee, EmployeeId,
+    Interaction, Node, NodeKind, NodeLabel, NodeRef, Person, PersonId, Project, ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether an upsert added, changed or left a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +54,9 @@ pub struct WriteTxn {
     pub(super) txn: redb::WriteTransaction,
     pub(super) state: State,
     initial: Counters,
-    poisoned: bool,
+    /// Set by a failed operation, or by a read that met a damaged structure (through
+    /// `&self`, hence atomic).
+    poisoned: AtomicBool,
 }
 
 impl Source for WriteTxn {
@@ -62,17 +66,35 @@ impl Source for WriteTxn {
         &self,
         def: TableDefinition<'static, K, V>,
     ) -> Result<Table<'_, K, V>> {
-        if self.poisoned {
+        if self.is_poisoned() {
             return Err(StoreError::Poisoned);
         }
         Ok(self.txn.open_table(def)?)
     }
 
+    /// In a write transaction every table exists (opening one creates it, and the tables
+    /// of a newer format are created by the upgrade when the transaction begins).
+    fn open_optional<K: Key + 'static, V: Value + 'static>(
+        &self,
+        def: TableDefinition<'static, K, V>,
+    ) -> Result<Option<Table<'_, K, V>>> {
+        self.open(def).map(Some)
+    }
+
     fn counters(&self) -> Result<Counters> {
-        if self.poisoned {
+        if self.is_poisoned() {
             return Err(StoreError::Poisoned);
         }
         Ok(self.state.counters)
+    }
+
+    /// The transaction keeps its counters itself, exact for every change it made.
+    fn verified_counters(&self) -> Result<Counters> {
+        self.counters()
+    }
+
+    fn damaged(&self) {
+        self.poisoned.store(true, Ordering::Relaxed);
     }
 }
 
@@ -81,6 +103,23 @@ impl Read for WriteTxn {}
 pub(super) type NodeTable<'t> = Table<'t, u32, &'static [u8]>;
 pub(super) type XidTable<'t> = Table<'t, &'static str, u32>;
 pub(super) type LogTable<'t> = Table<'t, u64, &'static [u8]>;
+
+/// Upgrades a file of an older format to [`FORMAT_VERSION`] inside the write transaction
+/// that is about to change it, so that the upgrade commits with the first change, or not
+/// at all: creates the interaction tables and their counters and records the format.
+/// Records of version 1 stay as they are (they keep decoding); a record is written in the
+/// current version when it changes.
+fn upgrade(
+    txn: &redb::WriteTransaction,
+    meta: &mut redb::Table<'_, &'static str, u64>,
+    counts: &mut redb::Table<'_, &'static str, u64>,
+    counters: &Counters,
+) -> Result<()> {
+    interaction::Tables::open(txn)?;
+    counters.store(meta, counts)?;
+    meta.insert("format", FORMAT_VERSION)?;
+    Ok(())
+}
 
 /// The edge kinds that must start at a competitor account.
 pub(super) fn competitor_kinds() -> impl Iterator<Item = EdgeKind> {
@@ -92,9 +131,14 @@ pub(super) fn competitor_kinds() -> impl Iterator<Item = EdgeKind> {
 impl WriteTxn {
     pub(crate) fn new(txn: redb::WriteTransaction, time: i64) -> Result<WriteTxn> {
         let counters = {
-            let meta = txn.open_table(tables::META)?;
-            let counts = txn.open_table(tables::COUNTS)?;
-            Counters::load(&meta, &counts)?
+            let mut meta = txn.open_table(tables::META)?;
+            let mut counts = txn.open_table(tables::COUNTS)?;
+            let counters = Counters::load(&meta, &counts)?;
+            let format = meta.get("format")?.map_or(1, |g| g.value());
+            if format < FORMAT_VERSION {
+                upgrade(&txn, &mut meta, &mut counts, &counters)?;
+            }
+            counters
         };
         Ok(WriteTxn {
             txn,
@@ -105,20 +149,20 @@ impl WriteTxn {
                 log_buf: Vec::with_capacity(256),
             },
             initial: counters,
-            poisoned: false,
+            poisoned: AtomicBool::new(false),
         })
     }
 
     /// Whether an earlier error poisoned this transaction (it can then only be dropped).
     pub fn is_poisoned(&self) -> bool {
-        self.poisoned
+        self.poisoned.load(Ordering::Relaxed)
     }
 
     /// Commits every change of the transaction atomically and durably.
     ///
     /// A poisoned transaction is rolled back and returns [`StoreError::Poisoned`].
     pub fn commit(self) -> Result<()> {
-        if self.poisoned {
+        if self.is_poisoned() {
             let _ = self.txn.abort();
             return Err(StoreError::Poisoned);
         }
@@ -139,12 +183,12 @@ impl WriteTxn {
 
     /// Runs one operation: refused if poisoned; poisons on error.
     pub(super) fn guarded<T>(&mut self, f: impl FnOnce(&mut WriteTxn) -> Result<T>) -> Result<T> {
-        if self.poisoned {
+        if self.is_poisoned() {
             return Err(StoreError::Poisoned);
         }
         let r = f(self);
         if r.is_err() {
-            self.poisoned = true;
+            self.poisoned.store(true, Ordering::Relaxed);
         }
         r
     }
@@ -241,12 +285,70 @@ impl WriteTxn {
     }
 
     /// Removes a node, its external-id entry and every edge touching it (both
-    /// directions); [`StoreError::UnknownNode`] if it does not exist.
+    /// directions); [`StoreError::UnknownNode`] if it does not exist. An employee or a
+    /// person takes its interactions with it; a project's interactions lose their project.
+    /// Each interaction changed so is logged, before the node's removal.
     pub fn remove_node(&mut self, node: NodeRef) -> Result<()> {
         self.guarded(|w| {
-            remove_core(&w.txn, &mut w.state, node)?;
+            let cascaded = remove_core(&w.txn, &mut w.state, node)?;
             let mut log = w.txn.open_table(LOG)?;
+            for (id, new) in &cascaded {
+                let change = match new {
+                    Some(interaction) => ChangeRef::PutInteraction {
+                        id: *id,
+                        interaction,
+                    },
+                    None => ChangeRef::RemoveInteraction(*id),
+                };
+                append(&mut w.state, &mut log, &change)?;
+            }
             append(&mut w.state, &mut log, &ChangeRef::RemoveNode(node))
+        })
+    }
+
+    /// Records an interaction and returns its new id (ids are never reused). Its
+    /// employee, person and project (if any) must exist
+    /// ([`StoreError::DanglingInteraction`]). Any number of interactions may share an
+    /// employee, a person and a date.
+    pub fn add_interaction(&mut self, interaction: Interaction) -> Result<InteractionId> {
+        self.guarded(|w| {
+            check_interaction_ends(&w.txn, &interaction)?;
+            let id = InteractionId(w.state.counters.next_interaction);
+            w.state.counters.next_interaction =
+                id.0.checked_add(1).ok_or_else(|| StoreError::Corrupt {
+                    what: "meta entry \"next_id.interaction\"".to_owned(),
+                    reason: "it is at its largest value".to_owned(),
+                })?;
+            let mut t = interaction::Tables::open(&w.txn)?;
+            t.put(id, &interaction, None, &mut w.state.buf)?;
+            drop(t);
+            w.state.counters.interactions += 1;
+            let mut log = w.txn.open_table(LOG)?;
+            append(
+                &mut w.state,
+                &mut log,
+                &ChangeRef::PutInteraction {
+                    id,
+                    interaction: &interaction,
+                },
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// Removes an interaction; `true` if it existed.
+    pub fn remove_interaction(&mut self, id: InteractionId) -> Result<bool> {
+        self.guarded(|w| {
+            let mut t = interaction::Tables::open(&w.txn)?;
+            let Some(old) = t.get(id)? else {
+                return Ok(false);
+            };
+            t.delete(id, &old)?;
+            drop(t);
+            dec(&mut w.state.counters.interactions);
+            let mut log = w.txn.open_table(LOG)?;
+            append(&mut w.state, &mut log, &ChangeRef::RemoveInteraction(id))?;
+            Ok(true)
         })
     }
 
@@ -423,6 +525,30 @@ pub(super) fn upsert_core<'v>(
     Ok((node, outcome))
 }
 
+/// A node named for a message, by external id if it has a record (see
+/// [`NodeLabel`]). Reads what this transaction sees.
+pub(super) fn node_label(txn: &redb::WriteTransaction, node: NodeRef) -> NodeLabel {
+    let xid = txn
+        .open_table(tables::nodes(node.kind))
+        .ok()
+        .and_then(|t| xid_in(&t, node));
+    NodeLabel { node, xid }
+}
+
+/// An edge named for a message by its ends' external ids (boxed, as errors hold it: the
+/// label is large, and an error should keep every `Result` small).
+#[expect(
+    clippy::unnecessary_box_returns,
+    reason = "every caller puts the label into an error, which holds it boxed"
+)]
+pub(super) fn edge_label(txn: &redb::WriteTransaction, key: EdgeKey) -> Box<EdgeLabel> {
+    Box::new(EdgeLabel {
+        key,
+        from: node_label(txn, key.from),
+        to: node_label(txn, key.to),
+    })
+}
+
 /// Validates and writes one edge.
 fn put_core(
     txn: &redb::WriteTransaction,
@@ -431,12 +557,18 @@ fn put_core(
     replace: bool,
 ) -> Result<bool> {
     let key = edge.key();
-    edge.validate()
-        .map_err(|source| StoreError::InvalidEdge { edge: key, source })?;
+    edge.validate().map_err(|source| StoreError::InvalidEdge {
+        edge: edge_label(txn, key),
+        source,
+    })?;
     for end in [key.from, key.to] {
         let t = txn.open_table(tables::nodes(end.kind))?;
         if t.get(end.id)?.is_none() {
-            return Err(StoreError::DanglingEnd { edge: key, end });
+            drop(t);
+            return Err(StoreError::DanglingEnd {
+                edge: edge_label(txn, key),
+                end,
+            });
         }
     }
     if key.kind.starts_at_competitor() {
@@ -444,10 +576,11 @@ fn put_core(
         let g = t.get(key.from.id)?;
         let bytes = g.as_ref().map(redb::AccessGuard::value).unwrap_or_default();
         let account: Account = decode(bytes, &|| format!("{} record", key.from))?;
+        drop(g);
+        drop(t);
         if account.kind != AccountKind::Competitor {
             return Err(StoreError::NotACompetitor {
-                edge: key,
-                xid: account.xid,
+                edge: edge_label(txn, key),
                 kind: account.kind,
             });
         }
@@ -457,7 +590,7 @@ fn put_core(
     let mut out = txn.open_table(OUT)?;
     let old = out.get(&ok)?.map(|g| g.value() == st.buf.as_slice());
     match old {
-        Some(_) if !replace => return Err(StoreError::DuplicateEdge(key)),
+        Some(_) if !replace => return Err(StoreError::DuplicateEdge(edge_label(txn, key))),
         Some(true) => return Ok(true),
         Some(false) => {}
         None => {
@@ -468,8 +601,8 @@ fn put_core(
                     let existing =
                         keys::decode_out(k.value()).ok_or_else(|| corrupt_key("out", k.value()))?;
                     return Err(StoreError::SecondEdge {
-                        edge: key,
-                        existing,
+                        edge: edge_label(txn, key),
+                        existing: edge_label(txn, existing),
                     });
                 }
             }
@@ -486,8 +619,10 @@ fn put_core(
             {
                 if other.key() != key && theirs.overlaps(employment) {
                     return Err(StoreError::OverlappingPeriods {
-                        edge: key,
-                        existing: other.key(),
+                        edge: edge_label(txn, key),
+                        period: employment.clone(),
+                        existing: edge_label(txn, other.key()),
+                        existing_period: theirs.clone(),
                     });
                 }
             }
@@ -505,14 +640,43 @@ fn put_core(
     Ok(old.is_some())
 }
 
-/// Removes a node, its index entry and its edges (not logged).
-fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> Result<()> {
+/// Refuses an interaction whose employee, person or project does not exist.
+fn check_interaction_ends(txn: &redb::WriteTransaction, i: &Interaction) -> Result<()> {
+    let ends = [
+        Some(NodeRef::from(i.employee)),
+        Some(NodeRef::from(i.person)),
+        i.project.map(NodeRef::from),
+    ];
+    for end in ends.into_iter().flatten() {
+        let exists = txn
+            .open_table(tables::nodes(end.kind))?
+            .get(end.id)?
+            .is_some();
+        if !exists {
+            return Err(StoreError::DanglingInteraction {
+                employee: node_label(txn, i.employee.into()),
+                person: node_label(txn, i.person.into()),
+                date: i.date,
+                end,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Removes a node, its index entry and its edges (not logged), and removes or updates the
+/// interactions that name it (returned, for the caller to log).
+fn remove_core(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    node: NodeRef,
+) -> Result<Vec<(InteractionId, Option<Interaction>)>> {
     let record = {
         let t = txn.open_table(tables::nodes(node.kind))?;
         let g = t.get(node.id)?;
         match g {
             Some(g) => decode_node(node, g.value())?,
-            None => return Err(StoreError::UnknownNode(node)),
+            None => return Err(StoreError::UnknownNode(NodeLabel { node, xid: None })),
         }
     };
     {
@@ -541,12 +705,18 @@ fn remove_core(txn: &redb::WriteTransaction, st: &mut State, node: NodeRef) -> R
             }
         }
     }
+    let cascaded = {
+        let mut t = interaction::Tables::open(txn)?;
+        interaction::cascade(&mut t, node, &mut st.buf)?
+    };
+    let removed = cascaded.iter().filter(|(_, new)| new.is_none()).count() as u64;
+    st.counters.interactions = st.counters.interactions.saturating_sub(removed);
     let mut nodes = txn.open_table(tables::nodes(node.kind))?;
     nodes.remove(node.id)?;
     let mut xids = txn.open_table(tables::xids(node.kind))?;
     xids.remove(record.xid())?;
     dec(&mut st.counters.nodes[usize::from(node.kind.code())]);
-    Ok(())
+    Ok(cascaded)
 }
 
 fn collect_keys<V: Value + 'static>(

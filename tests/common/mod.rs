@@ -150,14 +150,37 @@ pub fn snapshot(db: &Database) -> Snapshot {
     }
 }
 
-/// Sets a value of the meta table of the database file at `path` directly through the
-/// storage engine, bypassing guanxi (to fake a newer format or a foreign magic value).
-pub fn poke_meta(path: &std::path::Path, key: &str, value: u64) {
+/// The worked example network (`tests/data/tiny`).
+pub fn tiny() -> Network {
+    guanxi::io::read_csv_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny"),
+    )
+    .expect("the tiny example imports")
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: impl AsRef<[u8]>) -> bool {
+    let needle = needle.as_ref();
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Changes the database file at `path` directly through the storage engine, bypassing
+/// guanxi: opens it, runs `f` in a write transaction and commits (to damage a record, fake
+/// a newer format, break an invariant).
+pub fn tamper(path: &std::path::Path, f: impl FnOnce(&redb::WriteTransaction)) {
     let db = redb::Database::open(path).unwrap();
     let t = db.begin_write().unwrap();
-    t.open_table(redb::TableDefinition::<&str, u64>::new("guanxi.meta"))
-        .unwrap()
-        .insert(key, value)
-        .unwrap();
+    f(&t);
     t.commit().unwrap();
+}
+
+/// Sets a value of the meta table of the database file at `path` (to fake a newer format
+/// or a foreign magic value).
+pub fn poke_meta(path: &std::path::Path, key: &str, value: u64) {
+    tamper(path, |t| {
+        t.open_table(redb::TableDefinition::<&str, u64>::new("guanxi.meta"))
+            .unwrap()
+            .insert(key, value)
+            .unwrap();
+    });
 }

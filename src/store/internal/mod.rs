@@ -5,6 +5,7 @@
 //! implement.
 
 pub(crate) mod codec;
+pub(crate) mod contain;
 pub(crate) mod keys;
 pub(crate) mod records;
 pub(crate) mod source;

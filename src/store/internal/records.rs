@@ -8,6 +8,7 @@ use super::codec::{decode, unchanged_since_v1, Record};
 use super::keys::{self, RawKey};
 use crate::model::{Edge, EdgeAttrs, EdgeKey, Node, NodeKind, NodeRef, NodeView};
 use crate::store::error::{Result, StoreError};
+use redb::ReadableTable;
 
 /// Decodes a node record of the node's kind.
 pub(crate) fn decode_node(node: NodeRef, bytes: &[u8]) -> Result<Node> {
@@ -106,6 +107,16 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
             }
         }
     })
+}
+
+/// The external id of `node` from its kind's node table, if it has a record that
+/// decodes: what messages name a node by. `None` (then the node is named by kind and
+/// number) for a node that does not exist or cannot be read.
+pub(crate) fn xid_in(t: &impl ReadableTable<u32, &'static [u8]>, node: NodeRef) -> Option<String> {
+    let g = t.get(node.id).ok()??;
+    decode_view(node, g.value())
+        .ok()
+        .map(|v| v.xid().to_owned())
 }
 
 /// Rebuilds an edge from an out-table entry.

@@ -8,8 +8,16 @@ use super::keys::RawKey;
 
 /// Magic value under `magic` in the meta table: "guanxi" + 0x0001.
 pub(crate) const MAGIC: u64 = 0x6775_616e_7869_0001;
-/// The file format version this build writes and reads.
-pub(crate) const FORMAT_VERSION: u64 = 1;
+/// The file format version this build writes, and the newest it reads.
+///
+/// * 1 — the first release: nodes, edges, the change log; records of version 1.
+/// * 2 — adds the interaction tables and their counters (`next_id.interaction`,
+///   `interactions`); records of version 2 (an employee's leaving date, a `works_at`
+///   period), while records of version 1 stay valid. A format-1 file is read as it is
+///   (its interaction tables read as empty) and never changed by a read; the first
+///   write transaction upgrades it in that same transaction
+///   ([`upgrade`](crate::store::WriteTxn)).
+pub(crate) const FORMAT_VERSION: u64 = 2;
 
 /// `magic`, `format`, `next_id.<kind>`, `next_seq`.
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("guanxi.meta");
@@ -38,6 +46,22 @@ pub(crate) const OUT: TableDefinition<&RawKey, &[u8]> = TableDefinition::new("gu
 pub(crate) const IN: TableDefinition<&RawKey, ()> = TableDefinition::new("guanxi.edge.in");
 /// Sequence number → change record.
 pub(crate) const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("guanxi.log");
+
+/// Interaction id → interaction record (format 2).
+pub(crate) const INTERACTIONS: TableDefinition<u64, &[u8]> =
+    TableDefinition::new("guanxi.interaction");
+/// (employee, person, day, id) → the interaction record: one pair's interactions by date.
+pub(crate) const BY_PAIR: TableDefinition<&[u8; 20], &[u8]> =
+    TableDefinition::new("guanxi.interaction.by_pair");
+/// (person, day, id) → the interaction record: one person's interactions by date.
+pub(crate) const BY_PERSON: TableDefinition<&[u8; 16], &[u8]> =
+    TableDefinition::new("guanxi.interaction.by_person");
+/// (day, id) → the interaction record: every interaction by date.
+pub(crate) const BY_DATE: TableDefinition<&[u8; 12], &[u8]> =
+    TableDefinition::new("guanxi.interaction.by_date");
+/// (project, id) → nothing: the interactions that name a project.
+pub(crate) const BY_PROJECT: TableDefinition<&[u8; 12], ()> =
+    TableDefinition::new("guanxi.interaction.by_project");
 
 /// The node table of a kind.
 pub(crate) fn nodes(kind: NodeKind) -> TableDefinition<'static, u32, &'static [u8]> {
@@ -84,7 +108,14 @@ pub struct Counters {
     pub nodes: [u64; NodeKind::COUNT],
     /// Number of edges per kind.
     pub edges: [u64; EdgeKind::COUNT],
+    /// The next interaction id (ids are never reused).
+    pub next_interaction: u64,
+    /// Number of interactions.
+    pub interactions: u64,
 }
+
+const NEXT_INTERACTION: &str = "next_id.interaction";
+const INTERACTION_COUNT: &str = "interactions";
 
 impl Counters {
     /// Number of nodes of `kind`.
@@ -97,7 +128,8 @@ impl Counters {
         self.edges[usize::from(kind.code())]
     }
 
-    /// Reads the counters from the meta and counts tables.
+    /// Reads the counters from the meta and counts tables. A format-1 file has no
+    /// interaction counters: they read as 0.
     pub(crate) fn load(
         meta: &impl ReadableTable<&'static str, u64>,
         counts: &impl ReadableTable<&'static str, u64>,
@@ -125,6 +157,10 @@ impl Counters {
         for (i, k) in EDGE_COUNT.iter().enumerate() {
             out.edges[i] = get(&c, k)?;
         }
+        if m("format")?.unwrap_or(1) >= 2 {
+            out.next_interaction = get(&m, NEXT_INTERACTION)?;
+            out.interactions = get(&c, INTERACTION_COUNT)?;
+        }
         Ok(out)
     }
 
@@ -144,6 +180,8 @@ impl Counters {
         for (k, v) in EDGE_COUNT.iter().zip(self.edges) {
             counts.insert(*k, v)?;
         }
+        meta.insert(NEXT_INTERACTION, self.next_interaction)?;
+        counts.insert(INTERACTION_COUNT, self.interactions)?;
         Ok(())
     }
 }
