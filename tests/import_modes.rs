@@ -22,7 +22,7 @@ use guanxi::model::{
     Employment, Interaction, InteractionKind, Member, Network, Node, NodeKind, NodeRef, OwnsTarget,
     Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
-use guanxi::store::{Database, Read, StoreError};
+use guanxi::store::{Database, InteractionId, Read, StoreError};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use tempfile::TempDir;
@@ -133,6 +133,17 @@ fn network_of(c: &Canon) -> Network {
     net
 }
 
+/// What a folder states: its network without the outside nodes it only refers to.
+fn defined(folder: &guanxi::io::Folder) -> Canon {
+    let mut c = canon(folder.network());
+    let net = folder.network();
+    c.nodes.retain(|(kind, x), _| {
+        (0..folder.defined(*kind))
+            .any(|i| net.xid(NodeRef::new(*kind, i as u32)) == Some(x.as_str()))
+    });
+    c
+}
+
 fn state(db: &Database) -> Canon {
     canon(&db.begin_read().unwrap().network().unwrap().0)
 }
@@ -218,9 +229,10 @@ const PROJECTS: &str = "id,name,account_id,stage,amount\nX1,Deal,A1,pursuit,100\
 const TIES: &str =
     "employee_id,person_id,closeness,last_contact,private\nE1,P1,0.5,2025-01-01,\nE2,P2,0.4,,\n";
 const RIVALS: &str = "competitor_id,person_id,closeness\nK1,P1,0.3\n";
+const INTERACTIONS: &str = "employee_id,person_id,date,kind,project_id\nE1,P1,2025-01-02,meeting,X1\nE1,P1,2025-01-02,meeting,X1\nE2,P3,2025-01-03,call,\n";
 
 /// The base folder: three accounts (one a competitor), three persons, two employees, a
-/// project, two ties and a rival tie.
+/// project, two ties, a rival tie and three interactions (two of them identical).
 fn base() -> Vec<(&'static str, &'static str)> {
     vec![
         ("accounts.csv", ACCOUNTS),
@@ -229,6 +241,7 @@ fn base() -> Vec<(&'static str, &'static str)> {
         ("projects.csv", PROJECTS),
         ("ties.csv", TIES),
         ("rival_ties.csv", RIVALS),
+        ("interactions.csv", INTERACTIONS),
     ]
 }
 
@@ -513,15 +526,7 @@ fn merge_refuses_to_make_a_competitor_with_rival_ties_a_client() {
 #[test]
 fn reimporting_the_same_folder_changes_nothing_and_logs_nothing() {
     let db = loaded();
-    let full = if STORE_HAS_INTERACTIONS {
-        with(&[(
-            "interactions.csv",
-            "employee_id,person_id,date,kind,project_id\nE1,P1,2025-01-02,meeting,X1\nE1,P1,2025-01-02,meeting,X1\nE2,P2,2025-01-03,call,\n",
-        )])
-    } else {
-        base()
-    };
-    import(&db, &full, merge());
+    let full = base();
     let log = log_len(&db);
     for options in [merge(), replace()] {
         let plan = import(&db, &full, options);
@@ -543,16 +548,83 @@ fn reimporting_the_same_folder_changes_nothing_and_logs_nothing() {
                 ..Default::default()
             }
         );
-        let held = if STORE_HAS_INTERACTIONS { 3 } else { 0 };
         assert_eq!(
             c.interactions,
             Changes {
-                unchanged: held,
+                unchanged: 3,
                 ..Default::default()
             }
         );
         assert_eq!(log_len(&db), log, "a no-op import wrote log entries");
     }
+}
+
+#[test]
+fn merge_adds_only_the_interactions_beyond_those_held() {
+    let db = loaded();
+    let header = "employee_id,person_id,date,kind,project_id\n";
+    let meeting = "E1,P1,2025-01-02,meeting,X1\n";
+    // A delta folder with one of the two meetings: it matches one already held.
+    let one = format!("{header}{meeting}");
+    let plan = import(
+        &db,
+        &[
+            ("accounts.csv", "id,name,kind\n"),
+            ("interactions.csv", &one),
+        ],
+        merge(),
+    );
+    let c = plan.counts().interactions;
+    assert_eq!((c.added, c.removed, c.unchanged), (0, 0, 1));
+    // Three identical meetings and an email: one meeting more than held, and the email.
+    let more = format!("{header}{meeting}{meeting}E1,P2,2025-02-01,email,\n{meeting}");
+    let plan = import(
+        &db,
+        &[
+            ("accounts.csv", "id,name,kind\n"),
+            ("interactions.csv", &more),
+        ],
+        merge(),
+    );
+    let c = plan.counts().interactions;
+    assert_eq!((c.added, c.removed, c.unchanged), (2, 0, 2));
+    let added: Vec<String> = plan
+        .interactions(Delta::Added)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    // In folder order: the third meeting is the one beyond those held.
+    assert_eq!(
+        added,
+        ["E1 P2 2025-02-01 email -", "E1 P1 2025-01-02 meeting X1"]
+    );
+    let s = state(&db);
+    let key = |e: &str, p: &str, d: &str, k, x: Option<&str>| {
+        (e.to_owned(), p.to_owned(), day(d), k, x.map(str::to_owned))
+    };
+    assert_eq!(
+        s.interactions[&key(
+            "E1",
+            "P1",
+            "2025-01-02",
+            InteractionKind::Meeting,
+            Some("X1")
+        )],
+        3
+    );
+    assert_eq!(
+        s.interactions[&key("E1", "P2", "2025-02-01", InteractionKind::Email, None)],
+        1
+    );
+    assert_eq!(
+        s.interactions[&key("E2", "P3", "2025-01-03", InteractionKind::Call, None)],
+        1
+    );
+    assert_eq!(s.interactions.values().sum::<usize>(), 5);
+    // Merge never removes one: a folder without interactions leaves them all.
+    let plan = import(&db, &[("accounts.csv", "id,name,kind\n")], merge());
+    assert!(plan.writes_nothing());
+    assert_eq!(state(&db), s);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -576,6 +648,10 @@ fn replace_removes_what_the_folder_lacks() {
             "ties.csv",
             "employee_id,person_id,closeness,last_contact,private\nE1,P1,0.5,2025-01-01,\n",
         ),
+        (
+            "interactions.csv",
+            "employee_id,person_id,date,kind,project_id\nE1,P1,2025-01-02,meeting,X1\n",
+        ),
     ];
     let dry = import(
         &db,
@@ -597,6 +673,30 @@ fn replace_removes_what_the_folder_lacks() {
         plan.edges(EdgeKind::RivalTie, Delta::Removed),
         vec![("K1", "P1")]
     );
+    // One of the two identical meetings goes (the one recorded last), and the call goes
+    // with P3.
+    let removed: Vec<String> = plan
+        .interactions(Delta::Removed)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        removed,
+        ["E1 P1 2025-01-02 meeting X1", "E2 P3 2025-01-03 call -"]
+    );
+    let r = db.begin_read().unwrap();
+    let meetings = r
+        .interactions_of(PersonId(
+            r.lookup(NodeKind::Person, "P1").unwrap().unwrap().id,
+        ))
+        .unwrap();
+    assert_eq!(meetings.len(), 1);
+    assert_eq!(
+        meetings[0].0,
+        InteractionId(0),
+        "the first recorded meeting is kept"
+    );
+    drop(r);
     // P3's works_at goes with P3, and is listed.
     assert_eq!(
         plan.edges(EdgeKind::WorksAt, Delta::Removed),
@@ -662,6 +762,10 @@ fn a_dry_run_leaves_the_file_byte_identical_and_says_what_the_real_run_does() {
             "persons.csv",
             "id,name,account_id,title\nP1,Li,K1,CTO\nP2,Wu,A1,\n",
         ),
+        (
+            "interactions.csv",
+            "employee_id,person_id,date,kind,project_id\nE1,P1,2025-01-02,meeting,X1\nE1,P2,2025-01-05,event,\n",
+        ),
     ]);
     let dir = folder(&changed);
     for mode in [ImportMode::Merge, ImportMode::Replace] {
@@ -701,13 +805,7 @@ fn a_dry_run_leaves_the_file_byte_identical_and_says_what_the_real_run_does() {
         .unwrap();
         assert_eq!(done.details().to_string(), dry.details().to_string());
         assert_eq!(done.counts(), dry.counts());
-        assert_counts_match(
-            &done,
-            &before,
-            &state(&db),
-            &canon(done.folder().network()),
-            mode,
-        );
+        assert_counts_match(&done, &before, &state(&db), &defined(done.folder()), mode);
     }
 }
 
@@ -1039,9 +1137,7 @@ fn random_network(rng: &mut Rng) -> Network {
                 });
             }
             // Interactions, repeated records included.
-            // TODO(store): interactions once the store records them (they are dropped
-            // by the store on main today).
-            if STORE_HAS_INTERACTIONS && rng.chance(40) {
+            if rng.chance(40) {
                 for _ in 0..=rng.below(3) {
                     net.interactions.push(Interaction {
                         employee,
@@ -1080,9 +1176,6 @@ fn random_network(rng: &mut Rng) -> Network {
     net.validate().expect("the generator makes valid networks");
     net
 }
-
-// TODO(store): true once the store records interactions.
-const STORE_HAS_INTERACTIONS: bool = false;
 
 /// The nodes of `b` that a merge folder may leave out (their rows dropped, so that the
 /// folder refers to the database's node): nodes that `a` has too, except a person whose

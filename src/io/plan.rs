@@ -18,9 +18,10 @@ use super::folder::Folder;
 use super::read::{read_csv_dir, read_csv_dir_with};
 use super::TransferError;
 use crate::model::{
-    AccountKind, Day, EdgeKey, EdgeKind, InteractionKind, Network, NodeKind, NodeRef,
+    AccountKind, Day, Edge, EdgeKey, EdgeKind, EmployeeId, Interaction, InteractionKind, Network,
+    NodeKind, NodeRef, NodeView, PersonId, ProjectId,
 };
-use crate::store::{IdMap, Read, StoreError, WriteTxn};
+use crate::store::{IdMap, InteractionId, Read, StoreError, Visit, WriteTxn};
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
@@ -308,8 +309,7 @@ struct InteractionDiff {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct GoneInteraction {
-    // TODO(store): the store's `InteractionId` once the interaction tables land on main.
-    id: u64,
+    id: InteractionId,
     employee: String,
     person: String,
     date: Day,
@@ -524,8 +524,9 @@ impl ImportPlan {
             t.import_network(f)?;
             return Ok(());
         }
-        // TODO(store): remove `d.interactions.removed` (by id) once `remove_interaction`
-        // is on main.
+        for gone in &d.interactions.removed {
+            t.remove_interaction(gone.id)?;
+        }
         for gone in &d.edges.removed {
             t.remove_edge(gone.key)?;
         }
@@ -538,8 +539,43 @@ impl ImportPlan {
         if !part.edges.is_empty() || NodeKind::ALL.into_iter().any(|k| part.count(k) > 0) {
             t.import_network(&part)?;
         }
-        // TODO(store): add `d.interactions.added` (ends looked up by external id) once
-        // `add_interaction` is on main.
+        self.add_interactions(t)
+    }
+
+    /// Records the added interactions, their ends looked up by external id (each once):
+    /// they are the database's nodes or were just written.
+    fn add_interactions(&self, txn: &mut WriteTxn) -> Result<(), StoreError> {
+        let net = self.folder.network();
+        let mut found: HashMap<NodeRef, u32> = HashMap::new();
+        let mut store_id = |txn: &WriteTxn, node: NodeRef| -> Result<u32, StoreError> {
+            if let Some(&id) = found.get(&node) {
+                return Ok(id);
+            }
+            let stored = match net.xid(node) {
+                Some(xid) => txn.lookup(node.kind, xid)?,
+                None => None,
+            };
+            let id = stored
+                .ok_or_else(|| StoreError::UnknownNode(net.label(node)))?
+                .id;
+            found.insert(node, id);
+            Ok(id)
+        };
+        for &i in &self.diff.interactions.added {
+            let Some(row) = net.interactions.get(i as usize) else {
+                continue;
+            };
+            let stored = Interaction {
+                employee: EmployeeId(store_id(txn, row.employee.into())?),
+                person: PersonId(store_id(txn, row.person.into())?),
+                project: match row.project {
+                    Some(project) => Some(ProjectId(store_id(txn, project.into())?)),
+                    None => None,
+                },
+                ..*row
+            };
+            txn.add_interaction(stored)?;
+        }
         Ok(())
     }
 
@@ -713,20 +749,38 @@ struct Current {
     net: Network,
     ids: IdMap,
     /// The store id of each of `net.interactions`.
-    interaction_ids: Vec<u64>,
+    interaction_ids: Vec<InteractionId>,
+}
+
+/// The scan that loads the state: the network, and each interaction's id.
+impl Visit for Current {
+    fn begin(&mut self, nodes: [usize; NodeKind::COUNT], edges: [usize; EdgeKind::COUNT]) {
+        self.net.begin(nodes, edges);
+    }
+
+    fn node(&mut self, node: NodeView<'_>) {
+        self.net.node(node);
+    }
+
+    fn edge(&mut self, edge: Edge) {
+        self.net.edge(edge);
+    }
+
+    fn interaction(&mut self, id: InteractionId, interaction: &Interaction) {
+        self.net.interaction(id, interaction);
+        self.interaction_ids.push(id);
+    }
 }
 
 impl Current {
     fn load(r: &impl Read) -> Result<Current, StoreError> {
-        // TODO(store): scan with a visitor that keeps each interaction's id
-        // (`Visit::interaction`) once the interaction tables are on main.
-        let (net, ids) = r.network()?;
-        let interaction_ids = Vec::new();
-        Ok(Current {
-            net,
-            ids,
-            interaction_ids,
-        })
+        let mut cur = Current {
+            net: Network::new(),
+            ids: IdMap::default(),
+            interaction_ids: Vec::new(),
+        };
+        cur.ids = r.scan(&mut cur)?;
+        Ok(cur)
     }
 
     fn store_ref(&self, node: NodeRef) -> Result<NodeRef, StoreError> {
