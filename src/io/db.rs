@@ -88,8 +88,10 @@ pub fn import_dir_with(
 }
 
 /// What importing the CSV folder `dir` into `db` in `mode` would do, worked out in one
-/// read transaction: a dry run, which writes nothing (a database opened read-only will
-/// do). [`ImportPlan::apply`] carries it out later.
+/// read transaction: a dry run, which commits nothing. Through a handle opened with
+/// [`Database::open_read_only`] the file stays byte-identical (a writable handle may still
+/// update the storage engine's own bookkeeping when it closes). [`ImportPlan::apply`]
+/// carries the plan out later.
 pub fn plan_import(
     db: &Database,
     dir: &Path,
