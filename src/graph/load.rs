@@ -51,8 +51,16 @@ impl Snapshot {
         // The arrays span the ids: an id at or beyond the next id to hand out is damage,
         // refused before it sizes an allocation.
         let next = crate::store::next_ids(txn)?;
+        // Ids come in key order, strictly increasing; a damaged table may break that.
         for (kind, next) in NodeKind::ALL.into_iter().zip(next) {
-            if let Some(&id) = map.store_ids(kind).last().filter(|&&id| id >= next) {
+            let ids = map.store_ids(kind);
+            if let Some(&[a, b]) = ids.windows(2).find(|w| w[0] >= w[1]) {
+                return Err(StoreError::Corrupt {
+                    what: format!("the {kind} table"),
+                    reason: format!("its ids are out of order ({a} before {b})"),
+                });
+            }
+            if let Some(&id) = ids.last().filter(|&&id| id >= next) {
                 return Err(StoreError::Corrupt {
                     what: format!("the {kind} table"),
                     reason: format!("it holds id {id}, but ids below {next} only were handed out"),
