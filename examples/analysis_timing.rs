@@ -1,4 +1,4 @@
-//! Times each stage of a full report on a synthetic network, wall clock and CPU time of
+//! Times the queries and a full report on a synthetic network, wall clock and CPU time of
 //! the calling thread (Linux `/proc/thread-self/schedstat`; 0 elsewhere), so that figures
 //! stay meaningful on a shared machine. Run with `RAYON_NUM_THREADS=1` for one thread:
 //!
@@ -6,7 +6,7 @@
 //! RAYON_NUM_THREADS=1 cargo run --release --example analysis_timing -- medium
 //! ```
 
-use guanxi::analysis::{coach, competition, completeness, opinion, Ctx, Params, Precomputed};
+use guanxi::analysis::{coach_candidates, project_analysis, Params};
 use guanxi::graph::Snapshot;
 use std::time::Instant;
 
@@ -42,33 +42,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let snap = timed("snapshot", || Snapshot::from_network(&net));
     let params = Params::default();
     let as_of = "2025-06-30".parse()?;
-    // Runs on the calling thread when RAYON_NUM_THREADS=1, so its CPU time is counted.
-    let pre = timed("precomputed", || {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .use_current_thread()
-            .build()
-            .map(|pool| pool.install(|| Precomputed::compute(&snap, &params, as_of)))
-    })?;
-    let ctx = Ctx::new(&snap, &params, as_of).with_precomputed(&pre);
-    timed("opinion", || {
+    // The queries, one project after another on the calling thread: every project, then
+    // its coach candidates alone (the costliest part of a project's analysis).
+    timed("projects", || {
         snap.project_ids().for_each(|x| {
-            std::hint::black_box(opinion::project_opinion(&ctx, x));
-        });
-    });
-    timed("completeness", || {
-        snap.project_ids().for_each(|x| {
-            std::hint::black_box(completeness::completeness(&snap, x, 90, as_of));
+            std::hint::black_box(project_analysis(&snap, x, &params, as_of).ok());
         });
     });
     timed("coach", || {
         snap.project_ids().for_each(|x| {
-            std::hint::black_box(coach::coach_candidates(&ctx, x));
-        });
-    });
-    timed("competition", || {
-        snap.project_ids().for_each(|x| {
-            std::hint::black_box(competition::chain_competition(&ctx, x));
+            std::hint::black_box(coach_candidates(&snap, x, &params, as_of).ok());
         });
     });
     let reports: &[usize] = if std::env::var_os("SKIP_REPORTS").is_some() {
@@ -104,22 +87,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let sample: Vec<_> = snap.project_ids().step_by(97).collect();
-    let q = Ctx::new(&snap, &params, as_of);
     let per = |d: f64| d / sample.len() as f64 * 1e6;
     let c = cpu();
     for &x in &sample {
-        std::hint::black_box(guanxi::analysis::analyse_project(&q, x));
+        std::hint::black_box(project_analysis(&snap, x, &params, as_of).ok());
     }
+    let query = cpu() - c;
     println!(
         "query        cpu {:.1} µs per project ({} projects)",
-        per(cpu() - c),
+        per(query),
         sample.len()
     );
     let c = cpu();
     for &x in &sample {
-        std::hint::black_box(opinion::project_opinion(&q, x));
-        std::hint::black_box(completeness::completeness(&snap, x, 90, as_of));
+        std::hint::black_box(coach_candidates(&snap, x, &params, as_of).ok());
     }
-    println!("  w/o coach  cpu {:.1} µs per project", per(cpu() - c));
+    println!(
+        "  w/o coach  cpu {:.1} µs per project",
+        per(query - (cpu() - c))
+    );
     Ok(())
 }

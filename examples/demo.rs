@@ -11,11 +11,11 @@
 //! cargo run --release --example demo [DB_PATH]
 //! ```
 
-use guanxi::analysis::{self, Ctx, Params, Report};
+use guanxi::analysis::{self, Params, Report};
 use guanxi::graph::Snapshot;
 use guanxi::io::draw::project_drawing;
-use guanxi::model::{Day, Network};
-use guanxi::store::{Database, Read};
+use guanxi::model::Day;
+use guanxi::store::Database;
 use guanxi::synth::{self, Preset};
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -52,13 +52,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         summary.edges_added
     );
 
-    // 2. One read transaction → an immutable snapshot → every analysis.
-    let (net, snap): (Network, Snapshot) = {
-        let txn = db.begin_read()?;
-        let (net, _) = txn.network()?;
-        let snap = Snapshot::from_network(&net);
-        (net, snap)
-    };
+    // 2. One read transaction → an immutable snapshot (names included) → every analysis.
+    let snap = Snapshot::load(&db.begin_read()?)?;
     let params = Params::default();
     let report = Report::compute(&snap, &params, as_of);
     out!(
@@ -66,9 +61,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         report.relationship_asset
     );
 
-    top_accounts(&net, &snap, &report);
-    deal_at_risk(&net, &snap, &report, &params, as_of, &db_path)?;
-    hardest_departure(&net, &snap, &params, as_of);
+    top_accounts(&snap, &report);
+    deal_at_risk(&snap, &report, &params, as_of, &db_path)?;
+    hardest_departure(&snap, &params, as_of)?;
     let check = db.check()?;
     out!(
         "\nintegrity check: {}; done in {:.1?}",
@@ -83,7 +78,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// Where our relationship asset sits: accounts by strength × open pipeline.
-fn top_accounts(net: &Network, snap: &Snapshot, report: &Report) {
+fn top_accounts(snap: &Snapshot, report: &Report) {
     let mut ranked: Vec<_> = report
         .accounts
         .iter()
@@ -94,8 +89,8 @@ fn top_accounts(net: &Network, snap: &Snapshot, report: &Report) {
     out!("Top accounts by relationship asset (strength × open pipeline):");
     for (value, a) in ranked.iter().take(5) {
         let name = snap
-            .find_account(&a.id)
-            .map_or("", |i| net.accounts[i.index()].name.as_str());
+            .account_by_xid(&a.id)
+            .map_or("", |i| snap.account_name(i));
         out!(
             "  {:<8} {:<28} strength {:.3}  advantage {:+.3}  pipeline {:>11.0}  asset {:>9.0}",
             a.id,
@@ -110,7 +105,6 @@ fn top_accounts(net: &Network, snap: &Snapshot, report: &Report) {
 
 /// The biggest open deal at veto risk, and why; its coach; a drawing of its chain.
 fn deal_at_risk(
-    net: &Network,
     snap: &Snapshot,
     report: &Report,
     params: &Params,
@@ -122,31 +116,29 @@ fn deal_at_risk(
         .iter()
         .filter(|p| !p.veto_risk.is_empty() && matches!(p.stage.as_str(), "validation" | "pursuit"))
         .filter_map(|p| {
-            snap.find_project(&p.id)
+            snap.project_by_xid(&p.id)
                 .map(|x| (snap.project_amount(x), x, p))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.2.id.cmp(&a.2.id)));
-    let ctx = Ctx::new(snap, params, as_of);
     if let Some((amount, x, row)) = at_risk {
-        let project = &net.projects[x.index()];
         out!(
             "\nDeal at veto risk: {} {:?} ({}, amount {amount:.0})",
             row.id,
-            project.name,
+            snap.project_name(x),
             row.stage
         );
-        let pa = analysis::analyse_project(&ctx, x);
+        let pa = analysis::project_analysis(snap, x, params, as_of)?;
         for p in &pa.opinion.veto_risk {
-            let i = pa.opinion.persons.iter().position(|q| q == p).unwrap_or(0);
-            let m = snap.members(x).iter().find(|m| m.person == *p);
+            let i = pa.opinion.position(p.id).unwrap_or(0);
+            let m = snap.members(x).iter().find(|m| *p == m.person);
             let role = m.map_or("member", |m| m.member.role.as_str());
             let show =
                 |v: Option<f64>| v.map_or_else(|| "unknown".to_owned(), |v| format!("{v:.2}"));
             out!(
                 "  {} ({role}, {}) leans against us: closeness {:.2}, solution {}, price {}, own stance {:+.2}, after the people they defer to {:+.2}",
-                snap.person_xid(*p),
-                net.persons[p.index()].name,
-                ctx.closeness(*p),
+                p.xid,
+                snap.person_name(p.id),
+                pa.opinion.closeness[i],
                 show(m.and_then(|m| m.member.solution.map(f64::from))),
                 show(m.and_then(|m| m.member.price.map(f64::from))),
                 pa.opinion.stance[i],
@@ -161,14 +153,14 @@ fn deal_at_risk(
                 .map_or_else(|| "n/a".to_owned(), |c| format!("{c:.2}"))
         );
         for g in &pa.completeness.gaps {
-            let who: Vec<&str> = g.persons.iter().map(|p| snap.person_xid(*p)).collect();
+            let who: Vec<&str> = g.persons.iter().map(|p| p.xid.as_ref()).collect();
             out!("  gap: {:<14} {}", g.check.id(), who.join(", "));
         }
         match pa.coaches.first() {
             Some(c) => out!(
                 "  coach suggestion: {} ({}) score {:.3} = closeness {:.2} × solution {:.2} × reach to an approver {:.2} × rival-free {:.2}",
-                snap.person_xid(c.person),
-                net.persons[c.person.index()].name,
+                c.person.xid,
+                snap.person_name(c.person.id),
                 c.score,
                 c.closeness,
                 c.solution,
@@ -177,7 +169,7 @@ fn deal_at_risk(
             ),
             None => out!("  no coach candidate: nobody in this chain both trusts us and reaches an approver"),
         }
-        let drawing = project_drawing(net, &ctx, &pa);
+        let drawing = project_drawing(snap, x, params, as_of)?;
         let dot_path = db_path.with_file_name(format!("guanxi-demo-{}.dot", row.id));
         std::fs::write(&dot_path, drawing.to_dot())?;
         out!("  decision chain drawn in {}", dot_path.display());
@@ -199,15 +191,13 @@ fn deal_at_risk(
 }
 
 /// Whose departure hurts most (largest total loss of account strength), and who should take over.
-fn hardest_departure(net: &Network, snap: &Snapshot, params: &Params, as_of: Day) {
-    let impacts: Vec<_> = (0..snap.employee_count() as u32)
-        .map(guanxi::model::EmployeeId)
-        .map(|e| {
-            let d = analysis::departure_impact(snap, e, params, as_of);
-            let loss: f64 = d.accounts.iter().map(|a| a.before - a.after).sum();
-            (loss, e, d)
-        })
-        .collect();
+fn hardest_departure(snap: &Snapshot, params: &Params, as_of: Day) -> Result<(), Box<dyn Error>> {
+    let mut impacts = Vec::new();
+    for e in snap.employee_ids() {
+        let d = analysis::departure_impact(snap, e, params, as_of)?;
+        let loss: f64 = d.accounts.iter().map(|a| a.before - a.after).sum();
+        impacts.push((loss, e, d));
+    }
     if let Some((loss, e, d)) = impacts.into_iter().max_by(|a, b| {
         a.0.total_cmp(&b.0)
             .then_with(|| snap.employee_xid(b.1).cmp(snap.employee_xid(a.1)))
@@ -215,7 +205,7 @@ fn hardest_departure(net: &Network, snap: &Snapshot, params: &Params, as_of: Day
         out!(
             "\nDeparture that hurts most: {} ({}): {} accounts weaken (total strength −{loss:.3}), {} persons' closeness drops, {} persons lose their only tie",
             snap.employee_xid(e),
-            net.employees[e.index()].name,
+            snap.employee_name(e),
             d.accounts.len(),
             d.persons.len(),
             d.successors.len()
@@ -223,20 +213,21 @@ fn hardest_departure(net: &Network, snap: &Snapshot, params: &Params, as_of: Day
         for s in d.successors.iter().take(5) {
             match &s.successor {
                 Some(p) => {
-                    let hops: Vec<&str> = p.persons.iter().map(|q| snap.person_xid(*q)).collect();
+                    let hops: Vec<&str> = p.persons.iter().map(|q| q.xid.as_ref()).collect();
                     out!(
                         "  {} → hand over to {} (path strength {:.3} via {})",
-                        snap.person_xid(s.person),
-                        snap.employee_xid(p.employee),
+                        s.person,
+                        p.employee,
                         p.strength,
                         hops.join(" → ")
                     );
                 }
                 None => out!(
                     "  {} → nobody else can reach them: introduce someone before they leave",
-                    snap.person_xid(s.person)
+                    s.person
                 ),
             }
         }
     }
+    Ok(())
 }

@@ -34,7 +34,7 @@
 //! })?;
 //!
 //! // Analyses run on an immutable snapshot taken from one read transaction.
-//! let (snapshot, _) = Snapshot::load(&db.begin_read()?)?;
+//! let snapshot = Snapshot::load(&db.begin_read()?)?;
 //! let report = Report::compute(&snapshot, &Params::default(), "2025-06-30".parse()?);
 //! let acme = &report.accounts[0];
 //! assert_eq!(acme.id, "A1");

@@ -19,12 +19,17 @@
 //! Rival ties: K → p1 (0.5), K → p2 (0.0).
 
 use guanxi::analysis::{
-    departure_impact, project_analysis, strongest_paths, Check, Params, Report,
+    departure_impact, project_analysis, strongest_paths, Check, Named, Params, QueryError, Report,
 };
 use guanxi::graph::Snapshot;
 use guanxi::model::*;
 
 const EPS: f64 = 1e-12;
+
+/// The ids of named nodes, to compare with ids.
+fn ids<I: Copy>(named: &[Named<'_, I>]) -> Vec<I> {
+    named.iter().map(|n| n.id).collect()
+}
 
 fn s(v: f64) -> Score {
     Score::new(v).unwrap()
@@ -245,7 +250,7 @@ fn account_strength_rivals_pipeline_and_asset() {
 #[test]
 fn friedkin_johnsen_on_a_small_chain() {
     let snap = Snapshot::from_network(&network());
-    let x = project_analysis(&snap, X, &Params::default(), as_of());
+    let x = project_analysis(&snap, X, &Params::default(), as_of()).unwrap();
     assert_eq!(x.opinion.persons, [P0, P1, P2, Q]);
     for (got, want) in x.opinion.stance.iter().zip([0.4, -0.1, -1.0, 0.8]) {
         close(*got, want);
@@ -302,8 +307,8 @@ fn completeness_gaps_in_table_order_and_lost_project() {
 #[test]
 fn coach_candidates_with_factors_and_chain_competition() {
     let snap = Snapshot::from_network(&network());
-    let x = project_analysis(&snap, X, &Params::default(), as_of());
-    let got: Vec<(PersonId, f64)> = x.coaches.iter().map(|c| (c.person, c.score)).collect();
+    let x = project_analysis(&snap, X, &Params::default(), as_of()).unwrap();
+    let got: Vec<(PersonId, f64)> = x.coaches.iter().map(|c| (c.person.id, c.score)).collect();
     assert_eq!(got.len(), 3);
     for ((p, sc), (wp, ws)) in got.iter().zip([(P0, 0.63), (Q, 0.225), (P1, 0.02)]) {
         assert_eq!(*p, wp);
@@ -317,7 +322,7 @@ fn coach_candidates_with_factors_and_chain_competition() {
     close(x.coaches[2].rival_free, 0.5);
     let comp = x.competition.unwrap();
     close(comp.ours, 1.87 / 2.4);
-    close(comp.rivals[&K], 0.45 / 2.4);
+    close(comp.rivals[&Named::new(K, "K")], 0.45 / 2.4);
 }
 
 /// To q: e1 directly (0.9) beats e0 → p1 → q (0.8 · 1). To p2 (e1's own tie has
@@ -327,27 +332,27 @@ fn coach_candidates_with_factors_and_chain_competition() {
 fn strongest_paths_with_hops() {
     let snap = Snapshot::from_network(&network());
     let p = Params::default();
-    let to_q = strongest_paths(&snap, Q, 5, &p, as_of());
+    let to_q = strongest_paths(&snap, Q, 5, &p, as_of()).unwrap();
     assert_eq!(to_q.len(), 2);
-    assert_eq!((to_q[0].employee, to_q[0].persons.clone()), (E1, vec![Q]));
+    assert_eq!((to_q[0].employee.id, ids(&to_q[0].persons)), (E1, vec![Q]));
     close(to_q[0].strength, 0.9);
     assert_eq!(
-        (to_q[1].employee, to_q[1].persons.clone()),
+        (to_q[1].employee.id, ids(&to_q[1].persons)),
         (E0, vec![P1, Q])
     );
     close(to_q[1].strength, 0.8);
-    let to_p2 = strongest_paths(&snap, P2, 5, &p, as_of());
+    let to_p2 = strongest_paths(&snap, P2, 5, &p, as_of()).unwrap();
     assert_eq!(
-        (to_p2[0].employee, to_p2[0].persons.clone()),
+        (to_p2[0].employee.id, ids(&to_p2[0].persons)),
         (E1, vec![P0, P2])
     );
     close(to_p2[0].strength, 0.6);
     assert_eq!(
-        (to_p2[1].employee, to_p2[1].persons.clone()),
+        (to_p2[1].employee.id, ids(&to_p2[1].persons)),
         (E0, vec![P1, P0, P2])
     );
     close(to_p2[1].strength, 0.4);
-    assert_eq!(strongest_paths(&snap, P2, 1, &p, as_of()).len(), 1);
+    assert_eq!(strongest_paths(&snap, P2, 1, &p, as_of()).unwrap().len(), 1);
 }
 
 /// portfolio(e0) = 27/47·0.25 + 10/47·0.8 = 14.75/47; portfolio(e1) = 27/47·0.6 +
@@ -375,11 +380,11 @@ fn employee_portfolio_sole_ties_and_fit() {
 fn departure_impact_with_successors() {
     let snap = Snapshot::from_network(&network());
     let p = Params::default();
-    let d0 = departure_impact(&snap, E0, &p, as_of());
+    let d0 = departure_impact(&snap, E0, &p, as_of()).unwrap();
     let persons: Vec<(PersonId, f64, f64)> = d0
         .persons
         .iter()
-        .map(|x| (x.person, x.before, x.after))
+        .map(|x| (x.person.id, x.before, x.after))
         .collect();
     assert_eq!(persons.len(), 2);
     assert_eq!((persons[0].0, persons[1].0), (P0, P1));
@@ -392,13 +397,17 @@ fn departure_impact_with_successors() {
     assert_eq!(d0.successors.len(), 1);
     let succ = d0.successors[0].successor.as_ref().unwrap();
     assert_eq!(
-        (d0.successors[0].person, succ.employee, succ.persons.clone()),
+        (
+            d0.successors[0].person.id,
+            succ.employee.id,
+            ids(&succ.persons)
+        ),
         (P1, E1, vec![Q, P1])
     );
     close(succ.strength, 0.9);
 
-    let d1 = departure_impact(&snap, E1, &p, as_of());
-    let dropped: Vec<PersonId> = d1.persons.iter().map(|x| x.person).collect();
+    let d1 = departure_impact(&snap, E1, &p, as_of()).unwrap();
+    let dropped: Vec<PersonId> = d1.persons.iter().map(|x| x.person.id).collect();
     assert_eq!(dropped, [P0, Q]);
     close(d1.persons[0].after, 0.25);
     close(d1.accounts[0].after, 14.75 / 47.0);
@@ -407,7 +416,7 @@ fn departure_impact_with_successors() {
         .iter()
         .map(|s| {
             let p = s.successor.as_ref().unwrap();
-            (s.person, p.employee, p.strength)
+            (s.person.id, p.employee.id, p.strength)
         })
         .collect();
     assert_eq!(
@@ -422,7 +431,7 @@ fn departure_impact_with_successors() {
 #[test]
 fn queries_agree_with_the_report_bit_for_bit() {
     let snap = Snapshot::from_network(&network());
-    let x = project_analysis(&snap, X, &Params::default(), as_of());
+    let x = project_analysis(&snap, X, &Params::default(), as_of()).unwrap();
     let r = report();
     assert_eq!(
         r.projects[0].consensus.map(f64::to_bits),
@@ -448,20 +457,29 @@ fn json_has_the_spec_s_shape() {
     assert!(json.find("\"persons\"").unwrap() < json.find("\"accounts\"").unwrap());
 }
 
-/// Queries on ids the snapshot does not hold answer "nothing" instead of panicking.
+/// Queries on ids the snapshot does not hold are a typed error naming the kind and id,
+/// never empty figures (which would read as facts: a lost deal, nobody to reach).
 #[test]
-fn queries_on_unknown_ids_are_empty_not_panics() {
+fn queries_on_unknown_ids_are_typed_errors_not_empty_figures() {
     let snap = Snapshot::from_network(&network());
     let p = Params::default();
-    let x = project_analysis(&snap, ProjectId(99), &p, as_of());
-    assert!(x.opinion.persons.is_empty() && x.coaches.is_empty());
+    let missing = |kind, id| QueryError::NotFound { kind, id };
     assert_eq!(
-        (x.opinion.consensus, x.completeness.completeness),
-        (None, None)
+        project_analysis(&snap, ProjectId(99), &p, as_of()).unwrap_err(),
+        missing(NodeKind::Project, 99)
     );
-    assert!(x.competition.is_none());
-    assert!(strongest_paths(&snap, PersonId(99), 5, &p, as_of()).is_empty());
-    let d = departure_impact(&snap, EmployeeId(99), &p, as_of());
-    assert!(d.persons.is_empty() && d.accounts.is_empty() && d.successors.is_empty());
-    assert!(strongest_paths(&snap, Q, 0, &p, as_of()).is_empty());
+    assert_eq!(
+        strongest_paths(&snap, PersonId(99), 5, &p, as_of()).unwrap_err(),
+        missing(NodeKind::Person, 99)
+    );
+    assert_eq!(
+        departure_impact(&snap, EmployeeId(99), &p, as_of()).unwrap_err(),
+        missing(NodeKind::Employee, 99)
+    );
+    let err = guanxi::analysis::account_figures(&snap, AccountId(2), &p, as_of()).unwrap_err();
+    assert_eq!(err, missing(NodeKind::Account, 2));
+    assert!(err.to_string().contains("account with id 2"), "{err}");
+    assert!(strongest_paths(&snap, Q, 0, &p, as_of())
+        .unwrap()
+        .is_empty());
 }

@@ -1,150 +1,33 @@
 //! Properties of the analyses on small random networks, checked against simple models.
 
-use guanxi::analysis::{closeness, completeness, influence, opinion, path, Ctx, Params};
+use guanxi::analysis::{
+    account_figures, coach_candidates, person_figures, project_analysis, strongest_paths, Params,
+    Report,
+};
 use guanxi::graph::Snapshot;
 use guanxi::model::*;
-use guanxi::synth::Rng;
 use proptest::prelude::*;
-use std::collections::HashSet;
 
-fn score(rng: &mut Rng) -> Score {
-    // Two decimals, with 0 and 1 reasonably frequent.
-    let v = match rng.below(10) {
-        0 => 0.0,
-        1 => 1.0,
-        _ => (rng.unit() * 100.0).floor() / 100.0,
-    };
-    Score::new(v).unwrap()
+#[path = "common/random_network.rs"]
+mod random;
+use random::random_network;
+
+/// `C(p)` by the public query.
+fn closeness_of(snap: &Snapshot, p: PersonId, params: &Params) -> f64 {
+    person_figures(snap, p, params, as_of()).unwrap().closeness
 }
 
-/// A random valid network: `np` persons over `na` accounts (some without one), `ne`
-/// employees, about `density · np` person edges, ties, rival ties and two projects.
-#[allow(clippy::too_many_lines)] // one fixture, built in one place
-fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize) -> Network {
-    let mut rng = Rng::new(seed);
-    let mut n = Network::new();
-    for a in 0..na {
-        let kind = if a == 0 {
-            AccountKind::Competitor
-        } else {
-            AccountKind::Client
-        };
-        n.accounts.push(Account {
-            xid: format!("a{a}"),
-            name: String::new(),
-            kind,
-        });
-    }
-    for p in 0..np {
-        n.persons.push(Person {
-            xid: format!("p{p}"),
-            name: String::new(),
-            title: None,
-        });
-        if rng.below(5) > 0 {
-            n.edges.push(Edge::WorksAt {
-                person: PersonId(p as u32),
-                account: AccountId(rng.below(na) as u32),
-                employment: Employment::default(),
-            });
-        }
-    }
-    for e in 0..ne {
-        n.employees.push(Employee {
-            xid: format!("e{e}"),
-            name: String::new(),
-            left: None,
-        });
-    }
-    let mut seen = HashSet::new();
-    for _ in 0..density * np {
-        let (a, b) = (rng.below(np), rng.below(np));
-        let reports = rng.chance(0.5);
-        if a != b && seen.insert((reports, a, b)) {
-            let (a, b, w) = (PersonId(a as u32), PersonId(b as u32), score(&mut rng));
-            n.edges.push(if reports {
-                Edge::ReportsTo {
-                    person: a,
-                    manager: b,
-                    weight: w,
-                }
-            } else {
-                Edge::Influences {
-                    from: a,
-                    to: b,
-                    weight: w,
-                }
-            });
-        }
-    }
-    for _ in 0..np * 3 / 2 {
-        let (e, p) = (rng.below(ne), rng.below(np));
-        if seen.insert((true, usize::MAX - e, p)) {
-            let last_contact = rng
-                .chance(0.7)
-                .then(|| Day::from_days_since_epoch(20_000 + i32::from(rng.below(300) as u16)))
-                .flatten();
-            n.edges.push(Edge::Tie {
-                employee: EmployeeId(e as u32),
-                person: PersonId(p as u32),
-                tie: Tie {
-                    closeness: score(&mut rng),
-                    last_contact,
-                    private: false,
-                },
-            });
-        }
-    }
-    for p in 0..np {
-        if rng.chance(0.3) {
-            n.edges.push(Edge::RivalTie {
-                competitor: AccountId(0),
-                person: PersonId(p as u32),
-                closeness: score(&mut rng),
-            });
-        }
-    }
-    let roles = [
-        Role::Approver,
-        Role::Vetoer,
-        Role::DecisionMaker,
-        Role::Evaluator,
-        Role::Influencer,
-        Role::User,
-    ];
-    for x in 0..2u32 {
-        let stage = Stage::ALL[rng.below(Stage::ALL.len())];
-        n.projects.push(Project {
-            xid: format!("x{x}"),
-            name: String::new(),
-            stage,
-            amount: Amount::default(),
-        });
-        n.edges.push(Edge::Of {
-            project: ProjectId(x),
-            account: AccountId(rng.below(na) as u32),
-        });
-        let mut chain = HashSet::new();
-        for _ in 0..rng.below(6) {
-            let p = rng.below(np);
-            if chain.insert(p) {
-                let opt = |rng: &mut Rng| rng.chance(0.6).then(|| score(rng));
-                let (solution, price) = (opt(&mut rng), opt(&mut rng));
-                n.edges.push(Edge::Member {
-                    person: PersonId(p as u32),
-                    project: ProjectId(x),
-                    member: Member {
-                        role: roles[rng.below(6)],
-                        coach: rng.chance(0.2),
-                        solution,
-                        price,
-                    },
-                });
-            }
-        }
-    }
-    assert_eq!(n.validate(), Ok(()));
-    n
+/// `max_k Rv(p, k)`: the strongest rival tie to `p` (0 if none).
+fn max_rival_closeness(snap: &Snapshot, p: PersonId) -> f64 {
+    snap.rival_ties(p)
+        .iter()
+        .fold(0.0, |m: f64, r| m.max(r.closeness))
+}
+
+/// The project's persons (its account's persons and its chain), by increasing id.
+fn project_persons(snap: &Snapshot, x: ProjectId) -> Vec<PersonId> {
+    let a = project_analysis(snap, x, &Params::default(), as_of()).unwrap();
+    a.opinion.persons.iter().map(|p| p.id).collect()
 }
 
 fn as_of() -> Day {
@@ -159,7 +42,7 @@ proptest! {
         let snap = Snapshot::from_network(&random_network(seed, np, 3, na, 3));
         let params = Params::default();
         for a in snap.account_ids() {
-            let pi = influence::account_pagerank(&snap, a, &params);
+            let pi: Vec<f64> = account_figures(&snap, a, &params, as_of()).unwrap().influence.into_values().collect();
             prop_assert_eq!(pi.len(), snap.account_persons(a).len());
             if !pi.is_empty() {
                 prop_assert!((pi.iter().sum::<f64>() - 1.0).abs() < 1e-9);
@@ -169,26 +52,17 @@ proptest! {
     }
 
     #[test]
-    fn noisy_or_is_monotone_and_in_unit_interval(values in prop::collection::vec(0.0f64..=1.0, 0..8), extra in 0.0f64..=1.0) {
-        let base = closeness::noisy_or(values.iter().copied());
-        let more = closeness::noisy_or(values.iter().copied().chain([extra]));
-        prop_assert!((0.0..=1.0).contains(&base));
-        prop_assert!(more >= base);
-    }
-
-    #[test]
     fn removing_a_tie_never_raises_any_closeness(seed: u64, np in 1usize..20, pick: usize) {
         let mut net = random_network(seed, np, 3, 2, 2);
         let params = Params::default();
-        let before = {
-            let snap = Snapshot::from_network(&net);
-            closeness::all_closeness(&snap, &guanxi::analysis::decay::decayed_ties(&snap, &params, as_of()))
+        let all_closeness = |snap: &Snapshot| -> Vec<f64> {
+            Report::compute(snap, &params, as_of()).persons.iter().map(|p| p.closeness).collect()
         };
+        let before = all_closeness(&Snapshot::from_network(&net));
         let ties: Vec<usize> = net.edges.iter().enumerate().filter(|(_, e)| matches!(e, Edge::Tie { .. })).map(|(i, _)| i).collect();
         prop_assume!(!ties.is_empty());
         net.edges.remove(ties[pick % ties.len()]);
-        let snap = Snapshot::from_network(&net);
-        let after = closeness::all_closeness(&snap, &guanxi::analysis::decay::decayed_ties(&snap, &params, as_of()));
+        let after = all_closeness(&Snapshot::from_network(&net));
         for (b, a) in before.iter().zip(&after) {
             prop_assert!(a <= b, "{} > {}", a, b);
         }
@@ -198,12 +72,11 @@ proptest! {
     fn friedkin_johnsen_result_is_the_fixed_point(seed: u64, np in 1usize..25) {
         let snap = Snapshot::from_network(&random_network(seed, np, 3, 2, 3));
         let params = Params::default();
-        let ctx = Ctx::new(&snap, &params, as_of());
         for x in snap.project_ids() {
-            let o = opinion::project_opinion(&ctx, x);
-            for (i, &p) in o.persons.iter().enumerate() {
-                let row: Vec<(usize, f64)> = snap.deference(p).iter()
-                    .filter_map(|l| o.persons.binary_search(&l.to).ok().map(|j| (j, l.weight)))
+            let o = project_analysis(&snap, x, &params, as_of()).unwrap().opinion;
+            for (i, p) in o.persons.iter().enumerate() {
+                let row: Vec<(usize, f64)> = snap.deference(p.id).iter()
+                    .filter_map(|l| o.position(l.to).map(|j| (j, l.weight)))
                     .collect();
                 let out: f64 = row.iter().map(|r| r.1).sum();
                 let want = if row.is_empty() {
@@ -222,7 +95,7 @@ proptest! {
     fn completeness_is_a_fraction_and_null_only_when_lost(seed: u64, np in 1usize..20) {
         let snap = Snapshot::from_network(&random_network(seed, np, 3, 2, 2));
         for x in snap.project_ids() {
-            let c = completeness::completeness(&snap, x, 90, as_of());
+            let c = project_analysis(&snap, x, &Params::default(), as_of()).unwrap().completeness;
             match c.completeness {
                 None => prop_assert_eq!(snap.project_stage(x), Stage::Lost),
                 Some(v) => prop_assert!((0.0..=1.0).contains(&v)),
@@ -235,12 +108,11 @@ proptest! {
         let net = random_network(seed, np, ne, 2, 2);
         let snap = Snapshot::from_network(&net);
         let params = Params::default();
-        let ctx = Ctx::new(&snap, &params, as_of());
         let target = PersonId(0);
         // Brute force: best product over every simple path employee → person … → target.
         let mut best = vec![0.0f64; ne];
-        for (i, t) in snap.ties().iter().enumerate() {
-            let c = ctx.decayed(i);
+        for t in snap.ties() {
+            let c = t.decayed(as_of(), params.half_life);
             if c > 0.0 {
                 let mut visited = vec![false; np];
                 let s = best_simple(&snap, t.person, target, &mut visited);
@@ -250,17 +122,17 @@ proptest! {
         let mut want: Vec<(usize, f64)> = best.iter().copied().enumerate().filter(|b| b.1 > 0.0).collect();
         want.sort_by(|a, b| b.1.total_cmp(&a.1).then(format!("e{}", a.0).cmp(&format!("e{}", b.0))));
         want.truncate(k);
-        let got = path::strongest_paths(&ctx, target, k, None);
+        let got = strongest_paths(&snap, target, k, &params, as_of()).unwrap();
         prop_assert_eq!(got.len(), want.len());
         for (g, w) in got.iter().zip(&want) {
             prop_assert!((g.strength - w.1).abs() < 1e-12);
-            prop_assert!((g.strength - best[g.employee.index()]).abs() < 1e-12);
+            prop_assert!((g.strength - best[g.employee.id.index()]).abs() < 1e-12);
             // The hops form a path of that strength, ending at the target.
-            prop_assert_eq!(*g.persons.last().unwrap(), target);
-            let first = snap.ties().iter().position(|t| t.employee == g.employee && t.person == g.persons[0]).unwrap();
-            let mut s = ctx.decayed(first);
+            prop_assert_eq!(g.persons.last().unwrap().id, target);
+            let first = snap.ties().iter().find(|t| t.employee == g.employee.id && t.person == g.persons[0].id).unwrap();
+            let mut s = first.decayed(as_of(), params.half_life);
             for h in g.persons.windows(2) {
-                s *= snap.links(h[0]).iter().find(|l| l.to == h[1]).unwrap().weight;
+                s *= snap.links(h[0].id).iter().find(|l| l.to == h[1].id).unwrap().weight;
             }
             prop_assert!((s - g.strength).abs() < 1e-12);
         }
@@ -276,11 +148,10 @@ proptest! {
     fn coach_candidates_equal_naive_scoring(seed: u64, np in 1usize..9, k in 1usize..4) {
         let snap = Snapshot::from_network(&random_network(seed, np, 3, 2, 2));
         let params = Params { coach_k: k, ..Params::default() };
-        let ctx = Ctx::new(&snap, &params, as_of());
         for x in snap.project_ids() {
             let approvers: Vec<PersonId> = snap.members(x).iter().filter(|m| m.member.role == Role::Approver).map(|m| m.person).collect();
             let mut want: Vec<(PersonId, f64)> = Vec::new();
-            for p in opinion::project_persons(&snap, x) {
+            for p in project_persons(&snap, x) {
                 let member = snap.members(x).iter().find(|m| m.person == p).map(|m| m.member);
                 let reach = if member.is_some_and(|m| m.role == Role::Approver) {
                     1.0
@@ -288,14 +159,14 @@ proptest! {
                     approvers.iter().map(|&a| best_simple(&snap, p, a, &mut vec![false; np])).fold(0.0, f64::max)
                 };
                 let s = member.and_then(|m| m.solution).map_or(0.5, Score::get);
-                let score = ctx.closeness(p) * s * reach * (1.0 - closeness::max_rival_closeness(&snap, p));
+                let score = closeness_of(&snap, p, &params) * s * reach * (1.0 - max_rival_closeness(&snap, p));
                 if score > 0.0 {
                     want.push((p, score));
                 }
             }
             want.sort_by(|a, b| b.1.total_cmp(&a.1).then(snap.person_xid(a.0).cmp(snap.person_xid(b.0))));
             want.truncate(k);
-            let got = guanxi::analysis::coach::coach_candidates(&ctx, x);
+            let got = coach_candidates(&snap, x, &params, as_of()).unwrap();
             prop_assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
                 prop_assert!((g.score - w.1).abs() < 1e-12, "{} vs {}", g.score, w.1);
@@ -314,27 +185,26 @@ proptest! {
     fn coach_search_agrees_with_plain_dijkstra(seed: u64, np in 10usize..80, k in prop::sample::select(vec![1usize, 2, 3, 5, 40])) {
         let snap = Snapshot::from_network(&random_network(seed, np, 4, 2, 2));
         let params = Params { coach_k: k, ..Params::default() };
-        let ctx = Ctx::new(&snap, &params, as_of());
         for x in snap.project_ids() {
             let approvers: Vec<PersonId> = snap.members(x).iter().filter(|m| m.member.role == Role::Approver).map(|m| m.person).collect();
             let reach = plain_dijkstra(&snap, &approvers);
             let mut want: Vec<(PersonId, f64)> = Vec::new();
-            for p in opinion::project_persons(&snap, x) {
+            for p in project_persons(&snap, x) {
                 let member = snap.members(x).iter().find(|m| m.person == p).map(|m| m.member);
                 let r = if member.is_some_and(|m| m.role == Role::Approver) { 1.0 } else { reach[p.index()] };
                 let s = member.and_then(|m| m.solution).map_or(0.5, Score::get);
-                let score = ctx.closeness(p) * s * r * (1.0 - closeness::max_rival_closeness(&snap, p));
+                let score = closeness_of(&snap, p, &params) * s * r * (1.0 - max_rival_closeness(&snap, p));
                 if score > 0.0 {
                     want.push((p, score));
                 }
             }
             want.sort_by(|a, b| b.1.total_cmp(&a.1).then(snap.person_xid(a.0).cmp(snap.person_xid(b.0))));
             want.truncate(k);
-            let got = guanxi::analysis::coach::coach_candidates(&ctx, x);
+            let got = coach_candidates(&snap, x, &params, as_of()).unwrap();
             prop_assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
                 prop_assert!((g.score - w.1).abs() < 1e-12, "{} vs {}", g.score, w.1);
-                prop_assert!((g.reach - reach[g.person.index()]).abs() < 1e-12 || (g.reach - 1.0).abs() < f64::EPSILON);
+                prop_assert!((g.reach - reach[g.person.id.index()]).abs() < 1e-12 || (g.reach - 1.0).abs() < f64::EPSILON);
             }
         }
     }

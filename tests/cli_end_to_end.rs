@@ -2,49 +2,16 @@
 //! the worked example, and what it prints is checked against the library's own results.
 //! Bad input must give a non-zero exit, a message on stderr, no panic, and no write.
 
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{contains, ok, run, s};
 use guanxi::analysis::{Params, Report};
 use guanxi::graph::Snapshot;
 use guanxi::io::read_csv_dir;
 use guanxi::store::{Database, Read};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// `cargo test` builds the examples beside the test binaries: target/<profile>/examples.
-fn brm() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let path = profile_dir
-        .join("examples")
-        .join(format!("brm{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.exists(),
-        "{} is missing: run the tests with cargo test (it builds the examples)",
-        path.display()
-    );
-    path
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(brm()).args(args).output().expect("run brm")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "brm {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 temp path")
-}
 
 #[test]
 fn generate_import_report_json_equals_the_library_report() {
@@ -379,10 +346,6 @@ fn erase_leaves_no_byte_of_the_person_and_backup_is_a_clean_copy() {
             .code(),
         Some(1)
     );
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// The network stored in the database file at `path` (one read transaction).

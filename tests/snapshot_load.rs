@@ -1,12 +1,12 @@
 //! `Snapshot::load` builds the snapshot straight from the store's scan, several edge
 //! kinds at once: it must give exactly what `Snapshot::from_network` gives for the same
-//! data — the same report to the last bit, the same id map — on any thread count,
-//! whether store ids are dense (nodes and edges scanned at once) or have holes left by
-//! removals (nodes first), and it must refuse damage with a typed error.
+//! data — the same report to the last bit, the same nodes under the store's ids — on any
+//! thread count, whether store ids are dense (nodes and edges scanned at once) or have
+//! holes left by removals (nodes first), and it must refuse damage with a typed error.
 
 use guanxi::analysis::{Params, Report};
 use guanxi::graph::Snapshot;
-use guanxi::model::{NodeKind, NodeRef, Person};
+use guanxi::model::{Network, NodeKind, NodeRef, Person};
 use guanxi::store::{Database, IdMap, Read, StoreError};
 use guanxi::synth::{generate, Preset};
 use tempfile::TempDir;
@@ -16,12 +16,35 @@ fn report_json(snapshot: &Snapshot) -> String {
     Report::compute(snapshot, &Params::default(), as_of).to_json()
 }
 
-fn load_with_threads(db: &Database, threads: usize) -> (Snapshot, IdMap) {
+fn load_with_threads(db: &Database, threads: usize) -> Snapshot {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .unwrap();
     pool.install(|| Snapshot::load(&db.begin_read().unwrap()).unwrap())
+}
+
+/// The map from network positions to the ids a snapshot is indexed by, checked node by
+/// node against `network`: every node of the snapshot is the node of the network at the
+/// same position among the snapshot's nodes, and no other id exists.
+fn id_map(snapshot: &Snapshot, network: &Network, ids: &IdMap) -> IdMap {
+    for kind in NodeKind::ALL {
+        let existing: Vec<u32> = (0..snapshot.id_bound(kind) as u32)
+            .filter(|&i| snapshot.contains(NodeRef::new(kind, i)))
+            .collect();
+        assert_eq!(existing, ids.store_ids(kind), "{kind} ids");
+        for (position, &id) in existing.iter().enumerate() {
+            let xid = match kind {
+                NodeKind::Account => snapshot.account_xid(guanxi::model::AccountId(id)),
+                NodeKind::Person => snapshot.person_xid(guanxi::model::PersonId(id)),
+                NodeKind::Employee => snapshot.employee_xid(guanxi::model::EmployeeId(id)),
+                NodeKind::Project => snapshot.project_xid(guanxi::model::ProjectId(id)),
+            };
+            let want = network.xid(NodeRef::new(kind, position as u32)).unwrap();
+            assert_eq!(xid, want, "{kind} {id}");
+        }
+    }
+    ids.clone()
 }
 
 /// Loads with 1, 2 and 3 threads and compares each with the snapshot of the stored
@@ -30,7 +53,8 @@ fn assert_load_matches_network(db: &Database) -> String {
     let (network, ids) = db.begin_read().unwrap().network().unwrap();
     let want = report_json(&Snapshot::from_network(&network));
     for threads in [1, 2, 3] {
-        let (snapshot, map) = load_with_threads(db, threads);
+        let snapshot = load_with_threads(db, threads);
+        let map = id_map(&snapshot, &network, &ids);
         assert_eq!(map, ids, "id map, {threads} threads");
         assert_eq!(snapshot.person_count(), network.persons.len());
         assert_eq!(report_json(&snapshot), want, "report, {threads} threads");
@@ -79,10 +103,10 @@ fn load_equals_the_snapshot_of_the_network_after_removals() {
 #[test]
 fn an_empty_database_loads_as_an_empty_snapshot() {
     let db = Database::in_memory().unwrap();
-    let (snapshot, map) = load_with_threads(&db, 2);
+    let snapshot = load_with_threads(&db, 2);
     assert_eq!(snapshot.person_count(), 0);
     assert_eq!(snapshot.account_count(), 0);
-    assert!(map.is_empty());
+    assert!(NodeKind::ALL.iter().all(|&k| snapshot.id_bound(k) == 0));
 }
 
 #[test]
@@ -148,5 +172,42 @@ fn damage_is_a_typed_error_not_a_partial_snapshot() {
             assert!(reason.contains("has no record"), "{reason}");
         }
         other => panic!("expected a dangling end, got {other:?}"),
+    }
+}
+
+/// The snapshot's arrays span the ids, so a damaged node id far beyond the ids the store
+/// handed out must be refused as damage before it sizes an allocation (here 50 million
+/// slots of every per-person table, gigabytes; near 4 billion the process would abort).
+#[test]
+fn a_node_id_beyond_the_next_id_is_damage_not_an_allocation() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("db.redb");
+    Database::create(&path)
+        .and_then(|db| db.import_network(&generate(Preset::Tiny, 1), 1))
+        .unwrap();
+    {
+        use redb::ReadableTable as _;
+        let persons = redb::TableDefinition::<u32, &[u8]>::new("guanxi.node.person");
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        {
+            let mut t = w.open_table(persons).unwrap();
+            let record = t.get(0).unwrap().unwrap().value().to_vec();
+            t.insert(50_000_000, record.as_slice()).unwrap();
+        }
+        w.commit().unwrap();
+    }
+    let db = Database::open(&path).unwrap();
+    match Snapshot::load(&db.begin_read().unwrap()) {
+        Err(StoreError::Corrupt { what, reason }) => {
+            assert!(
+                what.contains("person") || reason.contains("person"),
+                "{what}: {reason}"
+            );
+        }
+        other => panic!(
+            "expected damage, got {:?}",
+            other.map(|s| s.id_bound(NodeKind::Person))
+        ),
     }
 }

@@ -1,10 +1,10 @@
 //! Data in and out: `import` a CSV folder, `generate` a synthetic network, `export` the
 //! database as CSV or a drawing.
 
-use crate::options::{describe, load, now_millis, parse_day, spinner};
+use crate::options::{describe, load, load_network, now_millis, parse_day, spinner};
 use crate::Result;
 use clap::{Args, ValueEnum};
-use guanxi::analysis::{self, Ctx, Params};
+use guanxi::analysis::Params;
 use guanxi::io;
 use guanxi::model::{Day, Network};
 use guanxi::store::{Database, ImportSummary, StoreError};
@@ -257,41 +257,42 @@ impl Export {
         } else {
             target_file(&out, force)?;
         }
-        let (net, snap) = load(&db)?;
         let params = Params::default();
         let as_of = match as_of {
             Some(s) => parse_day(&s)?,
             None => today()?,
         };
-        let ctx = Ctx::new(&snap, &params, as_of);
-        let drawing =
-            match (format, &project, &account) {
-                (Format::Csv, None, None) => {
-                    io::write_csv_dir(&net, &out).map_err(|e| e.to_string())?;
-                    out!("wrote {net} to {}", out.display())?;
-                    return Ok(ExitCode::SUCCESS);
-                }
-                (Format::Csv, ..) => {
-                    return Err("--project and --account go with --format dot or graphml".into())
-                }
-                (_, Some(x), _) => {
-                    let x = snap
-                        .find_project(x)
-                        .ok_or_else(|| format!("no project with id {x:?}"))?;
-                    let pa = analysis::analyse_project(&ctx, x);
-                    io::draw::project_drawing(&net, &ctx, &pa)
-                }
-                (_, None, Some(a)) => {
-                    let a = snap
-                        .find_account(a)
-                        .ok_or_else(|| format!("no account with id {a:?}"))?;
-                    io::draw::account_drawing(&net, &ctx, a)
-                }
-                (_, None, None) => return Err(
+        let drawing = match (format, &project, &account) {
+            (Format::Csv, None, None) => {
+                let net = load_network(&db)?;
+                io::write_csv_dir(&net, &out).map_err(|e| e.to_string())?;
+                out!("wrote {net} to {}", out.display())?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            (Format::Csv, ..) => {
+                return Err("--project and --account go with --format dot or graphml".into())
+            }
+            (_, Some(x), _) => {
+                let snap = load(&db)?;
+                let x = snap
+                    .project_by_xid(x)
+                    .ok_or_else(|| format!("no project with id {x:?}"))?;
+                io::draw::project_drawing(&snap, x, &params, as_of).map_err(|e| e.to_string())?
+            }
+            (_, None, Some(a)) => {
+                let snap = load(&db)?;
+                let a = snap
+                    .account_by_xid(a)
+                    .ok_or_else(|| format!("no account with id {a:?}"))?;
+                io::draw::account_drawing(&snap, a, &params, as_of).map_err(|e| e.to_string())?
+            }
+            (_, None, None) => {
+                return Err(
                     "dot and graphml draw one project (--project ID) or one account (--account ID)"
                         .into(),
-                ),
-            };
+                )
+            }
+        };
         let text = if matches!(format, Format::Dot) {
             drawing.to_dot()
         } else {

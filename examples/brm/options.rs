@@ -33,9 +33,7 @@ pub struct Prepared {
     pub params: Params,
     /// The analysis date.
     pub as_of: Day,
-    /// The stored network (for names).
-    pub net: Network,
-    /// Its snapshot (for the analyses).
+    /// The database's snapshot, names included, indexed by store ids.
     pub snap: Snapshot,
 }
 
@@ -44,11 +42,10 @@ impl Common {
     pub fn prepare(&self) -> Result<Prepared> {
         let params = self.params.params()?;
         let as_of = parse_day(&self.as_of)?;
-        let (net, snap) = load(&self.db)?;
+        let snap = load(&self.db)?;
         Ok(Prepared {
             params,
             as_of,
-            net,
             snap,
         })
     }
@@ -241,14 +238,22 @@ pub fn describe(path: &Path, e: StoreError) -> String {
     }
 }
 
-/// Loads the committed state of the database as a network and its snapshot, through a
-/// read-only handle.
-pub fn load(path: &Path) -> Result<(Network, Snapshot)> {
+/// Loads the committed state of the database as a snapshot, through a read-only
+/// handle: the parallel load, names included, indexed by store ids.
+pub fn load(path: &Path) -> Result<Snapshot> {
     let db = open_read(path)?;
     let txn = db.begin_read().map_err(|e| describe(path, e))?;
-    let (net, _) = txn.network().map_err(|e| describe(path, e))?;
-    let snap = Snapshot::from_network(&net);
-    Ok((net, snap))
+    Snapshot::load(&txn).map_err(|e| describe(path, e).into())
+}
+
+/// Loads the committed state of the database as a network (for the CSV export),
+/// through a read-only handle.
+pub fn load_network(path: &Path) -> Result<Network> {
+    let db = open_read(path)?;
+    let txn = db.begin_read().map_err(|e| describe(path, e))?;
+    txn.network()
+        .map(|(net, _)| net)
+        .map_err(|e| describe(path, e).into())
 }
 
 /// A spinner on standard error while a long step runs.

@@ -7,9 +7,9 @@ use crate::options::{at_least, Common, Prepared};
 use crate::render;
 use crate::Result;
 use clap::Args;
-use guanxi::analysis::{self, Ctx, Params, Report};
+use guanxi::analysis::{self, Params, Report};
 use guanxi::graph::Snapshot;
-use guanxi::model::{Day, EmployeeId, Network, ProjectId};
+use guanxi::model::{Day, EmployeeId, ProjectId};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -66,13 +66,12 @@ impl Chain {
         let Prepared {
             params,
             as_of,
-            net,
             snap,
         } = self.common.prepare()?;
         let x = snap
-            .find_project(&self.project)
+            .project_by_xid(&self.project)
             .ok_or_else(|| format!("no project with id {:?}", self.project))?;
-        let view = ChainView::new(&net, &snap, x, &params, as_of);
+        let view = ChainView::new(&snap, x, &params, as_of)?;
         if self.json {
             print_json(&view)?;
         } else {
@@ -105,15 +104,13 @@ impl PathArgs {
             ..
         } = self.common.prepare()?;
         let p = snap
-            .find_person(&self.to)
+            .person_by_xid(&self.to)
             .ok_or_else(|| format!("no person with id {:?}", self.to))?;
-        let paths = analysis::strongest_paths(&snap, p, params.path_k, &params, as_of);
+        let paths = analysis::strongest_paths(&snap, p, params.path_k, &params, as_of)
+            .map_err(|e| e.to_string())?;
         let view = PathsView {
             to: self.to,
-            paths: paths
-                .iter()
-                .map(|path| PathView::new(&snap, path))
-                .collect(),
+            paths: paths.iter().map(PathView::new).collect(),
         };
         if self.json {
             print_json(&view)?;
@@ -147,9 +144,9 @@ impl Departure {
             ..
         } = self.common.prepare()?;
         let e = snap
-            .find_employee(&self.employee)
+            .employee_by_xid(&self.employee)
             .ok_or_else(|| format!("no employee with id {:?}", self.employee))?;
-        let view = DepartureView::new(&snap, e, &params, as_of);
+        let view = DepartureView::new(&snap, e, &params, as_of)?;
         if self.json {
             print_json(&view)?;
         } else {
@@ -243,22 +240,21 @@ pub struct CoachView {
 }
 
 impl ChainView {
-    fn new(net: &Network, snap: &Snapshot, x: ProjectId, params: &Params, as_of: Day) -> Self {
-        let ctx = Ctx::new(snap, params, as_of);
-        let pa = analysis::analyse_project(&ctx, x);
+    fn new(snap: &Snapshot, x: ProjectId, params: &Params, as_of: Day) -> Result<Self> {
+        let pa = analysis::project_analysis(snap, x, params, as_of).map_err(|e| e.to_string())?;
         let mut members: Vec<_> = snap.members(x).to_vec();
         members.sort_by(|a, b| snap.person_xid(a.person).cmp(snap.person_xid(b.person)));
         let members = members
             .iter()
             .map(|m| {
                 let p = m.person;
-                let i = pa.opinion.persons.iter().position(|q| *q == p);
+                let i = pa.opinion.position(p);
                 MemberView {
                     id: snap.person_xid(p).to_owned(),
-                    name: net.persons[p.index()].name.clone(),
+                    name: snap.person_name(p).to_owned(),
                     role: m.member.role.as_str(),
                     coach: m.member.coach,
-                    closeness: ctx.closeness(p),
+                    closeness: i.map_or(0.0, |i| pa.opinion.closeness[i]),
                     solution: m.member.solution.map(f64::from),
                     price: m.member.price.map(f64::from),
                     stance: i.map(|i| pa.opinion.stance[i]),
@@ -266,8 +262,8 @@ impl ChainView {
                 }
             })
             .collect();
-        let xids = |ps: &[guanxi::model::PersonId]| {
-            let mut v: Vec<String> = ps.iter().map(|p| snap.person_xid(*p).to_owned()).collect();
+        let xids = |ps: &[analysis::Named<'_, guanxi::model::PersonId>]| {
+            let mut v: Vec<String> = ps.iter().map(|p| p.xid.to_string()).collect();
             v.sort_unstable();
             v
         };
@@ -284,7 +280,7 @@ impl ChainView {
             .coaches
             .iter()
             .map(|c| CoachView {
-                id: snap.person_xid(c.person).to_owned(),
+                id: c.person.xid.to_string(),
                 score: c.score,
                 closeness: c.closeness,
                 solution: c.solution,
@@ -300,13 +296,13 @@ impl ChainView {
                         Some(c.ours),
                         c.rivals
                             .iter()
-                            .map(|(k, v)| (snap.account_xid(*k).to_owned(), *v))
+                            .map(|(k, v)| (k.xid.to_string(), *v))
                             .collect(),
                     )
                 });
-        ChainView {
+        Ok(ChainView {
             id: snap.project_xid(x).to_owned(),
-            name: net.projects[x.index()].name.clone(),
+            name: snap.project_name(x).to_owned(),
             stage: snap.project_stage(x).as_str(),
             as_of: as_of.to_string(),
             members,
@@ -317,7 +313,7 @@ impl ChainView {
             coaches,
             chain_closeness,
             chain_rivals,
-        }
+        })
     }
 }
 
@@ -342,15 +338,11 @@ pub struct PathView {
 }
 
 impl PathView {
-    fn new(snap: &Snapshot, path: &analysis::Path) -> Self {
+    fn new(path: &analysis::Path<'_>) -> Self {
         PathView {
-            employee: snap.employee_xid(path.employee).to_owned(),
+            employee: path.employee.xid.to_string(),
             strength: path.strength,
-            hops: path
-                .persons
-                .iter()
-                .map(|p| snap.person_xid(*p).to_owned())
-                .collect(),
+            hops: path.persons.iter().map(|p| p.xid.to_string()).collect(),
         }
     }
 }
@@ -391,16 +383,16 @@ pub struct SuccessorView {
 }
 
 impl DepartureView {
-    fn new(snap: &Snapshot, e: EmployeeId, params: &Params, as_of: Day) -> Self {
-        let d = analysis::departure_impact(snap, e, params, as_of);
-        DepartureView {
+    fn new(snap: &Snapshot, e: EmployeeId, params: &Params, as_of: Day) -> Result<Self> {
+        let d = analysis::departure_impact(snap, e, params, as_of).map_err(|e| e.to_string())?;
+        Ok(DepartureView {
             employee: snap.employee_xid(e).to_owned(),
             as_of: as_of.to_string(),
             persons: d
                 .persons
                 .iter()
                 .map(|r| DropView {
-                    id: snap.person_xid(r.person).to_owned(),
+                    id: r.person.xid.to_string(),
                     before: r.before,
                     after: r.after,
                 })
@@ -409,7 +401,7 @@ impl DepartureView {
                 .accounts
                 .iter()
                 .map(|r| DropView {
-                    id: snap.account_xid(r.account).to_owned(),
+                    id: r.account.xid.to_string(),
                     before: r.before,
                     after: r.after,
                 })
@@ -418,10 +410,10 @@ impl DepartureView {
                 .successors
                 .iter()
                 .map(|s| SuccessorView {
-                    person: snap.person_xid(s.person).to_owned(),
-                    successor: s.successor.as_ref().map(|p| PathView::new(snap, p)),
+                    person: s.person.xid.to_string(),
+                    successor: s.successor.as_ref().map(PathView::new),
                 })
                 .collect(),
-        }
+        })
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::query::{ChainView, DepartureView, PathView, PathsView};
 use crate::Result;
-use guanxi::analysis::report::ProjectRow;
+use guanxi::analysis::ProjectRow;
 use guanxi::analysis::Report;
 use guanxi::model::{Day, Stage};
 

@@ -1,4 +1,4 @@
-//! SPEC §4.2 — a person's closeness to us (key-person level).
+//! §4.2 — a person's closeness to us (key-person level).
 //!
 //! `C(p) = 1 − Π_e (1 − c'(e, p))` over every tie of the person, private ones included:
 //! a noisy-OR, so that each extra tie can only raise closeness and no tie can push it
@@ -10,22 +10,23 @@
 
 use super::Ctx;
 use crate::graph::Snapshot;
-use crate::model::{AccountId, PersonId};
+use crate::model::{AccountId, NodeKind, PersonId};
 use rayon::prelude::*;
 
 /// Noisy-OR of probabilities: `1 − Π (1 − v)`; 0 for none.
-pub fn noisy_or(values: impl IntoIterator<Item = f64>) -> f64 {
+pub(crate) fn noisy_or(values: impl IntoIterator<Item = f64>) -> f64 {
     1.0 - values.into_iter().fold(1.0, |acc, v| acc * (1.0 - v))
 }
 
 /// `C(p)` computed from the person's ties, each decayed to `ctx.as_of`.
-pub fn person_closeness(ctx: &Ctx<'_>, p: PersonId) -> f64 {
+pub(crate) fn person_closeness(ctx: &Ctx<'_>, p: PersonId) -> f64 {
     noisy_or(ctx.snapshot.person_tie_range(p).map(|i| ctx.decayed(i)))
 }
 
-/// `C(p)` for every person, from `c'` by tie index ([`super::decay::decayed_ties`]).
-pub fn all_closeness(snapshot: &Snapshot, decayed: &[f64]) -> Vec<f64> {
-    (0..snapshot.person_count() as u32)
+/// `C(p)` for every person id (0 for holes), from `c'` by tie index
+/// ([`super::decay::decayed_ties`]).
+pub(crate) fn all_closeness(snapshot: &Snapshot, decayed: &[f64]) -> Vec<f64> {
+    (0..snapshot.id_bound(NodeKind::Person) as u32)
         .into_par_iter()
         .map(|p| {
             noisy_or(
@@ -38,7 +39,7 @@ pub fn all_closeness(snapshot: &Snapshot, decayed: &[f64]) -> Vec<f64> {
 }
 
 /// `Rv(p, k)`: competitor `k`'s rival closeness to `p` (0 if none).
-pub fn rival_closeness(snapshot: &Snapshot, p: PersonId, k: AccountId) -> f64 {
+pub(crate) fn rival_closeness(snapshot: &Snapshot, p: PersonId, k: AccountId) -> f64 {
     snapshot
         .rival_ties(p)
         .iter()
@@ -47,7 +48,7 @@ pub fn rival_closeness(snapshot: &Snapshot, p: PersonId, k: AccountId) -> f64 {
 }
 
 /// `max_k Rv(p, k)` over every competitor (0 if none).
-pub fn max_rival_closeness(snapshot: &Snapshot, p: PersonId) -> f64 {
+pub(crate) fn max_rival_closeness(snapshot: &Snapshot, p: PersonId) -> f64 {
     snapshot
         .rival_ties(p)
         .iter()
@@ -64,5 +65,15 @@ mod tests {
         assert_eq!(noisy_or([]), 0.0);
         assert_eq!(noisy_or([0.5, 0.5]), 0.75);
         assert_eq!(noisy_or([1.0, 0.3]), 1.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn noisy_or_is_monotone_and_in_unit_interval(values in proptest::collection::vec(0.0f64..=1.0, 0..8), extra in 0.0f64..=1.0) {
+            let base = noisy_or(values.iter().copied());
+            let more = noisy_or(values.iter().copied().chain([extra]));
+            proptest::prop_assert!((0.0..=1.0).contains(&base));
+            proptest::prop_assert!(more >= base);
+        }
     }
 }

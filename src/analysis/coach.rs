@@ -1,4 +1,4 @@
-//! SPEC §4.9 — coach candidates.
+//! §4.9 — coach candidates.
 //!
 //! For a project `x` and each of its persons `p` (4.6):
 //!
@@ -39,15 +39,16 @@
 
 use super::opinion::{chain_positions, project_persons};
 use super::path::Search;
-use super::{closeness, Ctx};
+use super::{closeness, Ctx, Named};
 use crate::model::{PersonId, ProjectId, Role};
+use serde::Serialize;
 use std::collections::{BinaryHeap, HashMap};
 
 /// A coach candidate and the four factors of its score.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CoachCandidate {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoachCandidate<'s> {
     /// The person.
-    pub person: PersonId,
+    pub person: Named<'s, PersonId>,
     /// `C · S · reach · (1 − max Rv)`.
     pub score: f64,
     /// `C(p)`: we are credible to them.
@@ -61,7 +62,7 @@ pub struct CoachCandidate {
 }
 
 /// The top coach candidates of project `x` (see the module documentation).
-pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
+pub(crate) fn coach_candidates<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<CoachCandidate<'s>> {
     let snapshot = ctx.snapshot;
     let k = ctx.params.coach_k;
     let members = snapshot.members(x);
@@ -83,7 +84,7 @@ pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
             }
         }
     }
-    sort_candidates(ctx, &mut scored);
+    sort_candidates(&mut scored);
     scored.truncate(k);
     scored
 }
@@ -94,8 +95,8 @@ pub fn coach_candidates(ctx: &Ctx<'_>, x: ProjectId) -> Vec<CoachCandidate> {
 fn ranked_reach(
     ctx: &Ctx<'_>,
     approvers: &[PersonId],
-    waiting: &[(f64, usize, CoachCandidate)],
-    scored: &[CoachCandidate],
+    waiting: &[(f64, usize, CoachCandidate<'_>)],
+    scored: &[CoachCandidate<'_>],
     k: usize,
 ) -> Vec<f64> {
     const MARGIN: f64 = 1.0 + 1e-9;
@@ -105,7 +106,7 @@ fn ranked_reach(
     let mut fwd = Search::new(ctx, approvers, false, None);
     let mut bwd = Distinct::new(&potential, k);
     for (src, w) in waiting.iter().enumerate() {
-        bwd.relax(w.2.person.index(), src, 1.0);
+        bwd.relax(w.2.person.id.index(), src, 1.0);
     }
     let found = |reach: &mut [f64], src: usize, r: f64, dirty: &mut bool| {
         if r > reach[src] {
@@ -301,20 +302,23 @@ impl<'p> Distinct<'p> {
 /// score > 0 — positive `C·S·(1 − max Rv)` and in an approver's component — with that
 /// potential and their index in `persons`.
 #[allow(clippy::type_complexity)]
-fn candidates(
-    ctx: &Ctx<'_>,
+fn candidates<'s>(
+    ctx: &Ctx<'s>,
     x: ProjectId,
     persons: &[PersonId],
     approvers: &[PersonId],
-) -> (Vec<CoachCandidate>, Vec<(f64, usize, CoachCandidate)>) {
+) -> (
+    Vec<CoachCandidate<'s>>,
+    Vec<(f64, usize, CoachCandidate<'s>)>,
+) {
     let snapshot = ctx.snapshot;
     let chain = chain_positions(persons, snapshot.members(x));
     let mut approver_components: Vec<u32> =
         approvers.iter().map(|&a| snapshot.component(a)).collect();
     approver_components.sort_unstable();
-    let mut scored: Vec<CoachCandidate> = Vec::new();
+    let mut scored: Vec<CoachCandidate<'s>> = Vec::new();
     // Non-approver candidates still waiting for their reach: (potential, index).
-    let mut waiting: Vec<(f64, usize, CoachCandidate)> = Vec::new();
+    let mut waiting: Vec<(f64, usize, CoachCandidate<'s>)> = Vec::new();
     for (i, &p) in persons.iter().enumerate() {
         let member = chain[i];
         let c = ctx.closeness(p);
@@ -323,7 +327,7 @@ fn candidates(
             .map_or(ctx.params.unknown_solution, crate::model::Score::get);
         let rival_free = 1.0 - closeness::max_rival_closeness(snapshot, p);
         let mut cand = CoachCandidate {
-            person: p,
+            person: Named::person(snapshot, p),
             score: 0.0,
             closeness: c,
             solution: s,
@@ -351,7 +355,7 @@ fn candidates(
 }
 
 /// Records `reach` and the score of `cand`, keeping it if the score is positive.
-fn settle(cand: &mut CoachCandidate, reach: f64, scored: &mut Vec<CoachCandidate>) {
+fn settle<'s>(cand: &mut CoachCandidate<'s>, reach: f64, scored: &mut Vec<CoachCandidate<'s>>) {
     cand.reach = reach;
     cand.score = cand.closeness * cand.solution * reach * cand.rival_free;
     if cand.score > 0.0 {
@@ -368,13 +372,11 @@ fn kth_largest(values: &mut [f64], k: usize) -> f64 {
     *kth
 }
 
-fn sort_candidates(ctx: &Ctx<'_>, scored: &mut [CoachCandidate]) {
-    let snapshot = ctx.snapshot;
+/// By score descending, then external id.
+fn sort_candidates(scored: &mut [CoachCandidate<'_>]) {
     scored.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then_with(|| {
-            snapshot
-                .person_xid(a.person)
-                .cmp(snapshot.person_xid(b.person))
-        })
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.person.cmp(&b.person))
     });
 }

@@ -1,4 +1,4 @@
-//! SPEC §4.13 — chain competition.
+//! §4.13 — chain competition.
 //!
 //! For a project with a non-empty chain: our chain closeness
 //! `Σ role_weight·C(p) / Σ role_weight` over its members, and for each competitor `k`
@@ -6,21 +6,22 @@
 //! Σ role_weight` (0 for a competitor with no rival tie into the chain). It answers "are
 //! we ahead in this decision chain, and of whom?". Sums run in chain order.
 
-use super::{closeness, Ctx};
+use super::{closeness, Ctx, Named};
 use crate::model::{AccountId, ProjectId};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Chain closeness of us and of each competing competitor.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChainCompetition {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainCompetition<'s> {
     /// Our role-weighted chain closeness.
     pub ours: f64,
-    /// Each competing competitor's role-weighted chain closeness.
-    pub rivals: BTreeMap<AccountId, f64>,
+    /// Each competing competitor's role-weighted chain closeness, by external id.
+    pub rivals: BTreeMap<Named<'s, AccountId>, f64>,
 }
 
 /// Chain competition on project `x`; `None` for an empty chain (or all role weights 0).
-pub fn chain_competition(ctx: &Ctx<'_>, x: ProjectId) -> Option<ChainCompetition> {
+pub(crate) fn chain_competition<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Option<ChainCompetition<'s>> {
     let snapshot = ctx.snapshot;
     let members = snapshot.members(x);
     let weights = &ctx.params.role_weights;
@@ -44,7 +45,7 @@ pub fn chain_competition(ctx: &Ctx<'_>, x: ProjectId) -> Option<ChainCompetition
                         * closeness::rival_closeness(snapshot, m.person, k)
                 })
                 .sum();
-            (k, num / den)
+            (Named::account(snapshot, k), num / den)
         })
         .collect();
     Some(ChainCompetition { ours, rivals })

@@ -1,4 +1,4 @@
-//! SPEC §4.7 — decision-chain completeness.
+//! §4.7 — decision-chain completeness.
 //!
 //! How well we know the decision chain for the project's stage: a role nobody covers or
 //! a key person we cannot reach is a red flag. The checks, in table order, and the
@@ -20,11 +20,14 @@
 //! applicable. A failed check is a [`Gap`] naming the persons at fault, by external id
 //! (none for the existence checks). A `lost` project has no completeness and no gaps.
 
+use super::Named;
 use crate::graph::Snapshot;
 use crate::model::{Day, PersonId, ProjectId, Role, Stage};
+use serde::{Deserialize, Serialize};
 
-/// One check of the 4.7 table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// One check of the 4.7 table. Serialises as its [id](Check::id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Check {
     /// The chain has at least one member.
     HasMember,
@@ -60,7 +63,7 @@ impl Check {
         Check::OrgPlacement,
     ];
 
-    /// The check id of the spec and the JSON report.
+    /// The check id of the JSON report.
     pub fn id(self) -> &'static str {
         match self {
             Check::HasMember => "has_member",
@@ -86,31 +89,32 @@ impl Check {
     }
 }
 
-/// A failed check and the persons at fault (by external id; empty when nobody is).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gap {
+/// A failed check and the persons at fault (sorted by external id; empty when nobody
+/// is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap<'s> {
     /// The check.
     pub check: Check,
     /// The persons at fault.
-    pub persons: Vec<PersonId>,
+    pub persons: Vec<Named<'s, PersonId>>,
 }
 
 /// The completeness of a project's decision chain.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Completeness {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Completeness<'s> {
     /// Passed / applicable checks; `None` for a lost project.
     pub completeness: Option<f64>,
     /// Failed checks, in table order.
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<Gap<'s>>,
 }
 
 /// Runs the 4.7 checks on project `x` at `as_of`.
-pub fn completeness(
+pub(crate) fn completeness(
     snapshot: &Snapshot,
     x: ProjectId,
     stale_after: i64,
     as_of: Day,
-) -> Completeness {
+) -> Completeness<'_> {
     let stage = snapshot.project_stage(x);
     if stage == Stage::Lost {
         return Completeness {
@@ -167,6 +171,10 @@ pub fn completeness(
         } else {
             persons.sort_by(|a, b| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b)));
             persons.dedup();
+            let persons = persons
+                .into_iter()
+                .map(|p| Named::person(snapshot, p))
+                .collect();
             gaps.push(Gap { check, persons });
         }
     }

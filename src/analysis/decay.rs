@@ -1,41 +1,43 @@
-//! SPEC §4.1 — decayed tie.
+//! §4.1 — decayed ties, precomputed for a whole report.
 //!
 //! `c' = closeness · 2^(−d / half_life)` with `d = max(0, days from last_contact to
 //! as_of)`: a relationship not tended for one half-life counts half. A contact dated
-//! after `as_of` gives `d = 0`; a tie with no last contact does not decay.
+//! after `as_of` gives `d = 0`; a tie with no last contact does not decay. The formula
+//! is [`TieRecord::decayed`](crate::graph::TieRecord::decayed), so that the snapshot's
+//! views and every analysis use the same one.
 
 use super::Params;
 use crate::graph::Snapshot;
 use crate::model::Day;
 use rayon::prelude::*;
 
-/// The decayed closeness `c'` of a tie (SPEC §4.1).
-pub fn decayed(closeness: f64, last_contact: Option<Day>, as_of: Day, half_life: f64) -> f64 {
-    match last_contact {
-        None => closeness,
-        Some(day) => {
-            let d = day.days_until(as_of).max(0) as f64;
-            closeness * 2f64.powf(-d / half_life)
-        }
-    }
-}
-
 /// `c'` of every tie of the snapshot, by tie index (see [`Snapshot::ties`]).
-pub fn decayed_ties(snapshot: &Snapshot, params: &Params, as_of: Day) -> Vec<f64> {
+pub(crate) fn decayed_ties(snapshot: &Snapshot, params: &Params, as_of: Day) -> Vec<f64> {
     snapshot
         .ties()
         .par_iter()
-        .map(|t| decayed(t.closeness, t.last_contact, as_of, params.half_life))
+        .map(|t| t.decayed(as_of, params.half_life))
         .collect()
 }
 
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // these values are exact in binary floating point
 mod tests {
-    use super::*;
+    use crate::graph::TieRecord;
+    use crate::model::{Day, EmployeeId, PersonId};
 
     fn day(s: &str) -> Day {
         s.parse().unwrap()
+    }
+
+    fn decayed(closeness: f64, last_contact: Option<Day>, as_of: Day, half_life: f64) -> f64 {
+        let tie = TieRecord {
+            employee: EmployeeId(0),
+            person: PersonId(0),
+            closeness,
+            last_contact,
+        };
+        tie.decayed(as_of, half_life)
     }
 
     #[test]

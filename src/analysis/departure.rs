@@ -1,4 +1,4 @@
-//! SPEC §4.11 — departure impact.
+//! §4.11 — departure impact.
 //!
 //! Remove employee `e` and its ties, and report:
 //!
@@ -13,15 +13,16 @@
 //! network. `C` after is the noisy-OR over the remaining ties in the same order, so a
 //! tie of decayed closeness 0 changes nothing, bit for bit.
 
-use super::path::{strongest_paths, Path};
-use super::{closeness, strength, Ctx};
+use super::path::{self, Path};
+use super::{closeness, strength, Ctx, Named};
 use crate::model::{AccountId, EmployeeId, PersonId};
+use serde::Serialize;
 
 /// A person's closeness before and after the departure.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClosenessDrop {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClosenessDrop<'s> {
     /// The person.
-    pub person: PersonId,
+    pub person: Named<'s, PersonId>,
     /// `C` before.
     pub before: f64,
     /// `C` after.
@@ -29,10 +30,10 @@ pub struct ClosenessDrop {
 }
 
 /// An account's strength before and after the departure.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StrengthDrop {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StrengthDrop<'s> {
     /// The account.
-    pub account: AccountId,
+    pub account: Named<'s, AccountId>,
     /// `A` before.
     pub before: f64,
     /// `A` after.
@@ -40,27 +41,29 @@ pub struct StrengthDrop {
 }
 
 /// A person left with no tie, and who could take the relationship over.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Successor {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Successor<'s> {
     /// The orphaned person.
-    pub person: PersonId,
+    pub person: Named<'s, PersonId>,
     /// The strongest remaining path to the person, if any.
-    pub successor: Option<Path>,
+    pub successor: Option<Path<'s>>,
 }
 
 /// The impact of an employee's departure (lists by external id).
-#[derive(Debug, Clone, PartialEq)]
-pub struct DepartureImpact {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DepartureImpact<'s> {
+    /// The employee who leaves.
+    pub employee: Named<'s, EmployeeId>,
     /// Persons whose closeness strictly drops.
-    pub persons: Vec<ClosenessDrop>,
+    pub persons: Vec<ClosenessDrop<'s>>,
     /// Accounts whose strength strictly drops.
-    pub accounts: Vec<StrengthDrop>,
+    pub accounts: Vec<StrengthDrop<'s>>,
     /// Persons left with no tie, with their best successor.
-    pub successors: Vec<Successor>,
+    pub successors: Vec<Successor<'s>>,
 }
 
 /// Computes the departure impact of `e` (see the module documentation).
-pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
+pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImpact<'s> {
     let snapshot = ctx.snapshot;
     let mut tied: Vec<PersonId> = snapshot
         .employee_ties(e)
@@ -69,8 +72,6 @@ pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
         .collect();
     tied.sort_unstable();
     tied.dedup();
-    let by_person_xid =
-        |a: &PersonId, b: &PersonId| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b));
     let mut persons = Vec::new();
     let mut orphans = Vec::new();
     for &p in &tied {
@@ -83,7 +84,7 @@ pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
         );
         if after < before {
             persons.push(ClosenessDrop {
-                person: p,
+                person: Named::person(snapshot, p),
                 before,
                 after,
             });
@@ -95,7 +96,7 @@ pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
     // Accounts of the persons whose closeness dropped.
     let mut accounts_hit: Vec<AccountId> = persons
         .iter()
-        .filter_map(|d| snapshot.person_account(d.person))
+        .filter_map(|d| snapshot.person_account(d.person.id))
         .collect();
     accounts_hit.sort_unstable();
     accounts_hit.dedup();
@@ -111,34 +112,30 @@ pub fn departure_impact(ctx: &Ctx<'_>, e: EmployeeId) -> DepartureImpact {
         let before = strength::account_strength(snapshot, a, pi_of, |p| ctx.closeness(p)).strength;
         let after_c = |p: PersonId| {
             persons
-                .binary_search_by_key(&p, |d| d.person)
+                .binary_search_by_key(&p, |d| d.person.id)
                 .map_or_else(|_| ctx.closeness(p), |i| persons[i].after)
         };
         let after = strength::account_strength(snapshot, a, pi_of, after_c).strength;
         if after < before {
             accounts.push(StrengthDrop {
-                account: a,
+                account: Named::account(snapshot, a),
                 before,
                 after,
             });
         }
     }
-    let successors = orphans
+    let mut successors: Vec<Successor<'s>> = orphans
         .iter()
         .map(|&p| Successor {
-            person: p,
-            successor: strongest_paths(ctx, p, 1, Some(e)).into_iter().next(),
+            person: Named::person(snapshot, p),
+            successor: path::strongest(ctx, p, 1, Some(e)).into_iter().next(),
         })
         .collect();
-    persons.sort_by(|a, b| by_person_xid(&a.person, &b.person));
-    accounts.sort_by(|a, b| {
-        snapshot
-            .account_xid(a.account)
-            .cmp(snapshot.account_xid(b.account))
-    });
-    let mut successors: Vec<Successor> = successors;
-    successors.sort_by(|a, b| by_person_xid(&a.person, &b.person));
+    persons.sort_by(|a, b| a.person.cmp(&b.person));
+    accounts.sort_by(|a, b| a.account.cmp(&b.account));
+    successors.sort_by(|a, b| a.person.cmp(&b.person));
     DepartureImpact {
+        employee: Named::employee(snapshot, e),
         persons,
         accounts,
         successors,

@@ -1,4 +1,4 @@
-//! SPEC §4.10 — employee level.
+//! §4.10 — employee level.
 //!
 //! For employee `e`:
 //!
@@ -11,23 +11,30 @@
 //!
 //! Sums run over e's ties in the snapshot's order (by person id).
 
-use super::Ctx;
+use super::{Ctx, Named};
 use crate::model::{AccountId, EmployeeId, PersonId};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// The employee-level figures of one employee.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmployeeLevel {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmployeeFigures<'s> {
+    /// The employee.
+    pub employee: Named<'s, EmployeeId>,
     /// `Σ π·c'` over the employee's ties.
     pub portfolio: f64,
     /// Persons whose only tie is this employee's, by external id.
-    pub sole_ties: Vec<PersonId>,
-    /// `fit(e, a)` per directly owned account.
-    pub fit: BTreeMap<AccountId, f64>,
+    pub sole_ties: Vec<Named<'s, PersonId>>,
+    /// `fit(e, a)` per directly owned account, by external id.
+    pub fit: BTreeMap<Named<'s, AccountId>, f64>,
 }
 
-/// Computes [`EmployeeLevel`] for `e`, with `pi` giving π per person.
-pub fn employee_level(ctx: &Ctx<'_>, e: EmployeeId, pi: impl Fn(PersonId) -> f64) -> EmployeeLevel {
+/// Computes [`EmployeeFigures`] for `e`, with `pi` giving π per person.
+pub(crate) fn employee_figures<'s>(
+    ctx: &Ctx<'s>,
+    e: EmployeeId,
+    pi: impl Fn(PersonId) -> f64,
+) -> EmployeeFigures<'s> {
     let snapshot = ctx.snapshot;
     let mut portfolio = 0.0;
     let mut fit: BTreeMap<AccountId, f64> = snapshot
@@ -50,9 +57,16 @@ pub fn employee_level(ctx: &Ctx<'_>, e: EmployeeId, pi: impl Fn(PersonId) -> f64
     }
     sole_ties.sort_by(|a, b| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b)));
     sole_ties.dedup();
-    EmployeeLevel {
+    EmployeeFigures {
+        employee: Named::employee(snapshot, e),
         portfolio,
-        sole_ties,
-        fit,
+        sole_ties: sole_ties
+            .into_iter()
+            .map(|p| Named::person(snapshot, p))
+            .collect(),
+        fit: fit
+            .into_iter()
+            .map(|(a, f)| (Named::account(snapshot, a), f))
+            .collect(),
     }
 }

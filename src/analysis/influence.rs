@@ -1,4 +1,4 @@
-//! SPEC §4.4 — influence within an account (weighted PageRank).
+//! §4.4 — influence within an account (weighted PageRank).
 //!
 //! The account's deference graph is induced on its persons (edges leaving the account
 //! are ignored): `p → m` with weight `w` for `reports_to(p → m, w)`, `b → a` for
@@ -22,12 +22,12 @@
 
 use super::Params;
 use crate::graph::Snapshot;
-use crate::model::AccountId;
+use crate::model::{AccountId, NodeKind};
 use rayon::prelude::*;
 
 /// PageRank of one account's persons, in the order of
 /// [`Snapshot::account_persons`] (empty for an account with no person).
-pub fn account_pagerank(snapshot: &Snapshot, a: AccountId, params: &Params) -> Vec<f64> {
+pub(crate) fn account_pagerank(snapshot: &Snapshot, a: AccountId, params: &Params) -> Vec<f64> {
     let persons = snapshot.account_persons(a);
     let n = persons.len();
     if n == 0 {
@@ -86,13 +86,14 @@ pub fn account_pagerank(snapshot: &Snapshot, a: AccountId, params: &Params) -> V
     x
 }
 
-/// π for every person (0 for persons with no account), accounts computed in parallel.
-pub fn all_influence(snapshot: &Snapshot, params: &Params) -> Vec<f64> {
-    let per_account: Vec<Vec<f64>> = (0..snapshot.account_count() as u32)
+/// π by person id (0 for persons with no account, and for holes), accounts computed in
+/// parallel.
+pub(crate) fn all_influence(snapshot: &Snapshot, params: &Params) -> Vec<f64> {
+    let per_account: Vec<Vec<f64>> = (0..snapshot.id_bound(NodeKind::Account) as u32)
         .into_par_iter()
         .map(|a| account_pagerank(snapshot, AccountId(a), params))
         .collect();
-    let mut pi = vec![0.0; snapshot.person_count()];
+    let mut pi = vec![0.0; snapshot.id_bound(NodeKind::Person)];
     for (a, ranks) in per_account.iter().enumerate() {
         for (p, r) in snapshot
             .account_persons(AccountId(a as u32))

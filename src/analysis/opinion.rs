@@ -1,4 +1,4 @@
-//! SPEC §4.6 — opinion propagation in a project (decision-chain level; Friedkin–Johnsen).
+//! §4.6 — opinion propagation in a project (decision-chain level; Friedkin–Johnsen).
 //!
 //! A project's persons are its account's persons plus its chain members (who may work
 //! elsewhere). On the deference graph of 4.4 induced on them, with `W` its
@@ -17,12 +17,13 @@
 //! empty chain, or if every weight is 0). **Veto risk**: every vetoer or approver with
 //! `x < veto_threshold` (−0.2), strictly.
 
-use super::{value, Ctx};
+use super::{stance, Ctx, Named};
 use crate::graph::Snapshot;
 use crate::model::{Member, PersonId, ProjectId, Role};
+use serde::Serialize;
 
 /// The persons of a project: its account's persons ∪ its chain members, by increasing id.
-pub fn project_persons(snapshot: &Snapshot, x: ProjectId) -> Vec<PersonId> {
+pub(crate) fn project_persons(snapshot: &Snapshot, x: ProjectId) -> Vec<PersonId> {
     let mut persons: Vec<PersonId> = snapshot
         .project_account(x)
         .map(|a| snapshot.account_persons(a).to_vec())
@@ -33,18 +34,9 @@ pub fn project_persons(snapshot: &Snapshot, x: ProjectId) -> Vec<PersonId> {
     persons
 }
 
-/// The chain membership of `p` in project `x`, if any.
-pub fn member_of(snapshot: &Snapshot, x: ProjectId, p: PersonId) -> Option<&Member> {
-    snapshot
-        .members(x)
-        .iter()
-        .find(|m| m.person == p)
-        .map(|m| &m.member)
-}
-
 /// For each of `persons` (sorted), its membership among `members`, if any. Linear in
 /// the chain (a binary search per member), unlike a search per person.
-pub fn chain_positions<'m>(
+pub(crate) fn chain_positions<'m>(
     persons: &[PersonId],
     members: &'m [crate::graph::ChainMember],
 ) -> Vec<Option<&'m Member>> {
@@ -58,10 +50,13 @@ pub fn chain_positions<'m>(
 }
 
 /// The propagated opinions of one project.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Opinion {
-    /// The project's persons, by increasing id.
-    pub persons: Vec<PersonId>,
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Opinion<'s> {
+    /// The project's persons (its account's persons and its chain members), by
+    /// increasing id.
+    pub persons: Vec<Named<'s, PersonId>>,
+    /// Their closeness to us `C` (§4.2), aligned with `persons`.
+    pub closeness: Vec<f64>,
     /// Their stance `s = 2V − 1`, aligned with `persons`.
     pub stance: Vec<f64>,
     /// Their propagated stance `x`, aligned with `persons`.
@@ -69,28 +64,44 @@ pub struct Opinion {
     /// Role-weighted mean of `x` over the chain (`None` for an empty chain).
     pub consensus: Option<f64>,
     /// Vetoers and approvers with `x < veto_threshold`, by external id.
-    pub veto_risk: Vec<PersonId>,
+    pub veto_risk: Vec<Named<'s, PersonId>>,
 }
 
-impl Opinion {
-    /// The propagated stance of `p`, if it is one of the project's persons.
+impl Opinion<'_> {
+    /// The position of `p` among [`persons`](Opinion::persons), if it is one of them.
+    pub fn position(&self, p: PersonId) -> Option<usize> {
+        self.persons.binary_search_by_key(&p, |n| n.id).ok()
+    }
+
+    /// The closeness `C` of `p`, if it is one of the project's persons.
+    pub fn closeness_of(&self, p: PersonId) -> Option<f64> {
+        self.position(p).map(|i| self.closeness[i])
+    }
+
+    /// The stance `s` of `p`, if it is one of the project's persons.
+    pub fn stance_of(&self, p: PersonId) -> Option<f64> {
+        self.position(p).map(|i| self.stance[i])
+    }
+
+    /// The propagated stance `x` of `p`, if it is one of the project's persons.
     pub fn opinion_of(&self, p: PersonId) -> Option<f64> {
-        self.persons.binary_search(&p).ok().map(|i| self.opinion[i])
+        self.position(p).map(|i| self.opinion[i])
     }
 }
 
 /// Friedkin–Johnsen propagation on project `x` (see the module documentation).
-pub fn project_opinion(ctx: &Ctx<'_>, x: ProjectId) -> Opinion {
+pub(crate) fn project_opinion<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Opinion<'s> {
     let snapshot = ctx.snapshot;
     let params = ctx.params;
     let persons = project_persons(snapshot, x);
     let n = persons.len();
     let members = snapshot.members(x);
     let chain = chain_positions(&persons, members);
-    let stance: Vec<f64> = persons
+    let closeness: Vec<f64> = persons.iter().map(|&p| ctx.closeness(p)).collect();
+    let stance: Vec<f64> = closeness
         .iter()
         .zip(&chain)
-        .map(|(&p, m)| value::stance(ctx.closeness(p), *m))
+        .map(|(&c, m)| stance::stance(c, *m))
         .collect();
     // Induced, row-normalised deference rows.
     let mut offsets = Vec::with_capacity(n + 1);
@@ -141,16 +152,20 @@ pub fn project_opinion(ctx: &Ctx<'_>, x: ProjectId) -> Opinion {
         den += w;
     }
     let consensus = (!members.is_empty() && den > 0.0).then(|| num / den);
-    let mut veto_risk: Vec<PersonId> = members
+    let mut veto_risk: Vec<Named<'s, PersonId>> = members
         .iter()
         .filter(|m| matches!(m.member.role, Role::Vetoer | Role::Approver))
         .filter(|m| at(m.person) < params.veto_threshold)
-        .map(|m| m.person)
+        .map(|m| Named::person(snapshot, m.person))
         .collect();
-    veto_risk.sort_by(|a, b| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b)));
+    veto_risk.sort();
     veto_risk.dedup();
     Opinion {
-        persons,
+        persons: persons
+            .iter()
+            .map(|&p| Named::person(snapshot, p))
+            .collect(),
+        closeness,
         stance,
         opinion: cur,
         consensus,

@@ -1,12 +1,16 @@
-//! Every constant of SPEC §4, with the spec's defaults.
+//! Every constant of §4, with its documented default.
 //!
 //! The analysis date is *not* a parameter here: `as_of` is always an explicit argument
 //! of the analyses, never the wall clock, so that results are reproducible.
 
 use crate::model::Role;
+use serde::{Deserialize, Serialize};
 
-/// The weight of each decision-chain role (SPEC §3 defaults).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The weight of each decision-chain role (§3 defaults).
+///
+/// Serialises with its field names; a missing field takes its default.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RoleWeights {
     /// Approver (default 1.0).
     pub approver: f64,
@@ -49,8 +53,13 @@ impl Default for RoleWeights {
     }
 }
 
-/// The parameters of every analysis. `Params::default()` is the spec's.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The parameters of every analysis. `Params::default()` holds the documented defaults.
+///
+/// Serialises with its field names (a configuration file can hold it); a missing field
+/// takes its default and an unknown one is refused. Deserialising does not
+/// [validate](Params::validate).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Params {
     /// 4.1: half-life of a tie's closeness, in days (180).
     pub half_life: f64,
@@ -76,7 +85,7 @@ pub struct Params {
     /// Role weights for consensus (4.6) and chain closeness (4.13).
     pub role_weights: RoleWeights,
     /// A guard against parameters for which an iteration cannot converge (damping or
-    /// susceptibility 1): iterative analyses stop after this many rounds. The spec has
+    /// susceptibility 1): iterative analyses stop after this many rounds. §4 has
     /// no cap, and with valid parameters this one is never reached (PageRank needs about
     /// 200 rounds at damping 0.85, Friedkin–Johnsen about 45 at λ = 0.5).
     pub max_rounds: usize,

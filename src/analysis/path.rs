@@ -1,4 +1,4 @@
-//! SPEC §4.8 — strongest path (who can reach whom).
+//! §4.8 — strongest path (who can reach whom).
 //!
 //! The path graph spans the whole network: tie edges employee → person weighted by the
 //! decayed closeness `c'` (4.1), and every `reports_to` and influences edge in *both*
@@ -21,22 +21,23 @@
 //! The same search, from several sources and over persons only, gives the coach
 //! analysis (4.9) its `reach`.
 
-use super::Ctx;
-use crate::model::{EmployeeId, PersonId};
+use super::{Ctx, Named};
+use crate::model::{EmployeeId, NodeKind, PersonId};
+use serde::Serialize;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// An employee's strongest path to a target person.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Path {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Path<'s> {
     /// The employee at the start of the path.
-    pub employee: EmployeeId,
+    pub employee: Named<'s, EmployeeId>,
     /// The product of the path's weights.
     pub strength: f64,
     /// The persons along the path, from the employee's contact to the target (both
     /// included): the hops.
-    pub persons: Vec<PersonId>,
+    pub persons: Vec<Named<'s, PersonId>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,7 +106,8 @@ thread_local! {
 }
 
 /// A best-first (max-product) search over the path graph, settling nodes in order of
-/// decreasing strength. Nodes are persons `0..P` and employees `P + e`.
+/// decreasing strength. Nodes are person ids `0..P` and employee ids `P + e`, with `P`
+/// the snapshot's person id bound.
 pub(crate) struct Search<'c, 'a> {
     ctx: &'c Ctx<'a>,
     s: Scratch,
@@ -130,7 +132,9 @@ impl<'c, 'a> Search<'c, 'a> {
         excluded: Option<EmployeeId>,
     ) -> Self {
         let mut scratch = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
-        scratch.reset(ctx.snapshot.person_count() + ctx.snapshot.employee_count());
+        scratch.reset(
+            ctx.snapshot.id_bound(NodeKind::Person) + ctx.snapshot.id_bound(NodeKind::Employee),
+        );
         let mut s = Search {
             ctx,
             s: scratch,
@@ -138,16 +142,16 @@ impl<'c, 'a> Search<'c, 'a> {
             excluded,
         };
         for p in sources {
-            if p.index() < ctx.snapshot.person_count() {
+            if ctx.snapshot.contains(*p) {
                 s.relax(p.index(), 1.0, NO_PRED);
             }
         }
         s
     }
 
-    /// The person count: nodes at or above it are employees.
+    /// The person id bound: nodes at or above it are employees.
     fn persons(&self) -> usize {
-        self.ctx.snapshot.person_count()
+        self.ctx.snapshot.id_bound(NodeKind::Person)
     }
 
     #[inline]
@@ -240,16 +244,16 @@ impl<'c, 'a> Search<'c, 'a> {
 /// The `k` employees with the strongest paths to `target`, strongest first, ties by
 /// employee external id; `excluded` is treated as absent with its ties (4.11). Fewer if
 /// fewer reach the target.
-pub fn strongest_paths(
-    ctx: &Ctx<'_>,
+pub(crate) fn strongest<'s>(
+    ctx: &Ctx<'s>,
     target: PersonId,
     k: usize,
     excluded: Option<EmployeeId>,
-) -> Vec<Path> {
+) -> Vec<Path<'s>> {
     if k == 0 {
         return Vec::new();
     }
-    let np = ctx.snapshot.person_count();
+    let np = ctx.snapshot.id_bound(NodeKind::Person);
     let mut search = Search::new(ctx, &[target], true, excluded);
     let mut found: Vec<(usize, f64)> = Vec::new();
     while let Some((node, strength)) = search.next_settled() {
@@ -272,9 +276,13 @@ pub fn strongest_paths(
     found
         .into_iter()
         .map(|(node, strength)| Path {
-            employee: EmployeeId((node - np) as u32),
+            employee: Named::employee(snapshot, EmployeeId((node - np) as u32)),
             strength,
-            persons: search.trail(node),
+            persons: search
+                .trail(node)
+                .into_iter()
+                .map(|p| Named::person(snapshot, p))
+                .collect(),
         })
         .collect()
 }

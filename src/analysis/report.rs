@@ -1,4 +1,4 @@
-//! SPEC §6 — the machine-readable report.
+//! §6 — the machine-readable report.
 //!
 //! [`Report::compute`] runs every analysis on every node and gathers the figures the
 //! spec's JSON carries; [`Report::to_json`] serialises it with serde, field order and
@@ -23,11 +23,9 @@
 //! accounts and employees, are each mapped in parallel into vectors; no floating-point
 //! reduction crosses threads, so the report is bit-identical with any thread count.
 
-use super::{
-    analyse_project, company, employee, sorted_by_xid, strength, Ctx, Params, Precomputed,
-};
+use super::{asset, employee, project, sorted_by_xid, strength, Ctx, Named, Params, Precomputed};
 use crate::graph::Snapshot;
-use crate::model::{AccountId, Day, EmployeeId, PersonId, ProjectId};
+use crate::model::{AccountId, Day, EmployeeId, NodeKind, PersonId, ProjectId};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -130,86 +128,84 @@ pub struct Report {
 }
 
 impl Report {
-    /// Computes the whole report at `as_of` (in parallel on the current rayon pool).
+    /// Computes the whole report at `as_of` (in parallel on the current rayon pool),
+    /// over the nodes that exist in the snapshot.
     pub fn compute(snapshot: &Snapshot, params: &Params, as_of: Day) -> Report {
         let pre = Precomputed::compute(snapshot, params, as_of);
         let ctx = Ctx::new(snapshot, params, as_of).with_precomputed(&pre);
         let pi = |p: PersonId| pre.influence.get(p.index()).copied().unwrap_or(0.0);
         let c = |p: PersonId| pre.closeness.get(p.index()).copied().unwrap_or(0.0);
 
-        let persons = sorted_by_xid(snapshot.person_count(), |i| {
-            snapshot.person_xid(PersonId(i))
-        })
-        .into_iter()
-        .map(|i| PersonRow {
-            id: snapshot.person_xid(PersonId(i)).to_owned(),
-            closeness: c(PersonId(i)),
-            influence: pi(PersonId(i)),
-        })
-        .collect();
-
-        let account_figures: Vec<(strength::AccountStrength, f64)> = (0..snapshot.account_count()
-            as u32)
-            .into_par_iter()
-            .map(|a| {
-                let a = AccountId(a);
-                (
-                    strength::account_strength(snapshot, a, pi, c),
-                    company::pipeline(snapshot, a),
-                )
+        let persons = sorted_by_xid(snapshot, NodeKind::Person)
+            .into_iter()
+            .map(|i| PersonRow {
+                id: snapshot.person_xid(PersonId(i)).to_owned(),
+                closeness: c(PersonId(i)),
+                influence: pi(PersonId(i)),
             })
             .collect();
-        let strengths: Vec<f64> = account_figures.iter().map(|f| f.0.strength).collect();
-        let pipelines: Vec<f64> = account_figures.iter().map(|f| f.1).collect();
-        let company = company::company_level(snapshot, &strengths, &pipelines);
-        let accounts = sorted_by_xid(snapshot.account_count(), |i| {
-            snapshot.account_xid(AccountId(i))
-        })
-        .into_iter()
-        .map(|i| {
-            let (s, pipeline) = &account_figures[i as usize];
-            AccountRow {
-                id: snapshot.account_xid(AccountId(i)).to_owned(),
-                strength: s.strength,
-                rivals: s
-                    .rivals
-                    .iter()
-                    .map(|(k, v)| (snapshot.account_xid(*k).to_owned(), *v))
-                    .collect(),
-                advantage: s.advantage,
-                pipeline: *pipeline,
-            }
-        })
-        .collect();
 
-        let order = sorted_by_xid(snapshot.project_count(), |i| {
-            snapshot.project_xid(ProjectId(i))
-        });
+        // By account id (holes hold `None`), so that the asset sums in id order.
+        let account_figures: Vec<Option<(strength::AccountStrength, f64)>> =
+            (0..snapshot.id_bound(NodeKind::Account) as u32)
+                .into_par_iter()
+                .map(|a| {
+                    let a = AccountId(a);
+                    snapshot.contains(a).then(|| {
+                        (
+                            strength::account_strength(snapshot, a, pi, c),
+                            asset::pipeline(snapshot, a),
+                        )
+                    })
+                })
+                .collect();
+        let relationship_asset = asset::relationship_asset(
+            account_figures
+                .iter()
+                .flatten()
+                .map(|(s, pipeline)| (s.strength, *pipeline)),
+        );
+        let accounts = sorted_by_xid(snapshot, NodeKind::Account)
+            .into_iter()
+            .filter_map(|i| {
+                let (s, pipeline) = account_figures.get(i as usize)?.as_ref()?;
+                Some(AccountRow {
+                    id: snapshot.account_xid(AccountId(i)).to_owned(),
+                    strength: s.strength,
+                    rivals: s
+                        .rivals
+                        .iter()
+                        .map(|(k, v)| (snapshot.account_xid(*k).to_owned(), *v))
+                        .collect(),
+                    advantage: s.advantage,
+                    pipeline: *pipeline,
+                })
+            })
+            .collect();
+
+        let order = sorted_by_xid(snapshot, NodeKind::Project);
         let projects = order
             .par_iter()
             .map(|&i| project_row(&ctx, ProjectId(i)))
             .collect();
 
-        let order = sorted_by_xid(snapshot.employee_count(), |i| {
-            snapshot.employee_xid(EmployeeId(i))
-        });
+        let order = sorted_by_xid(snapshot, NodeKind::Employee);
         let employees = order
             .par_iter()
             .map(|&i| {
-                let e = EmployeeId(i);
-                let level = employee::employee_level(&ctx, e, pi);
+                let figures = employee::employee_figures(&ctx, EmployeeId(i), pi);
                 EmployeeRow {
-                    id: snapshot.employee_xid(e).to_owned(),
-                    portfolio: level.portfolio,
-                    sole_ties: level
+                    id: figures.employee.xid.into_owned(),
+                    portfolio: figures.portfolio,
+                    sole_ties: figures
                         .sole_ties
-                        .iter()
-                        .map(|p| snapshot.person_xid(*p).to_owned())
+                        .into_iter()
+                        .map(|p| p.xid.into_owned())
                         .collect(),
-                    fit: level
+                    fit: figures
                         .fit
-                        .iter()
-                        .map(|(a, v)| (snapshot.account_xid(*a).to_owned(), *v))
+                        .into_iter()
+                        .map(|(a, v)| (a.xid.into_owned(), v))
                         .collect(),
                 }
             })
@@ -221,11 +217,11 @@ impl Report {
             accounts,
             projects,
             employees,
-            relationship_asset: company.relationship_asset,
+            relationship_asset,
         }
     }
 
-    /// The report as pretty-printed JSON (SPEC §6).
+    /// The report as pretty-printed JSON (§6).
     pub fn to_json(&self) -> String {
         // Serialising plain structs, strings, f64 and BTreeMaps cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
@@ -233,22 +229,21 @@ impl Report {
 }
 
 fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> ProjectRow {
-    let snapshot = ctx.snapshot;
-    let pxid = |p: &PersonId| snapshot.person_xid(*p).to_owned();
-    let analysis = analyse_project(ctx, x);
+    let owned = |p: &Named<'_, PersonId>| p.xid.to_string();
+    let analysis = project::analyse(ctx, x);
     let (chain_closeness, chain_rivals) = match &analysis.competition {
         Some(comp) => (
             Some(comp.ours),
             comp.rivals
                 .iter()
-                .map(|(k, v)| (snapshot.account_xid(*k).to_owned(), *v))
+                .map(|(k, v)| (k.xid.to_string(), *v))
                 .collect(),
         ),
         None => (None, BTreeMap::new()),
     };
     ProjectRow {
-        id: snapshot.project_xid(x).to_owned(),
-        stage: snapshot.project_stage(x).as_str().to_owned(),
+        id: analysis.project.xid.to_string(),
+        stage: analysis.stage.as_str().to_owned(),
         completeness: analysis.completeness.completeness,
         gaps: analysis
             .completeness
@@ -256,16 +251,16 @@ fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> ProjectRow {
             .iter()
             .map(|g| GapRow {
                 check: g.check.id().to_owned(),
-                persons: g.persons.iter().map(pxid).collect(),
+                persons: g.persons.iter().map(owned).collect(),
             })
             .collect(),
         consensus: analysis.opinion.consensus,
-        veto_risk: analysis.opinion.veto_risk.iter().map(pxid).collect(),
+        veto_risk: analysis.opinion.veto_risk.iter().map(owned).collect(),
         coaches: analysis
             .coaches
             .iter()
             .map(|cand| CoachRow {
-                id: pxid(&cand.person),
+                id: owned(&cand.person),
                 score: cand.score,
             })
             .collect(),

@@ -1,4 +1,4 @@
-//! SPEC §4.5 — account strength (account level).
+//! §4.5 — account strength (account level).
 //!
 //! `A(a) = Σ_p π(p)·C(p)` over the account's persons (0 for an account with none): our
 //! closeness to its people, weighted by how influential each is inside the account. For
@@ -13,17 +13,17 @@ use std::collections::BTreeMap;
 
 /// The strength of one account.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AccountStrength {
+pub(crate) struct AccountStrength {
     /// `A(a)`.
-    pub strength: f64,
+    pub(crate) strength: f64,
     /// `A_k(a)` for each competitor with a rival tie into the account.
-    pub rivals: BTreeMap<AccountId, f64>,
+    pub(crate) rivals: BTreeMap<AccountId, f64>,
     /// `A(a) − max_k A_k(a)`.
-    pub advantage: f64,
+    pub(crate) advantage: f64,
 }
 
 /// Computes [`AccountStrength`] from per-person `π` and `C`.
-pub fn account_strength(
+pub(crate) fn account_strength(
     snapshot: &Snapshot,
     a: AccountId,
     pi: impl Fn(PersonId) -> f64,

@@ -137,12 +137,6 @@ impl<T> Csr<T> {
         self.items.len()
     }
 
-    /// Whether there is no item at all.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The items of row `r` (empty for a row out of range).
     #[inline]
     pub fn row(&self, r: usize) -> &[T] {

@@ -11,9 +11,9 @@
 //! In DOT, a person's fill colour shows its propagated stance (red against us, green for
 //! us) and an edge's pen width its weight, so the picture reads at a glance.
 
-use crate::analysis::{decay::decayed, Ctx, ProjectAnalysis};
+use crate::analysis::{project_analysis, Ctx, Params, QueryError};
 use crate::graph::Snapshot;
-use crate::model::{AccountId, Edge, Network, PersonId, ProjectId};
+use crate::model::{AccountId, Day, EmployeeId, NodeRef, PersonId, ProjectId};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -50,9 +50,10 @@ pub struct DrawEdge {
 pub struct Drawing {
     /// Title (the project's or account's name and id).
     pub title: String,
-    /// Nodes, persons first (by id), then employees (by id).
+    /// Nodes, persons first (by external id), then employees (by external id).
     pub nodes: Vec<DrawNode>,
-    /// Edges, in a deterministic order.
+    /// Edges in key order: `reports_to`, then influences (each by start, then end
+    /// id), then ties (by employee, then person id).
     pub edges: Vec<DrawEdge>,
 }
 
@@ -64,60 +65,68 @@ fn opt6(v: Option<f64>) -> String {
     v.map_or_else(String::new, fmt6)
 }
 
-/// Adds the persons' deference edges and the ties of our employees to `persons`.
-fn add_edges(d: &mut Drawing, net: &Network, ctx: &Ctx<'_>, persons: &BTreeSet<PersonId>) {
-    let pid = |p: PersonId| format!("p:{}", net.persons[p.index()].xid);
-    let mut employees = BTreeSet::new();
-    for edge in &net.edges {
-        match *edge {
-            Edge::ReportsTo {
-                person,
-                manager,
-                weight,
-            } if persons.contains(&person) && persons.contains(&manager) => {
+/// `Err` unless `node` exists in `snapshot`.
+fn exists(snapshot: &Snapshot, node: impl Into<NodeRef>) -> Result<(), QueryError> {
+    let node = node.into();
+    if snapshot.contains(node) {
+        Ok(())
+    } else {
+        Err(QueryError::NotFound {
+            kind: node.kind,
+            id: node.id,
+        })
+    }
+}
+
+/// Adds the persons' `reports_to` and influences edges among themselves (every
+/// recorded weight) and the ties of our employees to them, with those employees.
+fn add_edges(d: &mut Drawing, ctx: &Ctx<'_>, persons: &BTreeSet<PersonId>) {
+    let snapshot = ctx.snapshot;
+    let pid = |p: PersonId| format!("p:{}", snapshot.person_xid(p));
+    let eid = |e: EmployeeId| format!("e:{}", snapshot.employee_xid(e));
+    for &p in persons {
+        for l in snapshot.reports_to(p) {
+            if persons.contains(&l.to) {
                 d.edges.push(DrawEdge {
-                    from: pid(person),
-                    to: pid(manager),
+                    from: pid(p),
+                    to: pid(l.to),
                     kind: "reports_to",
-                    weight: weight.get(),
+                    weight: l.weight,
                 });
             }
-            Edge::Influences { from, to, weight }
-                if persons.contains(&from) && persons.contains(&to) =>
-            {
-                d.edges.push(DrawEdge {
-                    from: pid(from),
-                    to: pid(to),
-                    kind: "influences",
-                    weight: weight.get(),
-                });
-            }
-            Edge::Tie {
-                employee,
-                person,
-                tie,
-            } if persons.contains(&person) => {
-                employees.insert((net.employees[employee.index()].xid.as_str(), employee));
-                let w = decayed(
-                    tie.closeness.get(),
-                    tie.last_contact,
-                    ctx.as_of,
-                    ctx.params.half_life,
-                );
-                d.edges.push(DrawEdge {
-                    from: format!("e:{}", net.employees[employee.index()].xid),
-                    to: pid(person),
-                    kind: "tie",
-                    weight: w,
-                });
-            }
-            _ => {}
         }
+    }
+    for &p in persons {
+        for l in snapshot.influences(p) {
+            if persons.contains(&l.to) {
+                d.edges.push(DrawEdge {
+                    from: pid(p),
+                    to: pid(l.to),
+                    kind: "influences",
+                    weight: l.weight,
+                });
+            }
+        }
+    }
+    let mut ties: Vec<_> = persons
+        .iter()
+        .flat_map(|&p| snapshot.person_ties(p))
+        .collect();
+    ties.sort_by_key(|t| (t.employee, t.person));
+    let mut employees = BTreeSet::new();
+    for t in ties {
+        employees.insert((snapshot.employee_xid(t.employee), t.employee));
+        d.edges.push(DrawEdge {
+            from: eid(t.employee),
+            to: pid(t.person),
+            kind: "tie",
+            weight: t.decayed(ctx.as_of, ctx.params.half_life),
+        });
     }
     for (xid, e) in employees {
         d.nodes.push(DrawNode {
             id: format!("e:{xid}"),
-            label: net.employees[e.index()].name.clone(),
+            label: snapshot.employee_name(e).to_owned(),
             kind: "employee",
             opinion: None,
             attrs: vec![("xid", xid.to_owned())],
@@ -125,41 +134,46 @@ fn add_edges(d: &mut Drawing, net: &Network, ctx: &Ctx<'_>, persons: &BTreeSet<P
     }
 }
 
-/// The decision chain of project `x`: its members with role, coach flag, the three
-/// values, stance and propagated opinion; their deference edges; our employees' ties to them.
-///
-/// `net` must be the network `ctx`'s snapshot was built from (same ids).
-pub fn project_drawing(net: &Network, ctx: &Ctx<'_>, analysis: &ProjectAnalysis) -> Drawing {
-    let x: ProjectId = analysis.project;
-    let snapshot: &Snapshot = ctx.snapshot;
-    let project = &net.projects[x.index()];
+/// The decision chain of project `x` at `as_of`: its members with role, coach flag, the
+/// three values, stance and propagated opinion; their deference edges; our employees'
+/// ties to them.
+pub fn project_drawing(
+    snapshot: &Snapshot,
+    x: ProjectId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Drawing, QueryError> {
+    let analysis = project_analysis(snapshot, x, params, as_of)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
     let mut d = Drawing {
-        title: format!("{} ({}, {})", project.name, project.xid, project.stage),
+        title: format!(
+            "{} ({}, {})",
+            snapshot.project_name(x),
+            snapshot.project_xid(x),
+            snapshot.project_stage(x)
+        ),
         ..Drawing::default()
     };
     let mut members: Vec<_> = snapshot.members(x).to_vec();
     members.sort_by(|a, b| {
-        net.persons[a.person.index()]
-            .xid
-            .cmp(&net.persons[b.person.index()].xid)
+        snapshot
+            .person_xid(a.person)
+            .cmp(snapshot.person_xid(b.person))
     });
-    let position = |p: PersonId| analysis.opinion.persons.iter().position(|q| *q == p);
     for m in &members {
         let p = m.person;
-        let c = ctx.closeness(p);
-        let at = position(p);
-        let stance = at.map(|i| analysis.opinion.stance[i]);
-        let opinion = at.map(|i| analysis.opinion.opinion[i]);
+        let stance = analysis.opinion.stance_of(p);
+        let opinion = analysis.opinion.opinion_of(p);
         d.nodes.push(DrawNode {
-            id: format!("p:{}", net.persons[p.index()].xid),
-            label: net.persons[p.index()].name.clone(),
+            id: format!("p:{}", snapshot.person_xid(p)),
+            label: snapshot.person_name(p).to_owned(),
             kind: "person",
             opinion,
             attrs: vec![
-                ("xid", net.persons[p.index()].xid.clone()),
+                ("xid", snapshot.person_xid(p).to_owned()),
                 ("role", m.member.role.to_string()),
                 ("coach", m.member.coach.to_string()),
-                ("closeness", fmt6(c)),
+                ("closeness", opt6(analysis.opinion.closeness_of(p))),
                 ("solution", opt6(m.member.solution.map(f64::from))),
                 ("price", opt6(m.member.price.map(f64::from))),
                 ("stance", opt6(stance)),
@@ -168,49 +182,58 @@ pub fn project_drawing(net: &Network, ctx: &Ctx<'_>, analysis: &ProjectAnalysis)
         });
     }
     let persons: BTreeSet<PersonId> = members.iter().map(|m| m.person).collect();
-    add_edges(&mut d, net, ctx, &persons);
-    d
+    add_edges(&mut d, &ctx, &persons);
+    Ok(d)
 }
 
-/// The network of account `a`: its persons with closeness and influence (π), their
-/// deference edges, and our employees' ties to them.
-pub fn account_drawing(net: &Network, ctx: &Ctx<'_>, a: AccountId) -> Drawing {
-    let account = &net.accounts[a.index()];
+/// The network of account `a` at `as_of`: its persons with closeness and influence (π),
+/// their deference edges, and our employees' ties to them.
+pub fn account_drawing(
+    snapshot: &Snapshot,
+    a: AccountId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Drawing, QueryError> {
+    exists(snapshot, a)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
     let mut d = Drawing {
-        title: format!("{} ({}, {})", account.name, account.xid, account.kind),
+        title: format!(
+            "{} ({}, {})",
+            snapshot.account_name(a),
+            snapshot.account_xid(a),
+            snapshot.account_kind(a)
+        ),
         ..Drawing::default()
     };
     let pi = ctx.account_influence(a);
-    let mut persons: Vec<(usize, PersonId)> = ctx
-        .snapshot
+    let mut persons: Vec<(usize, PersonId)> = snapshot
         .account_persons(a)
         .iter()
         .copied()
         .enumerate()
         .collect();
-    persons.sort_by(|x, y| {
-        net.persons[x.1.index()]
-            .xid
-            .cmp(&net.persons[y.1.index()].xid)
-    });
-    for (i, p) in &persons {
-        let person = &net.persons[p.index()];
+    persons.sort_by(|x, y| snapshot.person_xid(x.1).cmp(snapshot.person_xid(y.1)));
+    for &(i, p) in &persons {
+        let c = ctx.closeness(p);
         d.nodes.push(DrawNode {
-            id: format!("p:{}", person.xid),
-            label: person.name.clone(),
+            id: format!("p:{}", snapshot.person_xid(p)),
+            label: snapshot.person_name(p).to_owned(),
             kind: "person",
-            opinion: Some(2.0 * ctx.closeness(*p) - 1.0),
+            opinion: Some(2.0 * c - 1.0),
             attrs: vec![
-                ("xid", person.xid.clone()),
-                ("title", person.title.clone().unwrap_or_default()),
-                ("closeness", fmt6(ctx.closeness(*p))),
-                ("influence", fmt6(pi.get(*i).copied().unwrap_or(0.0))),
+                ("xid", snapshot.person_xid(p).to_owned()),
+                (
+                    "title",
+                    snapshot.person_title(p).unwrap_or_default().to_owned(),
+                ),
+                ("closeness", fmt6(c)),
+                ("influence", fmt6(pi.get(i).copied().unwrap_or(0.0))),
             ],
         });
     }
-    let set: BTreeSet<PersonId> = persons.iter().map(|(_, p)| *p).collect();
-    add_edges(&mut d, net, ctx, &set);
-    d
+    let set: BTreeSet<PersonId> = persons.iter().map(|&(_, p)| p).collect();
+    add_edges(&mut d, &ctx, &set);
+    Ok(d)
 }
 
 fn dot_escape(s: &str) -> String {

@@ -256,13 +256,20 @@ impl Database {
         // A read-only handle first: it refuses a file that is not ours, or of a newer
         // format, before any engine writes (even to memory), and says whether a writer
         // has the file open.
-        match guarded(&label, || {
+        let opened = guarded(&label, || {
             redb::ReadOnlyDatabase::open(path).map_err(|e| read_only_error(&label, e))
-        }) {
-            Ok(db) => {
-                let r = db.begin_read()?;
-                check_meta(&r, &label, false)?;
-            }
+        });
+        match opened {
+            // Dropped inside the guard too: closing a damaged file may fail in the engine.
+            Ok(db) => guarded(&label, || {
+                let db = db;
+                let checked = db
+                    .begin_read()
+                    .map_err(StoreError::from)
+                    .and_then(|r| check_meta(&r, &label, false));
+                drop(db);
+                checked.map(|_| ())
+            })?,
             Err(e @ StoreError::Busy { .. }) => return Err(e),
             Err(_) => {} // needs recovery, or damaged: the private engine says which
         }

@@ -143,5 +143,6 @@ pub use error::{ErrorKind, Result, StoreError};
 pub use import::ImportSummary;
 pub use interaction::InteractionId;
 pub use log::{Change, LogEntry};
+pub(crate) use read::next_ids;
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;

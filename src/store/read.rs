@@ -769,6 +769,13 @@ fn typed<R: Read + ?Sized, T: for<'de> Record<'de>>(src: &R, node: NodeRef) -> R
         .transpose()
 }
 
+/// The next id of each node kind (by code), as the counters record it: every stored
+/// node's id is below it. For the snapshot's load, which sizes its arrays by ids and
+/// refuses an id at or above it as damage.
+pub(crate) fn next_ids<R: Read + ?Sized>(src: &R) -> Result<[u32; NodeKind::COUNT]> {
+    Ok(src.counters()?.next_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

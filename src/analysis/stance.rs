@@ -1,4 +1,4 @@
-//! SPEC §4.3 — a person's value and stance in a project.
+//! §4.3 — a person's value and stance in a project.
 //!
 //! `V(p, x)` is the mean of the *known* values among `C(p)`, solution acceptance
 //! `S(p, x)` and price acceptance `P(p, x)`. C is always known, so a person with no known
@@ -9,7 +9,7 @@ use crate::model::Member;
 
 /// `V(p, x)`: the mean of `closeness` and the member's known acceptances (summed in the
 /// order C, S, P). `member` is `None` for a person outside the chain.
-pub fn value(closeness: f64, member: Option<&Member>) -> f64 {
+pub(crate) fn value(closeness: f64, member: Option<&Member>) -> f64 {
     let (mut sum, mut n) = (closeness, 1.0);
     if let Some(m) = member {
         for s in [m.solution, m.price].into_iter().flatten() {
@@ -21,7 +21,7 @@ pub fn value(closeness: f64, member: Option<&Member>) -> f64 {
 }
 
 /// `s(p, x) = 2·V(p, x) − 1`.
-pub fn stance(closeness: f64, member: Option<&Member>) -> f64 {
+pub(crate) fn stance(closeness: f64, member: Option<&Member>) -> f64 {
     2.0 * value(closeness, member) - 1.0
 }
 

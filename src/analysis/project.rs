@@ -1,0 +1,36 @@
+//! Everything about one project: §4.6, 4.7, 4.9 and 4.13 together.
+
+use super::{coach, competition, completeness, opinion, Ctx, Named};
+use super::{ChainCompetition, CoachCandidate, Completeness, Opinion};
+use crate::model::{ProjectId, Stage};
+use serde::Serialize;
+
+/// Everything the analyses say about one project.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProjectAnalysis<'s> {
+    /// The project.
+    pub project: Named<'s, ProjectId>,
+    /// Its stage.
+    pub stage: Stage,
+    /// Friedkin–Johnsen opinions, consensus and veto risk (4.6).
+    pub opinion: Opinion<'s>,
+    /// Decision-chain completeness and gaps (4.7).
+    pub completeness: Completeness<'s>,
+    /// Top coach candidates with their factors (4.9).
+    pub coaches: Vec<CoachCandidate<'s>>,
+    /// Chain competition (4.13); `None` for an empty chain.
+    pub competition: Option<ChainCompetition<'s>>,
+}
+
+/// Analyses project `x` (which exists) in `ctx`.
+pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
+    let snapshot = ctx.snapshot;
+    ProjectAnalysis {
+        project: Named::project(snapshot, x),
+        stage: snapshot.project_stage(x),
+        opinion: opinion::project_opinion(ctx, x),
+        completeness: completeness::completeness(snapshot, x, ctx.params.stale_after, ctx.as_of),
+        coaches: coach::coach_candidates(ctx, x),
+        competition: competition::chain_competition(ctx, x),
+    }
+}

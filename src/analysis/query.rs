@@ -1,0 +1,232 @@
+//! The queries: one function per question a CRM backend asks about one thing.
+//!
+//! Each takes the snapshot, the id of the thing asked about, the parameters and the
+//! date, and computes what it needs on demand — a person's closeness from its ties, the
+//! PageRank of just the accounts involved — so its cost is that thing's neighbourhood,
+//! not the network's size. Each refuses an id that does not exist in the snapshot with
+//! a [`QueryError`] instead of answering with empty figures.
+
+use super::{asset, coach, departure, employee, influence, path, project, strength, Ctx, Named};
+use super::{CoachCandidate, DepartureImpact, EmployeeFigures, Params, Path, ProjectAnalysis};
+use crate::graph::Snapshot;
+use crate::model::{
+    AccountId, AccountKind, Day, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Why a query was not answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// The query names a node that does not exist in the snapshot: an id never handed
+    /// out, or that of a node removed before the snapshot was taken.
+    #[error(
+        "there is no {kind} with id {id} in this snapshot (removed, or never created): \
+         look the {kind} up by its external id"
+    )]
+    NotFound {
+        /// The kind of node asked for.
+        kind: NodeKind,
+        /// The id asked for.
+        id: u32,
+    },
+}
+
+/// `Ok` if `node` exists in `snapshot`.
+fn exists(snapshot: &Snapshot, node: impl Into<NodeRef>) -> Result<(), QueryError> {
+    let node = node.into();
+    if snapshot.contains(node) {
+        Ok(())
+    } else {
+        Err(QueryError::NotFound {
+            kind: node.kind,
+            id: node.id,
+        })
+    }
+}
+
+/// Everything about project `x` at `as_of` (§4.6, 4.7, 4.9, 4.13), at the cost of its
+/// neighbourhood: its persons' ties and deference edges, and the path search from its
+/// approvers.
+pub fn project_analysis<'s>(
+    snapshot: &'s Snapshot,
+    x: ProjectId,
+    params: &Params,
+    as_of: Day,
+) -> Result<ProjectAnalysis<'s>, QueryError> {
+    exists(snapshot, x)?;
+    Ok(project::analyse(&Ctx::new(snapshot, params, as_of), x))
+}
+
+/// The top `params.coach_k` coach candidates of project `x` with their factors (§4.9).
+pub fn coach_candidates<'s>(
+    snapshot: &'s Snapshot,
+    x: ProjectId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Vec<CoachCandidate<'s>>, QueryError> {
+    exists(snapshot, x)?;
+    Ok(coach::coach_candidates(
+        &Ctx::new(snapshot, params, as_of),
+        x,
+    ))
+}
+
+/// The `k` employees with the strongest paths to `person` (§4.8), strongest first;
+/// fewer if fewer reach the person, none for `k = 0`.
+pub fn strongest_paths<'s>(
+    snapshot: &'s Snapshot,
+    person: PersonId,
+    k: usize,
+    params: &Params,
+    as_of: Day,
+) -> Result<Vec<Path<'s>>, QueryError> {
+    exists(snapshot, person)?;
+    Ok(path::strongest(
+        &Ctx::new(snapshot, params, as_of),
+        person,
+        k,
+        None,
+    ))
+}
+
+/// The impact of employee `e` leaving (§4.11).
+pub fn departure_impact<'s>(
+    snapshot: &'s Snapshot,
+    e: EmployeeId,
+    params: &Params,
+    as_of: Day,
+) -> Result<DepartureImpact<'s>, QueryError> {
+    exists(snapshot, e)?;
+    Ok(departure::departure_impact(
+        &Ctx::new(snapshot, params, as_of),
+        e,
+    ))
+}
+
+/// A person's figures: the report's person row, and the person's account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonFigures<'s> {
+    /// The person.
+    pub person: Named<'s, PersonId>,
+    /// The account the person works at, if any.
+    pub account: Option<Named<'s, AccountId>>,
+    /// `C(p)` (§4.2).
+    pub closeness: f64,
+    /// `π(p)` within the account (§4.4; 0 without an account).
+    pub influence: f64,
+}
+
+/// Person `p`'s closeness and influence (§4.2, §4.4): the PageRank of its account only.
+pub fn person_figures<'s>(
+    snapshot: &'s Snapshot,
+    p: PersonId,
+    params: &Params,
+    as_of: Day,
+) -> Result<PersonFigures<'s>, QueryError> {
+    exists(snapshot, p)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    let account = snapshot.person_account(p);
+    let influence = match (account, snapshot.account_position(p)) {
+        (Some(a), Some(i)) => ctx.account_influence(a).get(i).copied().unwrap_or(0.0),
+        _ => 0.0,
+    };
+    Ok(PersonFigures {
+        person: Named::person(snapshot, p),
+        account: account.map(|a| Named::account(snapshot, a)),
+        closeness: ctx.closeness(p),
+        influence,
+    })
+}
+
+/// An account's figures: the report's account row, and the influence of each of its
+/// persons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountFigures<'s> {
+    /// The account.
+    pub account: Named<'s, AccountId>,
+    /// Client, competitor or partner.
+    pub kind: AccountKind,
+    /// `A(a)` (§4.5).
+    pub strength: f64,
+    /// `A_k(a)` by competitor, for each competitor with a rival tie into the account.
+    pub rivals: BTreeMap<Named<'s, AccountId>, f64>,
+    /// `A(a) − max_k A_k(a)`.
+    pub advantage: f64,
+    /// The open pipeline (§4.12).
+    pub pipeline: f64,
+    /// `π(p)` of each of the account's persons (§4.4), by external id.
+    pub influence: BTreeMap<Named<'s, PersonId>, f64>,
+}
+
+/// Account `a`'s strength, rivals, pipeline and influence (§4.4, 4.5, 4.12).
+pub fn account_figures<'s>(
+    snapshot: &'s Snapshot,
+    a: AccountId,
+    params: &Params,
+    as_of: Day,
+) -> Result<AccountFigures<'s>, QueryError> {
+    exists(snapshot, a)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    let pi = ctx.account_influence(a);
+    let pi_of = |p: PersonId| {
+        snapshot
+            .account_position(p)
+            .and_then(|i| pi.get(i).copied())
+            .unwrap_or(0.0)
+    };
+    let s = strength::account_strength(snapshot, a, pi_of, |p| ctx.closeness(p));
+    Ok(AccountFigures {
+        account: Named::account(snapshot, a),
+        kind: snapshot.account_kind(a),
+        strength: s.strength,
+        rivals: s
+            .rivals
+            .into_iter()
+            .map(|(k, v)| (Named::account(snapshot, k), v))
+            .collect(),
+        advantage: s.advantage,
+        pipeline: asset::pipeline(snapshot, a),
+        influence: snapshot
+            .account_persons(a)
+            .iter()
+            .zip(&pi)
+            .map(|(&p, &v)| (Named::person(snapshot, p), v))
+            .collect(),
+    })
+}
+
+/// Employee `e`'s portfolio, sole ties and fit (§4.10): the PageRank of the accounts of
+/// the persons `e` has ties with only.
+pub fn employee_figures<'s>(
+    snapshot: &'s Snapshot,
+    e: EmployeeId,
+    params: &Params,
+    as_of: Day,
+) -> Result<EmployeeFigures<'s>, QueryError> {
+    exists(snapshot, e)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    let mut accounts: Vec<AccountId> = snapshot
+        .employee_ties(e)
+        .iter()
+        .filter_map(|&i| snapshot.person_account(snapshot.ties()[i].person))
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let ranks: Vec<Vec<f64>> = accounts
+        .iter()
+        .map(|&a| influence::account_pagerank(snapshot, a, params))
+        .collect();
+    let pi = |p: PersonId| {
+        let rank = snapshot
+            .person_account(p)
+            .and_then(|a| accounts.binary_search(&a).ok())
+            .and_then(|k| ranks.get(k));
+        match (rank, snapshot.account_position(p)) {
+            (Some(rank), Some(i)) => rank.get(i).copied().unwrap_or(0.0),
+            _ => 0.0,
+        }
+    };
+    Ok(employee::employee_figures(&ctx, e, pi))
+}

@@ -1,0 +1,172 @@
+//! Loading a snapshot straight from one transaction of the store.
+
+use super::build::{finish, Builder, Edges};
+use super::Snapshot;
+use crate::model::{Edge, EdgeKey, EdgeKind, NodeKind, NodeView};
+use crate::store::{IdMap, Read, StoreError, Visit};
+
+impl Snapshot {
+    /// Builds the snapshot of a database's state as seen by one read (or write)
+    /// transaction: every analysis on it sees one consistent moment, whatever writers do
+    /// meanwhile. The snapshot is indexed by the store's ids: an id returned by
+    /// [`lookup`](crate::store::Read::lookup) or an `upsert_*` names the same node here,
+    /// and the ids of removed nodes are holes (see [`Snapshot::contains`]).
+    ///
+    /// The arrays are built straight from the store's scan, without an intermediate
+    /// [`Network`](crate::model::Network): the nodes first, then the edge kinds in
+    /// contiguous groups, each group range-scanned and gathered as its own task on the
+    /// current rayon pool, and appended in key order — so the snapshot is the same to
+    /// the last bit whatever the thread count. Its figures are those of
+    /// [`from_network`](Snapshot::from_network) of [`Read::network`](crate::store::Read::network)
+    /// to the last bit too: that network numbers the same nodes in the same order, only
+    /// without the holes.
+    ///
+    /// # Errors
+    ///
+    /// Any [`StoreError`](crate::store::StoreError) of the scan, such as
+    /// [`Corrupt`](crate::store::StoreError::Corrupt) for a record that does not decode,
+    /// or for a node id at or beyond the next id the store would hand out (the arrays
+    /// are sized by the largest id, so a damaged id must not size them).
+    pub fn load<T: Read + Sync>(txn: &T) -> Result<Snapshot, StoreError> {
+        let hint = txn
+            .edge_counts()?
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+        let scan_nodes = || {
+            let mut b = Builder::default();
+            txn.scan_nodes(&mut b).map(|map| (b, map))
+        };
+        // When no node was ever removed, store ids are `0..count`: the edges need not wait
+        // for the node scan, which then only confirms the guess.
+        if let Some(guess) = txn.dense_ids()? {
+            let counts = std::array::from_fn(|k| guess.len(NodeKind::ALL[k]));
+            let (nodes, edges) = rayon::join(scan_nodes, || {
+                gather_edges(txn, &guess, counts, &hint, false)
+            });
+            let (b, map) = nodes?;
+            if map == guess {
+                return Ok(finish(b.nodes, edges?));
+            }
+        }
+        let (mut b, map) = scan_nodes()?;
+        // The arrays span the ids: an id at or beyond the next id to hand out is damage,
+        // refused before it sizes an allocation.
+        let next = crate::store::next_ids(txn)?;
+        // Ids come in key order, strictly increasing; a damaged table may break that.
+        for (kind, next) in NodeKind::ALL.into_iter().zip(next) {
+            let ids = map.store_ids(kind);
+            if let Some(&[a, b]) = ids.windows(2).find(|w| w[0] >= w[1]) {
+                return Err(StoreError::Corrupt {
+                    what: format!("the {kind} table"),
+                    reason: format!("its ids are out of order ({a} before {b})"),
+                });
+            }
+            if let Some(&id) = ids.last().filter(|&&id| id >= next) {
+                return Err(StoreError::Corrupt {
+                    what: format!("the {kind} table"),
+                    reason: format!("it holds id {id}, but ids below {next} only were handed out"),
+                });
+            }
+        }
+        b.nodes
+            .spread(std::array::from_fn(|k| map.store_ids(NodeKind::ALL[k])));
+        let edges = gather_edges(txn, &map, b.nodes.bounds(), &hint, true)?;
+        Ok(finish(b.nodes, edges))
+    }
+}
+
+/// Hands edges on with their ends as store ids: the scan gives them as network
+/// positions (`map`'s), which differ from the store's ids once a node was removed.
+struct StoreIds<'a, V> {
+    map: &'a IdMap,
+    inner: &'a mut V,
+}
+
+impl<V: Visit> Visit for StoreIds<'_, V> {
+    fn node(&mut self, _: NodeView<'_>) {}
+
+    fn edge(&mut self, edge: Edge) {
+        let key = edge.key();
+        if let (Some(from), Some(to)) = (self.map.store_ref(key.from), self.map.store_ref(key.to)) {
+            let key = EdgeKey {
+                kind: key.kind,
+                from,
+                to,
+            };
+            if let Some(edge) = Edge::from_parts(key, edge.attrs()) {
+                self.inner.edge(edge);
+            }
+        }
+    }
+}
+
+/// The tasks of [`gather_edges`]: contiguous runs of kinds in code order, one per kind
+/// except the two that both feed the deference list (gathered together, so that their
+/// pairs need no concatenation).
+const EDGE_TASKS: [&[EdgeKind]; 8] = [
+    &[EdgeKind::WorksAt],
+    &[EdgeKind::ReportsTo, EdgeKind::Influences],
+    &[EdgeKind::Tie],
+    &[EdgeKind::Member],
+    &[EdgeKind::Owns],
+    &[EdgeKind::RivalTie],
+    &[EdgeKind::Competes],
+    &[EdgeKind::Of],
+];
+
+/// Every edge, gathered by [`EDGE_TASKS`] on the current rayon pool and appended in
+/// kind (hence key) order; an error if the out table holds entries of no kind.
+/// With `to_store_ids`, the edges' ends are mapped back from `map`'s network positions
+/// to store ids; `bounds` are the id bounds of the snapshot's tables.
+fn gather_edges<T: Read + Sync>(
+    txn: &T,
+    map: &IdMap,
+    bounds: [usize; NodeKind::COUNT],
+    hint: &[usize; EdgeKind::COUNT],
+    to_store_ids: bool,
+) -> Result<Edges, StoreError> {
+    use rayon::prelude::*;
+    let parts: Vec<Result<(Edges, u64), StoreError>> = EDGE_TASKS
+        .par_iter()
+        .with_max_len(1)
+        .map(|kinds| {
+            let mut only = [0; EdgeKind::COUNT];
+            for kind in *kinds {
+                only[usize::from(kind.code())] = hint[usize::from(kind.code())];
+            }
+            let mut edges = Edges::new(bounds, &only);
+            let mut seen = 0;
+            for &kind in *kinds {
+                seen += if to_store_ids {
+                    let mut visitor = StoreIds {
+                        map,
+                        inner: &mut edges,
+                    };
+                    txn.scan_edges(kind, map, &mut visitor)?
+                } else {
+                    txn.scan_edges(kind, map, &mut edges)?
+                };
+            }
+            Ok((edges, seen))
+        })
+        .collect();
+    let mut all = Edges::new(bounds, &[0; EdgeKind::COUNT]);
+    let mut seen = 0;
+    for part in parts {
+        let (edges, n) = part?;
+        seen += n;
+        all.append(edges);
+    }
+    txn.check_edge_total(seen)?;
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edge_tasks_cover_every_kind_once_in_code_order() {
+        let flat: Vec<EdgeKind> = EDGE_TASKS.iter().flat_map(|t| t.iter().copied()).collect();
+        assert_eq!(flat, EdgeKind::ALL);
+    }
+}
