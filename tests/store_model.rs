@@ -294,10 +294,6 @@ impl Model {
     }
 
     /// Applies an operation; `Err` if the store must refuse it.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one match arm per operation of the model"
-    )]
     fn apply(&mut self, op: &Op) -> Result<Out, ()> {
         match op {
             Op::Upsert(node) => {
