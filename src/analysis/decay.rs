@@ -41,6 +41,7 @@ mod tests {
             recorded: true,
             closeness,
             last_contact,
+            private: false,
         };
         tie.decayed(as_of, half_life)
     }

@@ -142,6 +142,7 @@ impl crate::store::Visit for Edges {
                             recorded: true,
                             closeness: tie.closeness.get(),
                             last_contact: tie.last_contact,
+                            private: tie.private,
                         },
                     ));
                 }
@@ -468,6 +469,7 @@ impl TieTables {
                         recorded: false,
                         closeness: 0.0,
                         last_contact: None,
+                        private: false,
                     },
                     _ => break,
                 };

@@ -245,9 +245,14 @@ impl Snapshot {
     }
 
     /// The effective closeness `c_eff` of a tie on `day` (§8.1), 0 if it does not count
-    /// then (no record and no interaction yet, or its employee is gone). Without
-    /// interactions it is the record's decayed closeness exactly, and without a record
-    /// the interaction closeness exactly.
+    /// then (no record and no interaction yet, or its employee is gone).
+    ///
+    /// It is computed as `c_tie + c_int·(1 − c_tie)`, the same number as
+    /// `1 − (1 − c_tie)(1 − c_int)` in exact arithmetic, because in floating point this
+    /// form never falls below `c_tie` or `c_int` and never decreases as evidence grows:
+    /// an interaction never lowers any closeness, to the last bit. Without interactions
+    /// it is the record's decayed closeness exactly, and without a record the
+    /// interaction closeness exactly.
     pub fn effective_closeness(&self, tie: usize, day: Day, params: &TieParams) -> f64 {
         if !self.tie_live(tie, day) {
             return 0.0;
@@ -257,13 +262,7 @@ impl Snapshot {
         };
         let c_tie = record.decayed(day, params.half_life);
         let evidence = self.evidence(tie, day, params);
-        if evidence <= 0.0 {
-            return c_tie;
-        }
         let c_int = 1.0 - (-params.interaction_scale * evidence).exp();
-        if c_tie <= 0.0 {
-            return c_int;
-        }
-        1.0 - (1.0 - c_tie) * (1.0 - c_int)
+        c_tie + c_int * (1.0 - c_tie)
     }
 }

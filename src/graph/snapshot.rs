@@ -30,6 +30,9 @@ pub struct TieRecord {
     pub closeness: f64,
     /// The record's last contact, if recorded (an undated record does not decay).
     pub last_contact: Option<Day>,
+    /// Whether the record says the employee brought the relationship (a private tie);
+    /// a tie of interactions alone is not private. No analysis reads it.
+    pub private: bool,
 }
 
 /// One interaction of a tie, as the analyses read it: its day and kind (§8.1). The
