@@ -1,8 +1,8 @@
-//! Everything about one project: §4.6, 4.7, 4.9 and 4.13 together.
+//! Everything about one project: §4.6, 4.7, 4.9, 4.13 and §8.2's `left` together.
 
 use super::{coach, competition, completeness, opinion, Ctx, Named};
 use super::{ChainCompetition, CoachCandidate, Completeness, Opinion};
-use crate::model::{ProjectId, Stage};
+use crate::model::{PersonId, ProjectId, Stage};
 use serde::Serialize;
 
 /// Everything the analyses say about one project.
@@ -20,6 +20,9 @@ pub struct ProjectAnalysis<'s> {
     pub coaches: Vec<CoachCandidate<'s>>,
     /// Chain competition (4.13); `None` for an empty chain.
     pub competition: Option<ChainCompetition<'s>>,
+    /// Chain members who left the project's account (§8.2), by external id: the stale
+    /// decision chain.
+    pub left: Vec<Named<'s, PersonId>>,
 }
 
 /// Analyses project `x` (which exists) in `ctx`.
@@ -29,8 +32,36 @@ pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
         project: Named::project(snapshot, x),
         stage: snapshot.project_stage(x),
         opinion: opinion::project_opinion(ctx, x),
-        completeness: completeness::completeness(snapshot, x, ctx.params.stale_after, ctx.as_of),
+        completeness: completeness::completeness(ctx, x),
         coaches: coach::coach_candidates(ctx, x),
         competition: competition::chain_competition(ctx, x),
+        left: left_members(ctx, x),
     }
+}
+
+/// §8.2 — the chain members of `x` (at any stage) who had a period at its account that
+/// ended on or before the date (`until ≤ t`) and do not work there at the date, by
+/// external id. A period recorded without dates never ends, so a member with only such
+/// a period never left.
+pub(crate) fn left_members<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<Named<'s, PersonId>> {
+    let snapshot = ctx.snapshot;
+    let Some(account) = snapshot.project_account(x) else {
+        return Vec::new();
+    };
+    let mut left: Vec<Named<'s, PersonId>> = snapshot
+        .members(x)
+        .iter()
+        .map(|m| m.person)
+        .filter(|&p| {
+            let ended = snapshot
+                .employments(p)
+                .iter()
+                .any(|r| r.account == account && r.until.is_some_and(|u| u <= ctx.as_of));
+            ended && ctx.account_of(p) != Some(account)
+        })
+        .map(|p| Named::person(snapshot, p))
+        .collect();
+    left.sort();
+    left.dedup();
+    left
 }
