@@ -60,6 +60,9 @@ pub fn chain(v: &ChainView) -> Result<()> {
     if !v.veto_risk.is_empty() {
         out!("  veto risk: {}", join(&v.veto_risk, ", "))?;
     }
+    if !v.left.is_empty() {
+        out!("  left the account: {}", join(&v.left, ", "))?;
+    }
     for c in &v.coaches {
         out!(
             "  coach candidate {:<10} score {}  (C {} · S {} · reach {} · rival-free {})",
@@ -93,6 +96,13 @@ pub fn paths(v: &PathsView, as_of: Day) -> Result<()> {
 
 /// `brm departure`: the drops, then the successors.
 pub fn departure(v: &DepartureView) -> Result<()> {
+    if let Some(left) = &v.left {
+        return out!(
+            "{} left on {left}: as of {} its ties already count nowhere (its orphans are under `departed` in the report)",
+            v.employee,
+            v.as_of
+        );
+    }
     out!("if {} leaves (as of {}):", v.employee, v.as_of)?;
     for p in &v.persons {
         out!(
