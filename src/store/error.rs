@@ -144,6 +144,17 @@ pub enum StoreError {
         /// How many such edges it has.
         edges: u64,
     },
+    /// A create-only insert ([`WriteTxn::create_person`](super::WriteTxn::create_person),
+    /// …) of a node whose external id its type already has.
+    #[error("{kind} {xid:?} already exists ({node}); update it instead (upsert_{kind} or a partial update), or choose another external id")]
+    AlreadyExists {
+        /// The node type.
+        kind: NodeKind,
+        /// The external id that is taken.
+        xid: String,
+        /// The node that has it.
+        node: NodeRef,
+    },
     /// [`WriteTxn::add_edge`](super::WriteTxn::add_edge) of an edge whose key exists.
     #[error("edge {0} already exists; use put_edge to replace it")]
     DuplicateEdge(Box<EdgeLabel>),
@@ -320,6 +331,7 @@ impl StoreError {
             | StoreError::DanglingEnd { .. }
             | StoreError::DanglingInteraction { .. } => ErrorKind::NotFound,
             StoreError::DuplicateEdge(_)
+            | StoreError::AlreadyExists { .. }
             | StoreError::SecondEdge { .. }
             | StoreError::OverlappingPeriods { .. }
             | StoreError::CompetitorHasEdges { .. }

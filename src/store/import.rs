@@ -17,7 +17,7 @@ use super::internal::records::{bad_attrs, corrupt_key};
 use super::internal::tables::{self, IN, LOG, OUT};
 use super::log::{ChangeRef, NodeView};
 use super::read::IdMap;
-use super::transaction::{append, edge_label, upsert_core, Bulk, Outcome, State, WriteTxn};
+use super::transaction::{append, edge_label, upsert_core, Bulk, How, Outcome, State, WriteTxn};
 use crate::model::{
     AccountKind, Edge, EdgeKey, EdgeKind, EmployeeId, Employment, Interaction, Network, NodeKind,
     NodeRef, PersonId, ProjectId,
@@ -244,7 +244,7 @@ fn import_nodes(
                 &mut xids,
                 &mut log,
                 view,
-                Some(&mut bulk),
+                How::Bulk(&mut bulk),
             )?;
             ids[k].push(node.id);
             match outcome {

@@ -326,6 +326,46 @@ pub trait Read: Source {
         })
     }
 
+    /// The account with external id `xid`: one index lookup. The same name and answer as
+    /// [`Snapshot::account_by_xid`](crate::graph::Snapshot::account_by_xid) of a snapshot
+    /// loaded from this transaction.
+    fn account_by_xid(&self, xid: &str) -> Result<Option<AccountId>> {
+        Ok(self
+            .lookup(NodeKind::Account, xid)?
+            .map(|n| AccountId(n.id)))
+    }
+
+    /// The person with external id `xid`: one index lookup.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let p = db.write(1, |t| t.upsert_person(Person { xid: "P-7".into(), name: "Li".into(), title: None }))?;
+    /// let r = db.begin_read()?;
+    /// assert_eq!(r.person_by_xid("P-7")?, Some(p));
+    /// assert_eq!(r.person_by_xid("P-8")?, None);
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn person_by_xid(&self, xid: &str) -> Result<Option<PersonId>> {
+        Ok(self.lookup(NodeKind::Person, xid)?.map(|n| PersonId(n.id)))
+    }
+
+    /// The employee with external id `xid`: one index lookup.
+    fn employee_by_xid(&self, xid: &str) -> Result<Option<EmployeeId>> {
+        Ok(self
+            .lookup(NodeKind::Employee, xid)?
+            .map(|n| EmployeeId(n.id)))
+    }
+
+    /// The project with external id `xid`: one index lookup.
+    fn project_by_xid(&self, xid: &str) -> Result<Option<ProjectId>> {
+        Ok(self
+            .lookup(NodeKind::Project, xid)?
+            .map(|n| ProjectId(n.id)))
+    }
+
     /// The edge with this key, if it exists.
     fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
         contained(self, "the edge tables", || get_edge(&self.open(OUT)?, key))

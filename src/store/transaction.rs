@@ -228,22 +228,78 @@ impl WriteTxn {
         reason = "the node is taken like the typed upserts take theirs"
     )]
     pub fn upsert_node(&mut self, node: Node) -> Result<NodeRef> {
-        self.guarded(|w| {
-            let kind = node.kind();
-            let mut nodes = w.txn.open_table(tables::nodes(kind))?;
-            let mut xids = w.txn.open_table(tables::xids(kind))?;
-            let mut log = w.txn.open_table(LOG)?;
-            upsert_core(
-                &w.txn,
-                &mut w.state,
-                &mut nodes,
-                &mut xids,
-                &mut log,
-                NodeView::of(&node),
-                None,
-            )
-            .map(|(r, _)| r)
-        })
+        self.guarded(|w| w.write_node(NodeView::of(&node), false))
+    }
+
+    /// Inserts an account; [`StoreError::AlreadyExists`] (naming it) if an account with
+    /// its external id exists — where [`upsert_account`](WriteTxn::upsert_account) would
+    /// overwrite that account's name and kind.
+    pub fn create_account(&mut self, account: Account) -> Result<AccountId> {
+        self.create_node(Node::Account(account))
+            .map(|n| AccountId(n.id))
+    }
+
+    /// Inserts a person; [`StoreError::AlreadyExists`] if a person with its external id
+    /// exists.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, ErrorKind};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let li = Person { xid: "P-7".into(), name: "Li".into(), title: None };
+    /// db.write(1, |t| t.create_person(li.clone()))?;
+    /// let again = db.write(2, |t| t.create_person(Person { name: "Wang".into(), ..li })).unwrap_err();
+    /// assert_eq!(again.kind(), ErrorKind::Conflict);
+    /// assert_eq!(again.to_string(), "person \"P-7\" already exists (person#0); update it instead (upsert_person or a partial update), or choose another external id");
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    pub fn create_person(&mut self, person: Person) -> Result<PersonId> {
+        self.create_node(Node::Person(person))
+            .map(|n| PersonId(n.id))
+    }
+
+    /// Inserts an employee; [`StoreError::AlreadyExists`] if an employee with its
+    /// external id exists.
+    pub fn create_employee(&mut self, employee: Employee) -> Result<EmployeeId> {
+        self.create_node(Node::Employee(employee))
+            .map(|n| EmployeeId(n.id))
+    }
+
+    /// Inserts a project; [`StoreError::AlreadyExists`] if a project with its external
+    /// id exists.
+    pub fn create_project(&mut self, project: Project) -> Result<ProjectId> {
+        self.create_node(Node::Project(project))
+            .map(|n| ProjectId(n.id))
+    }
+
+    /// Inserts a node of any type; [`StoreError::AlreadyExists`] if a node of that type
+    /// has its external id (nothing is written, and the transaction is poisoned like by
+    /// any refused change).
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "the node is taken like the typed creates take theirs"
+    )]
+    pub fn create_node(&mut self, node: Node) -> Result<NodeRef> {
+        self.guarded(|w| w.write_node(NodeView::of(&node), true))
+    }
+
+    /// Upserts (or, with `create_only`, inserts) one node with its tables opened here.
+    fn write_node(&mut self, view: NodeView<'_>, create_only: bool) -> Result<NodeRef> {
+        let kind = view.kind();
+        let mut nodes = self.txn.open_table(tables::nodes(kind))?;
+        let mut xids = self.txn.open_table(tables::xids(kind))?;
+        let mut log = self.txn.open_table(LOG)?;
+        upsert_core(
+            &self.txn,
+            &mut self.state,
+            &mut nodes,
+            &mut xids,
+            &mut log,
+            view,
+            How::One { create_only },
+        )
+        .map(|(r, _)| r)
     }
 
     /// Adds an edge; [`StoreError::DuplicateEdge`] if an edge with its key exists.
@@ -445,6 +501,15 @@ pub(super) struct Bulk<'v> {
     pub(super) logs: Vec<(NodeRef, NodeView<'v>)>,
 }
 
+/// How [`upsert_core`] writes a node.
+pub(super) enum How<'b, 'v> {
+    /// One node: an upsert, or with `create_only` an insert that refuses a taken
+    /// external id.
+    One { create_only: bool },
+    /// One node of a bulk import (an upsert).
+    Bulk(&'b mut Bulk<'v>),
+}
+
 /// Upserts one node with the tables already open.
 pub(super) fn upsert_core<'v>(
     txn: &redb::WriteTransaction,
@@ -453,8 +518,12 @@ pub(super) fn upsert_core<'v>(
     xids: &mut XidTable<'_>,
     log: &mut LogTable<'_>,
     view: NodeView<'v>,
-    mut bulk: Option<&mut Bulk<'v>>,
+    how: How<'_, 'v>,
 ) -> Result<(NodeRef, Outcome)> {
+    let (create_only, mut bulk) = match how {
+        How::One { create_only } => (create_only, None),
+        How::Bulk(b) => (false, Some(b)),
+    };
     let kind = view.kind();
     let k = usize::from(kind.code());
     let xid = view.xid();
@@ -477,6 +546,13 @@ pub(super) fn upsert_core<'v>(
     };
     let (node, outcome) = if let Some(id) = existing {
         let node = NodeRef::new(kind, id);
+        if create_only {
+            return Err(StoreError::AlreadyExists {
+                kind,
+                xid: xid.to_owned(),
+                node,
+            });
+        }
         let old = nodes.get(id)?.map(|g| g.value().to_vec());
         let Some(old) = old else {
             return Err(StoreError::Corrupt {
