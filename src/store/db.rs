@@ -447,6 +447,8 @@ impl Database {
             txn.open_table(tables::OUT)?;
             txn.open_table(tables::IN)?;
             txn.open_table(tables::LOG)?;
+            txn.open_table(tables::COMMITS)?;
+            txn.open_table(tables::REMOVED)?;
         }
         txn.commit()?;
         Ok(())

@@ -214,6 +214,24 @@ pub enum StoreError {
         /// The edge kind.
         kind: EdgeKind,
     },
+    /// A read of the change log from a sequence number whose entries were trimmed
+    /// ([`WriteTxn::trim_log`](super::WriteTxn::trim_log)).
+    #[error("the change log no longer holds entry {asked}: entries before {first_available} were trimmed; resynchronise from the data (export or a snapshot), then follow the log from {first_available}")]
+    LogTrimmed {
+        /// The sequence number asked for.
+        asked: u64,
+        /// The lowest sequence number the log holds.
+        first_available: u64,
+    },
+    /// A read of the change log from beyond its head: the reader has seen entries this
+    /// database never wrote (it was restored from an older backup, or is another database).
+    #[error("the change log has no entry {asked}: its head is {head}, so this reader is ahead of the database (restored from an older backup, or another database); resynchronise from the data")]
+    BeyondLogHead {
+        /// The sequence number asked for.
+        asked: u64,
+        /// The sequence number the next change will get.
+        head: u64,
+    },
     /// Another process has the database file open in a way that excludes this open: a
     /// writer keeps every other process out, and readers keep writers out.
     #[error("{path} is in use: another process {holder}; retry when it has finished")]
@@ -327,6 +345,8 @@ impl StoreError {
             // Only a value the model cannot represent could fail to encode.
             | StoreError::Encode { .. } => ErrorKind::InvalidInput,
             StoreError::Missing { .. }
+            | StoreError::LogTrimmed { .. }
+            | StoreError::BeyondLogHead { .. }
             | StoreError::UnknownNode(_)
             | StoreError::DanglingEnd { .. }
             | StoreError::DanglingInteraction { .. } => ErrorKind::NotFound,

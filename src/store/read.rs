@@ -10,6 +10,7 @@
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
+use super::history;
 use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, Record};
 use super::internal::contain::{callback, contained};
@@ -18,8 +19,8 @@ use super::internal::records::{
     bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out, xid_in,
 };
 use super::internal::source::{verify_counters, Source};
-use super::internal::tables::{self, Counters, IN, LOG, OUT};
-use super::log::{Change, LogEntry, LogRecord};
+use super::internal::tables::{self, Counters, IN, OUT};
+use super::log::{Commit, LogEntry, LogPage};
 use crate::model::{
     Account, Day, Edge, EdgeAttrs, EdgeKind, Employee, Interaction, Network, Node, NodeKind,
     NodeLabel, NodeRef, NodeView, Person, Project,
@@ -440,22 +441,80 @@ pub trait Read: Source {
         contained(self, "the counters", || Ok(self.verified_counters()?.edges))
     }
 
-    /// The change log from sequence number `from_seq` on, in order.
+    /// The change log from sequence number `from_seq` on, in order: every entry up to
+    /// the head, in one `Vec` ([`log_page`](Read::log_page) reads it a page at a time).
+    /// [`StoreError::LogTrimmed`] if entries from `from_seq` on were trimmed.
     fn log(&self, from_seq: u64) -> Result<Vec<LogEntry>> {
         contained(self, "the change log", || {
-            let t = self.open(LOG)?;
-            let mut out = Vec::new();
-            for r in t.range(from_seq..)? {
-                let (k, v) = r?;
-                let seq = k.value();
-                let rec: LogRecord<Change> = decode(v.value(), &|| format!("log entry {seq}"))?;
-                out.push(LogEntry {
-                    seq,
-                    time: rec.time,
-                    change: rec.change,
-                });
-            }
-            Ok(out)
+            history::page(self, from_seq, usize::MAX).map(|p| p.entries)
+        })
+    }
+
+    /// Up to `limit` entries of the change log from sequence number `from` on, in order,
+    /// each naming the nodes it mentions by external id ([`LogEntry::xids`]); the page
+    /// says where the next one starts ([`LogPage::next`]) and what the head was. A
+    /// consumer reads pages from where it stopped until [`LogPage::is_last`], applies
+    /// them, and stores `next`.
+    ///
+    /// [`StoreError::LogTrimmed`] (with the lowest sequence number held) if `from` is
+    /// before the entries the log still holds; [`StoreError::BeyondLogHead`] if `from` is
+    /// beyond the head (the reader has seen a future this database does not have). Reads
+    /// only the entries returned.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Change, Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// db.write(1, |t| {
+    ///     for xid in ["P1", "P2", "P3"] {
+    ///         t.upsert_person(Person { xid: xid.into(), name: xid.into(), title: None })?;
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// let p2 = db.begin_read()?.person_by_xid("P2")?.unwrap();
+    /// db.write(2, |t| t.remove_node(p2.into()))?;
+    /// let r = db.begin_read()?;
+    /// let first = r.log_page(0, 2)?;
+    /// assert_eq!((first.entries.len(), first.next, first.is_last()), (2, 2, false));
+    /// let rest = r.log_page(first.next, 2)?;
+    /// assert!(rest.is_last());
+    /// let removal = &rest.entries[1];
+    /// assert_eq!(removal.commit, 2);
+    /// assert!(matches!(removal.change, Change::RemoveNode { .. }));
+    /// assert_eq!(removal.xid(p2.into()), Some("P2")); // named, though removed
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn log_page(&self, from: u64, limit: usize) -> Result<LogPage> {
+        contained(self, "the change log", || history::page(self, from, limit))
+    }
+
+    /// The head of the change log: the sequence number the next change will get (every
+    /// entry has a smaller one). One counter read, however long the log.
+    fn log_head(&self) -> Result<u64> {
+        contained(self, "the counters", || Ok(self.counters()?.next_seq))
+    }
+
+    /// The lowest sequence number the change log holds: entries before it were trimmed
+    /// ([`WriteTxn::trim_log`](super::WriteTxn::trim_log)). One counter read.
+    fn log_start(&self) -> Result<u64> {
+        contained(self, "the counters", || Ok(self.counters()?.log_start))
+    }
+
+    /// Up to `limit` commits from number `from` on, in order: each write transaction
+    /// that changed the database, with its time and the counts of its changes. Commits
+    /// before the lowest one the log holds were trimmed. None in a file of format 1 or 2
+    /// that no write has upgraded yet.
+    fn commits(&self, from: u64, limit: usize) -> Result<Vec<Commit>> {
+        contained(self, "the commit table", || {
+            history::commits(self, from, limit)
+        })
+    }
+
+    /// The number of the latest commit (0 before the first).
+    fn last_commit(&self) -> Result<u64> {
+        contained(self, "the counters", || {
+            Ok(self.counters()?.next_commit.saturating_sub(1))
         })
     }
 
