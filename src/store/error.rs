@@ -170,6 +170,25 @@ pub enum StoreError {
         /// That period.
         existing_period: Employment,
     },
+    /// A partial update of an edge that does not exist.
+    #[error("edge {edge} does not exist; {hint}")]
+    UnknownEdge {
+        /// The edge (its ends named by external id where they exist).
+        edge: Box<EdgeLabel>,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// A move of a person to an account where the person already has a period: a person
+    /// has one period per account, so one who left an account cannot return to it.
+    #[error("{person} already has a period at {account} ({period}); a person has one period per account, so the move is refused")]
+    PeriodExists {
+        /// The person.
+        person: NodeLabel,
+        /// The account.
+        account: NodeLabel,
+        /// The period there.
+        period: Employment,
+    },
     /// A second `of` for a project.
     #[error("edge {edge}: {} may have only one {} edge and already has {existing}; remove that one first", edge.from, edge.key.kind)]
     SecondEdge {
@@ -349,9 +368,11 @@ impl StoreError {
             | StoreError::BeyondLogHead { .. }
             | StoreError::UnknownNode(_)
             | StoreError::DanglingEnd { .. }
+            | StoreError::UnknownEdge { .. }
             | StoreError::DanglingInteraction { .. } => ErrorKind::NotFound,
             StoreError::DuplicateEdge(_)
             | StoreError::AlreadyExists { .. }
+            | StoreError::PeriodExists { .. }
             | StoreError::SecondEdge { .. }
             | StoreError::OverlappingPeriods { .. }
             | StoreError::CompetitorHasEdges { .. }

@@ -174,6 +174,7 @@ mod internal;
 mod log;
 mod read;
 mod transaction;
+mod update;
 
 pub use backup::BackupSummary;
 pub use check::{CheckReport, Violation};
@@ -185,3 +186,4 @@ pub use log::{Change, ChangeCounts, Commit, LogEntry, LogPage, Tally, Xids};
 pub(crate) use read::{check_edge_total, dense_ids, next_ids, scan_edges, scan_nodes};
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;
+pub use update::{Attention, Move, MoveOptions};

@@ -311,7 +311,7 @@ impl WriteTxn {
     }
 
     /// Upserts (or, with `create_only`, inserts) one node with its tables opened here.
-    fn write_node(&mut self, view: NodeView<'_>, create_only: bool) -> Result<NodeRef> {
+    pub(super) fn write_node(&mut self, view: NodeView<'_>, create_only: bool) -> Result<NodeRef> {
         let kind = view.kind();
         let mut nodes = self.txn.open_table(tables::nodes(kind))?;
         let mut xids = self.txn.open_table(tables::xids(kind))?;
