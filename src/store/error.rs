@@ -251,6 +251,33 @@ pub enum StoreError {
         /// The sequence number the next change will get.
         head: u64,
     },
+    /// [`Read::network_at_commit`](super::Read::network_at_commit) of a commit that does
+    /// not exist yet.
+    #[error("there is no commit {commit}: the latest is {last} (a file written before format 3 has none until a write upgrades it)")]
+    UnknownCommit {
+        /// The commit asked for.
+        commit: u64,
+        /// The latest commit (0: none).
+        last: u64,
+    },
+    /// [`Read::network_at_commit`](super::Read::network_at_commit) of a commit that was
+    /// trimmed from the change log ([`WriteTxn::trim_log`](super::WriteTxn::trim_log)).
+    #[error("commit {commit} was trimmed from the change log, so it can no longer be read back; the earliest commit it holds is {first_available}")]
+    CommitTrimmed {
+        /// The commit asked for.
+        commit: u64,
+        /// The lowest commit number the log still holds.
+        first_available: u64,
+    },
+    /// [`Read::network_at_commit`](super::Read::network_at_commit) of a commit that the
+    /// log cannot rebuild.
+    #[error("commit {commit} cannot be read back: {reason}")]
+    CommitUnrecoverable {
+        /// The commit asked for.
+        commit: u64,
+        /// Why.
+        reason: String,
+    },
     /// Another process has the database file open in a way that excludes this open: a
     /// writer keeps every other process out, and readers keep writers out.
     #[error("{path} is in use: another process {holder}; retry when it has finished")]
@@ -365,6 +392,9 @@ impl StoreError {
             | StoreError::Encode { .. } => ErrorKind::InvalidInput,
             StoreError::Missing { .. }
             | StoreError::LogTrimmed { .. }
+            | StoreError::UnknownCommit { .. }
+            | StoreError::CommitTrimmed { .. }
+            | StoreError::CommitUnrecoverable { .. }
             | StoreError::BeyondLogHead { .. }
             | StoreError::UnknownNode(_)
             | StoreError::DanglingEnd { .. }

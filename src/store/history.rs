@@ -18,7 +18,7 @@ use super::log::{
 };
 use super::transaction::State;
 use crate::model::{EdgeKey, NodeKind, NodeRef};
-use redb::ReadableTable;
+use redb::{ReadableTable, ReadableTableMetadata as _};
 use std::collections::{HashMap, HashSet};
 
 /// Decodes the log record at `seq`.
@@ -399,4 +399,41 @@ pub(crate) fn commits<S: Source + ?Sized>(src: &S, from: u64, limit: usize) -> R
         out.push(decode_commit(k.value(), v.value())?.public(k.value()));
     }
     Ok(out)
+}
+/// The commit record numbered `number`, if the log still holds it.
+pub(crate) fn commit<S: Source + ?Sized>(src: &S, number: u64) -> Result<Option<CommitRecord>> {
+    let Some(t) = src.open_optional(COMMITS)? else {
+        return Ok(None);
+    };
+    let g = t.get(number)?;
+    g.map(|g| decode_commit(number, g.value())).transpose()
+}
+
+/// The lowest and highest commit numbers the log holds, if any.
+pub(crate) fn commit_range<S: Source + ?Sized>(src: &S) -> Result<Option<(u64, u64)>> {
+    let Some(t) = src.open_optional(COMMITS)? else {
+        return Ok(None);
+    };
+    if t.is_empty()? {
+        return Ok(None);
+    }
+    let (Some(first), Some(last)) = (t.first()?, t.last()?) else {
+        return Ok(None);
+    };
+    Ok(Some((first.0.value(), last.0.value())))
+}
+
+/// Whether every commit from number `from` on records what its changes replaced (was
+/// written in format 3 or later), so that it can be undone.
+pub(crate) fn reversible_from<S: Source + ?Sized>(src: &S, from: u64) -> Result<bool> {
+    let Some(t) = src.open_optional(COMMITS)? else {
+        return Ok(true);
+    };
+    for r in t.range(from..)? {
+        let (k, v) = r?;
+        if !decode_commit(k.value(), v.value())?.reversible {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }

@@ -99,6 +99,11 @@
 //! [`WriteTxn::erase_person`] removes every entry that mentions a person: the log then
 //! replays to the database as if the person had never been recorded.
 //!
+//! As a history: [`Read::network_at_commit`] reads the database back as it stood after
+//! any commit the log still holds, rebuilt from the log backwards from the present (one
+//! scan plus the entries undone) or forwards from the start (the entries applied),
+//! whichever is cheaper; [`Read::commits`] lists the commits.
+//!
 //! # Damaged files
 //!
 //! No read panics on a damaged file. Every method of [`Read`] contains a panic of the
@@ -174,6 +179,7 @@ mod internal;
 mod log;
 mod read;
 mod transaction;
+mod travel;
 mod update;
 
 pub use backup::BackupSummary;

@@ -511,6 +511,43 @@ pub trait Read: Source {
         })
     }
 
+    /// The database as it stood after commit `commit` (numbered from 1; 0 is the empty
+    /// database before the first), as a [`Network`] numbered exactly as
+    /// [`network`](Read::network) numbers the database — so
+    /// [`Snapshot::from_network`](crate::graph::Snapshot::from_network) of it gives the
+    /// same figures as a snapshot loaded then — with the [`IdMap`] to the store ids of
+    /// that time. In a write transaction, its own uncommitted changes come after the
+    /// latest commit.
+    ///
+    /// Rebuilt from the change log, backwards from the present or forwards from the
+    /// start, whichever is cheaper (see `travel.rs`): the cost is one scan of the
+    /// database plus the entries after the commit, or the entries up to it. Refused with
+    /// [`StoreError::UnknownCommit`] for a commit after the latest,
+    /// [`StoreError::CommitTrimmed`] for one trimmed from the log, and
+    /// [`StoreError::CommitUnrecoverable`] where neither direction is possible (a log
+    /// trimmed in a file upgraded from format 1 or 2, for its older commits).
+    ///
+    /// ```
+    /// use guanxi::model::*;
+    /// use guanxi::store::{Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let li = Person { xid: "P1".into(), name: "Li".into(), title: None };
+    /// db.write(1, |t| t.upsert_person(li.clone()))?;
+    /// db.write(2, |t| t.rename(PersonId(0).into(), "Li Wei"))?;
+    /// let r = db.begin_read()?;
+    /// let (then, _) = r.network_at_commit(1)?;
+    /// assert_eq!(then.persons, vec![li]);
+    /// assert_eq!(r.network_at_commit(2)?, r.network()?);
+    /// assert!(r.network_at_commit(0)?.0.persons.is_empty());
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn network_at_commit(&self, commit: u64) -> Result<(Network, IdMap)> {
+        contained(self, "the change log", || {
+            super::travel::network_at_commit(self, commit)
+        })
+    }
+
     /// The number of the latest commit (0 before the first).
     fn last_commit(&self) -> Result<u64> {
         contained(self, "the counters", || {

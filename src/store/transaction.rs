@@ -477,8 +477,9 @@ impl WriteTxn {
     /// so the log may keep a few entries before `before` (those of a commit that straddles
     /// it). The entries of this transaction are never dropped. Afterwards,
     /// [`Read::log_page`](super::Read::log_page) from a dropped sequence number returns
-    /// [`StoreError::LogTrimmed`], and the dropped commits can no longer be read back.
-    /// Trimming is not a
+    /// [`StoreError::LogTrimmed`], and the dropped commits can no longer be read back
+    /// ([`Read::network_at_commit`](super::Read::network_at_commit) says
+    /// [`StoreError::CommitTrimmed`]). Trimming is not a
     /// change to the network: it is not logged and makes no commit.
     ///
     /// ```
