@@ -292,12 +292,6 @@ impl<'a> Ctx<'a> {
         ties.iter().copied().filter(move |&i| self.live(i))
     }
 
-    /// `e`'s ties that count at the date (none if `e` is gone), with their figures, by
-    /// person id.
-    pub(crate) fn ties_from(&self, e: EmployeeId) -> impl Iterator<Item = LiveTie> + '_ {
-        self.employee_ties(e).filter_map(move |i| self.live_tie(i))
-    }
-
     /// `C(p)` (4.2).
     pub(crate) fn closeness(&self, p: PersonId) -> f64 {
         if let Some(v) = self.pre.and_then(|pre| pre.closeness.get(p.index())) {
