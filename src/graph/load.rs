@@ -5,7 +5,7 @@ use super::Snapshot;
 use crate::model::{
     Edge, EdgeKey, EdgeKind, EmployeeId, Interaction, NodeKind, NodeRef, NodeView, PersonId,
 };
-use crate::store::{IdMap, InteractionId, Read, StoreError, Visit};
+use crate::store::{self, IdMap, InteractionId, Read, StoreError, Visit};
 
 impl Snapshot {
     /// Builds the snapshot of a database's state as seen by one read (or write)
@@ -35,11 +35,11 @@ impl Snapshot {
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         let scan_nodes = || {
             let mut b = Builder::default();
-            txn.scan_nodes(&mut b).map(|map| (b, map))
+            store::scan_nodes(txn, &mut b).map(|map| (b, map))
         };
         // When no node was ever removed, store ids are `0..count`: the edges need not wait
         // for the node scan, which then only confirms the guess.
-        if let Some(guess) = txn.dense_ids()? {
+        if let Some(guess) = store::dense_ids(txn)? {
             let counts = std::array::from_fn(|k| guess.len(NodeKind::ALL[k]));
             let (nodes, (edges, interactions)) = rayon::join(scan_nodes, || {
                 rayon::join(
@@ -55,7 +55,7 @@ impl Snapshot {
         let (mut b, map) = scan_nodes()?;
         // The arrays span the ids: an id at or beyond the next id to hand out is damage,
         // refused before it sizes an allocation.
-        let next = crate::store::next_ids(txn)?;
+        let next = store::next_ids(txn)?;
         // Ids come in key order, strictly increasing; a damaged table may break that.
         for (kind, next) in NodeKind::ALL.into_iter().zip(next) {
             let ids = map.store_ids(kind);
@@ -150,7 +150,7 @@ fn gather_interactions<T: Read>(
         to_store_ids,
         all: Vec::new(),
     };
-    txn.scan_interactions(map, &mut visitor)?;
+    store::scan_interactions(txn, map, &mut visitor)?;
     Ok(visitor.all)
 }
 
@@ -196,9 +196,9 @@ fn gather_edges<T: Read + Sync>(
                         map,
                         inner: &mut edges,
                     };
-                    txn.scan_edges(kind, map, &mut visitor)?
+                    store::scan_edges(txn, kind, map, &mut visitor)?
                 } else {
-                    txn.scan_edges(kind, map, &mut edges)?
+                    store::scan_edges(txn, kind, map, &mut edges)?
                 };
             }
             Ok((edges, seen))
@@ -211,7 +211,7 @@ fn gather_edges<T: Read + Sync>(
         seen += n;
         all.append(edges);
     }
-    txn.check_edge_total(seen)?;
+    store::check_edge_total(txn, seen)?;
     Ok(all)
 }
 

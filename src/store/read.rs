@@ -10,6 +10,7 @@
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
+use super::history;
 use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, Record};
 use super::internal::contain::{callback, contained};
@@ -18,8 +19,8 @@ use super::internal::records::{
     bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out, xid_in,
 };
 use super::internal::source::{verify_counters, Source};
-use super::internal::tables::{self, Counters, IN, LOG, OUT};
-use super::log::{Change, LogEntry, LogRecord};
+use super::internal::tables::{self, Counters, IN, OUT};
+use super::log::{Commit, LogEntry, LogPage};
 use crate::model::{
     Account, Day, Edge, EdgeAttrs, EdgeKind, Employee, Interaction, Network, Node, NodeKind,
     NodeLabel, NodeRef, NodeView, Person, Project,
@@ -326,6 +327,46 @@ pub trait Read: Source {
         })
     }
 
+    /// The account with external id `xid`: one index lookup. The same name and answer as
+    /// [`Snapshot::account_by_xid`](crate::graph::Snapshot::account_by_xid) of a snapshot
+    /// loaded from this transaction.
+    fn account_by_xid(&self, xid: &str) -> Result<Option<AccountId>> {
+        Ok(self
+            .lookup(NodeKind::Account, xid)?
+            .map(|n| AccountId(n.id)))
+    }
+
+    /// The person with external id `xid`: one index lookup.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let p = db.write(1, |t| t.upsert_person(Person { xid: "P-7".into(), name: "Li".into(), title: None }))?;
+    /// let r = db.begin_read()?;
+    /// assert_eq!(r.person_by_xid("P-7")?, Some(p));
+    /// assert_eq!(r.person_by_xid("P-8")?, None);
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn person_by_xid(&self, xid: &str) -> Result<Option<PersonId>> {
+        Ok(self.lookup(NodeKind::Person, xid)?.map(|n| PersonId(n.id)))
+    }
+
+    /// The employee with external id `xid`: one index lookup.
+    fn employee_by_xid(&self, xid: &str) -> Result<Option<EmployeeId>> {
+        Ok(self
+            .lookup(NodeKind::Employee, xid)?
+            .map(|n| EmployeeId(n.id)))
+    }
+
+    /// The project with external id `xid`: one index lookup.
+    fn project_by_xid(&self, xid: &str) -> Result<Option<ProjectId>> {
+        Ok(self
+            .lookup(NodeKind::Project, xid)?
+            .map(|n| ProjectId(n.id)))
+    }
+
     /// The edge with this key, if it exists.
     fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
         contained(self, "the edge tables", || get_edge(&self.open(OUT)?, key))
@@ -400,22 +441,117 @@ pub trait Read: Source {
         contained(self, "the counters", || Ok(self.verified_counters()?.edges))
     }
 
-    /// The change log from sequence number `from_seq` on, in order.
+    /// The change log from sequence number `from_seq` on, in order: every entry up to
+    /// the head, in one `Vec` ([`log_page`](Read::log_page) reads it a page at a time).
+    /// [`StoreError::LogTrimmed`] if entries from `from_seq` on were trimmed.
     fn log(&self, from_seq: u64) -> Result<Vec<LogEntry>> {
         contained(self, "the change log", || {
-            let t = self.open(LOG)?;
-            let mut out = Vec::new();
-            for r in t.range(from_seq..)? {
-                let (k, v) = r?;
-                let seq = k.value();
-                let rec: LogRecord<Change> = decode(v.value(), &|| format!("log entry {seq}"))?;
-                out.push(LogEntry {
-                    seq,
-                    time: rec.time,
-                    change: rec.change,
-                });
-            }
-            Ok(out)
+            history::page(self, from_seq, usize::MAX).map(|p| p.entries)
+        })
+    }
+
+    /// Up to `limit` entries of the change log from sequence number `from` on, in order,
+    /// each naming the nodes it mentions by external id ([`LogEntry::xids`]); the page
+    /// says where the next one starts ([`LogPage::next`]) and what the head was. A
+    /// consumer reads pages from where it stopped until [`LogPage::is_last`], applies
+    /// them, and stores `next`.
+    ///
+    /// [`StoreError::LogTrimmed`] (with the lowest sequence number held) if `from` is
+    /// before the entries the log still holds; [`StoreError::BeyondLogHead`] if `from` is
+    /// beyond the head (the reader has seen a future this database does not have). Reads
+    /// only the entries returned.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Change, Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// db.write(1, |t| {
+    ///     for xid in ["P1", "P2", "P3"] {
+    ///         t.upsert_person(Person { xid: xid.into(), name: xid.into(), title: None })?;
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// let p2 = db.begin_read()?.person_by_xid("P2")?.unwrap();
+    /// db.write(2, |t| t.remove_node(p2.into()))?;
+    /// let r = db.begin_read()?;
+    /// let first = r.log_page(0, 2)?;
+    /// assert_eq!((first.entries.len(), first.next, first.is_last()), (2, 2, false));
+    /// let rest = r.log_page(first.next, 2)?;
+    /// assert!(rest.is_last());
+    /// let removal = &rest.entries[1];
+    /// assert_eq!(removal.commit, 2);
+    /// assert!(matches!(removal.change, Change::RemoveNode { .. }));
+    /// assert_eq!(removal.xid(p2.into()), Some("P2")); // named, though removed
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn log_page(&self, from: u64, limit: usize) -> Result<LogPage> {
+        contained(self, "the change log", || history::page(self, from, limit))
+    }
+
+    /// The head of the change log: the sequence number the next change will get (every
+    /// entry has a smaller one). One counter read, however long the log.
+    fn log_head(&self) -> Result<u64> {
+        contained(self, "the counters", || Ok(self.counters()?.next_seq))
+    }
+
+    /// The lowest sequence number the change log holds: entries before it were trimmed
+    /// ([`WriteTxn::trim_log`](super::WriteTxn::trim_log)). One counter read.
+    fn log_start(&self) -> Result<u64> {
+        contained(self, "the counters", || Ok(self.counters()?.log_start))
+    }
+
+    /// Up to `limit` commits from number `from` on, in order: each write transaction
+    /// that changed the database, with its time and the counts of its changes. Commits
+    /// before the lowest one the log holds were trimmed. None in a file of format 1 or 2
+    /// that no write has upgraded yet.
+    fn commits(&self, from: u64, limit: usize) -> Result<Vec<Commit>> {
+        contained(self, "the commit table", || {
+            history::commits(self, from, limit)
+        })
+    }
+
+    /// The database as it stood after commit `commit` (numbered from 1; 0 is the empty
+    /// database before the first), as a [`Network`] numbered exactly as
+    /// [`network`](Read::network) numbers the database — so
+    /// [`Snapshot::from_network`](crate::graph::Snapshot::from_network) of it gives the
+    /// same figures as a snapshot loaded then — with the [`IdMap`] to the store ids of
+    /// that time. In a write transaction, its own uncommitted changes come after the
+    /// latest commit.
+    ///
+    /// Rebuilt from the change log, backwards from the present or forwards from the
+    /// start, whichever is cheaper (see `travel.rs`): the cost is one scan of the
+    /// database plus the entries after the commit, or the entries up to it. Refused with
+    /// [`StoreError::UnknownCommit`] for a commit after the latest,
+    /// [`StoreError::CommitTrimmed`] for one trimmed from the log, and
+    /// [`StoreError::CommitUnrecoverable`] where neither direction is possible (a log
+    /// trimmed in a file upgraded from format 1 or 2, for its older commits).
+    ///
+    /// ```
+    /// use guanxi::model::*;
+    /// use guanxi::store::{Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let li = Person { xid: "P1".into(), name: "Li".into(), title: None };
+    /// db.write(1, |t| t.upsert_person(li.clone()))?;
+    /// db.write(2, |t| t.rename(PersonId(0).into(), "Li Wei"))?;
+    /// let r = db.begin_read()?;
+    /// let (then, _) = r.network_at_commit(1)?;
+    /// assert_eq!(then.persons, vec![li]);
+    /// assert_eq!(r.network_at_commit(2)?, r.network()?);
+    /// assert!(r.network_at_commit(0)?.0.persons.is_empty());
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn network_at_commit(&self, commit: u64) -> Result<(Network, IdMap)> {
+        contained(self, "the change log", || {
+            super::travel::network_at_commit(self, commit)
+        })
+    }
+
+    /// The number of the latest commit (0 before the first).
+    fn last_commit(&self) -> Result<u64> {
+        contained(self, "the counters", || {
+            Ok(self.counters()?.next_commit.saturating_sub(1))
         })
     }
 
@@ -433,13 +569,12 @@ pub trait Read: Source {
     /// Streams the whole network to `visitor` without an intermediate copy: first the
     /// nodes — accounts, persons, employees, projects, each kind in store-id order, so
     /// that the `i`-th node of a kind has network id `i` — then every edge in key order
-    /// (type, from, to), then every interaction in id order
-    /// ([`scan_interactions`](Read::scan_interactions)), with network ids. Returns the map
-    /// between network and store ids. Node strings are borrowed from the stored bytes: a visitor copies what it
-    /// keeps. [`network`](Read::network) is this scan collecting into a [`Network`];
-    /// [`Snapshot::load`](crate::graph::Snapshot::load) builds its arrays from the
-    /// same steps ([`scan_nodes`](Read::scan_nodes), then
-    /// [`scan_edges`](Read::scan_edges) per kind, several kinds at once).
+    /// (type, from, to), then every interaction in id order, with network ids. Returns the
+    /// map between network and store ids. Node strings are borrowed from the stored bytes:
+    /// a visitor copies what it keeps. [`network`](Read::network) is this scan collecting
+    /// into a [`Network`]; [`Snapshot::load`](crate::graph::Snapshot::load) builds its
+    /// arrays from the same steps (the nodes, then the edges per kind, several kinds at
+    /// once).
     ///
     /// A record that does not decode, an edge whose end has no record, an entry of no
     /// edge kind, or a damaged structure of the file stops the scan with
@@ -447,40 +582,14 @@ pub trait Read: Source {
     /// visitor itself is not caught: it unwinds out of the scan as it was raised.
     fn scan(&self, visitor: &mut impl Visit) -> Result<IdMap> {
         contained(self, "the database", || {
-            let map = self.scan_nodes(visitor)?;
+            let map = scan_nodes(self, visitor)?;
             let mut seen = 0;
             for kind in EdgeKind::ALL {
-                seen += self.scan_edges(kind, &map, visitor)?;
+                seen += scan_edges(self, kind, &map, visitor)?;
             }
-            self.check_edge_total(seen)?;
-            self.scan_interactions(&map, visitor)?;
+            check_edge_total(self, seen)?;
+            scan_interactions(self, &map, visitor)?;
             Ok(map)
-        })
-    }
-
-    /// The last part of [`scan`](Read::scan): every interaction in id order, with network
-    /// ids from `map` (the result of [`scan_nodes`](Read::scan_nodes) on the same
-    /// transaction), to [`Visit::interaction`]: one pass over the interaction table.
-    /// Returns how many there were. An interaction whose employee, person or project has
-    /// no record is [`StoreError::Corrupt`].
-    fn scan_interactions(&self, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
-        contained(self, "the interaction tables", || {
-            let Some(t) = self.open_optional(tables::INTERACTIONS)? else {
-                return Ok(0);
-            };
-            let mut n = 0;
-            for r in t.iter()? {
-                let (k, v) = r?;
-                let id = InteractionId(k.value());
-                let i = interaction::decode_record(v.value(), id)?;
-                let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
-                    what: format!("{id}"),
-                    reason: format!("its {end} has no record"),
-                })?;
-                callback(|| visitor.interaction(id, &mapped));
-                n += 1;
-            }
-            Ok(n)
         })
     }
 
@@ -547,112 +656,6 @@ pub trait Read: Source {
     fn interaction_count(&self) -> Result<u64> {
         contained(self, "the counters", || {
             Ok(self.verified_counters()?.interactions)
-        })
-    }
-
-    /// The first half of [`scan`](Read::scan): calls [`Visit::begin`] with the counts,
-    /// then [`Visit::node`] for every node. Returns the id map that
-    /// [`scan_edges`](Read::scan_edges) of the same transaction needs.
-    fn scan_nodes(&self, visitor: &mut impl Visit) -> Result<IdMap> {
-        contained(self, "the node records", || {
-            // Capacity hints, each the smaller of the stored count and the table's own
-            // length: a damaged number alone cannot ask for an absurd allocation.
-            let counters = self.counters()?;
-            let hint = |n: u64, len: u64| usize::try_from(n.min(len)).unwrap_or(0);
-            let mut node_hints = [0; NodeKind::COUNT];
-            for kind in NodeKind::ALL {
-                let k = usize::from(kind.code());
-                node_hints[k] = hint(counters.nodes[k], self.open(tables::nodes(kind))?.len()?);
-            }
-            let edges = self.open(OUT)?.len()?;
-            let edge_hints = counters.edges.map(|n| hint(n, edges));
-            callback(|| visitor.begin(node_hints, edge_hints));
-            let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
-            for kind in NodeKind::ALL {
-                let k = usize::from(kind.code());
-                let t = self.open(tables::nodes(kind))?;
-                ids[k].reserve(node_hints[k]);
-                for r in t.iter()? {
-                    let (key, v) = r?;
-                    let id = key.value();
-                    ids[k].push(id);
-                    let view = decode_view(NodeRef::new(kind, id), v.value())?;
-                    callback(|| visitor.node(view));
-                }
-            }
-            Ok(IdMap::from_store_ids(ids))
-        })
-    }
-
-    /// The edges of `kind` in key order, with network ids from `map` (the result of
-    /// [`scan_nodes`](Read::scan_nodes) on the same transaction), to [`Visit::edge`]:
-    /// one range scan. Returns how many there were. Independent kinds can be scanned at
-    /// once from several threads.
-    fn scan_edges(&self, kind: EdgeKind, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
-        contained(self, "the edge tables", || {
-            let t = self.open(OUT)?;
-            let (lo, _) = keys::range_of(kind);
-            let mut n = 0;
-            // An open-ended range, left at the first key of another kind: cheaper than a
-            // bounded range, which compares every key with its end.
-            for r in t.range::<&RawKey>(&lo..)? {
-                let (k, v) = r?;
-                let raw = k.value();
-                if raw[0] != kind.code() {
-                    break;
-                }
-                let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
-                let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
-                let dangling = |end| StoreError::Corrupt {
-                    what: format!("edge {key}"),
-                    reason: format!("its end {end} has no record"),
-                };
-                let from = map
-                    .network_ref(key.from)
-                    .ok_or_else(|| dangling(key.from))?;
-                let to = map.network_ref(key.to).ok_or_else(|| dangling(key.to))?;
-                let mapped = crate::model::EdgeKey {
-                    kind: key.kind,
-                    from,
-                    to,
-                };
-                let edge = Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?;
-                callback(|| visitor.edge(edge));
-                n += 1;
-            }
-            Ok(n)
-        })
-    }
-
-    /// The id map [`scan_nodes`](Read::scan_nodes) will return if no node was ever
-    /// removed (store ids are then `0..count` for each kind), or `None` if the counters
-    /// show a removal. A guess from the counters alone, for starting
-    /// [`scan_edges`](Read::scan_edges) before the nodes are scanned; compare it with
-    /// the map `scan_nodes` returns before trusting what it gave.
-    fn dense_ids(&self) -> Result<Option<IdMap>> {
-        contained(self, "the counters", || {
-            let c = self.verified_counters()?;
-            let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
-            Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
-        })
-    }
-
-    /// After [`scan_edges`](Read::scan_edges) of every kind: an error unless they saw
-    /// every entry of the out table (`seen`), i.e. unless no entry has an invalid kind.
-    fn check_edge_total(&self, seen: u64) -> Result<()> {
-        contained(self, "the edge tables", || {
-            let total = self.open(OUT)?.len()?;
-            if total == seen {
-                Ok(())
-            } else {
-                Err(StoreError::Corrupt {
-                    what: "edge table".to_owned(),
-                    reason: format!(
-                        "{} of its {total} entries are of no edge kind",
-                        total.saturating_sub(seen)
-                    ),
-                })
-            }
         })
     }
 
@@ -774,6 +777,150 @@ fn typed<R: Read + ?Sized, T: for<'de> Record<'de>>(src: &R, node: NodeRef) -> R
 /// refuses an id at or above it as damage.
 pub(crate) fn next_ids<R: Read + ?Sized>(src: &R) -> Result<[u32; NodeKind::COUNT]> {
     Ok(src.counters()?.next_id)
+}
+
+// The steps of `Read::scan`, crate-internal: the snapshot's load runs them itself, several
+// edge kinds at once, and nothing else needs them.
+
+/// The first half of [`scan`](Read::scan): calls [`Visit::begin`] with the counts,
+/// then [`Visit::node`] for every node. Returns the id map that
+/// [`scan_edges`] of the same transaction needs.
+pub(crate) fn scan_nodes<R: Read + ?Sized>(src: &R, visitor: &mut impl Visit) -> Result<IdMap> {
+    contained(src, "the node records", || {
+        // Capacity hints, each the smaller of the stored count and the table's own
+        // length: a damaged number alone cannot ask for an absurd allocation.
+        let counters = src.counters()?;
+        let hint = |n: u64, len: u64| usize::try_from(n.min(len)).unwrap_or(0);
+        let mut node_hints = [0; NodeKind::COUNT];
+        for kind in NodeKind::ALL {
+            let k = usize::from(kind.code());
+            node_hints[k] = hint(counters.nodes[k], src.open(tables::nodes(kind))?.len()?);
+        }
+        let edges = src.open(OUT)?.len()?;
+        let edge_hints = counters.edges.map(|n| hint(n, edges));
+        callback(|| visitor.begin(node_hints, edge_hints));
+        let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
+        for kind in NodeKind::ALL {
+            let k = usize::from(kind.code());
+            let t = src.open(tables::nodes(kind))?;
+            ids[k].reserve(node_hints[k]);
+            for r in t.iter()? {
+                let (key, v) = r?;
+                let id = key.value();
+                ids[k].push(id);
+                let view = decode_view(NodeRef::new(kind, id), v.value())?;
+                callback(|| visitor.node(view));
+            }
+        }
+        Ok(IdMap::from_store_ids(ids))
+    })
+}
+
+/// The edges of `kind` in key order, with network ids from `map` (the result of
+/// [`scan_nodes`] on the same transaction), to [`Visit::edge`]:
+/// one range scan. Returns how many there were. Independent kinds can be scanned at
+/// once from several threads.
+pub(crate) fn scan_edges<R: Read + ?Sized>(
+    src: &R,
+    kind: EdgeKind,
+    map: &IdMap,
+    visitor: &mut impl Visit,
+) -> Result<u64> {
+    contained(src, "the edge tables", || {
+        let t = src.open(OUT)?;
+        let (lo, _) = keys::range_of(kind);
+        let mut n = 0;
+        // An open-ended range, left at the first key of another kind: cheaper than a
+        // bounded range, which compares every key with its end.
+        for r in t.range::<&RawKey>(&lo..)? {
+            let (k, v) = r?;
+            let raw = k.value();
+            if raw[0] != kind.code() {
+                break;
+            }
+            let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
+            let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
+            let dangling = |end| StoreError::Corrupt {
+                what: format!("edge {key}"),
+                reason: format!("its end {end} has no record"),
+            };
+            let from = map
+                .network_ref(key.from)
+                .ok_or_else(|| dangling(key.from))?;
+            let to = map.network_ref(key.to).ok_or_else(|| dangling(key.to))?;
+            let mapped = crate::model::EdgeKey {
+                kind: key.kind,
+                from,
+                to,
+            };
+            let edge = Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?;
+            callback(|| visitor.edge(edge));
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+/// After [`scan_edges`] of every kind: an error unless they saw
+/// every entry of the out table (`seen`), i.e. unless no entry has an invalid kind.
+pub(crate) fn check_edge_total<R: Read + ?Sized>(src: &R, seen: u64) -> Result<()> {
+    contained(src, "the edge tables", || {
+        let total = src.open(OUT)?.len()?;
+        if total == seen {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                what: "edge table".to_owned(),
+                reason: format!(
+                    "{} of its {total} entries are of no edge kind",
+                    total.saturating_sub(seen)
+                ),
+            })
+        }
+    })
+}
+
+/// The last part of [`scan`](Read::scan): every interaction in id order, with network
+/// ids from `map` (the result of [`scan_nodes`] on the same
+/// transaction), to [`Visit::interaction`]: one pass over the interaction table.
+/// Returns how many there were. An interaction whose employee, person or project has
+/// no record is [`StoreError::Corrupt`].
+pub(crate) fn scan_interactions<R: Read + ?Sized>(
+    src: &R,
+    map: &IdMap,
+    visitor: &mut impl Visit,
+) -> Result<u64> {
+    contained(src, "the interaction tables", || {
+        let Some(table) = src.open_optional(tables::INTERACTIONS)? else {
+            return Ok(0);
+        };
+        let mut n = 0;
+        for r in table.iter()? {
+            let (k, v) = r?;
+            let id = InteractionId(k.value());
+            let i = interaction::decode_record(v.value(), id)?;
+            let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
+                what: format!("{id}"),
+                reason: format!("its {end} has no record"),
+            })?;
+            callback(|| visitor.interaction(id, &mapped));
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+/// The id map [`scan_nodes`] will return if no node was ever
+/// removed (store ids are then `0..count` for each kind), or `None` if the counters
+/// show a removal. A guess from the counters alone, for starting
+/// [`scan_edges`] before the nodes are scanned; compare it with
+/// the map `scan_nodes` returns before trusting what it gave.
+pub(crate) fn dense_ids<R: Read + ?Sized>(src: &R) -> Result<Option<IdMap>> {
+    contained(src, "the counters", || {
+        let c = src.verified_counters()?;
+        let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
+        Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
+    })
 }
 
 #[cfg(test)]
