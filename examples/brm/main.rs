@@ -5,6 +5,8 @@
 //! brm generate --preset small --seed 7 --out net/      # CSV folder (or --db FILE)
 //! brm import net/ --db crm.redb
 //! brm report --db crm.redb --as-of 2025-06-30 --json   # the JSON report on stdout
+//! brm log --db crm.redb                               # the commits, one per line
+//! brm report --db crm.redb --at-commit 3 --as-of 2025-06-30   # as it stood then
 //! brm chain --db crm.redb --project x3 --as-of 2025-06-30
 //! brm path --db crm.redb --to p17 --as-of 2025-06-30 --k 5
 //! brm departure --db crm.redb --employee e3 --as-of 2025-06-30
@@ -20,7 +22,7 @@
 //!
 //! One file per concern: [`options`] (what every query shares), [`data`] (import,
 //! generate, export), [`query`] (report, chain, path, departure), [`admin`] (check,
-//! erase, compact, backup), [`render`] (the readable text of each result) and [`output`]
+//! erase, compact, backup), [`log`] (log, and `report --at-commit`), [`render`] (the readable text of each result) and [`output`]
 //! (standard output and its failures).
 
 // `output` first: its `out!` macro is visible to the modules declared after it.
@@ -28,6 +30,7 @@
 mod output;
 mod admin;
 mod data;
+mod log;
 mod options;
 mod query;
 mod render;
@@ -75,6 +78,9 @@ enum Command {
     /// Rewrite the database file with its live data only: the smallest file, and no byte
     /// of erased data left (finishes an erasure whose rewrite failed).
     Compact(admin::Compact),
+    /// The commits: number, time, and the nodes, edges and interactions each added (+),
+    /// changed (~) and removed (-).
+    Log(log::Log),
 }
 
 /// Why a command stopped.
@@ -138,5 +144,6 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Backup(c) => c.run(),
         Command::Check(c) => c.run(),
         Command::Compact(c) => c.run(),
+        Command::Log(c) => c.run(),
     }
 }

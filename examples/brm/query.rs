@@ -25,6 +25,9 @@ pub struct ReportArgs {
     /// Rows per table in the readable report.
     #[arg(long, default_value_t = 5, allow_hyphen_values = true)]
     top: i64,
+    /// The database as it stood after this commit (`brm log` lists them).
+    #[arg(long)]
+    at_commit: Option<u64>,
 }
 
 impl ReportArgs {
@@ -36,7 +39,7 @@ impl ReportArgs {
             as_of,
             snap,
             ..
-        } = self.common.prepare()?;
+        } = crate::log::prepare(&self.common, self.at_commit)?;
         let report = Report::compute(&snap, &params, as_of);
         if self.json {
             out!("{}", report.to_json())?;
