@@ -1,5 +1,9 @@
 //! The worked example: the tiny network's report must reproduce every number
 //! of `tiny-report-2025-06-30.json` to 1e-6, and every list and id exactly.
+//!
+//! That report holds the fields of sections 4–6 as they were before sections 8 and 9:
+//! it is compared on its own keys (in their order), and the fields added since are not
+//! part of it.
 
 use guanxi::analysis::{Params, Report};
 use guanxi::graph::Snapshot;
@@ -12,8 +16,9 @@ fn examples() -> PathBuf {
 }
 
 /// Compares two JSON values: numbers within `tol` (relative for `relationship_asset`),
-/// everything else exactly, object keys in the same order.
-fn compare(path: &str, got: &Value, want: &Value, errors: &mut Vec<String>) {
+/// everything else exactly, object keys in the same order — with `subset`, only the keys
+/// `want` has (in its order) and `got` may have more.
+fn compare(path: &str, got: &Value, want: &Value, subset: bool, errors: &mut Vec<String>) {
     match (got, want) {
         (Value::Number(g), Value::Number(w)) => {
             let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
@@ -36,18 +41,18 @@ fn compare(path: &str, got: &Value, want: &Value, errors: &mut Vec<String>) {
                 return;
             }
             for (i, (g, w)) in g.iter().zip(w).enumerate() {
-                compare(&format!("{path}[{i}]"), g, w, errors);
+                compare(&format!("{path}[{i}]"), g, w, subset, errors);
             }
         }
         (Value::Object(g), Value::Object(w)) => {
-            let gk: Vec<&String> = g.keys().collect();
+            let gk: Vec<&String> = g.keys().filter(|k| !subset || w.contains_key(*k)).collect();
             let wk: Vec<&String> = w.keys().collect();
             if gk != wk {
                 errors.push(format!("{path}: keys {gk:?}, want {wk:?}"));
                 return;
             }
             for (k, wv) in w {
-                compare(&format!("{path}.{k}"), &g[k], wv, errors);
+                compare(&format!("{path}.{k}"), &g[k], wv, subset, errors);
             }
         }
         _ => {
@@ -71,7 +76,7 @@ fn tiny_report_matches_the_reference_to_1e_6() {
     )
     .unwrap();
     let mut errors = Vec::new();
-    compare("", &got, &want, &mut errors);
+    compare("", &got, &want, true, &mut errors);
     assert!(
         errors.is_empty(),
         "{} differences:\n{}",

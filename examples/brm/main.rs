@@ -8,6 +8,7 @@
 //! brm chain --db crm.redb --project x3 --as-of 2025-06-30
 //! brm path --db crm.redb --to p17 --as-of 2025-06-30 --k 5
 //! brm departure --db crm.redb --employee e3 --as-of 2025-06-30
+//! brm levers --db crm.redb --project x3 --as-of 2025-06-30  # whom to work on next
 //! brm export --db crm.redb --format dot --project x3 --out x3.dot
 //! brm check --db crm.redb
 //! brm erase --db crm.redb --person p17                # right to be forgotten
@@ -19,7 +20,8 @@
 //! default is `Params::default()`. Errors go to stderr with a non-zero exit status.
 //!
 //! One file per concern: [`options`] (what every query shares), [`data`] (import,
-//! generate, export), [`query`] (report, chain, path, departure), [`admin`] (check,
+//! generate, export), [`query`] (report, chain, path, departure,
+//! levers), [`admin`] (check,
 //! erase, compact, backup), [`render`] (the readable text of each result) and [`output`]
 //! (standard output and its failures).
 
@@ -62,6 +64,9 @@ enum Command {
     Path(query::PathArgs),
     /// What the departure of an employee would cost, and who should take over.
     Departure(query::Departure),
+    /// Whom to work on next in a project: the persons whose stance moves the consensus
+    /// most, and the employee who can best reach each.
+    Levers(query::LeversArgs),
     /// Export the database as CSV, or an account's or project's network as DOT/GraphML.
     Export(data::Export),
     /// Erase a person for good (right to be forgotten): the record, every edge, every
@@ -133,6 +138,7 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Chain(c) => c.run(),
         Command::Path(c) => c.run(),
         Command::Departure(c) => c.run(),
+        Command::Levers(c) => c.run(),
         Command::Export(c) => c.run(),
         Command::Erase(c) => c.run(),
         Command::Backup(c) => c.run(),

@@ -156,6 +156,90 @@ impl Departure {
     }
 }
 
+/// `brm levers --project X`.
+#[derive(Args)]
+pub struct LeversArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The project's external id.
+    #[arg(long)]
+    project: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl LeversArgs {
+    /// Lists one project's top levers.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+        } = self.common.prepare()?;
+        let x = snap
+            .project_by_xid(&self.project)
+            .ok_or_else(|| format!("no project with id {:?}", self.project))?;
+        let levers = analysis::levers(&snap, x, &params, as_of).map_err(|e| e.to_string())?;
+        let view = LeversView {
+            project: self.project,
+            as_of: as_of.to_string(),
+            levers: levers.top.iter().map(LeverView::new).collect(),
+        };
+        if self.json {
+            print_json(&view)?;
+        } else {
+            render::levers(&view)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// One project's top levers (`brm levers`).
+#[derive(Serialize)]
+pub struct LeversView {
+    /// The project's external id.
+    pub project: String,
+    /// The analysis date.
+    pub as_of: String,
+    /// The levers, by gain descending, then id.
+    pub levers: Vec<LeverView>,
+}
+
+/// One lever: a person, how much winning them over moves the consensus, and who can
+/// reach them.
+#[derive(Serialize)]
+pub struct LeverView {
+    /// The person's external id.
+    pub id: String,
+    /// `∂consensus / ∂stance` (9.1).
+    pub leverage: f64,
+    /// The person's stance (4.3).
+    pub stance: f64,
+    /// `leverage · (1 − stance)`.
+    pub gain: f64,
+    /// The employee with the strongest path to the person, if any.
+    pub via: Option<String>,
+    /// That path's strength (0 without `via`).
+    pub path_strength: f64,
+    /// The persons on that path, the person last, by external id.
+    pub hops: Vec<String>,
+}
+
+impl LeverView {
+    fn new(l: &analysis::Lever<'_>) -> Self {
+        LeverView {
+            id: l.person.xid.to_string(),
+            leverage: l.leverage,
+            stance: l.stance,
+            gain: l.gain,
+            via: l.via.as_ref().map(|e| e.xid.to_string()),
+            path_strength: l.path_strength,
+            hops: l.path.iter().map(|p| p.xid.to_string()).collect(),
+        }
+    }
+}
+
 fn print_json(v: &impl Serialize) -> Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
     out!("{s}")

@@ -2,7 +2,7 @@
 //! [`Report`], and the views of [`crate::query`]): a field that does not exist is a
 //! compile error, not a blank column.
 
-use crate::query::{ChainView, DepartureView, PathView, PathsView};
+use crate::query::{ChainView, DepartureView, LeversView, PathView, PathsView};
 use crate::Result;
 use guanxi::analysis::ProjectRow;
 use guanxi::analysis::Report;
@@ -121,6 +121,40 @@ pub fn departure(v: &DepartureView) -> Result<()> {
                 hops(who)
             )?,
         }
+    }
+    Ok(())
+}
+
+/// `brm levers`: one line per lever, best first.
+pub fn levers(v: &LeversView) -> Result<()> {
+    if v.levers.is_empty() {
+        return out!(
+            "no lever in project {} at {}: nobody's stance would raise the consensus",
+            v.project,
+            v.as_of
+        );
+    }
+    out!("levers of project {} at {}:", v.project, v.as_of)?;
+    out!(
+        "  {:<12} {:>8} {:>7} {:>6}  {:<12} {:>6}  path",
+        "person",
+        "leverage",
+        "stance",
+        "gain",
+        "via",
+        "reach"
+    )?;
+    for l in &v.levers {
+        out!(
+            "  {:<12} {:>8} {:>7} {:>6}  {:<12} {:>6}  {}",
+            l.id,
+            f(Some(l.leverage)),
+            f(Some(l.stance)),
+            f(Some(l.gain)),
+            l.via.as_deref().unwrap_or("nobody"),
+            f(Some(l.path_strength)),
+            join(&l.hops, " → ")
+        )?;
     }
     Ok(())
 }

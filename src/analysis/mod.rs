@@ -86,6 +86,7 @@ mod decay;
 mod departure;
 mod employee;
 mod influence;
+mod levers;
 mod named;
 mod opinion;
 mod params;
@@ -101,16 +102,19 @@ pub use competition::ChainCompetition;
 pub use completeness::{Check, Completeness, Gap};
 pub use departure::{ClosenessDrop, DepartureImpact, StrengthDrop, Successor};
 pub use employee::EmployeeFigures;
+pub use levers::{Lever, Leverage, Levers, LEVERAGE_TOL};
 pub use named::Named;
 pub use opinion::Opinion;
 pub use params::{Params, ParamsError, RoleWeights};
 pub use path::Path;
 pub use project::ProjectAnalysis;
 pub use query::{
-    account_figures, coach_candidates, departure_impact, employee_figures, person_figures,
+    account_figures, coach_candidates, departure_impact, employee_figures, levers, person_figures,
     project_analysis, strongest_paths, AccountFigures, PersonFigures, QueryError,
 };
-pub use report::{AccountRow, CoachRow, EmployeeRow, GapRow, PersonRow, ProjectRow, Report};
+pub use report::{
+    AccountRow, CoachRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
+};
 
 use crate::graph::Snapshot;
 use crate::model::{AccountId, Day, NodeKind, PersonId};

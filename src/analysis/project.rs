@@ -1,7 +1,7 @@
-//! Everything about one project: §4.6, 4.7, 4.9 and 4.13 together.
+//! Everything about one project: §4.6, 4.7, 4.9, 4.13 and 9.1 together.
 
-use super::{coach, competition, completeness, opinion, Ctx, Named};
-use super::{ChainCompetition, CoachCandidate, Completeness, Opinion};
+use super::{coach, competition, completeness, levers, opinion, Ctx, Named};
+use super::{ChainCompetition, CoachCandidate, Completeness, Lever, Opinion};
 use crate::model::{ProjectId, Stage};
 use serde::Serialize;
 
@@ -20,17 +20,22 @@ pub struct ProjectAnalysis<'s> {
     pub coaches: Vec<CoachCandidate<'s>>,
     /// Chain competition (4.13); `None` for an empty chain.
     pub competition: Option<ChainCompetition<'s>>,
+    /// The top levers (9.1): whom to work on next, and who can reach them.
+    pub levers: Vec<Lever<'s>>,
 }
 
 /// Analyses project `x` (which exists) in `ctx`.
 pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
     let snapshot = ctx.snapshot;
+    let opinion = opinion::project_opinion(ctx, x);
+    let levers = levers::levers(ctx, x, &opinion).top;
     ProjectAnalysis {
         project: Named::project(snapshot, x),
         stage: snapshot.project_stage(x),
-        opinion: opinion::project_opinion(ctx, x),
+        opinion,
         completeness: completeness::completeness(snapshot, x, ctx.params.stale_after, ctx.as_of),
         coaches: coach::coach_candidates(ctx, x),
         competition: competition::chain_competition(ctx, x),
+        levers,
     }
 }

@@ -6,8 +6,13 @@
 //! not the network's size. Each refuses an id that does not exist in the snapshot with
 //! a [`QueryError`] instead of answering with empty figures.
 
-use super::{asset, coach, departure, employee, influence, path, project, strength, Ctx, Named};
-use super::{CoachCandidate, DepartureImpact, EmployeeFigures, Params, Path, ProjectAnalysis};
+use super::{
+    asset, coach, departure, employee, influence, levers as lever, opinion, path, project,
+    strength, Ctx, Named,
+};
+use super::{
+    CoachCandidate, DepartureImpact, EmployeeFigures, Levers, Params, Path, ProjectAnalysis,
+};
 use crate::graph::Snapshot;
 use crate::model::{
     AccountId, AccountKind, Day, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId,
@@ -71,6 +76,20 @@ pub fn coach_candidates<'s>(
         &Ctx::new(snapshot, params, as_of),
         x,
     ))
+}
+
+/// The levers of project `x` (§9.1): every person's leverage on the consensus, and the
+/// top `params.k_levers` by gain, each with the employee who can best reach them.
+pub fn levers<'s>(
+    snapshot: &'s Snapshot,
+    x: ProjectId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Levers<'s>, QueryError> {
+    exists(snapshot, x)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    let opinion = opinion::project_opinion(&ctx, x);
+    Ok(lever::levers(&ctx, x, &opinion))
 }
 
 /// The `k` employees with the strongest paths to `person` (§4.8), strongest first;

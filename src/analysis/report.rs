@@ -74,7 +74,24 @@ pub struct CoachRow {
     pub score: f64,
 }
 
-/// A project's row (4.6, 4.7, 4.9, 4.13).
+/// A lever (9.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeverRow {
+    /// Person external id.
+    pub id: String,
+    /// `∂consensus / ∂s`.
+    pub leverage: f64,
+    /// The person's stance `s`.
+    pub stance: f64,
+    /// `leverage · (1 − stance)`.
+    pub gain: f64,
+    /// The employee with the strongest path to the person; `null` if none.
+    pub via: Option<String>,
+    /// That path's strength (0 without `via`).
+    pub path_strength: f64,
+}
+
+/// A project's row (4.6, 4.7, 4.9, 4.13, 9.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectRow {
     /// External id.
@@ -95,6 +112,8 @@ pub struct ProjectRow {
     pub chain_closeness: Option<f64>,
     /// Competitors' chain closeness by external id (`{}` for an empty chain).
     pub chain_rivals: BTreeMap<String, f64>,
+    /// The top levers, by gain descending then id.
+    pub levers: Vec<LeverRow>,
 }
 
 /// An employee's row (4.10).
@@ -266,5 +285,17 @@ fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> ProjectRow {
             .collect(),
         chain_closeness,
         chain_rivals,
+        levers: analysis
+            .levers
+            .iter()
+            .map(|l| LeverRow {
+                id: owned(&l.person),
+                leverage: l.leverage,
+                stance: l.stance,
+                gain: l.gain,
+                via: l.via.as_ref().map(|e| e.xid.to_string()),
+                path_strength: l.path_strength,
+            })
+            .collect(),
     }
 }

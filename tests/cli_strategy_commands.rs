@@ -1,0 +1,115 @@
+//! The strategy commands of `brm` (`levers`, …) print what the library computes, name
+//! what they cannot find, and check their options.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{fails, ok, s};
+use guanxi::analysis::{levers, Params};
+use guanxi::graph::Snapshot;
+use guanxi::io::read_csv_dir;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn tiny() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny")
+}
+
+const AS_OF: &str = "2025-06-30";
+
+#[test]
+fn levers_json_is_the_library_s_top_levers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("tiny.redb");
+    ok(&["import", s(&tiny()), "--db", s(&db)]);
+    let net = read_csv_dir(&tiny()).unwrap();
+    let snap = Snapshot::from_network(&net);
+    let x = snap.project_by_xid("x2").unwrap();
+    let params = Params {
+        k_levers: 2,
+        ..Params::default()
+    };
+    let want = levers(&snap, x, &params, AS_OF.parse().unwrap()).unwrap();
+    assert_eq!(want.top.len(), 2);
+    let json = ok(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "x2",
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--k-levers",
+        "2",
+    ]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["project"], "x2");
+    let got = v["levers"].as_array().unwrap();
+    assert_eq!(got.len(), 2);
+    for (g, w) in got.iter().zip(&want.top) {
+        assert_eq!(g["id"], w.person.xid.as_ref());
+        assert_eq!(g["leverage"].as_f64(), Some(w.leverage));
+        assert_eq!(g["gain"].as_f64(), Some(w.gain));
+        assert_eq!(g["via"].as_str(), w.via.as_ref().map(|e| e.xid.as_ref()));
+        assert_eq!(g["path_strength"].as_f64(), Some(w.path_strength));
+        let hops: Vec<&str> = w.path.iter().map(|p| p.xid.as_ref()).collect();
+        assert_eq!(g["hops"], serde_json::json!(hops));
+    }
+    let text = ok(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "x2",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(text.contains(want.top[0].person.xid.as_ref()), "{text}");
+    let err = fails(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "nope",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(err.contains("nope"), "{err}");
+    let err = fails(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "x2",
+        "--as-of",
+        AS_OF,
+        "--k-levers",
+        "0",
+    ]);
+    assert!(err.contains("--k-levers"), "{err}");
+}
+
+#[test]
+fn strategy_options_are_checked_before_the_database_is_read() {
+    // The database does not exist: the option is refused first, naming it.
+    for (flag, value) in [
+        ("--k-levers", "-1"),
+        ("--min-closed", "0"),
+        ("--win-regularisation", "0"),
+        ("--win-regularisation", "-1"),
+        ("--win-regularisation", "NaN"),
+        ("--protect-days", "-1"),
+    ] {
+        let err = fails(&[
+            "report",
+            "--db",
+            "/nonexistent/x.redb",
+            "--as-of",
+            AS_OF,
+            flag,
+            value,
+        ]);
+        assert!(err.contains(flag), "{flag} {value}: {err}");
+    }
+}
