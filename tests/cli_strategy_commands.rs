@@ -113,3 +113,67 @@ fn strategy_options_are_checked_before_the_database_is_read() {
         assert!(err.contains(flag), "{flag} {value}: {err}");
     }
 }
+
+#[test]
+fn chain_explains_the_report_s_win_probability() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("small.redb");
+    ok(&[
+        "generate",
+        "--preset",
+        "small",
+        "--seed",
+        "5",
+        "--db",
+        s(&db),
+    ]);
+    let report: Value =
+        serde_json::from_str(&ok(&["report", "--db", s(&db), "--as-of", AS_OF, "--json"])).unwrap();
+    assert!(report["win_model"].is_object(), "small has a history");
+    let projects = report["projects"].as_array().unwrap();
+    let open = projects
+        .iter()
+        .find(|p| p["win_probability"].is_number())
+        .expect("an open project");
+    let id = open["id"].as_str().unwrap();
+    let chain: Value = serde_json::from_str(&ok(&[
+        "chain",
+        "--db",
+        s(&db),
+        "--project",
+        id,
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(chain["win"]["probability"], open["win_probability"]);
+    let c = &chain["win"]["contributions"];
+    let log_odds = chain["win"]["intercept"].as_f64().unwrap()
+        + ["consensus", "readiness", "lead", "veto", "coach"]
+            .iter()
+            .map(|k| c[k].as_f64().unwrap())
+            .sum::<f64>();
+    let p = open["win_probability"].as_f64().unwrap();
+    assert!((p - 1.0 / (1.0 + (-log_odds).exp())).abs() < 1e-12);
+    let text = ok(&["chain", "--db", s(&db), "--project", id, "--as-of", AS_OF]);
+    assert!(text.contains("win probability"), "{text}");
+    // A closed project has none, and says why.
+    let closed = projects
+        .iter()
+        .find(|p| p["stage"] == "won")
+        .expect("a won project");
+    let chain: Value = serde_json::from_str(&ok(&[
+        "chain",
+        "--db",
+        s(&db),
+        "--project",
+        closed["id"].as_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]))
+    .unwrap();
+    assert!(chain["win"].is_null());
+    assert_eq!(chain["no_win"], "the project is won");
+}

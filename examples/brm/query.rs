@@ -7,7 +7,7 @@ use crate::options::{at_least, Common, Prepared};
 use crate::render;
 use crate::Result;
 use clap::Args;
-use guanxi::analysis::{self, Params, Report};
+use guanxi::analysis::{self, Params, Report, WinExplanation, WinFeatures};
 use guanxi::graph::Snapshot;
 use guanxi::model::{Day, EmployeeId, ProjectId};
 use serde::Serialize;
@@ -272,6 +272,15 @@ pub struct ChainView {
     pub chain_closeness: Option<f64>,
     /// Each competing competitor's chain closeness, by external id.
     pub chain_rivals: BTreeMap<String, f64>,
+    /// The top levers (9.1): whom to work on next.
+    pub levers: Vec<LeverView>,
+    /// The features the win model reads (9.2).
+    pub features: WinFeatures,
+    /// The win probability of an open project and each feature's contribution to it;
+    /// `None` for a won or lost project, or without a model.
+    pub win: Option<WinExplanation>,
+    /// Why there is no win probability, when there is none.
+    pub no_win: Option<String>,
 }
 
 /// One member of a decision chain.
@@ -384,6 +393,20 @@ impl ChainView {
                             .collect(),
                     )
                 });
+        let (win, no_win) = if pa.stage.is_open() {
+            match analysis::win_model(snap, params, as_of) {
+                Some(model) => (Some(model.explain(&pa.features)), None),
+                None => (
+                    None,
+                    Some(format!(
+                        "no win model: it needs at least {} won and {} lost projects",
+                        params.min_closed, params.min_closed
+                    )),
+                ),
+            }
+        } else {
+            (None, Some(format!("the project is {}", pa.stage.as_str())))
+        };
         Ok(ChainView {
             id: snap.project_xid(x).to_owned(),
             name: snap.project_name(x).to_owned(),
@@ -397,6 +420,10 @@ impl ChainView {
             coaches,
             chain_closeness,
             chain_rivals,
+            levers: pa.levers.iter().map(LeverView::new).collect(),
+            features: pa.features,
+            win,
+            no_win,
         })
     }
 }

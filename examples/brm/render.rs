@@ -71,6 +71,50 @@ pub fn chain(v: &ChainView) -> Result<()> {
             f(Some(c.rival_free))
         )?;
     }
+    for l in &v.levers {
+        out!(
+            "  lever {:<12} gain {}  (leverage {} · stance {})  via {}",
+            l.id,
+            f(Some(l.gain)),
+            f(Some(l.leverage)),
+            f(Some(l.stance)),
+            l.via.as_ref().map_or_else(
+                || "nobody".to_owned(),
+                |e| format!("{e} ({})", f(Some(l.path_strength)))
+            )
+        )?;
+    }
+    win(v)
+}
+
+/// The win probability of `brm chain` and what makes it.
+fn win(v: &ChainView) -> Result<()> {
+    let names = guanxi::analysis::WinFeatures::NAMES;
+    let values = v.features.to_array();
+    let Some(w) = &v.win else {
+        let features: Vec<String> = names
+            .iter()
+            .zip(values)
+            .map(|(n, x)| format!("{n} {}", f(Some(x))))
+            .collect();
+        out!("  features: {}", features.join(", "))?;
+        return out!(
+            "  win probability: none ({})",
+            v.no_win.as_deref().unwrap_or("")
+        );
+    };
+    out!(
+        "  win probability {:.3}: log-odds {:+.3} (intercept)",
+        w.probability,
+        w.intercept
+    )?;
+    for ((name, x), (z, c)) in names
+        .iter()
+        .zip(values)
+        .zip(w.z.to_array().into_iter().zip(w.contributions.to_array()))
+    {
+        out!("    {c:+.3}  {name:<9} = {} (z {z:+.3})", f(Some(x)))?;
+    }
     Ok(())
 }
 

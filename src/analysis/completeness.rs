@@ -115,7 +115,26 @@ pub(crate) fn completeness(
     stale_after: i64,
     as_of: Day,
 ) -> Completeness<'_> {
-    let stage = snapshot.project_stage(x);
+    completeness_at_stage(snapshot, x, snapshot.project_stage(x), stale_after, as_of)
+}
+
+/// The share of all nine checks that project `x` passes, whatever its stage: the
+/// `readiness` feature of the win model (§9.2) — the completeness it would have in
+/// pursuit.
+pub(crate) fn readiness(snapshot: &Snapshot, x: ProjectId, stale_after: i64, as_of: Day) -> f64 {
+    completeness_at_stage(snapshot, x, Stage::Pursuit, stale_after, as_of)
+        .completeness
+        .unwrap_or(0.0)
+}
+
+/// Runs the checks that apply at `stage` (which need not be the project's own).
+fn completeness_at_stage(
+    snapshot: &Snapshot,
+    x: ProjectId,
+    stage: Stage,
+    stale_after: i64,
+    as_of: Day,
+) -> Completeness<'_> {
     if stage == Stage::Lost {
         return Completeness {
             completeness: None,

@@ -96,6 +96,7 @@ mod query;
 mod report;
 mod stance;
 mod strength;
+mod win_model;
 
 pub use coach::CoachCandidate;
 pub use competition::ChainCompetition;
@@ -110,11 +111,13 @@ pub use path::Path;
 pub use project::ProjectAnalysis;
 pub use query::{
     account_figures, coach_candidates, departure_impact, employee_figures, levers, person_figures,
-    project_analysis, strongest_paths, AccountFigures, PersonFigures, QueryError,
+    project_analysis, strongest_paths, training_set, win_model, win_probability, AccountFigures,
+    PersonFigures, QueryError,
 };
 pub use report::{
     AccountRow, CoachRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
 };
+pub use win_model::{TrainingRow, WinExplanation, WinFeatures, WinModel, MIN_SD, NEWTON_TOL};
 
 use crate::graph::Snapshot;
 use crate::model::{AccountId, Day, NodeKind, PersonId};

@@ -8,10 +8,11 @@
 
 use super::{
     asset, coach, departure, employee, influence, levers as lever, opinion, path, project,
-    strength, Ctx, Named,
+    strength, win_model as win, Ctx, Named,
 };
 use super::{
     CoachCandidate, DepartureImpact, EmployeeFigures, Levers, Params, Path, ProjectAnalysis,
+    TrainingRow, WinExplanation, WinModel,
 };
 use crate::graph::Snapshot;
 use crate::model::{
@@ -90,6 +91,40 @@ pub fn levers<'s>(
     let ctx = Ctx::new(snapshot, params, as_of);
     let opinion = opinion::project_opinion(&ctx, x);
     Ok(lever::levers(&ctx, x, &opinion))
+}
+
+/// The win model's training set (§9.2): every won and lost project with its features
+/// at `as_of`, by external id. Its cost is that of analysing every closed project.
+pub fn training_set<'s>(
+    snapshot: &'s Snapshot,
+    params: &Params,
+    as_of: Day,
+) -> Vec<TrainingRow<'s>> {
+    win::training_set(&Ctx::new(snapshot, params, as_of))
+}
+
+/// The win model (§9.2) fitted on our won and lost projects at `as_of`; `None` with
+/// fewer than `params.min_closed` of either. Fit it once and explain any number of
+/// projects with [`WinModel::explain`] or [`win_probability`].
+pub fn win_model(snapshot: &Snapshot, params: &Params, as_of: Day) -> Option<WinModel> {
+    WinModel::fit(&training_set(snapshot, params, as_of), params)
+}
+
+/// The win probability of project `x` under `model`, with each feature's contribution
+/// (§9.2); `None` for a won or lost project.
+pub fn win_probability(
+    snapshot: &Snapshot,
+    x: ProjectId,
+    model: &WinModel,
+    params: &Params,
+    as_of: Day,
+) -> Result<Option<WinExplanation>, QueryError> {
+    exists(snapshot, x)?;
+    if !snapshot.project_stage(x).is_open() {
+        return Ok(None);
+    }
+    let features = win::project_features(&Ctx::new(snapshot, params, as_of), x);
+    Ok(Some(model.explain(&features)))
 }
 
 /// The `k` employees with the strongest paths to `person` (§4.8), strongest first;

@@ -24,8 +24,9 @@
 //! reduction crosses threads, so the report is bit-identical with any thread count.
 
 use super::{asset, employee, project, sorted_by_xid, strength, Ctx, Named, Params, Precomputed};
+use super::{TrainingRow, WinFeatures, WinModel};
 use crate::graph::Snapshot;
-use crate::model::{AccountId, Day, EmployeeId, NodeKind, PersonId, ProjectId};
+use crate::model::{AccountId, Day, EmployeeId, NodeKind, PersonId, ProjectId, Stage};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -91,7 +92,7 @@ pub struct LeverRow {
     pub path_strength: f64,
 }
 
-/// A project's row (4.6, 4.7, 4.9, 4.13, 9.1).
+/// A project's row (4.6, 4.7, 4.9, 4.13, 9.1, 9.2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProjectRow {
     /// External id.
@@ -114,6 +115,9 @@ pub struct ProjectRow {
     pub chain_rivals: BTreeMap<String, f64>,
     /// The top levers, by gain descending then id.
     pub levers: Vec<LeverRow>,
+    /// The win probability of an open project; `null` without a model and for won and
+    /// lost projects.
+    pub win_probability: Option<f64>,
 }
 
 /// An employee's row (4.10).
@@ -142,6 +146,8 @@ pub struct Report {
     pub projects: Vec<ProjectRow>,
     /// Every employee, by id.
     pub employees: Vec<EmployeeRow>,
+    /// The win model (9.2); `null` with too few won or lost projects.
+    pub win_model: Option<WinModel>,
     /// `Σ_a A(a)·pipeline(a)` (4.12).
     pub relationship_asset: f64,
 }
@@ -203,10 +209,11 @@ impl Report {
             .collect();
 
         let order = sorted_by_xid(snapshot, NodeKind::Project);
-        let projects = order
+        let (mut projects, features): (Vec<ProjectRow>, Vec<(Stage, WinFeatures)>) = order
             .par_iter()
             .map(|&i| project_row(&ctx, ProjectId(i)))
-            .collect();
+            .unzip();
+        let win_model = win_probabilities(snapshot, params, &order, &features, &mut projects);
 
         let order = sorted_by_xid(snapshot, NodeKind::Employee);
         let employees = order
@@ -236,6 +243,7 @@ impl Report {
             accounts,
             projects,
             employees,
+            win_model,
             relationship_asset,
         }
     }
@@ -247,7 +255,37 @@ impl Report {
     }
 }
 
-fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> ProjectRow {
+/// Fits the win model on the closed projects among `order` (with their stages and
+/// features aligned), and sets the win probability of the open projects' `rows`.
+fn win_probabilities(
+    snapshot: &Snapshot,
+    params: &Params,
+    order: &[u32],
+    features: &[(Stage, WinFeatures)],
+    rows: &mut [ProjectRow],
+) -> Option<WinModel> {
+    let history: Vec<TrainingRow<'_>> = order
+        .iter()
+        .zip(features)
+        .filter(|(_, (stage, _))| matches!(stage, Stage::Won | Stage::Lost))
+        .map(|(&i, &(stage, features))| TrainingRow {
+            project: Named::project(snapshot, ProjectId(i)),
+            won: stage == Stage::Won,
+            features,
+        })
+        .collect();
+    let model = WinModel::fit(&history, params)?;
+    for (row, (stage, f)) in rows.iter_mut().zip(features) {
+        if stage.is_open() {
+            row.win_probability = Some(model.explain(f).probability);
+        }
+    }
+    Some(model)
+}
+
+/// A project's row (without its win probability, which needs the model) and its stage
+/// and features.
+fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> (ProjectRow, (Stage, WinFeatures)) {
     let owned = |p: &Named<'_, PersonId>| p.xid.to_string();
     let analysis = project::analyse(ctx, x);
     let (chain_closeness, chain_rivals) = match &analysis.competition {
@@ -260,7 +298,7 @@ fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> ProjectRow {
         ),
         None => (None, BTreeMap::new()),
     };
-    ProjectRow {
+    let row = ProjectRow {
         id: analysis.project.xid.to_string(),
         stage: analysis.stage.as_str().to_owned(),
         completeness: analysis.completeness.completeness,
@@ -297,5 +335,7 @@ fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> ProjectRow {
                 path_strength: l.path_strength,
             })
             .collect(),
-    }
+        win_probability: None,
+    };
+    (row, (analysis.stage, analysis.features))
 }
