@@ -195,7 +195,7 @@ fn dangling_ids_are_refused_by_csv_store_and_import() {
         b"employee_id,person_id,closeness,last_contact,private\ne1,p9,0.5,,\n",
     )]);
     assert!(
-        matches!(&kinds[..], [RowErrorKind::UnknownId { column: "person_id", id, file: "persons.csv" }] if id == "p9")
+        matches!(&kinds[..], [RowErrorKind::UnknownId { column: "person_id", id, file: "persons.csv", database: false }] if id == "p9")
     );
 
     let db = Database::in_memory().unwrap();

@@ -8,7 +8,8 @@
 //! each commit. Transaction `i` is a deterministic function of `i`: most are small batches
 //! of persons `t<i>-<j>` with `reports_to` and `influences` edges; every eighth is an
 //! `import_network` of a small generated network (prefix `n<i>-`: an account, persons,
-//! an employee with ties, a project with its decision chain). Every transaction also
+//! an employee with ties and a dated interaction with each person, a project with its
+//! decision chain). Every transaction also
 //! updates the account `counter` to `i`, so the counter tells exactly which transactions
 //! a state should contain.
 //!
@@ -24,8 +25,9 @@
 //! `GUANXI_CRASH_KILLS=1000 cargo test --release --test crash_consistency -- --nocapture`.
 
 use guanxi::model::{
-    Account, AccountId, AccountKind, Amount, Edge, EdgeKind, Employee, EmployeeId, Employment,
-    Member, Network, NodeKind, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Employment,
+    Interaction, InteractionKind, Member, Network, NodeKind, Person, PersonId, Project, ProjectId,
+    Role, Score, Stage, Tie,
 };
 use guanxi::store::{Database, Read, Result as StoreResult};
 use std::collections::HashMap;
@@ -62,6 +64,7 @@ struct Footprint {
     employees: u64,
     projects: u64,
     edges: [u64; EdgeKind::COUNT],
+    interactions: u64,
 }
 
 fn expected(i: u64) -> Footprint {
@@ -81,6 +84,7 @@ fn expected(i: u64) -> Footprint {
         f.edges[code(EdgeKind::Member)] = p;
         f.edges[code(EdgeKind::Of)] = 1;
         f.edges[code(EdgeKind::Owns)] = 2;
+        f.interactions = p;
     } else {
         f.edges[code(EdgeKind::Influences)] = 1;
     }
@@ -158,6 +162,13 @@ fn network_of(i: u64) -> Network {
                 solution: Some(score(0.25)),
                 price: None,
             },
+        });
+        net.interactions.push(Interaction {
+            employee: emp,
+            person: p,
+            date: Day::from_days_since_epoch(20_000 + i as i32).expect("a day"),
+            kind: InteractionKind::ALL[j as usize % InteractionKind::ALL.len()],
+            project: (j % 2 == 0).then_some(proj),
         });
         if j > 0 {
             net.edges.push(Edge::ReportsTo {
@@ -304,6 +315,11 @@ fn verify(path: &Path) -> Option<u64> {
             .or_else(|| owner(net.xid(k.from).unwrap_or_default()))
             .expect("every edge touches a transaction's node");
         seen.entry(i).or_default().edges[usize::from(k.kind.code())] += 1;
+    }
+    for x in &net.interactions {
+        let i = owner(net.xid(x.employee.into()).unwrap_or_default())
+            .expect("every interaction is a transaction's");
+        seen.entry(i).or_default().interactions += 1;
     }
     let last = c.map_or(0, |c| c + 1);
     for i in 0..last {

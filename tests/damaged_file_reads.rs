@@ -128,8 +128,6 @@ fn read_everything(db: &Database) -> Result<Tally, StoreError> {
     t.note(r.log(0));
     t.note(r.log(5));
     t.note(r.network());
-    t.note(r.dense_ids());
-    t.note(r.check_edge_total(edges));
     t.note(Snapshot::load(&r));
     t.note(r.check());
     t.note(db.check());

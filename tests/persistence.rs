@@ -118,5 +118,16 @@ fn check_reports_each_broken_invariant() {
         ],
         "{report}"
     );
-    assert!(report.to_string().starts_with("3 violation(s):"));
+    // The report names nodes by external id, and one without a record by number.
+    assert_eq!(
+        report.to_string(),
+        "3 violation(s):\n  \
+         external id \"ghost\" indexes to person #9, which does not have it\n  \
+         edge tie employee \"e1\" → person \"p1\" is missing from the in table\n  \
+         count of owns edges is 5 but there are 0"
+    );
+    assert_eq!(
+        report.violations[1].to_string(),
+        "edge tie employee #0 → person #0 is missing from the in table"
+    );
 }

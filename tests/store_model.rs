@@ -250,11 +250,50 @@ impl Model {
         self.nodes[k(n.kind)].contains_key(&n.id)
     }
 
+    /// Whether the model accepts `e`'s employment period (always, for other kinds): a
+    /// period is [since, until), non-empty, and a person's periods at different accounts
+    /// share no day.
+    fn period_allowed(&self, e: &Edge) -> bool {
+        let Edge::WorksAt { employment: p, .. } = e else {
+            return true;
+        };
+        let key = e.key();
+        if let (Some(since), Some(until)) = (p.since, p.until) {
+            if since >= until {
+                return false;
+            }
+        }
+        let before = |until: Option<Day>, since: Option<Day>| matches!((until, since), (Some(u), Some(s)) if u <= s);
+        !self.edges.iter().any(|(other, edge)| match edge {
+            Edge::WorksAt { employment: q, .. } => {
+                *other != key
+                    && other.from == key.from
+                    && !before(p.until, q.since)
+                    && !before(q.until, p.since)
+            }
+            _ => false,
+        })
+    }
+
+    /// Removes a node with its edges; an employee or a person takes its interactions
+    /// along, a project's lose their project.
+    fn remove_node(&mut self, n: NodeRef) -> Result<Out, ()> {
+        let Some(rec) = self.nodes[k(n.kind)].remove(&n.id) else {
+            return Err(());
+        };
+        self.xids[k(n.kind)].remove(rec.xid());
+        self.edges.retain(|e, _| e.from != n && e.to != n);
+        self.interactions
+            .retain(|_, i| NodeRef::from(i.employee) != n && NodeRef::from(i.person) != n);
+        for i in self.interactions.values_mut() {
+            if i.project.map(NodeRef::from) == Some(n) {
+                i.project = None;
+            }
+        }
+        Ok(Out::Nothing)
+    }
+
     /// Applies an operation; `Err` if the store must refuse it.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one match arm per operation of the model"
-    )]
     fn apply(&mut self, op: &Op) -> Result<Out, ()> {
         match op {
             Op::Upsert(node) => {
@@ -317,27 +356,8 @@ impl Model {
                 {
                     return Err(());
                 }
-                if let Edge::WorksAt { employment: p, .. } = e {
-                    // A period is [since, until), non-empty; a person's periods at
-                    // different accounts share no day.
-                    if let (Some(since), Some(until)) = (p.since, p.until) {
-                        if since >= until {
-                            return Err(());
-                        }
-                    }
-                    let before = |until: Option<Day>, since: Option<Day>| matches!((until, since), (Some(u), Some(s)) if u <= s);
-                    let clash = self.edges.iter().any(|(other, edge)| match edge {
-                        Edge::WorksAt { employment: q, .. } => {
-                            *other != key
-                                && other.from == key.from
-                                && !before(p.until, q.since)
-                                && !before(q.until, p.since)
-                        }
-                        _ => false,
-                    });
-                    if clash {
-                        return Err(());
-                    }
+                if !self.period_allowed(e) {
+                    return Err(());
                 }
                 self.edges.insert(key, e.clone());
                 Ok(Out::Nothing)
@@ -346,24 +366,7 @@ impl Model {
                 self.edges.remove(key);
                 Ok(Out::Nothing)
             }
-            Op::RemoveNode(n) => {
-                let Some(rec) = self.nodes[k(n.kind)].remove(&n.id) else {
-                    return Err(());
-                };
-                self.xids[k(n.kind)].remove(rec.xid());
-                self.edges.retain(|e, _| e.from != *n && e.to != *n);
-                // An employee or a person takes its interactions along; a project's lose
-                // their project.
-                self.interactions.retain(|_, i| {
-                    NodeRef::from(i.employee) != *n && NodeRef::from(i.person) != *n
-                });
-                for i in self.interactions.values_mut() {
-                    if i.project.map(NodeRef::from) == Some(*n) {
-                        i.project = None;
-                    }
-                }
-                Ok(Out::Nothing)
-            }
+            Op::RemoveNode(n) => self.remove_node(*n),
             Op::AddInteraction(i) => {
                 let ends = [
                     Some(NodeRef::from(i.employee)),

@@ -1,18 +1,20 @@
 //! Data in and out: `import` a CSV folder, `generate` a synthetic network, `export` the
 //! database as CSV or a drawing.
 
-use crate::options::{describe, load, load_network, now_millis, parse_day, spinner};
+use crate::options::{
+    describe, load, load_network, now_millis, open_read, open_write, parse_day, spinner,
+};
 use crate::Result;
 use clap::{Args, ValueEnum};
 use guanxi::analysis::Params;
-use guanxi::io;
+use guanxi::io::{self, ImportMode, ImportOptions, ImportPlan, TransferError};
 use guanxi::model::{Day, Network};
 use guanxi::store::{Database, ImportSummary, StoreError};
 use guanxi::synth::{self, Preset};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// `brm import DIR --db FILE`.
+/// `brm import DIR --db FILE [--mode merge|replace] [--dry-run] [--verbose]`.
 #[derive(Args)]
 pub struct Import {
     /// The folder with accounts.csv, persons.csv, …
@@ -21,32 +23,83 @@ pub struct Import {
     /// has committed).
     #[arg(long)]
     db: PathBuf,
+    /// merge: upsert what the folder holds, which may refer to ids in the database;
+    /// replace: the folder is the whole truth, and what it lacks is removed (docs/csv.md).
+    #[arg(long, default_value = "merge")]
+    mode: ImportMode,
+    /// Show what the import would add, change and remove, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// List the external ids of what is added (+), changed (~) and removed (-).
+    #[arg(long, short)]
+    verbose: bool,
 }
 
 impl Import {
-    /// Reads and checks the whole folder, then writes it in one transaction.
+    /// Reads and checks the whole folder, compares it with the database, then writes the
+    /// changes in one transaction (or, with --dry-run, only shows them).
     pub fn run(self) -> Result<ExitCode> {
-        let Import { dir, db } = self;
-        let bar = spinner(&format!("reading {}", dir.display()));
-        let net = io::read_csv_dir(&dir).map_err(|e| {
-            bar.finish_and_clear();
-            e.to_string()
-        })?;
-        bar.set_message(format!("writing {net}"));
-        let s = write_database(&db, &net, true).inspect_err(|_| bar.finish_and_clear())?;
+        let bar = spinner(&format!("importing {}", self.dir.display()));
+        let plan = self.plan().inspect_err(|_| bar.finish_and_clear())?;
         bar.finish_and_clear();
-        out!(
-            "imported {} into {}: nodes {} added, {} updated, {} unchanged; edges {} added, {} replaced, {} unchanged",
-            dir.display(),
-            db.display(),
-            s.nodes_added,
-            s.nodes_updated,
-            s.nodes_unchanged,
-            s.edges_added,
-            s.edges_replaced,
-            s.edges_unchanged
-        )?;
+        let (dir, db, mode) = (self.dir.display(), self.db.display(), self.mode);
+        let plan = if self.verbose {
+            plan.details().to_string()
+        } else {
+            plan.to_string()
+        };
+        if self.dry_run {
+            out!("would import {dir} into {db} ({mode}); nothing written: {plan}")?;
+        } else {
+            out!("imported {dir} into {db} ({mode}): {plan}")?;
+        }
         Ok(ExitCode::SUCCESS)
+    }
+
+    /// The import's plan, carried out unless --dry-run.
+    fn plan(&self) -> Result<ImportPlan> {
+        let Import {
+            dir,
+            db,
+            mode,
+            dry_run,
+            ..
+        } = self;
+        let failed = |e: TransferError| match e {
+            TransferError::Store(e) => describe(db, e),
+            e => e.to_string(),
+        };
+        if std::fs::metadata(db).is_ok_and(|m| m.len() > 0) {
+            // Planned through a read-only handle, so that a dry run or a bad folder leaves
+            // the file as it was, byte for byte; then carried out (checked again) in one
+            // write transaction.
+            let plan = io::plan_import(&open_read(db)?, dir, *mode).map_err(failed)?;
+            if *dry_run {
+                return Ok(plan);
+            }
+            let database = open_write(db)?;
+            let done = match plan.apply(&database, now_millis()) {
+                Ok(()) => Ok(plan),
+                // Another process wrote in between: plan again, inside the write.
+                Err(TransferError::DatabaseChanged) => {
+                    let options = ImportOptions {
+                        mode: *mode,
+                        dry_run: false,
+                    };
+                    io::import_dir_with(&database, dir, options, now_millis())
+                }
+                Err(e) => Err(e),
+            };
+            return Ok(done.map_err(failed)?);
+        }
+        // A new database: the plan against an empty one; the file appears only once the
+        // import has committed.
+        let empty = Database::in_memory().map_err(|e| e.to_string())?;
+        let plan = io::plan_import(&empty, dir, *mode).map_err(failed)?;
+        if !dry_run {
+            write_database(db, plan.folder().network(), true)?;
+        }
+        Ok(plan)
     }
 }
 

@@ -12,7 +12,7 @@
 //! The including crate root provides `mod image` (`tests/common/image.rs`).
 
 use crate::image::ImageBackend;
-use guanxi::model::{NodeKind, Person};
+use guanxi::model::{Day, EmployeeId, Interaction, InteractionKind, NodeKind, Person, PersonId};
 use guanxi::store::{Database, Read};
 use std::sync::OnceLock;
 
@@ -103,13 +103,28 @@ pub fn run(data: &[u8]) {
             let _ = r.count(kind);
             let _ = r.for_each_node(kind, |_, _| {});
         }
+        let _ = r.interaction_count();
+        let _ = r.interactions_of(PersonId(0));
+        let _ = r.interactions_in(
+            Day::from_ymd(2000, 1, 1).unwrap()..=Day::from_ymd(2100, 1, 1).unwrap(),
+        );
     }
     let _ = db.write(9, |t| {
-        t.upsert_person(Person {
+        let p = t.upsert_person(Person {
             xid: "fuzz-new".into(),
             name: "New".into(),
             title: None,
         })?;
+        // An interaction: a write into the interaction tables of a damaged image.
+        if let Some(e) = t.lookup(NodeKind::Employee, "e1")? {
+            t.add_interaction(Interaction {
+                employee: EmployeeId(e.id),
+                person: p,
+                date: Day::from_ymd(2025, 1, 1).unwrap(),
+                kind: InteractionKind::Meeting,
+                project: None,
+            })?;
+        }
         t.erase_person("p1")
     });
     let _ = db.check();

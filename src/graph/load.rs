@@ -3,7 +3,7 @@
 use super::build::{finish, Builder, Edges};
 use super::Snapshot;
 use crate::model::{Edge, EdgeKey, EdgeKind, NodeKind, NodeView};
-use crate::store::{IdMap, Read, StoreError, Visit};
+use crate::store::{self, IdMap, Read, StoreError, Visit};
 
 impl Snapshot {
     /// Builds the snapshot of a database's state as seen by one read (or write)
@@ -33,11 +33,11 @@ impl Snapshot {
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX));
         let scan_nodes = || {
             let mut b = Builder::default();
-            txn.scan_nodes(&mut b).map(|map| (b, map))
+            store::scan_nodes(txn, &mut b).map(|map| (b, map))
         };
         // When no node was ever removed, store ids are `0..count`: the edges need not wait
         // for the node scan, which then only confirms the guess.
-        if let Some(guess) = txn.dense_ids()? {
+        if let Some(guess) = store::dense_ids(txn)? {
             let counts = std::array::from_fn(|k| guess.len(NodeKind::ALL[k]));
             let (nodes, edges) = rayon::join(scan_nodes, || {
                 gather_edges(txn, &guess, counts, &hint, false)
@@ -50,7 +50,7 @@ impl Snapshot {
         let (mut b, map) = scan_nodes()?;
         // The arrays span the ids: an id at or beyond the next id to hand out is damage,
         // refused before it sizes an allocation.
-        let next = crate::store::next_ids(txn)?;
+        let next = store::next_ids(txn)?;
         // Ids come in key order, strictly increasing; a damaged table may break that.
         for (kind, next) in NodeKind::ALL.into_iter().zip(next) {
             let ids = map.store_ids(kind);
@@ -141,9 +141,9 @@ fn gather_edges<T: Read + Sync>(
                         map,
                         inner: &mut edges,
                     };
-                    txn.scan_edges(kind, map, &mut visitor)?
+                    store::scan_edges(txn, kind, map, &mut visitor)?
                 } else {
-                    txn.scan_edges(kind, map, &mut edges)?
+                    store::scan_edges(txn, kind, map, &mut edges)?
                 };
             }
             Ok((edges, seen))
@@ -156,7 +156,7 @@ fn gather_edges<T: Read + Sync>(
         seen += n;
         all.append(edges);
     }
-    txn.check_edge_total(seen)?;
+    store::check_edge_total(txn, seen)?;
     Ok(all)
 }
 

@@ -47,9 +47,9 @@ impl Names {
     fn spread(&mut self, ids: &[u32], bound: usize) {
         let mut ends = Vec::with_capacity(bound);
         let mut last = 0;
-        for (i, &id) in ids.iter().enumerate() {
+        for (&id, &end) in ids.iter().zip(&self.ends) {
             ends.resize(id as usize, last);
-            last = self.ends[i];
+            last = end;
             ends.push(last);
         }
         ends.resize(bound, last);
@@ -61,7 +61,9 @@ impl Names {
 fn spread<T: Copy>(v: &mut Vec<T>, ids: &[u32], bound: usize, fill: T) {
     let mut out = vec![fill; bound];
     for (item, &id) in v.iter().zip(ids) {
-        out[id as usize] = *item;
+        if let Some(slot) = out.get_mut(id as usize) {
+            *slot = *item;
+        }
     }
     *v = out;
 }
@@ -121,7 +123,9 @@ impl NodeTable {
         self.name.spread(ids, bound);
         self.absent = vec![true; bound];
         for &id in ids {
-            self.absent[id as usize] = false;
+            if let Some(a) = self.absent.get_mut(id as usize) {
+                *a = false;
+            }
         }
     }
 

@@ -149,8 +149,9 @@ pub enum RowErrorKind {
         /// The line of the first row with that id.
         first_line: u64,
     },
-    /// A reference to an id that the referenced file does not define.
-    #[error("{column} {id:?} is not an id in {file}")]
+    /// A reference to an id that the referenced file does not define (nor, when the
+    /// folder is read against a database, the database).
+    #[error("{column} {id:?} is not an id in {file}{}", if *database { " or in the database" } else { "" })]
     UnknownId {
         /// The referring column.
         column: &'static str,
@@ -158,6 +159,8 @@ pub enum RowErrorKind {
         id: String,
         /// The file where the id should be defined.
         file: &'static str,
+        /// Whether the id was looked up in the database too (an import in merge mode).
+        database: bool,
     },
     /// `rival_ties` or `competes` starting at an account that is not a competitor.
     #[error("competitor_id {id:?} is a {kind} account; it must be an account of kind competitor")]

@@ -21,7 +21,8 @@
 //! | `interactions.csv` | `employee_id`, `person_id`, `date` (YYYY-MM-DD), `kind` (meeting/event/call/message/email), `project_id` (may be empty) |
 //!
 //! Only `accounts.csv` is mandatory. Nodes are referred to by their *external* ids (the
-//! CRM's ids, strings), resolved within the folder: `persons.account_id` creates the
+//! CRM's ids, strings), resolved within the folder (and, when it is read against a
+//! database, then in the database: see *Import modes*): `persons.account_id` creates the
 //! person's `works_at` edge (a period spanning all time, §8.2) and `projects.account_id`
 //! the project's `of` edge. `employment.csv` gives a person's dated periods instead, one
 //! row per account (`until` is the first day after the period): a person with rows there
@@ -69,6 +70,28 @@
 //!   person has one period per account;
 //! * overlapping periods are reported on the later row of the two, naming the earlier.
 //!
+//! # Import modes
+//!
+//! A folder meets a database through an [`ImportPlan`]: the folder compared with the
+//! database by external id, every change listed before anything is written, then written
+//! in one transaction ([`import_dir_with`]) — or only shown ([`plan_import`], a dry run).
+//! Two modes, because a CRM export says two different things:
+//!
+//! * [`ImportMode::Merge`] (the default): "here is what changed". The folder's nodes are
+//!   upserted and its edges put; what it does not mention stays. It may refer to ids
+//!   already in the database ([`read_csv_dir_with`]), so a delta folder — a few new ties,
+//!   persons at existing accounts — imports. A person the folder states (in `persons.csv`
+//!   or `employment.csv`) works exactly where it says: the old `works_at` edges go, so a
+//!   changed account moves the person. Interactions have no identity but their record,
+//!   so the folder adds, per (employee, person, date, kind, project), only as many as it
+//!   has beyond those held: re-importing an export does not double them.
+//! * [`ImportMode::Replace`]: "here is everything". The folder must be complete; what it
+//!   lacks — nodes, edges, interactions — is removed.
+//!
+//! The modes' rules in full are on [`ImportMode`]. Either way the §5 rules hold for every
+//! row, and any problem writes nothing. Into an empty database the plan is "add all" and
+//! the folder goes whole to the store's bulk import.
+//!
 //! # Round trip
 //!
 //! [`write_csv_dir`] writes all twelve files, numbers in their shortest round-trip form,
@@ -89,12 +112,19 @@
 mod db;
 pub mod draw;
 mod error;
+mod folder;
+mod plan;
 mod read;
 mod write;
 
-pub use db::{export_dir, import_dir, TransferError};
+pub use db::{export_dir, import_dir, import_dir_with, plan_import, TransferError};
 pub use error::{CsvExportError, CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
-pub use read::read_csv_dir;
+pub use folder::{Folder, Resolve};
+pub use plan::{
+    Changes, Delta, ImportCounts, ImportMode, ImportOptions, ImportPlan, InteractionRow,
+    UnknownMode,
+};
+pub use read::{read_csv_dir, read_csv_dir_with};
 pub use write::write_csv_dir;
 
 /// At most this many problems are kept in a [`CsvImportError`]; the rest are counted.

@@ -15,15 +15,18 @@
 //! that look like files of the format but are not (`Persons.csv`).
 
 use super::error::{CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
+use super::folder::{Folder, Resolve};
+use super::TransferError;
 use super::{
     Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, EMPLOYMENT, FILES, INFLUENCE, INTERACTIONS,
     MAX_COLUMNS, MAX_REPORTED_PROBLEMS, OWNERS, PERSONS, PROJECTS, RIVAL_TIES, TIES,
 };
 use crate::model::{
     Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Employment,
-    Interaction, InteractionKind, Member, ModelError, Network, OwnsTarget, Person, PersonId,
-    Project, ProjectId, Role, Score, Stage, Tie, MAX_ID_BYTES, MAX_TEXT_BYTES,
+    Interaction, InteractionKind, Member, ModelError, Network, Node, NodeKind, OwnsTarget, Person,
+    PersonId, Project, ProjectId, Role, Score, Stage, Tie, MAX_ID_BYTES, MAX_TEXT_BYTES,
 };
+use crate::store::StoreError;
 use csv::ByteRecord;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -79,6 +82,56 @@ fn default_reports_to() -> Score {
 /// # Ok::<(), guanxi::io::CsvImportError>(())
 /// ```
 pub fn read_csv_dir(dir: &Path) -> Result<Network, CsvImportError> {
+    let mut failure = None;
+    read_folder(dir, None, &mut failure).map(Folder::into_network)
+}
+
+/// Reads a folder in the interchange format (§5) whose rows may refer to nodes outside
+/// it: an id a row refers to is looked up first among the folder's own rows, then through
+/// `outside` (the database the folder is imported into). The outside nodes found are part
+/// of the returned [`Folder`]'s network, after the folder's own nodes.
+///
+/// Every rule of [`read_csv_dir`] holds for every row; a reference that is neither in the
+/// folder nor outside is the usual `file:line: … is not an id in … or in the database`
+/// problem. A failure of `outside` itself is returned as [`TransferError::Store`].
+///
+/// ```
+/// use guanxi::io::{read_csv_dir_with, Resolve};
+/// use guanxi::model::*;
+/// use guanxi::store::Database;
+///
+/// let db = Database::in_memory()?;
+/// db.write(1, |t| {
+///     t.upsert_account(Account { xid: "A1".into(), name: "Acme".into(), kind: AccountKind::Client })?;
+///     t.upsert_employee(Employee { xid: "E1".into(), name: "Wang".into(), left: None })
+/// })?;
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("accounts.csv"), "id,name,kind\n")?;
+/// std::fs::write(dir.path().join("persons.csv"), "id,name,account_id,title\nP1,Li,A1,\n")?;
+/// std::fs::write(dir.path().join("ties.csv"), "employee_id,person_id,closeness,last_contact,private\nE1,P1,0.5,,\n")?;
+/// let folder = read_csv_dir_with(dir.path(), &db.begin_read()?)?;
+/// assert_eq!(folder.defined(NodeKind::Person), 1); // P1, from persons.csv
+/// assert_eq!(folder.defined(NodeKind::Account), 0); // A1 and E1 are the database's
+/// assert_eq!(folder.network().accounts[0].name, "Acme");
+/// assert_eq!(folder.network().edges.len(), 2); // works_at and tie
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_csv_dir_with(dir: &Path, outside: &dyn Resolve) -> Result<Folder, TransferError> {
+    let mut failure = None;
+    let read = read_folder(dir, Some(outside), &mut failure);
+    match failure {
+        Some(e) => Err(TransferError::Store(e)),
+        None => Ok(read?),
+    }
+}
+
+/// The reader. A failure of `outside` is put in `failure` (the result is then an error
+/// too, or a network that must not be used).
+fn read_folder(
+    dir: &Path,
+    outside: Option<&dyn Resolve>,
+    failure: &mut Option<StoreError>,
+) -> Result<Folder, CsvImportError> {
     let meta = std::fs::metadata(dir).map_err(|source| CsvImportError::Io {
         path: dir.to_path_buf(),
         source,
@@ -98,7 +151,7 @@ pub fn read_csv_dir(dir: &Path) -> Result<Network, CsvImportError> {
         });
     };
     let mut errs = Collector::default();
-    let mut imp = Importer::default();
+    let mut imp = Importer::new(outside);
     let e = &mut errs;
     imp.accounts.broken = !read_rows(ACCOUNTS, &accounts, e, &mut imp, Importer::account);
     drop(accounts);
@@ -117,12 +170,16 @@ pub fn read_csv_dir(dir: &Path) -> Result<Network, CsvImportError> {
     e.sort_from(start);
     read_file(dir, INTERACTIONS, e, &mut imp, Importer::interaction)?;
 
+    *failure = imp.failure.take();
     if !errs.0.errors.is_empty() {
         return Err(CsvImportError::Rows(errs.0));
     }
-    let net = imp.finish();
-    net.validate().map_err(CsvImportError::Invalid)?;
-    Ok(net)
+    let folder = imp.finish();
+    folder
+        .network()
+        .validate()
+        .map_err(CsvImportError::Invalid)?;
+    Ok(folder)
 }
 
 /// The regular files of `dir` whose names end in `.csv` in any letter case but are not
@@ -180,15 +237,15 @@ fn load(dir: &Path, table: Table) -> Result<Option<Vec<u8>>, CsvImportError> {
 }
 
 /// What the importer does with one row of a file.
-type OnRow = fn(&mut Importer, &mut Row<'_>, &[&str]);
+type OnRow<'o> = fn(&mut Importer<'o>, &mut Row<'_>, &[&str]);
 
 /// Reads an optional file; `Ok(true)` if it is absent or its header is usable.
-fn read_file(
+fn read_file<'o>(
     dir: &Path,
     table: Table,
     errs: &mut Collector,
-    imp: &mut Importer,
-    on_row: OnRow,
+    imp: &mut Importer<'o>,
+    on_row: OnRow<'o>,
 ) -> Result<bool, CsvImportError> {
     Ok(match load(dir, table)? {
         Some(data) => read_rows(table, &data, errs, imp, on_row),
@@ -198,12 +255,12 @@ fn read_file(
 
 /// Reads a file's contents, first sizing the importer's tables for its rows (at most one
 /// per line), so that they never grow while reading.
-fn read_rows(
+fn read_rows<'o>(
     table: Table,
     data: &[u8],
     errs: &mut Collector,
-    imp: &mut Importer,
-    on_row: OnRow,
+    imp: &mut Importer<'o>,
+    on_row: OnRow<'o>,
 ) -> bool {
     let lines = data.split(|&b| b == b'\n').count();
     imp.reserve(table, lines);
@@ -685,24 +742,6 @@ impl Ids {
             }
         }
     }
-
-    /// Resolves a required reference; `None` (reported) if empty or unknown.
-    fn resolve(&self, row: &mut Row<'_>, column: &'static str, id: &str) -> Option<u32> {
-        let id = row.required(column, id)?;
-        let index = self.map.get(id).map(|&(index, _)| index);
-        if index.is_none() {
-            if self.broken {
-                row.ok = false;
-            } else {
-                row.fail(RowErrorKind::UnknownId {
-                    column,
-                    id: shown(id),
-                    file: self.file,
-                });
-            }
-        }
-        index
-    }
 }
 
 /// Remembers the line of each edge's first row, to find duplicate rows.
@@ -740,8 +779,14 @@ struct Period {
 }
 
 /// The network being built and the indexes needed to resolve references.
-struct Importer {
+struct Importer<'o> {
     net: Network,
+    /// Where ids the folder does not define are looked up, if anywhere.
+    outside: Option<&'o dyn Resolve>,
+    /// The first failure of `outside`; no lookup is made after it.
+    failure: Option<StoreError>,
+    /// How many nodes of each kind came from `outside` (after the folder's own).
+    referenced: [u32; NodeKind::COUNT],
     accounts: Ids,
     persons: Ids,
     employees: Ids,
@@ -765,10 +810,13 @@ struct Importer {
     owners: HashSet<(u32, OwnsTarget)>,
 }
 
-impl Default for Importer {
-    fn default() -> Self {
+impl<'o> Importer<'o> {
+    fn new(outside: Option<&'o dyn Resolve>) -> Self {
         Importer {
             net: Network::new(),
+            outside,
+            failure: None,
+            referenced: [0; NodeKind::COUNT],
             accounts: Ids::new(ACCOUNTS),
             persons: Ids::new(PERSONS),
             employees: Ids::new(EMPLOYEES),
@@ -787,9 +835,87 @@ impl Default for Importer {
             owners: HashSet::new(),
         }
     }
-}
 
-impl Importer {
+    fn ids(&self, kind: NodeKind) -> &Ids {
+        match kind {
+            NodeKind::Account => &self.accounts,
+            NodeKind::Person => &self.persons,
+            NodeKind::Employee => &self.employees,
+            NodeKind::Project => &self.projects,
+        }
+    }
+
+    fn ids_mut(&mut self, kind: NodeKind) -> &mut Ids {
+        match kind {
+            NodeKind::Account => &mut self.accounts,
+            NodeKind::Person => &mut self.persons,
+            NodeKind::Employee => &mut self.employees,
+            NodeKind::Project => &mut self.projects,
+        }
+    }
+
+    /// Resolves a required reference to a node of `kind`: among the folder's ids, then
+    /// outside. `None` (reported) if empty or unknown.
+    fn resolve(
+        &mut self,
+        kind: NodeKind,
+        row: &mut Row<'_>,
+        column: &'static str,
+        id: &str,
+    ) -> Option<u32> {
+        let id = row.required(column, id)?;
+        if let Some(&(index, _)) = self.ids(kind).map.get(id) {
+            return Some(index);
+        }
+        if let Some(index) = self.look_outside(kind, id) {
+            return Some(index);
+        }
+        if self.ids(kind).broken || self.failure.is_some() {
+            row.ok = false;
+        } else {
+            row.fail(RowErrorKind::UnknownId {
+                column,
+                id: shown(id),
+                file: self.ids(kind).file,
+                database: self.outside.is_some(),
+            });
+        }
+        None
+    }
+
+    /// Looks `xid` up outside the folder; if found, adds the node after the folder's own
+    /// (registered with line 0) and returns its index.
+    fn look_outside(&mut self, kind: NodeKind, xid: &str) -> Option<u32> {
+        if self.failure.is_some() {
+            return None;
+        }
+        let node = match self.outside?.resolve(kind, xid) {
+            Ok(Some(node)) if node.kind() == kind => node,
+            Ok(_) => return None,
+            Err(e) => {
+                self.failure = Some(e);
+                return None;
+            }
+        };
+        let ids = self.ids_mut(kind);
+        let index = u32::try_from(ids.map.len()).unwrap_or(u32::MAX);
+        ids.map.insert(xid.to_owned(), (index, 0));
+        match node {
+            Node::Account(a) => {
+                self.account_kinds.push(Some(a.kind));
+                self.net.accounts.push(a);
+            }
+            Node::Person(p) => {
+                self.person_accounts.push((None, 0));
+                self.net.persons.push(p);
+            }
+            Node::Employee(e) => self.net.employees.push(e),
+            Node::Project(x) => self.net.projects.push(x),
+        }
+        self.referenced[usize::from(kind.code())] += 1;
+        Some(index)
+    }
+
     /// Makes room for `rows` more rows of `table`.
     fn reserve(&mut self, table: Table, rows: usize) {
         match table.file {
@@ -827,14 +953,18 @@ impl Importer {
         }
     }
 
-    /// The network: `works_at` edges first, grouped by person in person order (a
+    /// The folder: `works_at` edges first, grouped by person in person order (a
     /// person's periods in file order), then the other edges in the order read.
-    fn finish(mut self) -> Network {
+    fn finish(mut self) -> Folder {
         let mut works_at = std::mem::take(&mut self.works_at);
         works_at.sort_by_key(|e| e.key().from.id);
         works_at.append(&mut self.net.edges);
         self.net.edges = works_at;
-        self.net
+        let defined = NodeKind::ALL.map(|k| {
+            let n = u32::try_from(self.net.count(k)).unwrap_or(u32::MAX);
+            n - self.referenced[usize::from(k.code())]
+        });
+        Folder::new(self.net, defined)
     }
 
     // Each method receives the listed columns in the table's order.
@@ -863,7 +993,7 @@ impl Importer {
         let account = if f[2].is_empty() {
             None
         } else {
-            self.accounts.resolve(r, "account_id", f[2])
+            self.resolve(NodeKind::Account, r, "account_id", f[2])
         };
         let title = r.title(f[3]);
         let Some(index) = index else { return };
@@ -898,7 +1028,7 @@ impl Importer {
     fn project(&mut self, r: &mut Row<'_>, f: &[&str]) {
         let index = self.projects.register(r, f[0]);
         let name = r.name(f[1]);
-        let account = self.accounts.resolve(r, "account_id", f[2]);
+        let account = self.resolve(NodeKind::Account, r, "account_id", f[2]);
         let stage = r.word::<Stage>("stage", f[3], STAGES);
         let amount = r.amount("amount", f[4]);
         let Some(index) = index else { return };
@@ -917,8 +1047,8 @@ impl Importer {
     }
 
     fn tie(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let employee = self.employees.resolve(r, "employee_id", f[0]);
-        let person = self.persons.resolve(r, "person_id", f[1]);
+        let employee = self.resolve(NodeKind::Employee, r, "employee_id", f[0]);
+        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
         let new = match (employee, person) {
             (Some(e), Some(p)) => self.ties.first(r, EdgeKind::Tie, (e, p)),
             _ => false,
@@ -942,8 +1072,8 @@ impl Importer {
     }
 
     fn member(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let project = self.projects.resolve(r, "project_id", f[0]);
-        let person = self.persons.resolve(r, "person_id", f[1]);
+        let project = self.resolve(NodeKind::Project, r, "project_id", f[0]);
+        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
         let new = match (project, person) {
             (Some(x), Some(p)) => self.members.first(r, EdgeKind::Member, (x, p)),
             _ => false,
@@ -967,8 +1097,8 @@ impl Importer {
     }
 
     fn influence(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let from = self.persons.resolve(r, "from_id", f[0]);
-        let to = self.persons.resolve(r, "to_id", f[1]);
+        let from = self.resolve(NodeKind::Person, r, "from_id", f[0]);
+        let to = self.resolve(NodeKind::Person, r, "to_id", f[1]);
         let kind = r.required("kind", f[2]).and_then(|k| match k {
             "reports_to" => Some(EdgeKind::ReportsTo),
             "influences" => Some(EdgeKind::Influences),
@@ -1014,8 +1144,8 @@ impl Importer {
     }
 
     /// Resolves `competitor_id`, which must be an account of kind competitor.
-    fn competitor(&self, r: &mut Row<'_>, id: &str) -> Option<u32> {
-        let index = self.accounts.resolve(r, "competitor_id", id)?;
+    fn competitor(&mut self, r: &mut Row<'_>, id: &str) -> Option<u32> {
+        let index = self.resolve(NodeKind::Account, r, "competitor_id", id)?;
         match self.account_kinds.get(index as usize).copied().flatten() {
             Some(AccountKind::Competitor) => Some(index),
             Some(kind) => {
@@ -1035,7 +1165,7 @@ impl Importer {
 
     fn rival_tie(&mut self, r: &mut Row<'_>, f: &[&str]) {
         let competitor = self.competitor(r, f[0]);
-        let person = self.persons.resolve(r, "person_id", f[1]);
+        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
         let new = match (competitor, person) {
             (Some(k), Some(p)) => self.rival_ties.first(r, EdgeKind::RivalTie, (k, p)),
             _ => false,
@@ -1054,7 +1184,7 @@ impl Importer {
 
     fn competes(&mut self, r: &mut Row<'_>, f: &[&str]) {
         let competitor = self.competitor(r, f[0]);
-        let project = self.projects.resolve(r, "project_id", f[1]);
+        let project = self.resolve(NodeKind::Project, r, "project_id", f[1]);
         if let (true, Some(k), Some(x)) = (r.ok, competitor, project) {
             // A repeated row is merged into the first (§5).
             if self.competes.insert((k, x)) {
@@ -1067,15 +1197,13 @@ impl Importer {
     }
 
     fn owns(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let employee = self.employees.resolve(r, "employee_id", f[0]);
+        let employee = self.resolve(NodeKind::Employee, r, "employee_id", f[0]);
         let target = match r.required("target_kind", f[1]) {
             Some("account") => self
-                .accounts
-                .resolve(r, "target_id", f[2])
+                .resolve(NodeKind::Account, r, "target_id", f[2])
                 .map(|a| OwnsTarget::Account(AccountId(a))),
             Some("project") => self
-                .projects
-                .resolve(r, "target_id", f[2])
+                .resolve(NodeKind::Project, r, "target_id", f[2])
                 .map(|x| OwnsTarget::Project(ProjectId(x))),
             Some(other) => {
                 r.fail(RowErrorKind::UnknownValue {
@@ -1103,8 +1231,8 @@ impl Importer {
     }
 
     fn employment(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let person = self.persons.resolve(r, "person_id", f[0]);
-        let account = self.accounts.resolve(r, "account_id", f[1]);
+        let person = self.resolve(NodeKind::Person, r, "person_id", f[0]);
+        let account = self.resolve(NodeKind::Account, r, "account_id", f[1]);
         let new = match (person, account) {
             (Some(p), Some(a)) => self.employment.first(r, EdgeKind::WorksAt, (p, a)),
             _ => false,
@@ -1176,15 +1304,14 @@ impl Importer {
     }
 
     fn interaction(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let employee = self.employees.resolve(r, "employee_id", f[0]);
-        let person = self.persons.resolve(r, "person_id", f[1]);
+        let employee = self.resolve(NodeKind::Employee, r, "employee_id", f[0]);
+        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
         let date = r.required_date("date", f[2]);
         let kind = r.word::<InteractionKind>("kind", f[3], INTERACTION_KINDS);
         let project = if f[4].is_empty() {
             Some(None)
         } else {
-            self.projects
-                .resolve(r, "project_id", f[4])
+            self.resolve(NodeKind::Project, r, "project_id", f[4])
                 .map(|x| Some(ProjectId(x)))
         };
         if let (true, Some(e), Some(p), Some(date), Some(kind), Some(project)) =

@@ -466,6 +466,62 @@ impl Edge {
         }
     }
 
+    /// The same edge between other nodes: each end's id replaced by `id(end)` (its kind
+    /// stays). For moving an edge from one id space to another (a network's positions, a
+    /// store's ids).
+    #[must_use]
+    pub fn with_ends(&self, mut id: impl FnMut(NodeRef) -> u32) -> Edge {
+        let key = self.key();
+        let (f, t) = (id(key.from), id(key.to));
+        match self {
+            Edge::WorksAt { employment, .. } => Edge::WorksAt {
+                person: PersonId(f),
+                account: AccountId(t),
+                employment: employment.clone(),
+            },
+            Edge::ReportsTo { weight, .. } => Edge::ReportsTo {
+                person: PersonId(f),
+                manager: PersonId(t),
+                weight: *weight,
+            },
+            Edge::Influences { weight, .. } => Edge::Influences {
+                from: PersonId(f),
+                to: PersonId(t),
+                weight: *weight,
+            },
+            Edge::Tie { tie, .. } => Edge::Tie {
+                employee: EmployeeId(f),
+                person: PersonId(t),
+                tie: *tie,
+            },
+            Edge::Member { member, .. } => Edge::Member {
+                person: PersonId(f),
+                project: ProjectId(t),
+                member: *member,
+            },
+            Edge::Owns { target, .. } => Edge::Owns {
+                employee: EmployeeId(f),
+                target: match target {
+                    OwnsTarget::Account(_) => OwnsTarget::Account(AccountId(t)),
+                    OwnsTarget::Project(_) => OwnsTarget::Project(ProjectId(t)),
+                },
+            },
+            Edge::RivalTie { closeness, .. } => Edge::RivalTie {
+                competitor: AccountId(f),
+                person: PersonId(t),
+                closeness: *closeness,
+            },
+            Edge::Competes { .. } => Edge::Competes {
+                competitor: AccountId(f),
+                project: ProjectId(t),
+            },
+            Edge::Of { .. } => Edge::Of {
+                project: ProjectId(f),
+                account: AccountId(t),
+            },
+        }
+    }
+
     /// Rebuilds an edge from its key and attributes; `None` if they do not fit together
     /// (wrong end types for the kind, or attributes of another kind). A `works_at` key
     /// with [`EdgeAttrs::None`] (how the first record format stored every `works_at`)
@@ -629,6 +685,23 @@ mod tests {
         for e in edges {
             assert_eq!(Edge::from_parts(e.key(), e.attrs()), Some(e.clone()));
             assert_eq!(e.attrs() == EdgeAttrs::None, !e.kind().has_attrs(), "{e:?}");
+            // New ends: each id moved by its kind's offset, attributes and kinds kept.
+            let moved = e.with_ends(|n| n.id + 10 * u32::from(n.kind.code()) + 100);
+            let (key, new) = (e.key(), moved.key());
+            assert_eq!(
+                (new.kind, new.from.kind, new.to.kind),
+                (key.kind, key.from.kind, key.to.kind)
+            );
+            assert_eq!(
+                new.from.id,
+                key.from.id + 10 * u32::from(key.from.kind.code()) + 100
+            );
+            assert_eq!(
+                new.to.id,
+                key.to.id + 10 * u32::from(key.to.kind.code()) + 100
+            );
+            assert_eq!(moved.attrs(), e.attrs());
+            assert_eq!(e.with_ends(|n| n.id), e);
         }
     }
 

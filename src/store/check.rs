@@ -17,10 +17,10 @@ use super::internal::tables::{self, Counters, IN, LOG, OUT};
 use super::log::{Change, LogRecord};
 use crate::model::{
     AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, Employment, Interaction, ModelError, Node,
-    NodeKind, NodeRef,
+    NodeKind, NodeLabel, NodeRef,
 };
 use redb::ReadableTable;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// One broken invariant.
@@ -136,54 +136,68 @@ pub enum Violation {
     },
 }
 
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Violation {
+    /// Writes the violation, naming nodes with `node` (and edges by kind and their ends).
+    fn describe(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        node: &dyn Fn(NodeRef) -> NodeLabel,
+    ) -> fmt::Result {
+        let edge = |k: &EdgeKey| format!("{} {} → {}", k.kind, node(k.from), node(k.to));
         match self {
             Violation::Undecodable { what, reason } => {
                 write!(f, "{what} does not decode: {reason}")
             }
-            Violation::MissingMirror { edge, missing_from } => {
-                write!(f, "edge {edge} is missing from the {missing_from} table")
-            }
-            Violation::DanglingEnd { edge, end } => write!(f, "edge {edge}: {end} does not exist"),
-            Violation::NotACompetitor { edge } => {
+            Violation::MissingMirror {
+                edge: e,
+                missing_from,
+            } => {
                 write!(
                     f,
-                    "edge {edge} starts at an account that is not a competitor"
+                    "edge {} is missing from the {missing_from} table",
+                    edge(e)
                 )
             }
-            Violation::SelfLoop { edge } => write!(f, "edge {edge} is a self-loop"),
-            Violation::InvalidEdge { edge, reason } => write!(f, "edge {edge}: {reason}"),
-            Violation::OverlappingPeriods { edge, existing } => write!(
+            Violation::DanglingEnd { edge: e, end } => {
+                write!(f, "edge {}: {} does not exist", edge(e), node(*end))
+            }
+            Violation::NotACompetitor { edge: e } => write!(
                 f,
-                "edge {edge}: its employment period overlaps that of {existing}"
+                "edge {} starts at an account that is not a competitor",
+                edge(e)
             ),
-            Violation::SecondEdge { edge, existing } => {
-                write!(
-                    f,
-                    "edge {edge} is a second {} edge beside {existing}",
-                    edge.kind
-                )
-            }
-            Violation::XidNotIndexed { node, xid } => {
-                write!(
-                    f,
-                    "{node} has external id {xid:?}, which does not index to it"
-                )
-            }
-            Violation::XidOrphan { node, xid } => {
-                write!(
-                    f,
-                    "external id {xid:?} indexes to {node}, which does not have it"
-                )
-            }
+            Violation::SelfLoop { edge: e } => write!(f, "edge {} is a self-loop", edge(e)),
+            Violation::InvalidEdge { edge: e, reason } => write!(f, "edge {}: {reason}", edge(e)),
+            Violation::OverlappingPeriods { edge: e, existing } => write!(
+                f,
+                "edge {}: its employment period overlaps that of {}",
+                edge(e),
+                edge(existing)
+            ),
+            Violation::SecondEdge { edge: e, existing } => write!(
+                f,
+                "edge {} is a second {} edge beside {}",
+                edge(e),
+                e.kind,
+                edge(existing)
+            ),
+            Violation::XidNotIndexed { node: n, xid } => write!(
+                f,
+                "{} has external id {xid:?}, which does not index to it",
+                node(*n)
+            ),
+            Violation::XidOrphan { node: n, xid } => write!(
+                f,
+                "external id {xid:?} indexes to {}, which does not have it",
+                node(*n)
+            ),
             Violation::CountMismatch {
                 what,
                 stored,
                 actual,
             } => write!(f, "count of {what} is {stored} but there are {actual}"),
-            Violation::IdBeyondCounter { node } => {
-                write!(f, "{node} is at or beyond its kind's next-id counter")
+            Violation::IdBeyondCounter { node: n } => {
+                write!(f, "{} is at or beyond its kind's next-id counter", node(*n))
             }
             Violation::SeqBeyondCounter { seq } => {
                 write!(
@@ -192,7 +206,7 @@ impl fmt::Display for Violation {
                 )
             }
             Violation::DanglingInteraction { id, end } => {
-                write!(f, "{id}: {end} does not exist")
+                write!(f, "{id}: {} does not exist", node(*end))
             }
             Violation::InteractionBeyondCounter { id } => {
                 write!(f, "{id} is at or beyond the next interaction id")
@@ -202,6 +216,38 @@ impl fmt::Display for Violation {
             }
         }
     }
+
+    /// The nodes the violation names.
+    fn nodes(&self) -> Vec<NodeRef> {
+        match self {
+            Violation::MissingMirror { edge, .. }
+            | Violation::NotACompetitor { edge }
+            | Violation::SelfLoop { edge }
+            | Violation::InvalidEdge { edge, .. }
+            | Violation::DanglingEnd { edge, .. } => vec![edge.from, edge.to],
+            Violation::OverlappingPeriods { edge, existing }
+            | Violation::SecondEdge { edge, existing } => {
+                vec![edge.from, edge.to, existing.from, existing.to]
+            }
+            Violation::XidNotIndexed { node, .. }
+            | Violation::XidOrphan { node, .. }
+            | Violation::IdBeyondCounter { node } => vec![*node],
+            Violation::DanglingInteraction { end, .. } => vec![*end],
+            Violation::Undecodable { .. }
+            | Violation::CountMismatch { .. }
+            | Violation::SeqBeyondCounter { .. }
+            | Violation::InteractionBeyondCounter { .. }
+            | Violation::InteractionIndex { .. } => Vec::new(),
+        }
+    }
+}
+
+impl fmt::Display for Violation {
+    /// Nodes are named by kind and number (`person #3`); a [`CheckReport`] names them by
+    /// external id where their records have one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f, &|node| NodeLabel { node, xid: None })
+    }
 }
 
 /// The result of a consistency check: every violation found (none = clean).
@@ -209,6 +255,9 @@ impl fmt::Display for Violation {
 pub struct CheckReport {
     /// The violations, in the order found (nodes, index, edges, log).
     pub violations: Vec<Violation>,
+    /// The external ids of the nodes the violations name, where their records have one:
+    /// what the report's text names them by.
+    names: BTreeMap<NodeRef, String>,
 }
 
 impl CheckReport {
@@ -219,13 +268,20 @@ impl CheckReport {
 }
 
 impl fmt::Display for CheckReport {
+    /// One line per violation, nodes named by external id (`person "p1"`), or by kind and
+    /// number where there is none (`person #9`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_clean() {
             return f.write_str("database is consistent");
         }
         write!(f, "{} violation(s):", self.violations.len())?;
+        let label = |node: NodeRef| NodeLabel {
+            node,
+            xid: self.names.get(&node).cloned(),
+        };
         for v in &self.violations {
-            write!(f, "\n  {v}")?;
+            f.write_str("\n  ")?;
+            v.describe(f, &label)?;
         }
         Ok(())
     }
@@ -239,7 +295,18 @@ pub(crate) fn run<S: Source + ?Sized>(src: &S) -> Result<CheckReport> {
     check_edges(src, &counters, &xids, &account_kinds, &mut v)?;
     check_interactions(src, &counters, &xids, &mut v)?;
     check_log(src, &counters, &mut v)?;
-    Ok(CheckReport { violations: v })
+    let names = v
+        .iter()
+        .flat_map(Violation::nodes)
+        .filter_map(|n| {
+            let xid = xids[usize::from(n.kind.code())].get(&n.id)?;
+            (!xid.is_empty()).then(|| (n, xid.clone()))
+        })
+        .collect();
+    Ok(CheckReport {
+        violations: v,
+        names,
+    })
 }
 
 type Xids = [HashMap<u32, String>; NodeKind::COUNT];

@@ -6,20 +6,28 @@
 //! of this project", "every person of this account" — and the CRM writes small batches of
 //! changes. So the layout is built around one operation: *all edges of type T out of (or
 //! into) node N is one contiguous range scan*. Everything else (records, indexes, counts,
-//! the change log) is a plain key → value table beside it. The storage engine gives
-//! ACID transactions and MVCC: readers see one consistent snapshot while a writer works.
+//! the change log) is a plain key → value table beside it. Interactions (§8.1) are not
+//! edges — any number per pair and per day — so they get tables of their own, laid out
+//! the same way around the questions asked of them: a pair's, a person's and a date
+//! range's interactions are one range scan each. The storage engine gives ACID
+//! transactions and MVCC: readers see one consistent snapshot while a writer works.
 //!
 //! # Key layout
 //!
 //! | table | key | value |
 //! |---|---|---|
-//! | `guanxi.meta` | `&str`: `magic`, `format`, `next_id.<kind>`, `next_seq` | `u64` |
-//! | `guanxi.counts` | `&str`: `node.<kind>`, `edge.<kind>` | `u64` |
+//! | `guanxi.meta` | `&str`: `magic`, `format`, `next_id.<kind>`, `next_id.interaction`, `next_seq` | `u64` |
+//! | `guanxi.counts` | `&str`: `node.<kind>`, `edge.<kind>`, `interactions` | `u64` |
 //! | `guanxi.node.<kind>` (×4) | dense id `u32` | node record |
 //! | `guanxi.xid.<kind>` (×4) | external id `&str` | dense id `u32` |
 //! | `guanxi.edge.out` | `[code, from.pack(), to.pack()]` (17 bytes) | attributes record |
 //! | `guanxi.edge.in` | `[code, to.pack(), from.pack()]` (17 bytes) | `()` |
 //! | `guanxi.log` | sequence number `u64` | change record |
+//! | `guanxi.interaction` | [`InteractionId`] `u64` | interaction record |
+//! | `guanxi.interaction.by_pair` | `[employee, person, day, id]` (20 bytes) | interaction record |
+//! | `guanxi.interaction.by_person` | `[person, day, id]` (16 bytes) | interaction record |
+//! | `guanxi.interaction.by_date` | `[day, id]` (12 bytes) | interaction record |
+//! | `guanxi.interaction.by_project` | `[project, id]` (12 bytes) | `()` |
 //!
 //! * Adjacency keys are the edge code byte followed by the two packed
 //!   [`NodeRef`](crate::model::NodeRef)s (`kind << 32 | id`) **big-endian**, so byte order
@@ -32,10 +40,27 @@
 //!   records `(time, Change)`). Decoding checks the version, rejects trailing bytes, never
 //!   panics, and never allocates beyond the record's own size; the model's value types
 //!   validate while decoding.
+//! * Interaction index keys are big-endian too, a day being its day number with the sign
+//!   bit flipped, so each index is in (…, date, id) order; its values are the records
+//!   themselves, so a scan needs no second lookup. The project index serves one write:
+//!   clearing the project of the interactions of a removed project.
 //! * Dense ids come from the per-kind `next_id` counters and are never reused: a removed
 //!   node leaves a hole, which [`Read::network`] closes by remapping ([`IdMap`]).
+//!   Interaction ids come from `next_id.interaction`, in recording order, likewise.
 //! * `meta.magic` marks a guanxi database and `meta.format` is the file format version;
 //!   a file with a larger version is refused ([`StoreError::NewerFormat`]).
+//!
+//! # File formats
+//!
+//! Format 1 (the first release) has the tables above without the interaction tables and
+//! counters, and records of version 1 (no employee leaving date, no `works_at` period).
+//! Format 2 adds the interaction tables and counters and writes records of version 2.
+//! A format-1 file opens and reads as it is: its records decode (an employee without a
+//! leaving date, a `works_at` spanning all time), its interaction tables read as empty,
+//! and a read never writes it. The first write transaction upgrades it — creates the
+//! interaction tables and counters and records format 2 — in that same transaction, so
+//! the upgrade commits with the first change or not at all; version-1 records stay valid
+//! and are rewritten only when they change.
 //!
 //! # Damaged files
 //!
@@ -72,6 +97,30 @@
 //! assert!(r.check()?.is_clean());
 //! # Ok::<(), guanxi::store::StoreError>(())
 //! ```
+//!
+//! Interactions are recorded one by one, each with its own id, and read back by range:
+//!
+//! ```
+//! use guanxi::model::*;
+//! use guanxi::store::{Database, Read};
+//!
+//! let db = Database::in_memory()?;
+//! let day = |s: &str| s.parse::<Day>().unwrap();
+//! let (e, p) = db.write(1, |t| {
+//!     let e = t.upsert_employee(Employee { xid: "E1".into(), name: "Zhang".into(), left: None })?;
+//!     let p = t.upsert_person(Person { xid: "P1".into(), name: "Li".into(), title: None })?;
+//!     for (date, kind) in [("2025-06-02", InteractionKind::Call), ("2025-05-20", InteractionKind::Meeting)] {
+//!         t.add_interaction(Interaction { employee: e, person: p, date: day(date), kind, project: None })?;
+//!     }
+//!     Ok((e, p))
+//! })?;
+//! let r = db.begin_read()?;
+//! let between = r.interactions_between(e, p)?; // by date: the meeting (id 1), then the call (id 0)
+//! assert_eq!(between.iter().map(|(id, i)| (id.0, i.kind)).collect::<Vec<_>>(),
+//!            [(1, InteractionKind::Meeting), (0, InteractionKind::Call)]);
+//! assert_eq!(r.interactions_in(day("2025-06-01")..=day("2025-06-30"))?.len(), 1);
+//! # Ok::<(), guanxi::store::StoreError>(())
+//! ```
 
 mod backup;
 mod check;
@@ -94,6 +143,6 @@ pub use error::{ErrorKind, Result, StoreError};
 pub use import::ImportSummary;
 pub use interaction::InteractionId;
 pub use log::{Change, LogEntry};
-pub(crate) use read::next_ids;
+pub(crate) use read::{check_edge_total, dense_ids, next_ids, scan_edges, scan_nodes};
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;

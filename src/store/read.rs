@@ -433,13 +433,12 @@ pub trait Read: Source {
     /// Streams the whole network to `visitor` without an intermediate copy: first the
     /// nodes — accounts, persons, employees, projects, each kind in store-id order, so
     /// that the `i`-th node of a kind has network id `i` — then every edge in key order
-    /// (type, from, to), then every interaction in id order
-    /// ([`scan_interactions`](Read::scan_interactions)), with network ids. Returns the map
-    /// between network and store ids. Node strings are borrowed from the stored bytes: a visitor copies what it
-    /// keeps. [`network`](Read::network) is this scan collecting into a [`Network`];
-    /// [`Snapshot::load`](crate::graph::Snapshot::load) builds its arrays from the
-    /// same steps ([`scan_nodes`](Read::scan_nodes), then
-    /// [`scan_edges`](Read::scan_edges) per kind, several kinds at once).
+    /// (type, from, to), then every interaction in id order, with network ids. Returns the
+    /// map between network and store ids. Node strings are borrowed from the stored bytes:
+    /// a visitor copies what it keeps. [`network`](Read::network) is this scan collecting
+    /// into a [`Network`]; [`Snapshot::load`](crate::graph::Snapshot::load) builds its
+    /// arrays from the same steps (the nodes, then the edges per kind, several kinds at
+    /// once).
     ///
     /// A record that does not decode, an edge whose end has no record, an entry of no
     /// edge kind, or a damaged structure of the file stops the scan with
@@ -447,40 +446,14 @@ pub trait Read: Source {
     /// visitor itself is not caught: it unwinds out of the scan as it was raised.
     fn scan(&self, visitor: &mut impl Visit) -> Result<IdMap> {
         contained(self, "the database", || {
-            let map = self.scan_nodes(visitor)?;
+            let map = scan_nodes(self, visitor)?;
             let mut seen = 0;
             for kind in EdgeKind::ALL {
-                seen += self.scan_edges(kind, &map, visitor)?;
+                seen += scan_edges(self, kind, &map, visitor)?;
             }
-            self.check_edge_total(seen)?;
-            self.scan_interactions(&map, visitor)?;
+            check_edge_total(self, seen)?;
+            scan_interactions(self, &map, visitor)?;
             Ok(map)
-        })
-    }
-
-    /// The last part of [`scan`](Read::scan): every interaction in id order, with network
-    /// ids from `map` (the result of [`scan_nodes`](Read::scan_nodes) on the same
-    /// transaction), to [`Visit::interaction`]: one pass over the interaction table.
-    /// Returns how many there were. An interaction whose employee, person or project has
-    /// no record is [`StoreError::Corrupt`].
-    fn scan_interactions(&self, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
-        contained(self, "the interaction tables", || {
-            let Some(t) = self.open_optional(tables::INTERACTIONS)? else {
-                return Ok(0);
-            };
-            let mut n = 0;
-            for r in t.iter()? {
-                let (k, v) = r?;
-                let id = InteractionId(k.value());
-                let i = interaction::decode_record(v.value(), id)?;
-                let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
-                    what: format!("{id}"),
-                    reason: format!("its {end} has no record"),
-                })?;
-                callback(|| visitor.interaction(id, &mapped));
-                n += 1;
-            }
-            Ok(n)
         })
     }
 
@@ -547,112 +520,6 @@ pub trait Read: Source {
     fn interaction_count(&self) -> Result<u64> {
         contained(self, "the counters", || {
             Ok(self.verified_counters()?.interactions)
-        })
-    }
-
-    /// The first half of [`scan`](Read::scan): calls [`Visit::begin`] with the counts,
-    /// then [`Visit::node`] for every node. Returns the id map that
-    /// [`scan_edges`](Read::scan_edges) of the same transaction needs.
-    fn scan_nodes(&self, visitor: &mut impl Visit) -> Result<IdMap> {
-        contained(self, "the node records", || {
-            // Capacity hints, each the smaller of the stored count and the table's own
-            // length: a damaged number alone cannot ask for an absurd allocation.
-            let counters = self.counters()?;
-            let hint = |n: u64, len: u64| usize::try_from(n.min(len)).unwrap_or(0);
-            let mut node_hints = [0; NodeKind::COUNT];
-            for kind in NodeKind::ALL {
-                let k = usize::from(kind.code());
-                node_hints[k] = hint(counters.nodes[k], self.open(tables::nodes(kind))?.len()?);
-            }
-            let edges = self.open(OUT)?.len()?;
-            let edge_hints = counters.edges.map(|n| hint(n, edges));
-            callback(|| visitor.begin(node_hints, edge_hints));
-            let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
-            for kind in NodeKind::ALL {
-                let k = usize::from(kind.code());
-                let t = self.open(tables::nodes(kind))?;
-                ids[k].reserve(node_hints[k]);
-                for r in t.iter()? {
-                    let (key, v) = r?;
-                    let id = key.value();
-                    ids[k].push(id);
-                    let view = decode_view(NodeRef::new(kind, id), v.value())?;
-                    callback(|| visitor.node(view));
-                }
-            }
-            Ok(IdMap::from_store_ids(ids))
-        })
-    }
-
-    /// The edges of `kind` in key order, with network ids from `map` (the result of
-    /// [`scan_nodes`](Read::scan_nodes) on the same transaction), to [`Visit::edge`]:
-    /// one range scan. Returns how many there were. Independent kinds can be scanned at
-    /// once from several threads.
-    fn scan_edges(&self, kind: EdgeKind, map: &IdMap, visitor: &mut impl Visit) -> Result<u64> {
-        contained(self, "the edge tables", || {
-            let t = self.open(OUT)?;
-            let (lo, _) = keys::range_of(kind);
-            let mut n = 0;
-            // An open-ended range, left at the first key of another kind: cheaper than a
-            // bounded range, which compares every key with its end.
-            for r in t.range::<&RawKey>(&lo..)? {
-                let (k, v) = r?;
-                let raw = k.value();
-                if raw[0] != kind.code() {
-                    break;
-                }
-                let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
-                let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
-                let dangling = |end| StoreError::Corrupt {
-                    what: format!("edge {key}"),
-                    reason: format!("its end {end} has no record"),
-                };
-                let from = map
-                    .network_ref(key.from)
-                    .ok_or_else(|| dangling(key.from))?;
-                let to = map.network_ref(key.to).ok_or_else(|| dangling(key.to))?;
-                let mapped = crate::model::EdgeKey {
-                    kind: key.kind,
-                    from,
-                    to,
-                };
-                let edge = Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?;
-                callback(|| visitor.edge(edge));
-                n += 1;
-            }
-            Ok(n)
-        })
-    }
-
-    /// The id map [`scan_nodes`](Read::scan_nodes) will return if no node was ever
-    /// removed (store ids are then `0..count` for each kind), or `None` if the counters
-    /// show a removal. A guess from the counters alone, for starting
-    /// [`scan_edges`](Read::scan_edges) before the nodes are scanned; compare it with
-    /// the map `scan_nodes` returns before trusting what it gave.
-    fn dense_ids(&self) -> Result<Option<IdMap>> {
-        contained(self, "the counters", || {
-            let c = self.verified_counters()?;
-            let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
-            Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
-        })
-    }
-
-    /// After [`scan_edges`](Read::scan_edges) of every kind: an error unless they saw
-    /// every entry of the out table (`seen`), i.e. unless no entry has an invalid kind.
-    fn check_edge_total(&self, seen: u64) -> Result<()> {
-        contained(self, "the edge tables", || {
-            let total = self.open(OUT)?.len()?;
-            if total == seen {
-                Ok(())
-            } else {
-                Err(StoreError::Corrupt {
-                    what: "edge table".to_owned(),
-                    reason: format!(
-                        "{} of its {total} entries are of no edge kind",
-                        total.saturating_sub(seen)
-                    ),
-                })
-            }
         })
     }
 
@@ -774,6 +641,150 @@ fn typed<R: Read + ?Sized, T: for<'de> Record<'de>>(src: &R, node: NodeRef) -> R
 /// refuses an id at or above it as damage.
 pub(crate) fn next_ids<R: Read + ?Sized>(src: &R) -> Result<[u32; NodeKind::COUNT]> {
     Ok(src.counters()?.next_id)
+}
+
+// The steps of `Read::scan`, crate-internal: the snapshot's load runs them itself, several
+// edge kinds at once, and nothing else needs them.
+
+/// The first half of [`scan`](Read::scan): calls [`Visit::begin`] with the counts,
+/// then [`Visit::node`] for every node. Returns the id map that
+/// [`scan_edges`] of the same transaction needs.
+pub(crate) fn scan_nodes<R: Read + ?Sized>(src: &R, visitor: &mut impl Visit) -> Result<IdMap> {
+    contained(src, "the node records", || {
+        // Capacity hints, each the smaller of the stored count and the table's own
+        // length: a damaged number alone cannot ask for an absurd allocation.
+        let counters = src.counters()?;
+        let hint = |n: u64, len: u64| usize::try_from(n.min(len)).unwrap_or(0);
+        let mut node_hints = [0; NodeKind::COUNT];
+        for kind in NodeKind::ALL {
+            let k = usize::from(kind.code());
+            node_hints[k] = hint(counters.nodes[k], src.open(tables::nodes(kind))?.len()?);
+        }
+        let edges = src.open(OUT)?.len()?;
+        let edge_hints = counters.edges.map(|n| hint(n, edges));
+        callback(|| visitor.begin(node_hints, edge_hints));
+        let mut ids: [Vec<u32>; NodeKind::COUNT] = Default::default();
+        for kind in NodeKind::ALL {
+            let k = usize::from(kind.code());
+            let t = src.open(tables::nodes(kind))?;
+            ids[k].reserve(node_hints[k]);
+            for r in t.iter()? {
+                let (key, v) = r?;
+                let id = key.value();
+                ids[k].push(id);
+                let view = decode_view(NodeRef::new(kind, id), v.value())?;
+                callback(|| visitor.node(view));
+            }
+        }
+        Ok(IdMap::from_store_ids(ids))
+    })
+}
+
+/// The edges of `kind` in key order, with network ids from `map` (the result of
+/// [`scan_nodes`] on the same transaction), to [`Visit::edge`]:
+/// one range scan. Returns how many there were. Independent kinds can be scanned at
+/// once from several threads.
+pub(crate) fn scan_edges<R: Read + ?Sized>(
+    src: &R,
+    kind: EdgeKind,
+    map: &IdMap,
+    visitor: &mut impl Visit,
+) -> Result<u64> {
+    contained(src, "the edge tables", || {
+        let t = src.open(OUT)?;
+        let (lo, _) = keys::range_of(kind);
+        let mut n = 0;
+        // An open-ended range, left at the first key of another kind: cheaper than a
+        // bounded range, which compares every key with its end.
+        for r in t.range::<&RawKey>(&lo..)? {
+            let (k, v) = r?;
+            let raw = k.value();
+            if raw[0] != kind.code() {
+                break;
+            }
+            let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
+            let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
+            let dangling = |end| StoreError::Corrupt {
+                what: format!("edge {key}"),
+                reason: format!("its end {end} has no record"),
+            };
+            let from = map
+                .network_ref(key.from)
+                .ok_or_else(|| dangling(key.from))?;
+            let to = map.network_ref(key.to).ok_or_else(|| dangling(key.to))?;
+            let mapped = crate::model::EdgeKey {
+                kind: key.kind,
+                from,
+                to,
+            };
+            let edge = Edge::from_parts(mapped, attrs).ok_or_else(|| bad_attrs(&key))?;
+            callback(|| visitor.edge(edge));
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+/// After [`scan_edges`] of every kind: an error unless they saw
+/// every entry of the out table (`seen`), i.e. unless no entry has an invalid kind.
+pub(crate) fn check_edge_total<R: Read + ?Sized>(src: &R, seen: u64) -> Result<()> {
+    contained(src, "the edge tables", || {
+        let total = src.open(OUT)?.len()?;
+        if total == seen {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                what: "edge table".to_owned(),
+                reason: format!(
+                    "{} of its {total} entries are of no edge kind",
+                    total.saturating_sub(seen)
+                ),
+            })
+        }
+    })
+}
+
+/// The last part of [`scan`](Read::scan): every interaction in id order, with network
+/// ids from `map` (the result of [`scan_nodes`] on the same
+/// transaction), to [`Visit::interaction`]: one pass over the interaction table.
+/// Returns how many there were. An interaction whose employee, person or project has
+/// no record is [`StoreError::Corrupt`].
+pub(crate) fn scan_interactions<R: Read + ?Sized>(
+    src: &R,
+    map: &IdMap,
+    visitor: &mut impl Visit,
+) -> Result<u64> {
+    contained(src, "the interaction tables", || {
+        let Some(table) = src.open_optional(tables::INTERACTIONS)? else {
+            return Ok(0);
+        };
+        let mut n = 0;
+        for r in table.iter()? {
+            let (k, v) = r?;
+            let id = InteractionId(k.value());
+            let i = interaction::decode_record(v.value(), id)?;
+            let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
+                what: format!("{id}"),
+                reason: format!("its {end} has no record"),
+            })?;
+            callback(|| visitor.interaction(id, &mapped));
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
+/// The id map [`scan_nodes`] will return if no node was ever
+/// removed (store ids are then `0..count` for each kind), or `None` if the counters
+/// show a removal. A guess from the counters alone, for starting
+/// [`scan_edges`] before the nodes are scanned; compare it with
+/// the map `scan_nodes` returns before trusting what it gave.
+pub(crate) fn dense_ids<R: Read + ?Sized>(src: &R) -> Result<Option<IdMap>> {
+    contained(src, "the counters", || {
+        let c = src.verified_counters()?;
+        let dense = (0..NodeKind::COUNT).all(|k| c.nodes[k] == u64::from(c.next_id[k]));
+        Ok(dense.then(|| IdMap::from_store_ids(c.next_id.map(|n| (0..n).collect()))))
+    })
 }
 
 #[cfg(test)]
