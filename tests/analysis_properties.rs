@@ -43,7 +43,7 @@ proptest! {
         let params = Params::default();
         for a in snap.account_ids() {
             let pi: Vec<f64> = account_figures(&snap, a, &params, as_of()).unwrap().influence.into_values().collect();
-            prop_assert_eq!(pi.len(), snap.account_persons(a).len());
+            prop_assert_eq!(pi.len(), snap.persons_at(a, as_of()).len());
             if !pi.is_empty() {
                 prop_assert!((pi.iter().sum::<f64>() - 1.0).abs() < 1e-9);
                 prop_assert!(pi.iter().all(|&v| v > 0.0));
@@ -111,8 +111,8 @@ proptest! {
         let target = PersonId(0);
         // Brute force: best product over every simple path employee → person … → target.
         let mut best = vec![0.0f64; ne];
-        for t in snap.ties() {
-            let c = t.decayed(as_of(), params.half_life);
+        for (i, t) in snap.ties().iter().enumerate() {
+            let c = snap.effective_closeness(i, as_of(), &params.tie_params());
             if c > 0.0 {
                 let mut visited = vec![false; np];
                 let s = best_simple(&snap, t.person, target, &mut visited);
@@ -129,8 +129,8 @@ proptest! {
             prop_assert!((g.strength - best[g.employee.id.index()]).abs() < 1e-12);
             // The hops form a path of that strength, ending at the target.
             prop_assert_eq!(g.persons.last().unwrap().id, target);
-            let first = snap.ties().iter().find(|t| t.employee == g.employee.id && t.person == g.persons[0].id).unwrap();
-            let mut s = first.decayed(as_of(), params.half_life);
+            let first = snap.ties().iter().position(|t| t.employee == g.employee.id && t.person == g.persons[0].id).unwrap();
+            let mut s = snap.effective_closeness(first, as_of(), &params.tie_params());
             for h in g.persons.windows(2) {
                 s *= snap.links(h[0].id).iter().find(|l| l.to == h[1].id).unwrap().weight;
             }

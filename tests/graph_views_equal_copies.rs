@@ -3,7 +3,7 @@
 //! `petgraph::Graph` built independently from the network by the rules of §4.4
 //! (deference) and §4.8 (path graph) — with the snapshot's ids, holes included.
 
-use guanxi::graph::{PathNode, Snapshot};
+use guanxi::graph::{PathNode, Snapshot, TieParams};
 use guanxi::model::*;
 use guanxi::store::Read;
 use petgraph::algo::{dijkstra, tarjan_scc};
@@ -201,7 +201,13 @@ fn check_views(snap: &Snapshot, src: &Source) -> Result<(), TestCaseError> {
     );
 
     // Path graph.
-    let view = snap.path_graph(as_of(), HALF_LIFE);
+    let view = snap.path_graph(
+        as_of(),
+        TieParams {
+            half_life: HALF_LIFE,
+            ..TieParams::default()
+        },
+    );
     let copy = path_copy(src);
     let nodes: BTreeSet<PathNode> = view.node_identifiers().collect();
     prop_assert_eq!(&nodes, &copy.index.keys().copied().collect::<BTreeSet<_>>());

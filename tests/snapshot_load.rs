@@ -57,6 +57,7 @@ fn assert_load_matches_network(db: &Database) -> String {
         let map = id_map(&snapshot, &network, &ids);
         assert_eq!(map, ids, "id map, {threads} threads");
         assert_eq!(snapshot.person_count(), network.persons.len());
+        assert_eq!(snapshot.contact_count(), network.interactions.len());
         assert_eq!(report_json(&snapshot), want, "report, {threads} threads");
     }
     want
@@ -65,6 +66,10 @@ fn assert_load_matches_network(db: &Database) -> String {
 #[test]
 fn load_equals_the_snapshot_of_the_network_with_dense_ids() {
     let net = generate(Preset::Small, 5);
+    assert!(
+        !net.interactions.is_empty(),
+        "the generator makes dated records"
+    );
     let db = Database::in_memory().unwrap();
     db.import_network(&net, 1).unwrap();
     let loaded = assert_load_matches_network(&db);

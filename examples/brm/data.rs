@@ -2,11 +2,10 @@
 //! database as CSV or a drawing.
 
 use crate::options::{
-    describe, load, load_network, now_millis, open_read, open_write, parse_day, spinner,
+    describe, load, load_network, now_millis, open_read, open_write, parse_day, spinner, ParamArgs,
 };
 use crate::Result;
 use clap::{Args, ValueEnum};
-use guanxi::analysis::Params;
 use guanxi::io::{self, ImportMode, ImportOptions, ImportPlan, TransferError};
 use guanxi::model::{Day, Network};
 use guanxi::store::{Database, ImportSummary, StoreError};
@@ -288,9 +287,13 @@ pub struct Export {
     /// Draw this account's network (dot/graphml).
     #[arg(long)]
     account: Option<String>,
-    /// Analysis date for the figures in a drawing (default: today).
+    /// Analysis date for a drawing: the network as its dated records stood that day
+    /// (default: today).
     #[arg(long)]
     as_of: Option<String>,
+    /// The analysis constants of a drawing's figures.
+    #[command(flatten)]
+    params: ParamArgs,
 }
 
 impl Export {
@@ -304,13 +307,14 @@ impl Export {
             project,
             account,
             as_of,
+            params,
         } = self;
         if matches!(format, Format::Csv) {
             target_folder(&out, force)?;
         } else {
             target_file(&out, force)?;
         }
-        let params = Params::default();
+        let params = params.params()?;
         let as_of = match as_of {
             Some(s) => parse_day(&s)?,
             None => today()?,

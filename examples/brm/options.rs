@@ -58,9 +58,33 @@ impl Common {
 /// range rather than a parse error.
 #[derive(Args)]
 pub struct ParamArgs {
-    /// 4.1 half-life of a tie, days.
+    /// 4.1 half-life of a tie record's closeness, days.
     #[arg(long, default_value_t = DEFAULTS.half_life, allow_hyphen_values = true)]
     half_life: f64,
+    /// 8.1 half-life of an interaction's evidence, days.
+    #[arg(long, default_value_t = DEFAULTS.interaction_half_life, allow_hyphen_values = true)]
+    interaction_half_life: f64,
+    /// 8.1 scale turning interaction evidence into closeness.
+    #[arg(long, default_value_t = DEFAULTS.interaction_scale, allow_hyphen_values = true)]
+    interaction_scale: f64,
+    /// 8.1 evidence of one meeting.
+    #[arg(long, default_value_t = DEFAULTS.w_meeting, allow_hyphen_values = true)]
+    w_meeting: f64,
+    /// 8.1 evidence of one event.
+    #[arg(long, default_value_t = DEFAULTS.w_event, allow_hyphen_values = true)]
+    w_event: f64,
+    /// 8.1 evidence of one call.
+    #[arg(long, default_value_t = DEFAULTS.w_call, allow_hyphen_values = true)]
+    w_call: f64,
+    /// 8.1 evidence of one message.
+    #[arg(long, default_value_t = DEFAULTS.w_message, allow_hyphen_values = true)]
+    w_message: f64,
+    /// 8.1 evidence of one email.
+    #[arg(long, default_value_t = DEFAULTS.w_email, allow_hyphen_values = true)]
+    w_email: f64,
+    /// 8.4 days back to the date a trend compares with (0: no trend).
+    #[arg(long, default_value_t = DEFAULTS.trend_days, allow_hyphen_values = true)]
+    trend_days: i64,
     /// 4.4 PageRank damping.
     #[arg(long, default_value_t = DEFAULTS.damping, allow_hyphen_values = true)]
     damping: f64,
@@ -153,6 +177,13 @@ impl ParamArgs {
     pub fn params(&self) -> Result<Params> {
         let floats = [
             ("--half-life", self.half_life),
+            ("--interaction-half-life", self.interaction_half_life),
+            ("--interaction-scale", self.interaction_scale),
+            ("--w-meeting", self.w_meeting),
+            ("--w-event", self.w_event),
+            ("--w-call", self.w_call),
+            ("--w-message", self.w_message),
+            ("--w-email", self.w_email),
             ("--damping", self.damping),
             ("--pagerank-tol", self.pagerank_tol),
             ("--susceptibility", self.susceptibility),
@@ -176,6 +207,15 @@ impl ParamArgs {
         }
         let mut p = Params {
             half_life: self.half_life,
+            interaction_half_life: self.interaction_half_life,
+            interaction_scale: self.interaction_scale,
+            w_meeting: self.w_meeting,
+            w_event: self.w_event,
+            w_call: self.w_call,
+            w_message: self.w_message,
+            w_email: self.w_email,
+            trend_days: i64::try_from(at_least("--trend-days", self.trend_days, 0)?)
+                .unwrap_or(i64::MAX),
             damping: self.damping,
             pagerank_tol: self.pagerank_tol,
             susceptibility: self.susceptibility,

@@ -1,9 +1,11 @@
 //! §4.2 — a person's closeness to us (key-person level).
 //!
-//! `C(p) = 1 − Π_e (1 − c'(e, p))` over every tie of the person, private ones included:
-//! a noisy-OR, so that each extra tie can only raise closeness and no tie can push it
-//! above 1. A person with no tie has `C = 0`. The product runs over the person's ties in
-//! the snapshot's fixed order.
+//! `C(p) = 1 − Π_e (1 − c_eff(e, p))` over every tie of the person at the date, private
+//! ones and ties of interactions alone included (§8.1): a noisy-OR, so that each extra
+//! tie can only raise closeness and no tie can push it above 1. A person with no tie has
+//! `C = 0`. A tie that does not count at the date (not yet, or a gone employee's) has
+//! `c_eff = 0` and leaves the product unchanged. The product runs over the person's
+//! ties in the snapshot's fixed order (by employee id).
 //!
 //! Rival closeness `Rv(p, k)` is the closeness of competitor `k`'s rival tie to `p` (0 if
 //! none); it never decays.
@@ -18,21 +20,21 @@ pub(crate) fn noisy_or(values: impl IntoIterator<Item = f64>) -> f64 {
     1.0 - values.into_iter().fold(1.0, |acc, v| acc * (1.0 - v))
 }
 
-/// `C(p)` computed from the person's ties, each decayed to `ctx.as_of`.
+/// `C(p)` computed from the person's ties at `ctx.as_of`.
 pub(crate) fn person_closeness(ctx: &Ctx<'_>, p: PersonId) -> f64 {
-    noisy_or(ctx.snapshot.person_tie_range(p).map(|i| ctx.decayed(i)))
+    noisy_or(ctx.snapshot.person_tie_range(p).map(|i| ctx.effective(i)))
 }
 
-/// `C(p)` for every person id (0 for holes), from `c'` by tie index
-/// ([`super::decay::decayed_ties`]).
-pub(crate) fn all_closeness(snapshot: &Snapshot, decayed: &[f64]) -> Vec<f64> {
+/// `C(p)` for every person id (0 for holes), from `c_eff` by tie index
+/// ([`super::decay::effective_ties`]).
+pub(crate) fn all_closeness(snapshot: &Snapshot, effective: &[f64]) -> Vec<f64> {
     (0..snapshot.id_bound(NodeKind::Person) as u32)
         .into_par_iter()
         .map(|p| {
             noisy_or(
                 snapshot
                     .person_tie_range(PersonId(p))
-                    .map(|i| decayed.get(i).copied().unwrap_or(0.0)),
+                    .map(|i| effective.get(i).copied().unwrap_or(0.0)),
             )
         })
         .collect()

@@ -37,7 +37,7 @@
 //! plain Dijkstra); only the work differs. Its cost follows the project's neighbourhood
 //! and the strength of its best paths, not the size of the network.
 
-use super::opinion::{chain_positions, project_persons};
+use super::opinion::chain_positions;
 use super::path::Search;
 use super::{closeness, Ctx, Named};
 use crate::model::{PersonId, ProjectId, Role};
@@ -74,7 +74,7 @@ pub(crate) fn coach_candidates<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<CoachCand
     if approvers.is_empty() || k == 0 {
         return Vec::new();
     }
-    let persons = project_persons(snapshot, x);
+    let persons = ctx.project_persons(x);
     let (mut scored, mut waiting) = candidates(ctx, x, &persons, &approvers);
     if !waiting.is_empty() {
         let reach = ranked_reach(ctx, &approvers, &waiting, &scored, k);

@@ -13,16 +13,19 @@
 //! | `coach` | a member has coach = true | | ✓ | ✓ |
 //! | `coverage` | every member has a tie (any closeness) | | ✓ | ✓ |
 //! | `attitudes` | every member has both acceptances known | | | ✓ |
-//! | `fresh_contact` | every member has a tie last contacted at most `stale_after` days before `as_of` (later dates count, undated ties do not) | | | ✓ |
+//! | `fresh_contact` | every member has a tie whose last contact `last(e, p)` is at most `stale_after` days before `as_of` (later dates count, ties with no contact date do not) | | | ✓ |
 //! | `org_placement` | every member reports to someone (any weight) or is an approver | | | ✓ |
+//!
+//! "A tie" is a tie at the analysis date (§8.1: a tie record, or an interaction on or
+//! before it, of an employee not gone), and its last contact the latest of the record's
+//! and of those interactions.
 //!
 //! A check over "every member" passes when there is none. Completeness = passed /
 //! applicable. A failed check is a [`Gap`] naming the persons at fault, by external id
 //! (none for the existence checks). A `lost` project has no completeness and no gaps.
 
-use super::Named;
-use crate::graph::Snapshot;
-use crate::model::{Day, PersonId, ProjectId, Role, Stage};
+use super::{Ctx, Named};
+use crate::model::{PersonId, ProjectId, Role, Stage};
 use serde::{Deserialize, Serialize};
 
 /// One check of the 4.7 table. Serialises as its [id](Check::id).
@@ -108,49 +111,27 @@ pub struct Completeness<'s> {
     pub gaps: Vec<Gap<'s>>,
 }
 
-/// Runs the 4.7 checks on project `x` at `as_of`.
-pub(crate) fn completeness(
-    snapshot: &Snapshot,
-    x: ProjectId,
-    stale_after: i64,
-    as_of: Day,
-) -> Completeness<'_> {
-    completeness_at_stage(snapshot, x, snapshot.project_stage(x), stale_after, as_of)
+/// The outcome of one check: whether it passes and the persons at fault (each once,
+/// in chain order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    /// The check.
+    pub(crate) check: Check,
+    /// Whether it passes.
+    pub(crate) passed: bool,
+    /// The persons at fault (none for the existence checks).
+    pub(crate) persons: Vec<PersonId>,
 }
 
-/// The share of all nine checks that project `x` passes, whatever its stage: the
-/// `readiness` feature of the win model (§9.2) — the completeness it would have in
-/// pursuit.
-pub(crate) fn readiness(snapshot: &Snapshot, x: ProjectId, stale_after: i64, as_of: Day) -> f64 {
-    completeness_at_stage(snapshot, x, Stage::Pursuit, stale_after, as_of)
-        .completeness
-        .unwrap_or(0.0)
-}
-
-/// Runs the checks that apply at `stage` (which need not be the project's own).
-fn completeness_at_stage(
-    snapshot: &Snapshot,
-    x: ProjectId,
-    stage: Stage,
-    stale_after: i64,
-    as_of: Day,
-) -> Completeness<'_> {
-    if stage == Stage::Lost {
-        return Completeness {
-            completeness: None,
-            gaps: Vec::new(),
-        };
-    }
+/// Evaluates all nine checks of the 4.7 table on project `x` at the context's date,
+/// whatever its stage, in table order.
+pub(crate) fn evaluate(ctx: &Ctx<'_>, x: ProjectId) -> [Outcome; 9] {
+    let snapshot = ctx.snapshot;
     let members = snapshot.members(x);
     let is_key = |r: Role| matches!(r, Role::Approver | Role::Vetoer);
-    let (mut applicable, mut passed) = (0usize, 0usize);
-    let mut gaps = Vec::new();
-    for check in Check::ALL {
-        if !check.applies(stage) {
-            continue;
-        }
-        applicable += 1;
-        let (ok, mut persons): (bool, Vec<PersonId>) = match check {
+    let stale_after = ctx.params.stale_after;
+    Check::ALL.map(|check| {
+        let (passed, persons): (bool, Vec<PersonId>) = match check {
             Check::HasMember => (!members.is_empty(), Vec::new()),
             Check::Approver => (
                 members.iter().any(|m| m.member.role == Role::Approver),
@@ -162,18 +143,18 @@ fn completeness_at_stage(
             ),
             Check::Coach => (members.iter().any(|m| m.member.coach), Vec::new()),
             _ => {
-                let fault: Vec<PersonId> = members
+                let mut fault: Vec<PersonId> = members
                     .iter()
                     .filter(|m| match check {
                         Check::KeyAttitudes => {
                             is_key(m.member.role)
                                 && (m.member.solution.is_none() || m.member.price.is_none())
                         }
-                        Check::Coverage => snapshot.person_ties(m.person).is_empty(),
+                        Check::Coverage => ctx.person_ties(m.person).next().is_none(),
                         Check::Attitudes => m.member.solution.is_none() || m.member.price.is_none(),
-                        Check::FreshContact => !snapshot.person_ties(m.person).iter().any(|t| {
+                        Check::FreshContact => !ctx.ties_of(m.person).any(|t| {
                             t.last_contact
-                                .is_some_and(|d| d.days_until(as_of) <= stale_after)
+                                .is_some_and(|d| d.days_until(ctx.as_of) <= stale_after)
                         }),
                         Check::OrgPlacement => {
                             m.member.role != Role::Approver && !snapshot.has_manager(m.person)
@@ -182,19 +163,57 @@ fn completeness_at_stage(
                     })
                     .map(|m| m.person)
                     .collect();
+                let mut seen = std::collections::HashSet::new();
+                fault.retain(|p| seen.insert(*p));
                 (fault.is_empty(), fault)
             }
         };
-        if ok {
+        Outcome {
+            check,
+            passed,
+            persons,
+        }
+    })
+}
+
+/// The share of all nine checks that project `x` passes at the context's date, whatever
+/// its stage — the completeness it would have in pursuit: the `readiness` feature of
+/// the win model (§9.2).
+pub(crate) fn readiness(ctx: &Ctx<'_>, x: ProjectId) -> f64 {
+    let outcomes = evaluate(ctx, x);
+    outcomes.iter().filter(|o| o.passed).count() as f64 / outcomes.len() as f64
+}
+
+/// Runs the 4.7 checks that apply to project `x`'s stage at the context's date.
+pub(crate) fn completeness<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Completeness<'s> {
+    let snapshot = ctx.snapshot;
+    let stage = snapshot.project_stage(x);
+    if stage == Stage::Lost {
+        return Completeness {
+            completeness: None,
+            gaps: Vec::new(),
+        };
+    }
+    let (mut applicable, mut passed) = (0usize, 0usize);
+    let mut gaps = Vec::new();
+    for outcome in evaluate(ctx, x) {
+        if !outcome.check.applies(stage) {
+            continue;
+        }
+        applicable += 1;
+        if outcome.passed {
             passed += 1;
         } else {
-            persons.sort_by(|a, b| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b)));
-            persons.dedup();
-            let persons = persons
+            let mut persons: Vec<Named<'s, PersonId>> = outcome
+                .persons
                 .into_iter()
                 .map(|p| Named::person(snapshot, p))
                 .collect();
-            gaps.push(Gap { check, persons });
+            persons.sort();
+            gaps.push(Gap {
+                check: outcome.check,
+                persons,
+            });
         }
     }
     Completeness {

@@ -1,22 +1,26 @@
-//! §4.1 — decayed ties, precomputed for a whole report.
+//! §4.1 and §8.1 — the effective closeness of every tie, precomputed for a whole report.
 //!
 //! `c' = closeness · 2^(−d / half_life)` with `d = max(0, days from last_contact to
-//! as_of)`: a relationship not tended for one half-life counts half. A contact dated
-//! after `as_of` gives `d = 0`; a tie with no last contact does not decay. The formula
-//! is [`TieRecord::decayed`](crate::graph::TieRecord::decayed), so that the snapshot's
-//! views and every analysis use the same one.
+//! as_of)` decays an assessed tie: a relationship not tended for one half-life counts
+//! half. A contact dated after `as_of` gives `d = 0`; a tie with no last contact does
+//! not decay. §8.1 adds the evidence of interactions and replaces `c'` everywhere by
+//! the effective closeness `c_eff = 1 − (1 − c_tie)(1 − c_int)`. The formulas are the
+//! snapshot's ([`Snapshot::effective_closeness`]), so that the graph views, the
+//! drawings and every analysis use the same ones.
 
 use super::Params;
 use crate::graph::Snapshot;
 use crate::model::Day;
 use rayon::prelude::*;
 
-/// `c'` of every tie of the snapshot, by tie index (see [`Snapshot::ties`]).
-pub(crate) fn decayed_ties(snapshot: &Snapshot, params: &Params, as_of: Day) -> Vec<f64> {
-    snapshot
-        .ties()
-        .par_iter()
-        .map(|t| t.decayed(as_of, params.half_life))
+/// `c_eff` of every tie of the snapshot at `day`, by tie index (see
+/// [`Snapshot::ties`]); 0 for a tie that does not count then.
+pub(crate) fn effective_ties(snapshot: &Snapshot, params: &Params, day: Day) -> Vec<f64> {
+    let tie = params.tie_params();
+    (0..snapshot.ties().len())
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|i| snapshot.effective_closeness(i, day, &tie))
         .collect()
 }
 
@@ -34,8 +38,10 @@ mod tests {
         let tie = TieRecord {
             employee: EmployeeId(0),
             person: PersonId(0),
+            recorded: true,
             closeness,
             last_contact,
+            private: false,
         };
         tie.decayed(as_of, half_life)
     }

@@ -8,10 +8,14 @@
 //!   the strongest path (4.8) without `e` (ties by employee external id; none if no
 //!   other employee reaches the person).
 //!
+//! Everything is read at the analysis date: ties are those of §8.1 (records and
+//! interactions), accounts' persons those who work there that day. An employee already
+//! gone at the date (§8.3) has no tie left to remove: its departure changes nothing.
+//!
 //! Only `e`'s persons and their accounts are touched: the cost is that neighbourhood
 //! (PageRank of the affected accounts, a path search per orphaned person), not the
 //! network. `C` after is the noisy-OR over the remaining ties in the same order, so a
-//! tie of decayed closeness 0 changes nothing, bit for bit.
+//! tie of effective closeness 0 changes nothing, bit for bit.
 
 use super::path::{self, Path};
 use super::{closeness, strength, Ctx, Named};
@@ -65,10 +69,9 @@ pub struct DepartureImpact<'s> {
 /// Computes the departure impact of `e` (see the module documentation).
 pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImpact<'s> {
     let snapshot = ctx.snapshot;
-    let mut tied: Vec<PersonId> = snapshot
+    let mut tied: Vec<PersonId> = ctx
         .employee_ties(e)
-        .iter()
-        .map(|&i| snapshot.ties()[i].person)
+        .map(|i| snapshot.ties()[i].person)
         .collect();
     tied.sort_unstable();
     tied.dedup();
@@ -80,7 +83,7 @@ pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImp
             snapshot
                 .person_tie_range(p)
                 .filter(|&i| snapshot.ties()[i].employee != e)
-                .map(|i| ctx.decayed(i)),
+                .map(|i| ctx.effective(i)),
         );
         if after < before {
             persons.push(ClosenessDrop {
@@ -89,33 +92,36 @@ pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImp
                 after,
             });
         }
-        if snapshot.person_ties(p).iter().all(|t| t.employee == e) {
+        if ctx.person_ties(p).all(|i| snapshot.ties()[i].employee == e) {
             orphans.push(p);
         }
     }
     // Accounts of the persons whose closeness dropped.
     let mut accounts_hit: Vec<AccountId> = persons
         .iter()
-        .filter_map(|d| snapshot.person_account(d.person.id))
+        .filter_map(|d| ctx.account_of(d.person.id))
         .collect();
     accounts_hit.sort_unstable();
     accounts_hit.dedup();
     let mut accounts = Vec::new();
     for a in accounts_hit {
+        let members = ctx.account_persons(a);
         let pi = ctx.account_influence(a);
         let pi_of = |p: PersonId| {
-            snapshot
-                .account_position(p)
+            members
+                .binary_search(&p)
+                .ok()
                 .and_then(|i| pi.get(i).copied())
                 .unwrap_or(0.0)
         };
-        let before = strength::account_strength(snapshot, a, pi_of, |p| ctx.closeness(p)).strength;
+        let before =
+            strength::account_strength(snapshot, &members, pi_of, |p| ctx.closeness(p)).strength;
         let after_c = |p: PersonId| {
             persons
                 .binary_search_by_key(&p, |d| d.person.id)
                 .map_or_else(|_| ctx.closeness(p), |i| persons[i].after)
         };
-        let after = strength::account_strength(snapshot, a, pi_of, after_c).strength;
+        let after = strength::account_strength(snapshot, &members, pi_of, after_c).strength;
         if after < before {
             accounts.push(StrengthDrop {
                 account: Named::account(snapshot, a),

@@ -1,15 +1,17 @@
 //! §4.10 — employee level.
 //!
-//! For employee `e`:
+//! For employee `e` at the analysis date:
 //!
-//! * `portfolio(e) = Σ_p π(p)·c'(e, p)` over e's ties — the influence e can reach;
+//! * `portfolio(e) = Σ_p π(p)·c_eff(e, p)` over e's ties — the influence e can reach;
 //! * `sole_ties(e)` — persons whose only tie is e's (any closeness): the relationships
 //!   the company loses if e leaves;
-//! * `fit(e, a) = Σ_{p of a} π(p)·c'(e, p)` for each account `a` that e owns directly
-//!   (an owners row of kind account) — how well e is placed to own it; 0 for an owned
-//!   account where e has no tie.
+//! * `fit(e, a) = Σ_{p of a} π(p)·c_eff(e, p)` for each account `a` that e owns
+//!   directly (an owners row of kind account), over the persons who work at `a` at the
+//!   date — how well e is placed to own it; 0 for an owned account where e has no tie.
 //!
-//! Sums run over e's ties in the snapshot's order (by person id).
+//! Ties are those of §8.1 at the date (records and interactions). A gone employee
+//! (§8.3) has no tie and owns nothing: every figure is empty. Sums run over e's ties in
+//! the snapshot's order (by person id).
 
 use super::{Ctx, Named};
 use crate::model::{AccountId, EmployeeId, PersonId};
@@ -21,7 +23,9 @@ use std::collections::BTreeMap;
 pub struct EmployeeFigures<'s> {
     /// The employee.
     pub employee: Named<'s, EmployeeId>,
-    /// `Σ π·c'` over the employee's ties.
+    /// Whether the employee is gone at the date (§8.3): then every figure is empty.
+    pub gone: bool,
+    /// `Σ π·c_eff` over the employee's ties.
     pub portfolio: f64,
     /// Persons whose only tie is this employee's, by external id.
     pub sole_ties: Vec<Named<'s, PersonId>>,
@@ -36,22 +40,26 @@ pub(crate) fn employee_figures<'s>(
     pi: impl Fn(PersonId) -> f64,
 ) -> EmployeeFigures<'s> {
     let snapshot = ctx.snapshot;
+    let gone = ctx.gone(e);
     let mut portfolio = 0.0;
-    let mut fit: BTreeMap<AccountId, f64> = snapshot
-        .owned_accounts(e)
-        .iter()
-        .map(|&a| (a, 0.0))
-        .collect();
+    let mut fit: BTreeMap<AccountId, f64> = if gone {
+        BTreeMap::new()
+    } else {
+        snapshot
+            .owned_accounts(e)
+            .iter()
+            .map(|&a| (a, 0.0))
+            .collect()
+    };
     let mut sole_ties = Vec::new();
-    for &i in snapshot.employee_ties(e) {
-        let tie = snapshot.ties()[i];
+    for tie in ctx.ties_from(e) {
         let p = tie.person;
-        let w = pi(p) * ctx.decayed(i);
+        let w = pi(p) * tie.effective;
         portfolio += w;
-        if let Some(f) = snapshot.person_account(p).and_then(|a| fit.get_mut(&a)) {
+        if let Some(f) = ctx.account_of(p).and_then(|a| fit.get_mut(&a)) {
             *f += w;
         }
-        if snapshot.person_ties(p).iter().all(|t| t.employee == e) {
+        if ctx.person_ties(p).all(|j| snapshot.ties()[j].employee == e) {
             sole_ties.push(p);
         }
     }
@@ -59,6 +67,7 @@ pub(crate) fn employee_figures<'s>(
     sole_ties.dedup();
     EmployeeFigures {
         employee: Named::employee(snapshot, e),
+        gone,
         portfolio,
         sole_ties: sole_ties
             .into_iter()

@@ -1,7 +1,7 @@
 //! §4.4 — influence within an account (weighted PageRank).
 //!
-//! The account's deference graph is induced on its persons (edges leaving the account
-//! are ignored): `p → m` with weight `w` for `reports_to(p → m, w)`, `b → a` for
+//! The account's deference graph is induced on its persons at the analysis date (§8.2:
+//! those who work there that day; edges leaving the account are ignored): `p → m` with weight `w` for `reports_to(p → m, w)`, `b → a` for
 //! `influences(a → b, w)`, weights of one ordered pair added, weight-0 edges absent (the
 //! snapshot's [`deference`](crate::graph::Snapshot::deference) rows). With `W` the
 //! row-normalised weights and `N` the number of persons,
@@ -15,20 +15,36 @@
 //! guards against non-convergent parameters). This is the textbook power iteration with
 //! uniform teleport and dangling distribution, so it agrees with the reference
 //! implementation the spec names; with tol = 1e-12 the result is the fixed point to
-//! about 1e-12. A person with no account has π = 0.
+//! about 1e-12. A person who works nowhere at the date has π = 0. π depends on the
+//! date only through the account's set of persons.
 //!
 //! Each account is independent: the whole-network pass runs accounts in parallel, and
 //! a single account can be computed on demand in time proportional to its size.
 
 use super::Params;
-use crate::graph::Snapshot;
-use crate::model::{AccountId, NodeKind};
+use crate::graph::{Snapshot, Staffing};
+use crate::model::{AccountId, NodeKind, PersonId};
 use rayon::prelude::*;
 
-/// PageRank of one account's persons, in the order of
-/// [`Snapshot::account_persons`] (empty for an account with no person).
-pub(crate) fn account_pagerank(snapshot: &Snapshot, a: AccountId, params: &Params) -> Vec<f64> {
-    let persons = snapshot.account_persons(a);
+/// PageRank of one account's `persons` (by increasing id, as at one date), in that
+/// order (empty for none). A deference edge stays inside when its end is one of them.
+pub(crate) fn pagerank(snapshot: &Snapshot, persons: &[PersonId], params: &Params) -> Vec<f64> {
+    pagerank_with(
+        snapshot,
+        persons,
+        |q| persons.binary_search(&q).ok(),
+        params,
+    )
+}
+
+/// [`pagerank`] with `local` giving the position of a person among `persons` (`None`
+/// for a person outside them).
+fn pagerank_with(
+    snapshot: &Snapshot,
+    persons: &[PersonId],
+    local: impl Fn(PersonId) -> Option<usize>,
+    params: &Params,
+) -> Vec<f64> {
     let n = persons.len();
     if n == 0 {
         return Vec::new();
@@ -42,11 +58,9 @@ pub(crate) fn account_pagerank(snapshot: &Snapshot, a: AccountId, params: &Param
         let start = edges.len();
         let mut out = 0.0;
         for l in snapshot.deference(p) {
-            if snapshot.person_account(l.to) == Some(a) {
-                if let Some(j) = snapshot.account_position(l.to) {
-                    edges.push((j, l.weight));
-                    out += l.weight;
-                }
+            if let Some(j) = local(l.to) {
+                edges.push((j, l.weight));
+                out += l.weight;
             }
         }
         if out > 0.0 {
@@ -86,22 +100,35 @@ pub(crate) fn account_pagerank(snapshot: &Snapshot, a: AccountId, params: &Param
     x
 }
 
-/// π by person id (0 for persons with no account, and for holes), accounts computed in
-/// parallel.
-pub(crate) fn all_influence(snapshot: &Snapshot, params: &Params) -> Vec<f64> {
+/// π by person id (0 for persons who work nowhere in `staffing`, and for holes),
+/// accounts computed in parallel.
+pub(crate) fn all_influence(snapshot: &Snapshot, staffing: &Staffing, params: &Params) -> Vec<f64> {
     let per_account: Vec<Vec<f64>> = (0..snapshot.id_bound(NodeKind::Account) as u32)
         .into_par_iter()
-        .map(|a| account_pagerank(snapshot, AccountId(a), params))
+        .map(|a| account_pagerank(snapshot, staffing, AccountId(a), params))
         .collect();
     let mut pi = vec![0.0; snapshot.id_bound(NodeKind::Person)];
     for (a, ranks) in per_account.iter().enumerate() {
-        for (p, r) in snapshot
-            .account_persons(AccountId(a as u32))
-            .iter()
-            .zip(ranks)
-        {
+        for (p, r) in staffing.persons(AccountId(a as u32)).iter().zip(ranks) {
             pi[p.index()] = *r;
         }
     }
     pi
+}
+
+/// PageRank of account `a`'s persons in `staffing`, in their order there.
+pub(crate) fn account_pagerank(
+    snapshot: &Snapshot,
+    staffing: &Staffing,
+    a: AccountId,
+    params: &Params,
+) -> Vec<f64> {
+    let local = |q: PersonId| {
+        if staffing.account_of(q) == Some(a) {
+            staffing.position(q)
+        } else {
+            None
+        }
+    };
+    pagerank_with(snapshot, staffing.persons(a), local, params)
 }

@@ -83,10 +83,12 @@ mod coach;
 mod competition;
 mod completeness;
 mod decay;
+mod departed;
 mod departure;
 mod employee;
 mod influence;
 mod levers;
+mod memory;
 mod named;
 mod opinion;
 mod params;
@@ -96,60 +98,87 @@ mod query;
 mod report;
 mod stance;
 mod strength;
+mod trend;
 mod win_model;
 
 pub use coach::CoachCandidate;
 pub use competition::ChainCompetition;
 pub use completeness::{Check, Completeness, Gap};
+pub use departed::Departed;
 pub use departure::{ClosenessDrop, DepartureImpact, StrengthDrop, Successor};
 pub use employee::EmployeeFigures;
 pub use levers::{Lever, Leverage, Levers, LEVERAGE_TOL};
 pub use named::Named;
 pub use opinion::Opinion;
-pub use params::{Params, ParamsError, RoleWeights};
+pub use params::{Params, ParamsError, RoleWeights, MAX_TREND_DAYS};
 pub use path::Path;
 pub use project::ProjectAnalysis;
 pub use query::{
-    account_figures, coach_candidates, departure_impact, employee_figures, levers, person_figures,
-    project_analysis, strongest_paths, training_set, win_model, win_probability, AccountFigures,
-    PersonFigures, QueryError,
+    account_figures, coach_candidates, departed_employees, departure_impact, employee_figures,
+    levers, person_figures, project_analysis, strongest_paths, training_set, win_model,
+    win_probability, AccountFigures, PersonFigures, QueryError,
 };
 pub use report::{
-    AccountRow, CoachRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
+    AccountRow, CoachRow, DepartedRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
 };
 pub use win_model::{TrainingRow, WinExplanation, WinFeatures, WinModel, MIN_SD, NEWTON_TOL};
 
-use crate::graph::Snapshot;
-use crate::model::{AccountId, Day, NodeKind, PersonId};
+use crate::graph::{Snapshot, Staffing, TieParams};
+use crate::model::{AccountId, Day, EmployeeId, NodeKind, PersonId, ProjectId};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
-/// Per-tie, per-person arrays shared by every analysis of a full report.
+/// Per-tie, per-person and per-account arrays at one date, shared by every analysis of
+/// a full report.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Precomputed {
-    /// `c'` by tie index (4.1).
-    pub(crate) decayed: Vec<f64>,
+pub(crate) struct Precomputed<'s> {
+    /// `c_eff` by tie index (§8.1; 0 for a tie that does not count at the date).
+    pub(crate) effective: Vec<f64>,
     /// `C(p)` by person id (4.2).
     pub(crate) closeness: Vec<f64>,
-    /// `π(p)` by person id (4.4).
+    /// Who works where at the date (§8.2).
+    pub(crate) staffing: Cow<'s, Staffing>,
+    /// `π(p)` by person id (4.4; 0 for a person who works nowhere at the date).
     pub(crate) influence: Vec<f64>,
 }
 
-impl Precomputed {
-    /// Computes the three arrays (in parallel).
-    pub(crate) fn compute(snapshot: &Snapshot, params: &Params, as_of: Day) -> Precomputed {
-        let decayed = decay::decayed_ties(snapshot, params, as_of);
-        let closeness = closeness::all_closeness(snapshot, &decayed);
-        let influence = influence::all_influence(snapshot, params);
+impl<'s> Precomputed<'s> {
+    /// Computes the arrays at `day` (in parallel).
+    pub(crate) fn compute(snapshot: &'s Snapshot, params: &Params, day: Day) -> Precomputed<'s> {
+        let effective = decay::effective_ties(snapshot, params, day);
+        let closeness = closeness::all_closeness(snapshot, &effective);
+        let staffing = snapshot.staffing(day);
+        let influence = influence::all_influence(snapshot, &staffing, params);
         Precomputed {
-            decayed,
+            effective,
             closeness,
+            staffing,
             influence,
         }
     }
 }
 
+/// A tie that counts at the context's date, with its figures there (§8.1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LiveTie {
+    /// Its tie index (see [`Snapshot::ties`]).
+    pub(crate) index: usize,
+    /// Our employee (not gone).
+    pub(crate) employee: EmployeeId,
+    /// The person.
+    pub(crate) person: PersonId,
+    /// Effective closeness `c_eff(e, p)`.
+    pub(crate) effective: f64,
+    /// Last contact `last(e, p)`, if any.
+    pub(crate) last_contact: Option<Day>,
+}
+
 /// What every analysis reads: the snapshot, the parameters, the date, and optionally
 /// the [`Precomputed`] arrays (which must then come from the same three).
+///
+/// Every question is asked *at the date* (§8): which ties count and how close they are,
+/// who works where, which employees are gone. An analysis never reads the dated records
+/// itself, so that one rule serves every section.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ctx<'a> {
     /// The network.
@@ -158,7 +187,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) params: Params,
     /// The analysis date.
     pub(crate) as_of: Day,
-    pre: Option<&'a Precomputed>,
+    tie: TieParams,
+    pre: Option<&'a Precomputed<'a>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -168,6 +198,7 @@ impl<'a> Ctx<'a> {
             snapshot,
             params: *params,
             as_of,
+            tie: params.tie_params(),
             pre: None,
         }
     }
@@ -175,22 +206,95 @@ impl<'a> Ctx<'a> {
     /// The same context reading `pre`, which must have been computed from the same
     /// snapshot, parameters and date.
     #[must_use]
-    pub(crate) fn with_precomputed(self, pre: &'a Precomputed) -> Ctx<'a> {
+    pub(crate) fn with_precomputed(self, pre: &'a Precomputed<'a>) -> Ctx<'a> {
         Ctx {
             pre: Some(pre),
             ..self
         }
     }
 
-    /// `c'` of the tie at index `tie` (4.1); 0 for an index out of range.
-    pub(crate) fn decayed(&self, tie: usize) -> f64 {
-        if let Some(v) = self.pre.and_then(|p| p.decayed.get(tie)) {
+    /// The same snapshot and parameters at another date, computing on demand.
+    #[must_use]
+    pub(crate) fn at(self, day: Day) -> Ctx<'a> {
+        Ctx {
+            as_of: day,
+            pre: None,
+            ..self
+        }
+    }
+
+    /// Whether employee `e` is gone at the date (§8.3).
+    pub(crate) fn gone(&self, e: EmployeeId) -> bool {
+        self.snapshot.is_gone(e, self.as_of)
+    }
+
+    /// Whether the tie at index `tie` counts at the date: a record or an interaction by
+    /// then, of an employee not gone (§8.1, §8.3).
+    pub(crate) fn live(&self, tie: usize) -> bool {
+        self.snapshot.tie_live(tie, self.as_of)
+    }
+
+    /// `c_eff` of the tie at index `tie` (§8.1); 0 if it does not count at the date.
+    pub(crate) fn effective(&self, tie: usize) -> f64 {
+        if let Some(v) = self.pre.and_then(|p| p.effective.get(tie)) {
             return *v;
         }
         self.snapshot
-            .ties()
-            .get(tie)
-            .map_or(0.0, |t| t.decayed(self.as_of, self.params.half_life))
+            .effective_closeness(tie, self.as_of, &self.tie)
+    }
+
+    /// `last(e, p)` of the tie at index `tie` (§8.1).
+    pub(crate) fn last_contact(&self, tie: usize) -> Option<Day> {
+        self.snapshot.last_contact(tie, self.as_of)
+    }
+
+    /// The earliest interaction of the tie at index `tie` dated on or before the date.
+    #[allow(dead_code)] // read by the claims of §9.3
+    pub(crate) fn first_contact(&self, tie: usize) -> Option<Day> {
+        self.snapshot.first_contact(tie, self.as_of)
+    }
+
+    /// The tie at index `tie` with its figures at the date, if it counts then.
+    pub(crate) fn live_tie(&self, tie: usize) -> Option<LiveTie> {
+        let t = self.snapshot.ties().get(tie)?;
+        self.live(tie).then(|| LiveTie {
+            index: tie,
+            employee: t.employee,
+            person: t.person,
+            effective: self.effective(tie),
+            last_contact: self.last_contact(tie),
+        })
+    }
+
+    /// The tie indices of `p`'s ties that count at the date, by employee id.
+    pub(crate) fn person_ties(&self, p: PersonId) -> impl Iterator<Item = usize> + '_ {
+        self.snapshot
+            .person_tie_range(p)
+            .filter(move |&i| self.live(i))
+    }
+
+    /// `p`'s ties that count at the date, with their figures, by employee id.
+    pub(crate) fn ties_of(&self, p: PersonId) -> impl Iterator<Item = LiveTie> + '_ {
+        self.snapshot
+            .person_tie_range(p)
+            .filter_map(move |i| self.live_tie(i))
+    }
+
+    /// The tie indices of `e`'s ties that count at the date (none if `e` is gone), by
+    /// person id.
+    pub(crate) fn employee_ties(&self, e: EmployeeId) -> impl Iterator<Item = usize> + '_ {
+        let ties: &[usize] = if self.gone(e) {
+            &[]
+        } else {
+            self.snapshot.employee_ties(e)
+        };
+        ties.iter().copied().filter(move |&i| self.live(i))
+    }
+
+    /// `e`'s ties that count at the date (none if `e` is gone), with their figures, by
+    /// person id.
+    pub(crate) fn ties_from(&self, e: EmployeeId) -> impl Iterator<Item = LiveTie> + '_ {
+        self.employee_ties(e).filter_map(move |i| self.live_tie(i))
     }
 
     /// `C(p)` (4.2).
@@ -201,17 +305,66 @@ impl<'a> Ctx<'a> {
         closeness::person_closeness(self, p)
     }
 
-    /// π of an account's persons, in [`Snapshot::account_persons`] order (4.4).
-    pub(crate) fn account_influence(&self, a: AccountId) -> Vec<f64> {
+    /// The account `p` works at on the date, if any (§8.2).
+    pub(crate) fn account_of(&self, p: PersonId) -> Option<AccountId> {
         match self.pre {
-            Some(pre) => self
-                .snapshot
-                .account_persons(a)
+            Some(pre) => pre.staffing.account_of(p),
+            None => self.snapshot.account_at(p, self.as_of),
+        }
+    }
+
+    /// The persons who work at `a` on the date, by increasing id (§8.2).
+    pub(crate) fn account_persons(&self, a: AccountId) -> Cow<'_, [PersonId]> {
+        match self.pre {
+            Some(pre) => Cow::Borrowed(pre.staffing.persons(a)),
+            None => self.snapshot.persons_at(a, self.as_of),
+        }
+    }
+
+    /// π of an account's persons, in [`Ctx::account_persons`] order (4.4).
+    pub(crate) fn account_influence(&self, a: AccountId) -> Vec<f64> {
+        if let Some(pre) = self.pre {
+            return pre
+                .staffing
+                .persons(a)
                 .iter()
                 .map(|p| pre.influence.get(p.index()).copied().unwrap_or(0.0))
-                .collect(),
-            None => influence::account_pagerank(self.snapshot, a, &self.params),
+                .collect();
         }
+        let persons = self.account_persons(a);
+        influence::pagerank(self.snapshot, &persons, &self.params)
+    }
+
+    /// `π(p)` at the date (4.4): 0 for a person who works nowhere then. Without
+    /// precomputed arrays, the PageRank of `p`'s account.
+    pub(crate) fn influence(&self, p: PersonId) -> f64 {
+        if let Some(pre) = self.pre {
+            return pre.influence.get(p.index()).copied().unwrap_or(0.0);
+        }
+        let Some(a) = self.account_of(p) else {
+            return 0.0;
+        };
+        let persons = self.account_persons(a);
+        let pi = influence::pagerank(self.snapshot, &persons, &self.params);
+        persons
+            .binary_search(&p)
+            .ok()
+            .and_then(|i| pi.get(i).copied())
+            .unwrap_or(0.0)
+    }
+
+    /// The persons of project `x` (4.6, §8.2): its account's persons at the date and its
+    /// chain members, by increasing id.
+    pub(crate) fn project_persons(&self, x: ProjectId) -> Vec<PersonId> {
+        let mut persons: Vec<PersonId> = self
+            .snapshot
+            .project_account(x)
+            .map(|a| self.account_persons(a).into_owned())
+            .unwrap_or_default();
+        persons.extend(self.snapshot.members(x).iter().map(|m| m.person));
+        persons.sort_unstable();
+        persons.dedup();
+        persons
     }
 }
 
@@ -221,8 +374,8 @@ pub(crate) fn sorted_by_xid(snapshot: &Snapshot, kind: NodeKind) -> Vec<u32> {
     let key = |i: u32| match kind {
         NodeKind::Account => snapshot.account_xid(AccountId(i)),
         NodeKind::Person => snapshot.person_xid(PersonId(i)),
-        NodeKind::Employee => snapshot.employee_xid(crate::model::EmployeeId(i)),
-        NodeKind::Project => snapshot.project_xid(crate::model::ProjectId(i)),
+        NodeKind::Employee => snapshot.employee_xid(EmployeeId(i)),
+        NodeKind::Project => snapshot.project_xid(ProjectId(i)),
     };
     let mut order: Vec<u32> = (0..snapshot.id_bound(kind) as u32)
         .filter(|&i| snapshot.contains(crate::model::NodeRef::new(kind, i)))

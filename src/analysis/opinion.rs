@@ -1,7 +1,7 @@
 //! §4.6 — opinion propagation in a project (decision-chain level; Friedkin–Johnsen).
 //!
-//! A project's persons are its account's persons plus its chain members (who may work
-//! elsewhere). On the deference graph of 4.4 induced on them, with `W` its
+//! A project's persons are its account's persons at the analysis date (§8.2) plus its
+//! chain members (who may work elsewhere, or have left). On the deference graph of 4.4 induced on them, with `W` its
 //! row-normalised weights, the propagated stance is the fixed point of
 //!
 //! ```text
@@ -21,18 +21,6 @@ use super::{stance, Ctx, Named};
 use crate::graph::Snapshot;
 use crate::model::{Member, PersonId, ProjectId, Role};
 use serde::Serialize;
-
-/// The persons of a project: its account's persons ∪ its chain members, by increasing id.
-pub(crate) fn project_persons(snapshot: &Snapshot, x: ProjectId) -> Vec<PersonId> {
-    let mut persons: Vec<PersonId> = snapshot
-        .project_account(x)
-        .map(|a| snapshot.account_persons(a).to_vec())
-        .unwrap_or_default();
-    persons.extend(snapshot.members(x).iter().map(|m| m.person));
-    persons.sort_unstable();
-    persons.dedup();
-    persons
-}
 
 /// For each of `persons` (sorted), its membership among `members`, if any. Linear in
 /// the chain (a binary search per member), unlike a search per person.
@@ -174,7 +162,7 @@ impl Opinion<'_> {
 pub(crate) fn project_opinion<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Opinion<'s> {
     let snapshot = ctx.snapshot;
     let params = ctx.params;
-    let persons = project_persons(snapshot, x);
+    let persons = ctx.project_persons(x);
     let members = snapshot.members(x);
     let chain = chain_positions(&persons, members);
     let closeness: Vec<f64> = persons.iter().map(|&p| ctx.closeness(p)).collect();

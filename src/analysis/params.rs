@@ -1,8 +1,9 @@
-//! Every constant of §4, with its documented default.
+//! Every constant of §4 and §8, with its documented default.
 //!
 //! The analysis date is *not* a parameter here: `as_of` is always an explicit argument
 //! of the analyses, never the wall clock, so that results are reproducible.
 
+use crate::graph::TieParams;
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
 
@@ -61,8 +62,26 @@ impl Default for RoleWeights {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Params {
-    /// 4.1: half-life of a tie's closeness, in days (180).
+    /// 4.1: half-life of a tie record's assessed closeness, in days (180).
     pub half_life: f64,
+    /// 8.1: half-life of an interaction's evidence, in days (90).
+    pub interaction_half_life: f64,
+    /// 8.1: how fast interaction evidence `E` becomes closeness:
+    /// `c_int = 1 − exp(−interaction_scale · E)` (0.5).
+    pub interaction_scale: f64,
+    /// 8.1: evidence of one meeting (1.0).
+    pub w_meeting: f64,
+    /// 8.1: evidence of one event (0.7).
+    pub w_event: f64,
+    /// 8.1: evidence of one call (0.5).
+    pub w_call: f64,
+    /// 8.1: evidence of one message (0.3).
+    pub w_message: f64,
+    /// 8.1: evidence of one email (0.2).
+    pub w_email: f64,
+    /// 8.4: a trend compares the analysis date with this many days earlier (90); 0
+    /// makes every trend 0.
+    pub trend_days: i64,
     /// 4.4: PageRank damping (0.85).
     pub damping: f64,
     /// 4.4: PageRank stops when `Σ|Δx| < N · pagerank_tol` (1e-12).
@@ -102,8 +121,17 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
+        let tie = TieParams::default();
         Params {
-            half_life: 180.0,
+            half_life: tie.half_life,
+            interaction_half_life: tie.interaction_half_life,
+            interaction_scale: tie.interaction_scale,
+            w_meeting: tie.w_meeting,
+            w_event: tie.w_event,
+            w_call: tie.w_call,
+            w_message: tie.w_message,
+            w_email: tie.w_email,
+            trend_days: 90,
             damping: 0.85,
             pagerank_tol: 1e-12,
             susceptibility: 0.5,
@@ -139,13 +167,32 @@ pub enum ParamsError {
     },
 }
 
+/// The largest [`Params::trend_days`]: about 2,700 years, so that the earlier date of
+/// a trend stays a calendar date.
+pub const MAX_TREND_DAYS: i64 = 1_000_000;
+
 impl Params {
-    /// Checks that every parameter is usable: half-life > 0; damping and susceptibility
-    /// in `[0, 1)`; tolerances > 0; unknown solution in `[0, 1]`; role weights finite
-    /// and ≥ 0; `min_closed` ≥ 1 (a model needs both outcomes); win regularisation
-    /// finite and > 0 (without it, a history that one feature separates perfectly has
-    /// no finite best fit); protection days ≥ 0. The analyses never panic on bad parameters, but their results are then
-    /// meaningless.
+    /// The constants of a tie's effective closeness (§4.1, §8.1).
+    pub fn tie_params(&self) -> TieParams {
+        TieParams {
+            half_life: self.half_life,
+            interaction_half_life: self.interaction_half_life,
+            interaction_scale: self.interaction_scale,
+            w_meeting: self.w_meeting,
+            w_event: self.w_event,
+            w_call: self.w_call,
+            w_message: self.w_message,
+            w_email: self.w_email,
+        }
+    }
+
+    /// Checks that every parameter is usable: half-lives > 0; damping and susceptibility
+    /// in `[0, 1)`; tolerances > 0; unknown solution in `[0, 1]`; role and interaction
+    /// weights and the interaction scale finite and ≥ 0; trend days in
+    /// `[0, MAX_TREND_DAYS]`; `min_closed` ≥ 1 (a model needs both outcomes); win
+    /// regularisation finite and > 0 (without it, a history that one feature separates
+    /// perfectly has no finite best fit); protection days ≥ 0. The analyses never panic
+    /// on bad parameters, but their results are then meaningless.
     pub fn validate(&self) -> Result<(), ParamsError> {
         let check = |name, value: f64, ok: bool, expected| {
             if ok {
@@ -163,6 +210,33 @@ impl Params {
             self.half_life,
             self.half_life > 0.0 && self.half_life.is_finite(),
             "finite and > 0",
+        )?;
+        check(
+            "interaction_half_life",
+            self.interaction_half_life,
+            self.interaction_half_life > 0.0 && self.interaction_half_life.is_finite(),
+            "finite and > 0",
+        )?;
+        check(
+            "interaction_scale",
+            self.interaction_scale,
+            self.interaction_scale >= 0.0 && self.interaction_scale.is_finite(),
+            "finite and ≥ 0",
+        )?;
+        for (name, v) in [
+            ("w_meeting", self.w_meeting),
+            ("w_event", self.w_event),
+            ("w_call", self.w_call),
+            ("w_message", self.w_message),
+            ("w_email", self.w_email),
+        ] {
+            check(name, v, v.is_finite() && v >= 0.0, "finite and ≥ 0")?;
+        }
+        check(
+            "trend_days",
+            self.trend_days as f64,
+            (0..=MAX_TREND_DAYS).contains(&self.trend_days),
+            "a whole number of days in [0, 1000000]",
         )?;
         check(
             "damping",
@@ -236,7 +310,40 @@ mod tests {
         );
         assert_eq!((p.stale_after, p.path_k, p.coach_k), (90, 5, 3));
         assert_eq!(p.role_weights.weight(Role::Vetoer), 0.9);
+        assert_eq!(
+            (p.interaction_half_life, p.interaction_scale, p.trend_days),
+            (90.0, 0.5, 90)
+        );
+        assert_eq!(
+            [p.w_meeting, p.w_event, p.w_call, p.w_message, p.w_email],
+            [1.0, 0.7, 0.5, 0.3, 0.2]
+        );
+        assert_eq!(p.tie_params(), TieParams::default());
         assert_eq!(p.validate(), Ok(()));
+        for bad in [
+            Params {
+                interaction_half_life: 0.0,
+                ..p
+            },
+            Params {
+                interaction_scale: -0.1,
+                ..p
+            },
+            Params {
+                w_email: f64::NAN,
+                ..p
+            },
+            Params {
+                trend_days: -1,
+                ..p
+            },
+            Params {
+                trend_days: MAX_TREND_DAYS + 1,
+                ..p
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
         let bad = Params { damping: 1.0, ..p };
         assert!(matches!(
             bad.validate(),

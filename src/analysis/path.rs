@@ -1,7 +1,8 @@
 //! §4.8 — strongest path (who can reach whom).
 //!
 //! The path graph spans the whole network: tie edges employee → person weighted by the
-//! decayed closeness `c'` (4.1), and every `reports_to` and influences edge in *both*
+//! effective closeness `c_eff` at the analysis date (§8.1; a tie that does not count
+//! then, such as a gone employee's, is absent), and every `reports_to` and influences edge in *both*
 //! directions with its weight, the strongest of parallel edges between two persons
 //! (the snapshot's [`links`](crate::graph::Snapshot::links)); weight-0 edges are absent.
 //! A path's strength is the product of its weights. For a target person, the answer is
@@ -214,7 +215,7 @@ impl<'c, 'a> Search<'c, 'a> {
                     for i in snapshot.person_tie_range(p) {
                         let e = snapshot.ties()[i].employee;
                         if Some(e) != self.excluded {
-                            let c = self.ctx.decayed(i);
+                            let c = self.ctx.effective(i);
                             self.relax(np + e.index(), strength * c, node as u32);
                         }
                     }

@@ -1,9 +1,9 @@
-//! Everything about one project: §4.6, 4.7, 4.9, 4.13, 9.1 and the features of 9.2
-//! together.
+//! Everything about one project: §4.6, 4.7, 4.9, 4.13, §8.2's `left`, 9.1 and the
+//! features of 9.2 together.
 
 use super::{coach, competition, completeness, levers, opinion, win_model, Ctx, Named};
 use super::{ChainCompetition, CoachCandidate, Completeness, Lever, Opinion, WinFeatures};
-use crate::model::{ProjectId, Stage};
+use crate::model::{PersonId, ProjectId, Stage};
 use serde::Serialize;
 
 /// Everything the analyses say about one project.
@@ -21,6 +21,9 @@ pub struct ProjectAnalysis<'s> {
     pub coaches: Vec<CoachCandidate<'s>>,
     /// Chain competition (4.13); `None` for an empty chain.
     pub competition: Option<ChainCompetition<'s>>,
+    /// Chain members who left the project's account (§8.2), by external id: the stale
+    /// decision chain.
+    pub left: Vec<Named<'s, PersonId>>,
     /// The top levers (9.1): whom to work on next, and who can reach them.
     pub levers: Vec<Lever<'s>>,
     /// The features the win model (9.2) reads.
@@ -33,11 +36,11 @@ pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
     let stage = snapshot.project_stage(x);
     let opinion = opinion::project_opinion(ctx, x);
     let levers = levers::levers(ctx, x, &opinion).top;
-    let completeness = completeness::completeness(snapshot, x, ctx.params.stale_after, ctx.as_of);
+    let completeness = completeness::completeness(ctx, x);
     // Readiness is the completeness of a project in pursuit (every check applies).
     let readiness = match (stage, completeness.completeness) {
         (Stage::Pursuit | Stage::Won, Some(c)) => c,
-        _ => completeness::readiness(snapshot, x, ctx.params.stale_after, ctx.as_of),
+        _ => completeness::readiness(ctx, x),
     };
     let coaches = coach::coach_candidates(ctx, x);
     let competition = competition::chain_competition(ctx, x);
@@ -49,7 +52,35 @@ pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
         completeness,
         coaches,
         competition,
+        left: left_members(ctx, x),
         levers,
         features,
     }
+}
+
+/// §8.2 — the chain members of `x` (at any stage) who had a period at its account that
+/// ended on or before the date (`until ≤ t`) and do not work there at the date, by
+/// external id. A period recorded without dates never ends, so a member with only such
+/// a period never left.
+pub(crate) fn left_members<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<Named<'s, PersonId>> {
+    let snapshot = ctx.snapshot;
+    let Some(account) = snapshot.project_account(x) else {
+        return Vec::new();
+    };
+    let mut left: Vec<Named<'s, PersonId>> = snapshot
+        .members(x)
+        .iter()
+        .map(|m| m.person)
+        .filter(|&p| {
+            let ended = snapshot
+                .employments(p)
+                .iter()
+                .any(|r| r.account == account && r.until.is_some_and(|u| u <= ctx.as_of));
+            ended && ctx.account_of(p) != Some(account)
+        })
+        .map(|p| Named::person(snapshot, p))
+        .collect();
+    left.sort();
+    left.dedup();
+    left
 }

@@ -1,18 +1,18 @@
 //! The queries: one function per question a CRM backend asks about one thing.
 //!
 //! Each takes the snapshot, the id of the thing asked about, the parameters and the
-//! date, and computes what it needs on demand — a person's closeness from its ties, the
+//! date — every answer is as the dated records stood that day (§8) — and computes what
+//! it needs on demand — a person's closeness from its ties, the
 //! PageRank of just the accounts involved — so its cost is that thing's neighbourhood,
 //! not the network's size. Each refuses an id that does not exist in the snapshot with
 //! a [`QueryError`] instead of answering with empty figures.
 
+use super::trend::{account_strength_at, earlier_day};
+use super::{asset, coach, departed, departure, employee, influence, memory, path, project};
+use super::{levers as lever, opinion, strength, win_model as win, Ctx, Named};
 use super::{
-    asset, coach, departure, employee, influence, levers as lever, opinion, path, project,
-    strength, win_model as win, Ctx, Named,
-};
-use super::{
-    CoachCandidate, DepartureImpact, EmployeeFigures, Levers, Params, Path, ProjectAnalysis,
-    TrainingRow, WinExplanation, WinModel,
+    CoachCandidate, Departed, DepartureImpact, EmployeeFigures, Levers, Params, Path,
+    ProjectAnalysis, TrainingRow, WinExplanation, WinModel,
 };
 use crate::graph::Snapshot;
 use crate::model::{
@@ -164,15 +164,22 @@ pub fn departure_impact<'s>(
 pub struct PersonFigures<'s> {
     /// The person.
     pub person: Named<'s, PersonId>,
-    /// The account the person works at, if any.
+    /// The account the person works at on the date, if any (§8.2).
     pub account: Option<Named<'s, AccountId>>,
     /// `C(p)` (§4.2).
     pub closeness: f64,
     /// `π(p)` within the account (§4.4; 0 without an account).
     pub influence: f64,
+    /// `C(p)` now minus `C(p)` `trend_days` earlier (§8.4).
+    pub trend: f64,
+    /// Mean known solution acceptance over won and lost projects (§8.5).
+    pub past_solution: Option<f64>,
+    /// Mean known price acceptance over won and lost projects (§8.5).
+    pub past_price: Option<f64>,
 }
 
-/// Person `p`'s closeness and influence (§4.2, §4.4): the PageRank of its account only.
+/// Person `p`'s closeness, influence, trend and attitude memory (§4.2, §4.4, §8.4,
+/// §8.5): the PageRank of its account only.
 pub fn person_figures<'s>(
     snapshot: &'s Snapshot,
     p: PersonId,
@@ -181,16 +188,21 @@ pub fn person_figures<'s>(
 ) -> Result<PersonFigures<'s>, QueryError> {
     exists(snapshot, p)?;
     let ctx = Ctx::new(snapshot, params, as_of);
-    let account = snapshot.person_account(p);
-    let influence = match (account, snapshot.account_position(p)) {
-        (Some(a), Some(i)) => ctx.account_influence(a).get(i).copied().unwrap_or(0.0),
-        _ => 0.0,
-    };
+    let closeness = ctx.closeness(p);
+    let earlier = ctx.at(earlier_day(as_of, params.trend_days));
+    let memory = memory::attitude_memory(snapshot, p);
     Ok(PersonFigures {
         person: Named::person(snapshot, p),
-        account: account.map(|a| Named::account(snapshot, a)),
-        closeness: ctx.closeness(p),
-        influence,
+        account: ctx.account_of(p).map(|a| Named::account(snapshot, a)),
+        closeness,
+        influence: ctx.influence(p),
+        trend: if params.trend_days == 0 {
+            0.0
+        } else {
+            closeness - earlier.closeness(p)
+        },
+        past_solution: memory.solution,
+        past_price: memory.price,
     })
 }
 
@@ -210,11 +222,14 @@ pub struct AccountFigures<'s> {
     pub advantage: f64,
     /// The open pipeline (§4.12).
     pub pipeline: f64,
-    /// `π(p)` of each of the account's persons (§4.4), by external id.
+    /// `A(a)` now minus `A(a)` `trend_days` earlier (§8.4).
+    pub trend: f64,
+    /// `π(p)` of each of the account's persons on the date (§4.4), by external id.
     pub influence: BTreeMap<Named<'s, PersonId>, f64>,
 }
 
-/// Account `a`'s strength, rivals, pipeline and influence (§4.4, 4.5, 4.12).
+/// Account `a`'s strength, rivals, pipeline, trend and influence (§4.4, 4.5, 4.12,
+/// 8.4).
 pub fn account_figures<'s>(
     snapshot: &'s Snapshot,
     a: AccountId,
@@ -223,14 +238,21 @@ pub fn account_figures<'s>(
 ) -> Result<AccountFigures<'s>, QueryError> {
     exists(snapshot, a)?;
     let ctx = Ctx::new(snapshot, params, as_of);
+    let persons = ctx.account_persons(a);
     let pi = ctx.account_influence(a);
     let pi_of = |p: PersonId| {
-        snapshot
-            .account_position(p)
+        persons
+            .binary_search(&p)
+            .ok()
             .and_then(|i| pi.get(i).copied())
             .unwrap_or(0.0)
     };
-    let s = strength::account_strength(snapshot, a, pi_of, |p| ctx.closeness(p));
+    let s = strength::account_strength(snapshot, &persons, pi_of, |p| ctx.closeness(p));
+    let trend = if params.trend_days == 0 {
+        0.0
+    } else {
+        s.strength - account_strength_at(&ctx.at(earlier_day(as_of, params.trend_days)), a)
+    };
     Ok(AccountFigures {
         account: Named::account(snapshot, a),
         kind: snapshot.account_kind(a),
@@ -242,8 +264,8 @@ pub fn account_figures<'s>(
             .collect(),
         advantage: s.advantage,
         pipeline: asset::pipeline(snapshot, a),
-        influence: snapshot
-            .account_persons(a)
+        trend,
+        influence: persons
             .iter()
             .zip(&pi)
             .map(|(&p, &v)| (Named::person(snapshot, p), v))
@@ -252,7 +274,7 @@ pub fn account_figures<'s>(
 }
 
 /// Employee `e`'s portfolio, sole ties and fit (§4.10): the PageRank of the accounts of
-/// the persons `e` has ties with only.
+/// the persons `e` has ties with only. A gone employee (§8.3) has empty figures.
 pub fn employee_figures<'s>(
     snapshot: &'s Snapshot,
     e: EmployeeId,
@@ -261,26 +283,47 @@ pub fn employee_figures<'s>(
 ) -> Result<EmployeeFigures<'s>, QueryError> {
     exists(snapshot, e)?;
     let ctx = Ctx::new(snapshot, params, as_of);
-    let mut accounts: Vec<AccountId> = snapshot
+    let mut accounts: Vec<AccountId> = ctx
         .employee_ties(e)
-        .iter()
-        .filter_map(|&i| snapshot.person_account(snapshot.ties()[i].person))
+        .filter_map(|i| ctx.account_of(snapshot.ties()[i].person))
         .collect();
     accounts.sort_unstable();
     accounts.dedup();
-    let ranks: Vec<Vec<f64>> = accounts
+    let ranks: Vec<(Vec<PersonId>, Vec<f64>)> = accounts
         .iter()
-        .map(|&a| influence::account_pagerank(snapshot, a, params))
+        .map(|&a| {
+            let persons = ctx.account_persons(a).into_owned();
+            let pi = influence::pagerank(snapshot, &persons, params);
+            (persons, pi)
+        })
         .collect();
     let pi = |p: PersonId| {
-        let rank = snapshot
-            .person_account(p)
+        ctx.account_of(p)
             .and_then(|a| accounts.binary_search(&a).ok())
-            .and_then(|k| ranks.get(k));
-        match (rank, snapshot.account_position(p)) {
-            (Some(rank), Some(i)) => rank.get(i).copied().unwrap_or(0.0),
-            _ => 0.0,
-        }
+            .and_then(|k| ranks.get(k))
+            .and_then(|(persons, pi)| {
+                persons
+                    .binary_search(&p)
+                    .ok()
+                    .and_then(|i| pi.get(i).copied())
+            })
+            .unwrap_or(0.0)
     };
     Ok(employee::employee_figures(&ctx, e, pi))
+}
+
+/// The employees gone at `as_of` (§8.3), by external id, each with its leaving day and
+/// its orphans: the persons it has a tie with whom no employee still with us has.
+pub fn departed_employees<'s>(
+    snapshot: &'s Snapshot,
+    params: &Params,
+    as_of: Day,
+) -> Vec<Departed<'s>> {
+    let ctx = Ctx::new(snapshot, params, as_of);
+    let mut out: Vec<Departed<'s>> = snapshot
+        .employee_ids()
+        .filter_map(|e| departed::departed(&ctx, e))
+        .collect();
+    out.sort_by(|a, b| a.employee.cmp(&b.employee));
+    out
 }

@@ -5,25 +5,35 @@
 //! names exactly as in §6:
 //!
 //! ```text
-//! { "as_of", "persons": [{id, closeness, influence}],
-//!   "accounts": [{id, strength, rivals: {competitor: strength}, advantage, pipeline}],
+//! { "as_of", "persons": [{id, closeness, influence, trend, past_solution, past_price}],
+//!   "accounts": [{id, strength, rivals: {competitor: strength}, advantage, pipeline,
+//!                 trend}],
 //!   "projects": [{id, stage, completeness, gaps: [{check, persons}], consensus,
-//!                 veto_risk, coaches: [{id, score}], chain_closeness, chain_rivals}],
+//!                 veto_risk, coaches: [{id, score}], chain_closeness, chain_rivals,
+//!                 left}],
 //!   "employees": [{id, portfolio, `sole_ties`, fit: {account: fit}}],
+//!   "departed": [{id, left, orphans}],
 //!   "relationship_asset" }
 //! ```
+//!
+//! Every figure is at `as_of` (§8): the ties of that day, who worked where, who was
+//! gone. `employees` lists the employees still with us, `departed` the others; trends
+//! compare with `as_of − trend_days`.
 //!
 //! Ids are external ids. Top-level lists and lists of ids are sorted by id (Rust
 //! `String` order = Unicode code-point order); coaches by score descending, then id;
 //! gaps in the 4.7 table order; maps are `BTreeMap`s, so their keys are sorted too.
 //! Numbers are `f64` (serde prints `438000.0`); `null` marks the completeness of a lost
-//! project and the consensus and chain closeness of an empty chain.
+//! project, the consensus and chain closeness of an empty chain, and an attitude memory
+//! with no known value.
 //!
 //! Parallelism: the per-tie, per-person and per-account arrays, then projects,
 //! accounts and employees, are each mapped in parallel into vectors; no floating-point
 //! reduction crosses threads, so the report is bit-identical with any thread count.
 
-use super::{asset, employee, project, sorted_by_xid, strength, Ctx, Named, Params, Precomputed};
+use super::trend::{earlier_day, Earlier};
+use super::{asset, departed, employee, memory, project, sorted_by_xid, strength};
+use super::{Ctx, Named, Params, Precomputed};
 use super::{TrainingRow, WinFeatures, WinModel};
 use crate::graph::Snapshot;
 use crate::model::{AccountId, Day, EmployeeId, NodeKind, PersonId, ProjectId, Stage};
@@ -31,7 +41,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A person's row: closeness `C` (4.2) and influence `π` (4.4).
+/// A person's row: closeness `C` (4.2), influence `π` (4.4), trend (§8.4) and attitude
+/// memory (§8.5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonRow {
     /// External id.
@@ -40,6 +51,12 @@ pub struct PersonRow {
     pub closeness: f64,
     /// `π(p)`.
     pub influence: f64,
+    /// `C(p)` now minus `C(p)` `trend_days` earlier.
+    pub trend: f64,
+    /// Mean known solution acceptance over won and lost projects; `null` if none.
+    pub past_solution: Option<f64>,
+    /// Mean known price acceptance over won and lost projects; `null` if none.
+    pub past_price: Option<f64>,
 }
 
 /// An account's row (4.5, 4.12).
@@ -55,6 +72,8 @@ pub struct AccountRow {
     pub advantage: f64,
     /// Open pipeline.
     pub pipeline: f64,
+    /// `A(a)` now minus `A(a)` `trend_days` earlier.
+    pub trend: f64,
 }
 
 /// A failed completeness check (4.7).
@@ -113,6 +132,8 @@ pub struct ProjectRow {
     pub chain_closeness: Option<f64>,
     /// Competitors' chain closeness by external id (`{}` for an empty chain).
     pub chain_rivals: BTreeMap<String, f64>,
+    /// Chain members who left the project's account, sorted.
+    pub left: Vec<String>,
     /// The top levers, by gain descending then id.
     pub levers: Vec<LeverRow>,
     /// The win probability of an open project; `null` without a model and for won and
@@ -125,12 +146,23 @@ pub struct ProjectRow {
 pub struct EmployeeRow {
     /// External id.
     pub id: String,
-    /// `Σ π·c'`.
+    /// `Σ π·c_eff`.
     pub portfolio: f64,
     /// Persons whose only tie is this employee's, sorted.
     pub sole_ties: Vec<String>,
     /// Fit per directly owned account, by external id.
     pub fit: BTreeMap<String, f64>,
+}
+
+/// A gone employee's row (§8.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartedRow {
+    /// External id.
+    pub id: String,
+    /// The day it left, `YYYY-MM-DD`.
+    pub left: String,
+    /// Persons left with no tie from an employee still with us, sorted.
+    pub orphans: Vec<String>,
 }
 
 /// The §6 report.
@@ -144,8 +176,10 @@ pub struct Report {
     pub accounts: Vec<AccountRow>,
     /// Every project, by id.
     pub projects: Vec<ProjectRow>,
-    /// Every employee, by id.
+    /// Every employee still with us at `as_of`, by id.
     pub employees: Vec<EmployeeRow>,
+    /// Every employee gone at `as_of`, by id.
+    pub departed: Vec<DepartedRow>,
     /// The win model (9.2); `null` with too few won or lost projects.
     pub win_model: Option<WinModel>,
     /// `Σ_a A(a)·pipeline(a)` (4.12).
@@ -155,18 +189,39 @@ pub struct Report {
 impl Report {
     /// Computes the whole report at `as_of` (in parallel on the current rayon pool),
     /// over the nodes that exist in the snapshot.
+    #[allow(clippy::too_many_lines)] // one section per top-level list
     pub fn compute(snapshot: &Snapshot, params: &Params, as_of: Day) -> Report {
         let pre = Precomputed::compute(snapshot, params, as_of);
         let ctx = Ctx::new(snapshot, params, as_of).with_precomputed(&pre);
         let pi = |p: PersonId| pre.influence.get(p.index()).copied().unwrap_or(0.0);
         let c = |p: PersonId| pre.closeness.get(p.index()).copied().unwrap_or(0.0);
+        // The earlier date of the trends; nothing to compute when it is today.
+        let earlier = (params.trend_days != 0).then(|| {
+            Earlier::compute(
+                snapshot,
+                params,
+                &pre,
+                earlier_day(as_of, params.trend_days),
+            )
+        });
+        let earlier_c = |p: PersonId| match &earlier {
+            Some(e) => e.closeness.get(p.index()).copied().unwrap_or(0.0),
+            None => c(p),
+        };
 
         let persons = sorted_by_xid(snapshot, NodeKind::Person)
-            .into_iter()
-            .map(|i| PersonRow {
-                id: snapshot.person_xid(PersonId(i)).to_owned(),
-                closeness: c(PersonId(i)),
-                influence: pi(PersonId(i)),
+            .par_iter()
+            .map(|&i| {
+                let p = PersonId(i);
+                let memory = memory::attitude_memory(snapshot, p);
+                PersonRow {
+                    id: snapshot.person_xid(p).to_owned(),
+                    closeness: c(p),
+                    influence: pi(p),
+                    trend: c(p) - earlier_c(p),
+                    past_solution: memory.solution,
+                    past_price: memory.price,
+                }
             })
             .collect();
 
@@ -178,7 +233,7 @@ impl Report {
                     let a = AccountId(a);
                     snapshot.contains(a).then(|| {
                         (
-                            strength::account_strength(snapshot, a, pi, c),
+                            strength::account_strength(snapshot, pre.staffing.persons(a), pi, c),
                             asset::pipeline(snapshot, a),
                         )
                     })
@@ -194,6 +249,10 @@ impl Report {
             .into_iter()
             .filter_map(|i| {
                 let (s, pipeline) = account_figures.get(i as usize)?.as_ref()?;
+                let before = match &earlier {
+                    Some(e) => e.strength.get(i as usize).copied().unwrap_or(0.0),
+                    None => s.strength,
+                };
                 Some(AccountRow {
                     id: snapshot.account_xid(AccountId(i)).to_owned(),
                     strength: s.strength,
@@ -204,6 +263,7 @@ impl Report {
                         .collect(),
                     advantage: s.advantage,
                     pipeline: *pipeline,
+                    trend: s.strength - before,
                 })
             })
             .collect();
@@ -215,8 +275,10 @@ impl Report {
             .unzip();
         let win_model = win_probabilities(snapshot, params, &order, &features, &mut projects);
 
-        let order = sorted_by_xid(snapshot, NodeKind::Employee);
-        let employees = order
+        let (gone, staying): (Vec<u32>, Vec<u32>) = sorted_by_xid(snapshot, NodeKind::Employee)
+            .into_iter()
+            .partition(|&i| ctx.gone(EmployeeId(i)));
+        let employees = staying
             .par_iter()
             .map(|&i| {
                 let figures = employee::employee_figures(&ctx, EmployeeId(i), pi);
@@ -236,6 +298,15 @@ impl Report {
                 }
             })
             .collect();
+        let departed = gone
+            .par_iter()
+            .filter_map(|&i| departed::departed(&ctx, EmployeeId(i)))
+            .map(|d| DepartedRow {
+                id: d.employee.xid.into_owned(),
+                left: d.left.to_string(),
+                orphans: d.orphans.into_iter().map(|p| p.xid.into_owned()).collect(),
+            })
+            .collect();
 
         Report {
             as_of: as_of.to_string(),
@@ -243,6 +314,7 @@ impl Report {
             accounts,
             projects,
             employees,
+            departed,
             win_model,
             relationship_asset,
         }
@@ -323,6 +395,7 @@ fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> (ProjectRow, (Stage, WinFeatures)
             .collect(),
         chain_closeness,
         chain_rivals,
+        left: analysis.left.iter().map(owned).collect(),
         levers: analysis
             .levers
             .iter()

@@ -1,6 +1,7 @@
 //! §4.5 — account strength (account level).
 //!
-//! `A(a) = Σ_p π(p)·C(p)` over the account's persons (0 for an account with none): our
+//! `A(a) = Σ_p π(p)·C(p)` over the account's persons at the analysis date (§8.2; 0 for
+//! an account with none): our
 //! closeness to its people, weighted by how influential each is inside the account. For
 //! each competitor `k` with a rival tie to at least one of its persons — of any
 //! closeness, 0 included, since only the tie's existence makes `k` a rival — the rival
@@ -22,16 +23,17 @@ pub(crate) struct AccountStrength {
     pub(crate) advantage: f64,
 }
 
-/// Computes [`AccountStrength`] from per-person `π` and `C`.
+/// Computes [`AccountStrength`] of an account whose persons are `persons` (by increasing
+/// id), from per-person `π` and `C`.
 pub(crate) fn account_strength(
     snapshot: &Snapshot,
-    a: AccountId,
+    persons: &[PersonId],
     pi: impl Fn(PersonId) -> f64,
     closeness: impl Fn(PersonId) -> f64,
 ) -> AccountStrength {
     let mut strength = 0.0;
     let mut rivals: BTreeMap<AccountId, f64> = BTreeMap::new();
-    for &p in snapshot.account_persons(a) {
+    for &p in persons {
         let w = pi(p);
         strength += w * closeness(p);
         for r in snapshot.rival_ties(p) {

@@ -343,7 +343,7 @@ pub(crate) fn features(
 /// The features of project `x`, computing only what they need (no levers).
 pub(crate) fn project_features(ctx: &Ctx<'_>, x: ProjectId) -> WinFeatures {
     let opinion = opinion::project_opinion(ctx, x);
-    let readiness = completeness::readiness(ctx.snapshot, x, ctx.params.stale_after, ctx.as_of);
+    let readiness = completeness::readiness(ctx, x);
     let competition = competition::chain_competition(ctx, x);
     let coaches = coach::coach_candidates(ctx, x);
     features(&opinion, readiness, competition.as_ref(), &coaches)

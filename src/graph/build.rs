@@ -1,13 +1,16 @@
 //! Building a snapshot: the one builder behind both ways in, and its counting sorts.
 
 use super::csr::Csr;
+use super::dated::Staffing;
 use super::nodes::Nodes;
+use super::snapshot::{Contact, Stint};
 use super::{ChainMember, EmploymentRecord, Link, RivalTie, Snapshot, TieRecord, NONE};
 use crate::model::{
-    AccountId, Edge, EdgeKind, EmployeeId, Network, NodeKind, NodeView, OwnsTarget, PersonId,
-    ProjectId,
+    AccountId, Edge, EdgeKind, EmployeeId, Interaction, Network, NodeKind, NodeView, OwnsTarget,
+    PersonId, ProjectId,
 };
-use crate::store::Visit as _;
+use crate::store::{InteractionId, Visit as _};
+use rayon::prelude::*;
 
 /// Builds a [`Snapshot`] from a stream of nodes, then edges in key order: the one code
 /// path behind [`Snapshot::from_network`] and [`Snapshot::load`] (which feeds it straight
@@ -19,6 +22,8 @@ pub(super) struct Builder {
     hint: [usize; EdgeKind::COUNT],
     /// Created at the first edge, once every node is known.
     edges: Option<Edges>,
+    /// Every interaction, as given.
+    pub(super) interactions: Vec<Interaction>,
 }
 
 /// What the edges contribute to a snapshot being built, before the counting sorts.
@@ -27,7 +32,6 @@ pub(super) struct Builder {
 pub(super) struct Edges {
     /// Id bounds: an edge with an end beyond them is skipped.
     counts: [usize; NodeKind::COUNT],
-    person_account: Vec<u32>,
     /// Every `works_at` edge's period, by person.
     employments: Vec<(usize, EmploymentRecord)>,
     project_account: Vec<u32>,
@@ -59,6 +63,10 @@ impl crate::store::Visit for Builder {
             .get_or_insert_with(|| Edges::new(nodes.bounds(), hint))
             .edge(edge);
     }
+
+    fn interaction(&mut self, _: InteractionId, interaction: &Interaction) {
+        self.interactions.push(*interaction);
+    }
 }
 
 impl crate::store::Visit for Edges {
@@ -78,10 +86,6 @@ impl crate::store::Visit for Edges {
                 employment,
             } => {
                 if person_ok(person) && account_ok(account) {
-                    let slot = at(&mut self.person_account, np, NONE, person.index());
-                    if *slot == NONE {
-                        *slot = account.0;
-                    }
                     self.employments.push((
                         person.index(),
                         EmploymentRecord {
@@ -135,8 +139,10 @@ impl crate::store::Visit for Edges {
                         TieRecord {
                             employee,
                             person,
+                            recorded: true,
                             closeness: tie.closeness.get(),
                             last_contact: tie.last_contact,
+                            private: tie.private,
                         },
                     ));
                 }
@@ -201,7 +207,6 @@ impl Edges {
         let graph = count(EdgeKind::ReportsTo) + count(EdgeKind::Influences);
         Edges {
             counts,
-            person_account: Vec::new(),
             employments: Vec::with_capacity(count(EdgeKind::WorksAt)),
             project_account: Vec::new(),
             reports_to: Vec::with_capacity(count(EdgeKind::ReportsTo)),
@@ -245,9 +250,6 @@ impl Edges {
                 }
             }
         }
-        first(&mut self.person_account, later.person_account, |a| {
-            *a == NONE
-        });
         first(&mut self.project_account, later.project_account, |a| {
             *a == NONE
         });
@@ -268,17 +270,16 @@ impl Builder {
         let edges = self
             .edges
             .unwrap_or_else(|| Edges::new(self.nodes.bounds(), &[0; EdgeKind::COUNT]));
-        finish(self.nodes, edges)
+        finish(self.nodes, edges, &self.interactions)
     }
 }
 
-/// The snapshot of `nodes` and `edges`: the counting sorts, merges and components.
-/// The tables are independent of each other, so they are built as separate tasks on
-/// the current rayon pool (each is deterministic on its own).
-pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
+/// The snapshot of `nodes`, `edges` and `interactions`: the counting sorts, merges and
+/// components. The tables are independent of each other, so they are built as separate
+/// tasks on the current rayon pool (each is deterministic on its own).
+pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: &[Interaction]) -> Snapshot {
     let [na, np, ne, nx] = nodes.bounds();
     let Edges {
-        mut person_account,
         employments,
         mut project_account,
         reports_to,
@@ -291,9 +292,8 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
         owned,
         ..
     } = e;
-    person_account.resize(np, NONE);
     project_account.resize(nx, NONE);
-    let ((graphs, raw), ((ties, employee_ties), (accounts, small))) = rayon::join(
+    let ((graphs, raw), (tie_tables, (account_projects, small))) = rayon::join(
         || {
             rayon::join(
                 || Graphs::build(np, &deference),
@@ -302,29 +302,27 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
                     (
                         Csr::from_pairs(np, &reports_to),
                         Csr::from_pairs(np, &influences),
-                        Csr::from_pairs(np, &employments),
+                        EmploymentTables::build(na, np, &employments),
                     )
                 },
             )
         },
         || {
             rayon::join(
-                || {
-                    let ties = Csr::from_pairs(np, &ties);
-                    let by_employee: Vec<(usize, usize)> = ties
-                        .items()
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| (t.employee.index(), i))
-                        .collect();
-                    (ties, Csr::from_pairs(ne, &by_employee))
-                },
+                || TieTables::build(np, ne, &ties, interactions),
                 || {
                     rayon::join(
-                        || account_tables(na, &person_account, &project_account),
+                        || account_projects(na, &project_account),
                         || {
+                            let memberships: Vec<(usize, ProjectId)> = members
+                                .iter()
+                                .map(|(x, m)| (m.person.index(), ProjectId(*x as u32)))
+                                .collect();
                             (
-                                Csr::from_pairs(nx, &members),
+                                (
+                                    Csr::from_pairs(nx, &members),
+                                    Csr::from_pairs(np, &memberships),
+                                ),
                                 Csr::from_pairs(np, &rivals),
                                 Csr::from_pairs(nx, &competes),
                                 Csr::from_pairs(ne, &owned),
@@ -340,28 +338,165 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges) -> Snapshot {
         links,
         component,
     } = graphs;
-    let (account_persons, account_position, account_projects) = accounts;
-    let (members, rivals, competes, owned_accounts) = small;
-    let (reports_to, influences, employments) = raw;
+    let ((members, memberships), rivals, competes, owned_accounts) = small;
+    let (reports_to, influences, employment) = raw;
+    let TieTables {
+        ties,
+        contacts,
+        employee_ties,
+    } = tie_tables;
     Snapshot {
         nodes,
-        person_account,
-        employments,
-        account_position,
-        account_persons,
+        employments: employment.employments,
+        roster: employment.roster,
+        fixed: employment.fixed,
         project_account,
         account_projects,
         members,
+        memberships,
         deference,
         links,
         component,
         reports_to,
         influences,
         ties,
+        contacts,
         employee_ties,
         rivals,
         competes,
         owned_accounts,
+    }
+}
+
+/// The employment periods by person and by account, and who works where when no period
+/// has a date.
+struct EmploymentTables {
+    employments: Csr<EmploymentRecord>,
+    roster: Csr<Stint>,
+    fixed: Option<Staffing>,
+}
+
+impl EmploymentTables {
+    /// From the `works_at` periods in key order (by person, then account): rows by
+    /// account id for a person, by person id for an account. Of a person's several
+    /// undated periods (a network that fails validation), the first is its account.
+    fn build(na: usize, np: usize, periods: &[(usize, EmploymentRecord)]) -> EmploymentTables {
+        let employments = Csr::from_pairs(np, periods);
+        let stints: Vec<(usize, Stint)> = periods
+            .iter()
+            .map(|(p, r)| {
+                (
+                    r.account.index(),
+                    Stint {
+                        person: PersonId(*p as u32),
+                        since: r.since,
+                        until: r.until,
+                    },
+                )
+            })
+            .collect();
+        let roster = Csr::from_pairs(na, &stints);
+        let fixed = (!periods.iter().any(|(_, r)| r.is_dated())).then(|| {
+            let person_account = (0..np)
+                .map(|p| employments.row(p).first().map_or(NONE, |r| r.account.0))
+                .collect();
+            Staffing::new(na, person_account)
+        });
+        EmploymentTables {
+            employments,
+            roster,
+            fixed,
+        }
+    }
+}
+
+/// The ties — one per pair with a tie record or interactions — grouped by person (each
+/// person's by employee id), their interactions by tie, and each employee's ties.
+struct TieTables {
+    ties: Csr<TieRecord>,
+    contacts: Csr<Contact>,
+    employee_ties: Csr<usize>,
+}
+
+impl TieTables {
+    /// From the tie records in key order (by employee, then person) and the
+    /// interactions in any order: a pair's interactions are sorted by date and kind,
+    /// which orders equal ones fully, so the tables do not depend on the interactions'
+    /// order. Interactions with an end out of range are skipped.
+    fn build(
+        np: usize,
+        ne: usize,
+        records: &[(usize, TieRecord)],
+        interactions: &[Interaction],
+    ) -> TieTables {
+        let records = Csr::from_pairs(np, records);
+        let mut sorted: Vec<(PersonId, EmployeeId, Contact)> = interactions
+            .iter()
+            .filter(|i| i.person.index() < np && i.employee.index() < ne)
+            .map(|i| {
+                (
+                    i.person,
+                    i.employee,
+                    Contact {
+                        date: i.date,
+                        kind: i.kind,
+                    },
+                )
+            })
+            .collect();
+        sorted.par_sort_unstable();
+        let mut ties = Vec::with_capacity(records.len());
+        let mut tie_offsets = Vec::with_capacity(np + 1);
+        let mut contacts = Vec::with_capacity(sorted.len());
+        let mut contact_offsets = Vec::with_capacity(records.len() + 1);
+        tie_offsets.push(0);
+        contact_offsets.push(0);
+        let mut next = 0; // the first interaction not yet placed
+        for p in 0..np {
+            let person = PersonId(p as u32);
+            let mut row = records.row(p).iter().peekable();
+            loop {
+                let interacting = sorted.get(next).filter(|i| i.0 == person).map(|i| i.1);
+                let record = row.peek().copied().copied();
+                let tie = match (record, interacting) {
+                    (Some(r), e) if e.is_none_or(|e| r.employee <= e) => {
+                        row.next();
+                        r
+                    }
+                    (_, Some(employee)) => TieRecord {
+                        employee,
+                        person,
+                        recorded: false,
+                        closeness: 0.0,
+                        last_contact: None,
+                        private: false,
+                    },
+                    _ => break,
+                };
+                while let Some(&(q, e, c)) = sorted.get(next) {
+                    if q != person || e != tie.employee {
+                        break;
+                    }
+                    contacts.push(c);
+                    next += 1;
+                }
+                ties.push(tie);
+                contact_offsets.push(contacts.len());
+            }
+            tie_offsets.push(ties.len());
+        }
+        let ties = Csr::from_parts(tie_offsets, ties);
+        let by_employee: Vec<(usize, usize)> = ties
+            .items()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.employee.index(), i))
+            .collect();
+        TieTables {
+            employee_ties: Csr::from_pairs(ne, &by_employee),
+            contacts: Csr::from_parts(contact_offsets, contacts),
+            ties,
+        }
     }
 }
 
@@ -417,37 +552,15 @@ fn link_graph(np: usize, deference: &[(usize, Link)]) -> (Csr<Link>, Vec<u32>) {
     (links, component)
 }
 
-/// Each account's persons and projects (by id), and each person's position among its
-/// account's persons.
-fn account_tables(
-    na: usize,
-    person_account: &[u32],
-    project_account: &[u32],
-) -> (Csr<PersonId>, Vec<u32>, Csr<ProjectId>) {
-    let by_account = |owner: &[u32]| -> Vec<(usize, u32)> {
-        owner
-            .iter()
-            .enumerate()
-            .filter(|(_, &a)| a != NONE)
-            .map(|(i, &a)| (a as usize, i as u32))
-            .collect()
-    };
-    let persons: Vec<(usize, PersonId)> = by_account(person_account)
-        .into_iter()
-        .map(|(a, p)| (a, PersonId(p)))
+/// Each account's projects, by id.
+fn account_projects(na: usize, project_account: &[u32]) -> Csr<ProjectId> {
+    let pairs: Vec<(usize, ProjectId)> = project_account
+        .iter()
+        .enumerate()
+        .filter(|(_, &a)| a != NONE)
+        .map(|(x, &a)| (a as usize, ProjectId(x as u32)))
         .collect();
-    let projects: Vec<(usize, ProjectId)> = by_account(project_account)
-        .into_iter()
-        .map(|(a, x)| (a, ProjectId(x)))
-        .collect();
-    let account_persons = Csr::from_pairs(na, &persons);
-    let mut position = vec![NONE; person_account.len()];
-    for a in 0..na {
-        for (i, p) in account_persons.row(a).iter().enumerate() {
-            position[p.index()] = i as u32;
-        }
-    }
-    (account_persons, position, Csr::from_pairs(na, &projects))
+    Csr::from_pairs(na, &pairs)
 }
 
 /// Connected components of an undirected graph given as symmetric rows: the component
@@ -508,6 +621,8 @@ impl Snapshot {
                 b.edge(e);
             }
         }
+        // Interactions in any order: the builder sorts each tie's.
+        b.interactions.clone_from(&network.interactions);
         b.finish()
     }
 }

@@ -125,6 +125,13 @@ fn place<T: Copy>(offsets: &mut [usize], filler: Option<T>) -> (Vec<usize>, Vec<
 }
 
 impl<T> Csr<T> {
+    /// The table with these `offsets` (`rows + 1` positions, non-decreasing, the last
+    /// equal to `items.len()`) and `items`.
+    pub(super) fn from_parts(offsets: Vec<usize>, items: Vec<T>) -> Csr<T> {
+        debug_assert!(offsets.first() == Some(&0) && offsets.last() == Some(&items.len()));
+        Csr { offsets, items }
+    }
+
     /// Number of rows.
     #[inline]
     pub fn rows(&self) -> usize {

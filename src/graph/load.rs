@@ -2,8 +2,10 @@
 
 use super::build::{finish, Builder, Edges};
 use super::Snapshot;
-use crate::model::{Edge, EdgeKey, EdgeKind, NodeKind, NodeView};
-use crate::store::{self, IdMap, Read, StoreError, Visit};
+use crate::model::{
+    Edge, EdgeKey, EdgeKind, EmployeeId, Interaction, NodeKind, NodeRef, NodeView, PersonId,
+};
+use crate::store::{self, IdMap, InteractionId, Read, StoreError, Visit};
 
 impl Snapshot {
     /// Builds the snapshot of a database's state as seen by one read (or write)
@@ -14,8 +16,8 @@ impl Snapshot {
     ///
     /// The arrays are built straight from the store's scan, without an intermediate
     /// [`Network`](crate::model::Network): the nodes first, then the edge kinds in
-    /// contiguous groups, each group range-scanned and gathered as its own task on the
-    /// current rayon pool, and appended in key order — so the snapshot is the same to
+    /// contiguous groups and the interactions, each range-scanned and gathered as its own
+    /// task on the current rayon pool, and appended in key order — so the snapshot is the same to
     /// the last bit whatever the thread count. Its figures are those of
     /// [`from_network`](Snapshot::from_network) of [`Read::network`](crate::store::Read::network)
     /// to the last bit too: that network numbers the same nodes in the same order, only
@@ -39,12 +41,15 @@ impl Snapshot {
         // for the node scan, which then only confirms the guess.
         if let Some(guess) = store::dense_ids(txn)? {
             let counts = std::array::from_fn(|k| guess.len(NodeKind::ALL[k]));
-            let (nodes, edges) = rayon::join(scan_nodes, || {
-                gather_edges(txn, &guess, counts, &hint, false)
+            let (nodes, (edges, interactions)) = rayon::join(scan_nodes, || {
+                rayon::join(
+                    || gather_edges(txn, &guess, counts, &hint, false),
+                    || gather_interactions(txn, &guess, false),
+                )
             });
             let (b, map) = nodes?;
             if map == guess {
-                return Ok(finish(b.nodes, edges?));
+                return Ok(finish(b.nodes, edges?, &interactions?));
             }
         }
         let (mut b, map) = scan_nodes()?;
@@ -69,8 +74,12 @@ impl Snapshot {
         }
         b.nodes
             .spread(std::array::from_fn(|k| map.store_ids(NodeKind::ALL[k])));
-        let edges = gather_edges(txn, &map, b.nodes.bounds(), &hint, true)?;
-        Ok(finish(b.nodes, edges))
+        let bounds = b.nodes.bounds();
+        let (edges, interactions) = rayon::join(
+            || gather_edges(txn, &map, bounds, &hint, true),
+            || gather_interactions(txn, &map, true),
+        );
+        Ok(finish(b.nodes, edges?, &interactions?))
     }
 }
 
@@ -97,6 +106,52 @@ impl<V: Visit> Visit for StoreIds<'_, V> {
             }
         }
     }
+}
+
+/// Collects interactions, their ends mapped back to store ids when `to_store_ids`.
+struct Interactions<'a> {
+    map: &'a IdMap,
+    to_store_ids: bool,
+    all: Vec<Interaction>,
+}
+
+impl Visit for Interactions<'_> {
+    fn node(&mut self, _: NodeView<'_>) {}
+
+    fn edge(&mut self, _: Edge) {}
+
+    fn interaction(&mut self, _: InteractionId, i: &Interaction) {
+        if !self.to_store_ids {
+            self.all.push(*i);
+            return;
+        }
+        let store = |n: NodeRef| self.map.store_ref(n).map(|r| r.id);
+        if let (Some(e), Some(p)) = (store(i.employee.into()), store(i.person.into())) {
+            self.all.push(Interaction {
+                employee: EmployeeId(e),
+                person: PersonId(p),
+                // Informational, not kept by the snapshot.
+                project: None,
+                ..*i
+            });
+        }
+    }
+}
+
+/// Every interaction (one scan of the interaction table), with store ids when
+/// `to_store_ids`.
+fn gather_interactions<T: Read>(
+    txn: &T,
+    map: &IdMap,
+    to_store_ids: bool,
+) -> Result<Vec<Interaction>, StoreError> {
+    let mut visitor = Interactions {
+        map,
+        to_store_ids,
+        all: Vec::new(),
+    };
+    store::scan_interactions(txn, map, &mut visitor)?;
+    Ok(visitor.all)
 }
 
 /// The tasks of [`gather_edges`]: contiguous runs of kinds in code order, one per kind

@@ -5,11 +5,12 @@
 //! indexed by node id:
 //!
 //! * node tables — which ids exist, external ids and names (and a person's title),
-//!   account kinds, project stages and amounts, and a hashed external-id index per
-//!   kind ([`Snapshot::person_by_xid`], …), so that nothing downstream needs the
-//!   network the snapshot came from;
-//! * membership — each person's account and each account's persons, each project's
-//!   account and each account's projects, each project's decision chain;
+//!   account kinds, project stages and amounts, employees' leaving days, and a hashed
+//!   external-id index per kind ([`Snapshot::person_by_xid`], …), so that nothing
+//!   downstream needs the network the snapshot came from;
+//! * membership — every employment period by person and by account (who works where
+//!   on a given day is a [`Staffing`], see below), each project's account and each
+//!   account's projects, each project's decision chain and each person's chains;
 //! * the `reports_to` and influences edges as recorded (every weight), and built from
 //!   them the **deference graph** of §4.4 (`p → m` for `reports_to(p → m)`, `b → a`
 //!   for `influences(a → b)`, weights of the same ordered pair added, weight 0 absent)
@@ -17,8 +18,17 @@
 //!   it — and the **link graph** of §4.8 between persons (each edge in both
 //!   directions, the strongest of parallel edges, weight 0 absent) with its connected
 //!   components, which let path searches stop early;
-//! * ties grouped by person, with an index by employee; rival ties per person;
-//!   competitors per project; accounts owned per employee.
+//! * ties — one per pair of an employee and a person with a tie record or
+//!   interactions — grouped by person, with an index by employee, and each tie's
+//!   interactions by date; rival ties per person; competitors per project; accounts
+//!   owned per employee.
+//!
+//! **Dates.** The snapshot holds every dated record whatever its date; the methods of
+//! the `dated` module answer at a day `t` (§8): whether an employee is gone, who works
+//! where ([`Snapshot::staffing`], [`Snapshot::persons_at`]), which ties exist and count
+//! ([`Snapshot::tie_exists`], [`Snapshot::tie_live`]), their last contact and their
+//! effective closeness ([`Snapshot::effective_closeness`], with [`TieParams`]). When no
+//! employment period has a date, who works where is computed once, at build time.
 //!
 //! **Ids.** A snapshot speaks the ids of its source: [`Snapshot::load`] indexes it by
 //! the store's ids, which stay the same for as long as a node exists and keep a hole
@@ -57,12 +67,16 @@
 
 mod build;
 mod csr;
+mod dated;
 mod load;
 mod nodes;
 mod snapshot;
 mod views;
 
-pub use snapshot::{ChainMember, EmploymentRecord, Link, RivalTie, Snapshot, TieRecord};
+pub use dated::{Staffing, TieParams};
+pub use snapshot::{
+    ChainMember, Contact, EmploymentRecord, Link, RivalTie, Snapshot, Stint, TieRecord,
+};
 pub use views::{
     DeferenceEdgeReferences, DeferenceEdges, DeferenceGraph, PathEdgeReferences, PathEdges,
     PathGraph, PathIncoming, PathNeighborsDirected, PathNode, PathNodes, PersonIds, ViewEdge,

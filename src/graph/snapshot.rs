@@ -1,29 +1,55 @@
 //! The snapshot's API: its record types and the read-only accessors the analyses use.
 
 use super::csr::Csr;
+use super::dated::Staffing;
 use super::nodes::Nodes;
 use super::NONE;
 use crate::model::{
-    AccountId, AccountKind, Day, EmployeeId, Member, NodeKind, NodeRef, PersonId, ProjectId, Stage,
+    AccountId, AccountKind, Day, EmployeeId, InteractionKind, Member, NodeKind, NodeRef, PersonId,
+    ProjectId, Stage,
 };
 
-/// One tie of an employee with a person, as the analyses see it.
+/// A pair of an employee and a person that is, at some date, a *tie* (§8.1): a tie
+/// record (an assessed closeness), interactions, or both.
+///
+/// The snapshot holds one per pair that has either; whether it is a tie at a given date
+/// (a record, or an interaction dated on or before it) and how close it then is are
+/// questions of that date ([`Snapshot::tie_exists`],
+/// [`Snapshot::effective_closeness`]). The pair's interactions are its
+/// [`contacts`](Snapshot::contacts).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TieRecord {
     /// Our employee.
     pub employee: EmployeeId,
     /// The person.
     pub person: PersonId,
-    /// Closeness in `[0, 1]`, before decay.
+    /// Whether the pair has a tie record; `false` for a tie made of interactions alone
+    /// (which then has closeness 0 and no last contact of its own).
+    pub recorded: bool,
+    /// The record's assessed closeness in `[0, 1]`, before decay (0 without a record).
     pub closeness: f64,
-    /// Last contact, if recorded (an undated tie does not decay).
+    /// The record's last contact, if recorded (an undated record does not decay).
     pub last_contact: Option<Day>,
+    /// Whether the record says the employee brought the relationship (a private tie);
+    /// a tie of interactions alone is not private. No analysis reads it.
+    pub private: bool,
+}
+
+/// One interaction of a tie, as the analyses read it: its day and kind (§8.1). The
+/// project an interaction was about is informational and not kept here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Contact {
+    /// The day it took place.
+    pub date: Day,
+    /// How they met.
+    pub kind: InteractionKind,
 }
 
 impl TieRecord {
-    /// The decayed closeness `c'` of the tie at `as_of` (§4.1):
-    /// `closeness · 2^(−d / half_life)` with `d` = the days from the last contact to
-    /// `as_of`, 0 if the contact is later; an undated tie does not decay.
+    /// The decayed assessed closeness `c_tie` of the record at `as_of` (§4.1, §8.1):
+    /// `closeness · 2^(−d / half_life)` with `d` = the days from the record's last
+    /// contact to `as_of`, 0 if the contact is later; an undated record does not decay,
+    /// and a tie without a record has 0. Interactions do not change it.
     pub fn decayed(&self, as_of: Day, half_life: f64) -> f64 {
         match self.last_contact {
             None => self.closeness,
@@ -45,6 +71,39 @@ pub struct EmploymentRecord {
     pub since: Option<Day>,
     /// The first day after the work there, if it ended.
     pub until: Option<Day>,
+}
+
+impl EmploymentRecord {
+    /// Whether the person works at the account on `day` (§8.2): `since ≤ day` (or no
+    /// since) and `day < until` (or no until) — half-open, so a period ending on `day`
+    /// does not cover it.
+    pub fn covers(&self, day: Day) -> bool {
+        self.since.is_none_or(|s| s <= day) && self.until.is_none_or(|u| day < u)
+    }
+
+    /// Whether the period has a date (a `since` or an `until`).
+    pub fn is_dated(&self) -> bool {
+        self.since.is_some() || self.until.is_some()
+    }
+}
+
+/// A person's period at an account, seen from the account: an entry of its
+/// [roster](Snapshot::roster).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stint {
+    /// The person.
+    pub person: PersonId,
+    /// The first day there, if known.
+    pub since: Option<Day>,
+    /// The first day after the work there, if it ended.
+    pub until: Option<Day>,
+}
+
+impl Stint {
+    /// Whether the period covers `day` (see [`EmploymentRecord::covers`]).
+    pub fn covers(&self, day: Day) -> bool {
+        self.since.is_none_or(|s| s <= day) && self.until.is_none_or(|u| day < u)
+    }
 }
 
 /// A member of a project's decision chain.
@@ -84,19 +143,24 @@ pub struct Link {
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub(super) nodes: Nodes,
-    pub(super) person_account: Vec<u32>,
     pub(super) employments: Csr<EmploymentRecord>,
-    pub(super) account_position: Vec<u32>,
-    pub(super) account_persons: Csr<PersonId>,
+    /// Every period at each account, by person id.
+    pub(super) roster: Csr<Stint>,
+    /// Who works where, when no period has a date: the same on every day.
+    pub(super) fixed: Option<Staffing>,
     pub(super) project_account: Vec<u32>,
     pub(super) account_projects: Csr<ProjectId>,
     pub(super) members: Csr<ChainMember>,
+    /// The projects whose chain each person is in, by project id.
+    pub(super) memberships: Csr<ProjectId>,
     pub(super) deference: Csr<Link>,
     pub(super) links: Csr<Link>,
     pub(super) component: Vec<u32>,
     pub(super) reports_to: Csr<Link>,
     pub(super) influences: Csr<Link>,
     pub(super) ties: Csr<TieRecord>,
+    /// Each tie's interactions, by tie index, by date (then kind).
+    pub(super) contacts: Csr<Contact>,
     pub(super) employee_ties: Csr<usize>,
     pub(super) rivals: Csr<RivalTie>,
     pub(super) competes: Csr<AccountId>,
@@ -248,30 +312,15 @@ impl Snapshot {
 
 /// Memberships and adjacency. Every row is empty for an id that does not exist.
 impl Snapshot {
-    /// The account a person works at, if any.
-    pub fn person_account(&self, p: PersonId) -> Option<AccountId> {
-        match self.person_account.get(p.index()) {
-            Some(&a) if a != NONE => Some(AccountId(a)),
-            _ => None,
-        }
+    /// Every period at account `a`, whatever its dates, by person id: the persons who
+    /// ever work there. Those who do on a day: [`Snapshot::persons_at`].
+    pub fn roster(&self, a: AccountId) -> &[Stint] {
+        self.roster.row(a.index())
     }
     /// Every period of a person at an account (its `works_at` edges), by account id.
-    /// [`person_account`](Snapshot::person_account) is the first of them: this round's
-    /// analyses do not read the periods' dates.
+    /// Which account the person works at on a day is [`Snapshot::account_at`].
     pub fn employments(&self, p: PersonId) -> &[EmploymentRecord] {
         self.employments.row(p.index())
-    }
-    /// The persons working at an account, by increasing id.
-    pub fn account_persons(&self, a: AccountId) -> &[PersonId] {
-        self.account_persons.row(a.index())
-    }
-    /// The position of `p` in its account's [`Snapshot::account_persons`], if it has an
-    /// account: the local index of per-account arrays such as PageRank's.
-    pub fn account_position(&self, p: PersonId) -> Option<usize> {
-        match self.account_position.get(p.index()) {
-            Some(&i) if i != NONE => Some(i as usize),
-            _ => None,
-        }
     }
     /// The account of a project, if any.
     pub fn project_account(&self, x: ProjectId) -> Option<AccountId> {
@@ -287,6 +336,10 @@ impl Snapshot {
     /// A project's decision chain, in the network's edge order.
     pub fn members(&self, x: ProjectId) -> &[ChainMember] {
         self.members.row(x.index())
+    }
+    /// The projects whose decision chain `p` is in, by increasing id.
+    pub fn memberships(&self, p: PersonId) -> &[ProjectId] {
+        self.memberships.row(p.index())
     }
 
     /// Deference out-edges of a person (§4.4's rule over the whole network): whom
@@ -319,21 +372,32 @@ impl Snapshot {
         self.influences.row(p.index())
     }
 
-    /// All ties, grouped by person; a tie's position here is its *tie index*.
+    /// All ties — every pair with a tie record or interactions, whatever their dates —
+    /// grouped by person, each person's by employee id; a tie's position here is its
+    /// *tie index*. Which of them are ties at a date: [`Snapshot::tie_exists`].
     pub fn ties(&self) -> &[TieRecord] {
         self.ties.items()
     }
-    /// The tie indices of a person's ties (every closeness, 0 included).
+    /// The tie indices of a person's ties (every closeness, 0 included; every date).
     pub fn person_tie_range(&self, p: PersonId) -> std::ops::Range<usize> {
         self.ties.range(p.index())
     }
-    /// A person's ties (every closeness, 0 included).
+    /// A person's ties (every closeness, 0 included; every date).
     pub fn person_ties(&self, p: PersonId) -> &[TieRecord] {
         self.ties.row(p.index())
     }
-    /// The tie indices of an employee's ties.
+    /// The tie indices of an employee's ties (every date), by person id.
     pub fn employee_ties(&self, e: EmployeeId) -> &[usize] {
         self.employee_ties.row(e.index())
+    }
+    /// The interactions of the tie at index `tie`, by date (then kind); empty for a tie
+    /// index out of range.
+    pub fn contacts(&self, tie: usize) -> &[Contact] {
+        self.contacts.row(tie)
+    }
+    /// Number of interactions over all ties.
+    pub fn contact_count(&self) -> usize {
+        self.contacts.len()
     }
     /// Rival ties to a person (every closeness, 0 included).
     pub fn rival_ties(&self, p: PersonId) -> &[RivalTie] {

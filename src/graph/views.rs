@@ -10,9 +10,10 @@
 //! * [`PathGraph`] — nodes: the persons and the employees ([`PathNode`]); every
 //!   `reports_to` and influences edge in both directions, the strongest of parallel
 //!   edges (the snapshot's [`links`](Snapshot::links)); and a **directed** edge
-//!   employee → person for each tie, weighted by its decayed closeness `c'` at the
-//!   view's date (§4.1) — computed as the edge is visited, so one snapshot gives a view
-//!   per date. A tie whose `c'` is 0 is absent. Employees have no incoming edges, so a
+//!   employee → person for each tie, weighted by its effective closeness `c_eff` at
+//!   the view's date (§8.1) — computed as the edge is visited, so one snapshot gives a
+//!   view per date. A tie whose `c_eff` is 0 is absent, and so is every tie that does
+//!   not count at that date (no record and no interaction yet, or a gone employee's). Employees have no incoming edges, so a
 //!   path never passes through an employee. Path strength is the product of the
 //!   weights: an algorithm that adds costs finds the strongest path with the cost
 //!   `−ln w`.
@@ -22,7 +23,7 @@
 //! skip them). Edge ids are positions in the snapshot's tables, stable for the
 //! snapshot's life.
 
-use super::{Link, Snapshot, TieRecord};
+use super::{Link, Snapshot, TieParams, TieRecord};
 use crate::model::{Day, EmployeeId, NodeKind, PersonId};
 use petgraph::visit::{
     Data, EdgeCount, EdgeRef, GraphBase, GraphProp, GraphRef, IntoEdgeReferences, IntoEdges,
@@ -149,13 +150,13 @@ impl Snapshot {
         DeferenceGraph { snapshot: self }
     }
 
-    /// The path graph at `as_of` as a graph-algorithm view, tie weights decayed with
-    /// `half_life` days (see [`PathGraph`]).
-    pub fn path_graph(&self, as_of: Day, half_life: f64) -> PathGraph<'_> {
+    /// The path graph at `as_of` as a graph-algorithm view, ties weighted by their
+    /// effective closeness with `params` (see [`PathGraph`]).
+    pub fn path_graph(&self, as_of: Day, params: TieParams) -> PathGraph<'_> {
         PathGraph {
             snapshot: self,
             as_of,
-            half_life,
+            params,
         }
     }
 }
@@ -346,7 +347,7 @@ pub enum PathNode {
 /// (`person id bound + e`).
 ///
 /// ```
-/// use guanxi::graph::{PathNode, Snapshot};
+/// use guanxi::graph::{PathNode, Snapshot, TieParams};
 /// use guanxi::model::*;
 /// use petgraph::algo::dijkstra;
 /// use petgraph::visit::EdgeRef;
@@ -360,7 +361,7 @@ pub enum PathNode {
 /// net.edges.push(Edge::Tie { employee: EmployeeId(0), person: PersonId(1), tie });
 /// net.edges.push(Edge::ReportsTo { person: PersonId(1), manager: PersonId(0), weight: Score::new(0.5)? });
 /// let snap = Snapshot::from_network(&net);
-/// let view = snap.path_graph("2025-06-30".parse()?, 180.0);
+/// let view = snap.path_graph("2025-06-30".parse()?, TieParams::default());
 /// // Strongest path = shortest path for the cost −ln w.
 /// let cost = dijkstra(view, PathNode::Employee(EmployeeId(0)), None, |e| -e.weight().ln());
 /// let strength = (-cost[&PathNode::Person(PersonId(0))]).exp();
@@ -371,7 +372,7 @@ pub enum PathNode {
 pub struct PathGraph<'s> {
     snapshot: &'s Snapshot,
     as_of: Day,
-    half_life: f64,
+    params: TieParams,
 }
 
 impl PathGraph<'_> {
@@ -379,9 +380,10 @@ impl PathGraph<'_> {
         self.snapshot.id_bound(NodeKind::Person)
     }
 
-    /// The weight of a tie in this view (`c'`; 0 = absent).
-    fn tie_weight(&self, t: &TieRecord) -> f64 {
-        t.decayed(self.as_of, self.half_life)
+    /// The weight of the tie at index `tie` in this view (`c_eff`; 0 = absent).
+    fn tie_weight(&self, tie: usize) -> f64 {
+        self.snapshot
+            .effective_closeness(tie, self.as_of, &self.params)
     }
 }
 
@@ -534,7 +536,7 @@ impl Iterator for PathEdges<'_> {
             let Some(t) = snapshot.ties().get(i) else {
                 continue;
             };
-            let weight = self.graph.tie_weight(t);
+            let weight = self.graph.tie_weight(i);
             if weight > 0.0 {
                 return Some(ViewEdge {
                     source: self.source,
@@ -586,7 +588,7 @@ impl<'s> IntoEdges for PathGraph<'s> {
 pub struct PathIncoming<'s> {
     graph: PathGraph<'s>,
     links: std::slice::Iter<'s, Link>,
-    ties: std::slice::Iter<'s, TieRecord>,
+    ties: std::ops::Range<usize>,
 }
 
 impl Iterator for PathIncoming<'_> {
@@ -597,9 +599,11 @@ impl Iterator for PathIncoming<'_> {
             return Some(PathNode::Person(l.to));
         }
         let graph = self.graph;
+        let ties: &[TieRecord] = graph.snapshot.ties();
         self.ties
             .by_ref()
-            .find(|t| graph.tie_weight(t) > 0.0)
+            .find(|&i| graph.tie_weight(i) > 0.0)
+            .and_then(|i| ties.get(i))
             .map(|t| PathNode::Employee(t.employee))
     }
 }
@@ -630,14 +634,16 @@ impl<'s> IntoNeighborsDirected for PathGraph<'s> {
         match d {
             Direction::Outgoing => PathNeighborsDirected::Outgoing(self.neighbors(n)),
             Direction::Incoming => {
-                let (links, ties): (&'s [Link], &'s [TieRecord]) = match n {
-                    PathNode::Person(p) => (self.snapshot.links(p), self.snapshot.person_ties(p)),
-                    PathNode::Employee(_) => (&[], &[]),
+                let (links, ties): (&'s [Link], std::ops::Range<usize>) = match n {
+                    PathNode::Person(p) => {
+                        (self.snapshot.links(p), self.snapshot.person_tie_range(p))
+                    }
+                    PathNode::Employee(_) => (&[], 0..0),
                 };
                 PathNeighborsDirected::Incoming(PathIncoming {
                     graph: self,
                     links: links.iter(),
-                    ties: ties.iter(),
+                    ties,
                 })
             }
         }

@@ -5,11 +5,19 @@
 //! figures as attributes — and then written in either format, so both formats always
 //! carry the same facts. Attributes use the spec's names: `role`, `coach`, `closeness`
 //! (C of §4.2), `solution`, `price`, `stance` (s of §4.3), `opinion` (x of §4.6),
-//! `influence` (π of §4.4); edges carry their `kind` and `weight` (for ties the decayed
-//! closeness c' of §4.1 at the analysis date).
+//! `influence` (π of §4.4); edges carry their `kind` and `weight` (for ties the
+//! effective closeness `c_eff` of §8.1 at the analysis date).
+//!
+//! Everything is drawn as it stood at the analysis date (§8): the ties of that day
+//! (records, and interactions dated by then); an account's persons of that day, and
+//! beside them, marked `left = true`, those whose period there had ended; in a decision
+//! chain, members who left the project's account marked the same way (§8.2). Employees
+//! who are gone at the date (§8.3) are drawn with `gone = true` and their leaving day;
+//! their ties count nowhere, so they weigh 0.
 //!
 //! In DOT, a person's fill colour shows its propagated stance (red against us, green for
-//! us) and an edge's pen width its weight, so the picture reads at a glance.
+//! us) and an edge's pen width its weight, so the picture reads at a glance; a person
+//! who left and a gone employee are drawn dashed and grey.
 
 use crate::analysis::{project_analysis, Ctx, Params, QueryError};
 use crate::graph::Snapshot;
@@ -79,7 +87,8 @@ fn exists(snapshot: &Snapshot, node: impl Into<NodeRef>) -> Result<(), QueryErro
 }
 
 /// Adds the persons' `reports_to` and influences edges among themselves (every
-/// recorded weight) and the ties of our employees to them, with those employees.
+/// recorded weight) and the ties of our employees to them at the date, with those
+/// employees (gone ones marked).
 fn add_edges(d: &mut Drawing, ctx: &Ctx<'_>, persons: &BTreeSet<PersonId>) {
     let snapshot = ctx.snapshot;
     let pid = |p: PersonId| format!("p:{}", snapshot.person_xid(p));
@@ -108,30 +117,50 @@ fn add_edges(d: &mut Drawing, ctx: &Ctx<'_>, persons: &BTreeSet<PersonId>) {
             }
         }
     }
-    let mut ties: Vec<_> = persons
+    let mut ties: Vec<usize> = persons
         .iter()
-        .flat_map(|&p| snapshot.person_ties(p))
+        .flat_map(|&p| snapshot.person_tie_range(p))
+        .filter(|&i| snapshot.tie_exists(i, ctx.as_of))
         .collect();
-    ties.sort_by_key(|t| (t.employee, t.person));
+    ties.sort_by_key(|&i| (snapshot.ties()[i].employee, snapshot.ties()[i].person));
     let mut employees = BTreeSet::new();
-    for t in ties {
+    for i in ties {
+        let t = snapshot.ties()[i];
         employees.insert((snapshot.employee_xid(t.employee), t.employee));
         d.edges.push(DrawEdge {
             from: eid(t.employee),
             to: pid(t.person),
             kind: "tie",
-            weight: t.decayed(ctx.as_of, ctx.params.half_life),
+            weight: ctx.effective(i),
         });
     }
     for (xid, e) in employees {
+        let gone = ctx.gone(e);
+        let mut attrs = vec![("xid", xid.to_owned()), ("gone", gone.to_string())];
+        if gone {
+            attrs.push((
+                "left",
+                snapshot
+                    .employee_left(e)
+                    .map(|l| l.to_string())
+                    .unwrap_or_default(),
+            ));
+        }
         d.nodes.push(DrawNode {
             id: format!("e:{xid}"),
             label: snapshot.employee_name(e).to_owned(),
             kind: "employee",
             opinion: None,
-            attrs: vec![("xid", xid.to_owned())],
+            attrs,
         });
     }
+}
+
+/// Whether a node is drawn as no longer there: a person who left, a gone employee.
+fn departed(n: &DrawNode) -> bool {
+    n.attrs
+        .iter()
+        .any(|(k, v)| matches!(*k, "left" | "gone") && v == "true")
 }
 
 /// The decision chain of project `x` at `as_of`: its members with role, coach flag, the
@@ -164,6 +193,7 @@ pub fn project_drawing(
         let p = m.person;
         let stance = analysis.opinion.stance_of(p);
         let opinion = analysis.opinion.opinion_of(p);
+        let left = analysis.left.iter().any(|l| l.id == p);
         d.nodes.push(DrawNode {
             id: format!("p:{}", snapshot.person_xid(p)),
             label: snapshot.person_name(p).to_owned(),
@@ -178,12 +208,24 @@ pub fn project_drawing(
                 ("price", opt6(m.member.price.map(f64::from))),
                 ("stance", opt6(stance)),
                 ("opinion", opt6(opinion)),
+                ("left", left.to_string()),
             ],
         });
     }
     let persons: BTreeSet<PersonId> = members.iter().map(|m| m.person).collect();
     add_edges(&mut d, &ctx, &persons);
     Ok(d)
+}
+
+/// Whether `p`'s period at `a` ended on or before `as_of` and `p` does not work there
+/// on `as_of` (§8.2).
+fn left_account(ctx: &Ctx<'_>, p: PersonId, a: AccountId) -> bool {
+    ctx.account_of(p) != Some(a)
+        && ctx
+            .snapshot
+            .employments(p)
+            .iter()
+            .any(|r| r.account == a && r.until.is_some_and(|u| u <= ctx.as_of))
 }
 
 /// The network of account `a` at `as_of`: its persons with closeness and influence (π),
@@ -206,12 +248,23 @@ pub fn account_drawing(
         ..Drawing::default()
     };
     let pi = ctx.account_influence(a);
-    let mut persons: Vec<(usize, PersonId)> = snapshot
-        .account_persons(a)
+    let staff = ctx.account_persons(a);
+    // The persons of the date, then those whose period there had ended.
+    let mut persons: Vec<(Option<usize>, PersonId)> = staff
         .iter()
         .copied()
         .enumerate()
+        .map(|(i, p)| (Some(i), p))
         .collect();
+    let mut former: Vec<PersonId> = snapshot
+        .roster(a)
+        .iter()
+        .map(|s| s.person)
+        .filter(|&p| left_account(&ctx, p, a))
+        .collect();
+    former.dedup();
+    former.retain(|p| staff.binary_search(p).is_err());
+    persons.extend(former.into_iter().map(|p| (None, p)));
     persons.sort_by(|x, y| snapshot.person_xid(x.1).cmp(snapshot.person_xid(y.1)));
     for &(i, p) in &persons {
         let c = ctx.closeness(p);
@@ -227,7 +280,11 @@ pub fn account_drawing(
                     snapshot.person_title(p).unwrap_or_default().to_owned(),
                 ),
                 ("closeness", fmt6(c)),
-                ("influence", fmt6(pi.get(i).copied().unwrap_or(0.0))),
+                (
+                    "influence",
+                    fmt6(i.and_then(|i| pi.get(i).copied()).unwrap_or(0.0)),
+                ),
+                ("left", i.is_none().to_string()),
             ],
         });
     }
@@ -287,7 +344,13 @@ impl Drawing {
             } else {
                 "ellipse"
             };
-            let fill = n.opinion.map_or_else(|| "#dde6f7".to_owned(), colour);
+            let gone = departed(n);
+            let fill = if gone {
+                "#d9d9d9".to_owned()
+            } else {
+                n.opinion.map_or_else(|| "#dde6f7".to_owned(), colour)
+            };
+            let style = if gone { "filled,dashed" } else { "filled" };
             let mut label = n.label.clone();
             for (k, v) in &n.attrs {
                 if matches!(*k, "role" | "opinion" | "closeness" | "influence") && !v.is_empty() {
@@ -296,7 +359,7 @@ impl Drawing {
             }
             let _ = write!(
                 s,
-                "  \"{}\" [label=\"{}\", shape={shape}, fillcolor=\"{fill}\"",
+                "  \"{}\" [label=\"{}\", shape={shape}, style=\"{style}\", fillcolor=\"{fill}\"",
                 dot_escape(&n.id),
                 dot_escape(&label)
             );

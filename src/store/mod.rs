@@ -143,6 +143,8 @@ pub use error::{ErrorKind, Result, StoreError};
 pub use import::ImportSummary;
 pub use interaction::InteractionId;
 pub use log::{Change, LogEntry};
-pub(crate) use read::{check_edge_total, dense_ids, next_ids, scan_edges, scan_nodes};
+pub(crate) use read::{
+    check_edge_total, dense_ids, next_ids, scan_edges, scan_interactions, scan_nodes,
+};
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;
