@@ -177,3 +177,61 @@ fn chain_explains_the_report_s_win_probability() {
     assert!(chain["win"].is_null());
     assert_eq!(chain["no_win"], "the project is won");
 }
+
+#[test]
+fn claims_and_protection_list_the_library_s_accounts_worst_first() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny-time");
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("tiny-time.redb");
+    ok(&["import", s(&dir), "--db", s(&db)]);
+    let snap = Snapshot::from_network(&read_csv_dir(&dir).unwrap());
+    let params = Params::default();
+    let as_of = AS_OF.parse().unwrap();
+
+    let want = guanxi::analysis::claims(&snap, &params, as_of);
+    assert!(!want.is_empty(), "tiny-time has a claim");
+    let got: Value =
+        serde_json::from_str(&ok(&["claims", "--db", s(&db), "--as-of", AS_OF, "--json"])).unwrap();
+    assert_eq!(got["claims"], serde_json::to_value(&want).unwrap());
+    let text = ok(&["claims", "--db", s(&db), "--as-of", AS_OF]);
+    assert!(
+        text.contains(&format!("holder {}", want[0].holder)),
+        "{text}"
+    );
+
+    let all = guanxi::analysis::protections(&snap, &params, as_of);
+    let expired: Vec<_> = all.iter().filter(|p| p.expired).collect();
+    assert!(!expired.is_empty(), "tiny-time has an expired protection");
+    let got: Value = serde_json::from_str(&ok(&[
+        "protection",
+        "--db",
+        s(&db),
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--expired",
+    ]))
+    .unwrap();
+    assert_eq!(got["accounts"], serde_json::to_value(&expired).unwrap());
+    assert_eq!(got["protect_days"], 90);
+    // A longer protection: fewer (or as many) expired accounts, worst still first.
+    let got: Value = serde_json::from_str(&ok(&[
+        "protection",
+        "--db",
+        s(&db),
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--protect-days",
+        "100000",
+    ]))
+    .unwrap();
+    let long = Params {
+        protect_days: 100_000,
+        ..Params::default()
+    };
+    assert_eq!(
+        got["accounts"],
+        serde_json::to_value(guanxi::analysis::protections(&snap, &long, as_of)).unwrap()
+    );
+}

@@ -9,6 +9,8 @@
 //! brm path --db crm.redb --to p17 --as-of 2025-06-30 --k 5
 //! brm departure --db crm.redb --employee e3 --as-of 2025-06-30
 //! brm levers --db crm.redb --project x3 --as-of 2025-06-30  # whom to work on next
+//! brm claims --db crm.redb --as-of 2025-06-30      # accounts two sellers claim
+//! brm protection --db crm.redb --as-of 2025-06-30 --expired  # untouched accounts
 //! brm export --db crm.redb --format dot --project x3 --out x3.dot
 //! brm check --db crm.redb
 //! brm erase --db crm.redb --person p17                # right to be forgotten
@@ -21,7 +23,7 @@
 //!
 //! One file per concern: [`options`] (what every query shares), [`data`] (import,
 //! generate, export), [`query`] (report, chain, path, departure,
-//! levers), [`admin`] (check,
+//! levers, claims, protection), [`admin`] (check,
 //! erase, compact, backup), [`render`] (the readable text of each result) and [`output`]
 //! (standard output and its failures).
 
@@ -67,6 +69,12 @@ enum Command {
     /// Whom to work on next in a project: the persons whose stance moves the consensus
     /// most, and the employee who can best reach each.
     Levers(query::LeversArgs),
+    /// Accounts claimed by two or more sellers, most pipeline at stake first, each with
+    /// its claimants and who holds it.
+    Claims(query::ClaimsArgs),
+    /// Protected accounts (with a direct owner), worst first: expired, never contacted,
+    /// longest without contact.
+    Protection(query::ProtectionArgs),
     /// Export the database as CSV, or an account's or project's network as DOT/GraphML.
     Export(data::Export),
     /// Erase a person for good (right to be forgotten): the record, every edge, every
@@ -139,6 +147,8 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Path(c) => c.run(),
         Command::Departure(c) => c.run(),
         Command::Levers(c) => c.run(),
+        Command::Claims(c) => c.run(),
+        Command::Protection(c) => c.run(),
         Command::Export(c) => c.run(),
         Command::Erase(c) => c.run(),
         Command::Backup(c) => c.run(),

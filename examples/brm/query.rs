@@ -240,6 +240,72 @@ impl LeverView {
     }
 }
 
+/// `brm claims`.
+#[derive(Args)]
+pub struct ClaimsArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Print JSON: `{"as_of", "claims": [...]}`, worst first.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ClaimsArgs {
+    /// Lists the claim conflicts, worst first.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+        } = self.common.prepare()?;
+        let claims = analysis::claims(&snap, &params, as_of);
+        if self.json {
+            print_json(&serde_json::json!({ "as_of": as_of.to_string(), "claims": claims }))?;
+        } else {
+            render::claims(&claims, as_of)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// `brm protection`.
+#[derive(Args)]
+pub struct ProtectionArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Only the accounts whose protection expired.
+    #[arg(long)]
+    expired: bool,
+    /// Print JSON: `{"as_of", "protect_days", "accounts": [...]}`, worst first.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ProtectionArgs {
+    /// Lists the protected accounts, worst first.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+        } = self.common.prepare()?;
+        let mut list = analysis::protections(&snap, &params, as_of);
+        if self.expired {
+            list.retain(|p| p.expired);
+        }
+        if self.json {
+            print_json(&serde_json::json!({
+                "as_of": as_of.to_string(),
+                "protect_days": params.protect_days,
+                "accounts": list,
+            }))?;
+        } else {
+            render::protections(&list, as_of, params.protect_days)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
 fn print_json(v: &impl Serialize) -> Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
     out!("{s}")

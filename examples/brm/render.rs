@@ -4,8 +4,8 @@
 
 use crate::query::{ChainView, DepartureView, LeversView, PathView, PathsView};
 use crate::Result;
-use guanxi::analysis::ProjectRow;
 use guanxi::analysis::Report;
+use guanxi::analysis::{Claim, ProjectRow, Protection};
 use guanxi::model::{Day, Stage};
 
 /// A figure with three decimals, or `—` when it is unknown.
@@ -198,6 +198,58 @@ pub fn levers(v: &LeversView) -> Result<()> {
             l.via.as_deref().unwrap_or("nobody"),
             f(Some(l.path_strength)),
             join(&l.hops, " → ")
+        )?;
+    }
+    Ok(())
+}
+
+/// A day, or `—` when there is none.
+fn day(d: Option<Day>) -> String {
+    d.map_or_else(|| "—".to_owned(), |d| d.to_string())
+}
+
+/// `brm claims`: one block per account, worst first.
+pub fn claims(list: &[Claim<'_>], as_of: Day) -> Result<()> {
+    if list.is_empty() {
+        return out!("no account is claimed by two sellers at {as_of}");
+    }
+    out!("claim conflicts at {as_of}, most open pipeline at stake first:")?;
+    for c in list {
+        out!(
+            "  {:<12} pipeline {:>14.2}  holder {}",
+            c.account.xid,
+            c.pipeline,
+            c.holder
+        )?;
+        for m in &c.claimants {
+            out!(
+                "    {:<12} fit {}  first contact {:<10}  last contact {:<10}  persons reached {}",
+                m.employee.xid,
+                f(Some(m.fit)),
+                day(m.first_contact),
+                day(m.last_contact),
+                m.reached
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `brm protection`: one line per account, worst first.
+pub fn protections(list: &[Protection<'_>], as_of: Day, protect_days: i64) -> Result<()> {
+    if list.is_empty() {
+        return out!("no protected account to list at {as_of}");
+    }
+    out!("protected accounts at {as_of} (expire after {protect_days} days without contact), worst first:")?;
+    for p in list {
+        let owners: Vec<String> = p.owners.iter().map(ToString::to_string).collect();
+        out!(
+            "  {:<12} {:<8} last contact {:<10} {:>6} days  owners {}",
+            p.account.xid,
+            if p.expired { "EXPIRED" } else { "ok" },
+            day(p.last_contact),
+            p.days.map_or_else(|| "—".to_owned(), |d| d.to_string()),
+            owners.join(", ")
         )?;
     }
     Ok(())

@@ -78,10 +78,13 @@
 //! ```
 
 mod asset;
+mod best_owner;
+mod claims;
 mod closeness;
 mod coach;
 mod competition;
 mod completeness;
+mod data_quality;
 mod decay;
 mod departed;
 mod departure;
@@ -94,16 +97,21 @@ mod opinion;
 mod params;
 mod path;
 mod project;
+mod protection;
 mod query;
+mod reach;
 mod report;
 mod stance;
 mod strength;
 mod trend;
 mod win_model;
 
+pub use best_owner::BestOwner;
+pub use claims::{Claim, Claimant};
 pub use coach::CoachCandidate;
 pub use competition::ChainCompetition;
 pub use completeness::{Check, Completeness, Gap};
+pub use data_quality::{DataQuality, OwnedProject};
 pub use departed::Departed;
 pub use departure::{ClosenessDrop, DepartureImpact, StrengthDrop, Successor};
 pub use employee::EmployeeFigures;
@@ -113,10 +121,12 @@ pub use opinion::Opinion;
 pub use params::{Params, ParamsError, RoleWeights, MAX_TREND_DAYS};
 pub use path::Path;
 pub use project::ProjectAnalysis;
+pub use protection::Protection;
 pub use query::{
-    account_figures, coach_candidates, departed_employees, departure_impact, employee_figures,
-    levers, person_figures, project_analysis, strongest_paths, training_set, win_model,
-    win_probability, AccountFigures, PersonFigures, QueryError,
+    account_figures, best_owner, claim, claims, coach_candidates, data_quality, departed_employees,
+    departure_impact, employee_figures, levers, person_figures, project_analysis, protection,
+    protections, strongest_paths, training_set, win_model, win_probability, AccountFigures,
+    PersonFigures, QueryError,
 };
 pub use report::{
     AccountRow, CoachRow, DepartedRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
@@ -249,7 +259,6 @@ impl<'a> Ctx<'a> {
     }
 
     /// The earliest interaction of the tie at index `tie` dated on or before the date.
-    #[allow(dead_code)] // read by the claims of §9.3
     pub(crate) fn first_contact(&self, tie: usize) -> Option<Day> {
         self.snapshot.first_contact(tie, self.as_of)
     }

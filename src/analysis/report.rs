@@ -33,6 +33,7 @@
 
 use super::trend::{earlier_day, Earlier};
 use super::{asset, departed, employee, memory, project, sorted_by_xid, strength};
+use super::{best_owner, claims, data_quality, protection, reach};
 use super::{Ctx, Named, Params, Precomputed};
 use super::{TrainingRow, WinFeatures, WinModel};
 use crate::graph::Snapshot;
@@ -74,6 +75,58 @@ pub struct AccountRow {
     pub pipeline: f64,
     /// `A(a)` now minus `A(a)` `trend_days` earlier.
     pub trend: f64,
+    /// The best-placed owner of a client account (9.5); `null` if nobody has a fit
+    /// above 0, and for competitors and partners.
+    pub best_owner: Option<BestOwnerRow>,
+    /// The protection of an account with a direct owner still with us (9.4).
+    pub protection: Option<ProtectionRow>,
+    /// The claim on an account with two or more claimants (9.3).
+    pub claim: Option<ClaimRow>,
+}
+
+/// The best owner of a client account (9.5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BestOwnerRow {
+    /// Employee external id.
+    pub id: String,
+    /// Its fit.
+    pub fit: f64,
+}
+
+/// The protection of an account (9.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProtectionRow {
+    /// The direct owners' latest contact with the account's persons, `YYYY-MM-DD`;
+    /// `null` if none.
+    pub last_contact: Option<String>,
+    /// Days since then (0 for a later contact); `null` without a contact.
+    pub days: Option<i64>,
+    /// No contact, or more than `protect_days` days since it.
+    pub expired: bool,
+}
+
+/// A claim on an account (9.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRow {
+    /// The claimant who holds the account.
+    pub holder: String,
+    /// Every claimant, by id.
+    pub claimants: Vec<ClaimantRow>,
+}
+
+/// A claimant of an account (9.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimantRow {
+    /// Employee external id.
+    pub id: String,
+    /// `Σ π·c_eff` over the account's persons.
+    pub fit: f64,
+    /// The earliest interaction with the account's persons, `YYYY-MM-DD`; `null` if none.
+    pub first_contact: Option<String>,
+    /// The latest last contact with them, `YYYY-MM-DD`; `null` if none.
+    pub last_contact: Option<String>,
+    /// How many of the account's persons the employee has a tie with.
+    pub reached: usize,
 }
 
 /// A failed completeness check (4.7).
@@ -152,6 +205,8 @@ pub struct EmployeeRow {
     pub sole_ties: Vec<String>,
     /// Fit per directly owned account, by external id.
     pub fit: BTreeMap<String, f64>,
+    /// Mean completeness of the employee's open projects (9.6); `null` if none.
+    pub data_quality: Option<f64>,
 }
 
 /// A gone employee's row (§8.3).
@@ -226,29 +281,30 @@ impl Report {
             .collect();
 
         // By account id (holes hold `None`), so that the asset sums in id order.
-        let account_figures: Vec<Option<(strength::AccountStrength, f64)>> =
-            (0..snapshot.id_bound(NodeKind::Account) as u32)
-                .into_par_iter()
-                .map(|a| {
-                    let a = AccountId(a);
-                    snapshot.contains(a).then(|| {
-                        (
-                            strength::account_strength(snapshot, pre.staffing.persons(a), pi, c),
-                            asset::pipeline(snapshot, a),
-                        )
-                    })
+        let account_figures: Vec<Option<AccountFigures>> = (0
+            ..snapshot.id_bound(NodeKind::Account) as u32)
+            .into_par_iter()
+            .map(|a| {
+                let a = AccountId(a);
+                snapshot.contains(a).then(|| {
+                    (
+                        strength::account_strength(snapshot, pre.staffing.persons(a), pi, c),
+                        asset::pipeline(snapshot, a),
+                        account_strategy(&ctx, a, pi),
+                    )
                 })
-                .collect();
+            })
+            .collect();
         let relationship_asset = asset::relationship_asset(
             account_figures
                 .iter()
                 .flatten()
-                .map(|(s, pipeline)| (s.strength, *pipeline)),
+                .map(|(s, pipeline, _)| (s.strength, *pipeline)),
         );
         let accounts = sorted_by_xid(snapshot, NodeKind::Account)
             .into_iter()
             .filter_map(|i| {
-                let (s, pipeline) = account_figures.get(i as usize)?.as_ref()?;
+                let (s, pipeline, strategy) = account_figures.get(i as usize)?.as_ref()?;
                 let before = match &earlier {
                     Some(e) => e.strength.get(i as usize).copied().unwrap_or(0.0),
                     None => s.strength,
@@ -264,6 +320,9 @@ impl Report {
                     advantage: s.advantage,
                     pipeline: *pipeline,
                     trend: s.strength - before,
+                    best_owner: strategy.0.clone(),
+                    protection: strategy.1.clone(),
+                    claim: strategy.2.clone(),
                 })
             })
             .collect();
@@ -274,6 +333,11 @@ impl Report {
             .map(|&i| project_row(&ctx, ProjectId(i)))
             .unzip();
         let win_model = win_probabilities(snapshot, params, &order, &features, &mut projects);
+        // Completeness by project id, for the employees' data quality.
+        let mut completeness = vec![None; snapshot.id_bound(NodeKind::Project)];
+        for (&i, row) in order.iter().zip(&projects) {
+            completeness[i as usize] = row.completeness;
+        }
 
         let (gone, staying): (Vec<u32>, Vec<u32>) = sorted_by_xid(snapshot, NodeKind::Employee)
             .into_iter()
@@ -282,6 +346,13 @@ impl Report {
             .par_iter()
             .map(|&i| {
                 let figures = employee::employee_figures(&ctx, EmployeeId(i), pi);
+                let quality = data_quality::data_quality(&ctx, EmployeeId(i), |x| {
+                    completeness
+                        .get(x.index())
+                        .copied()
+                        .flatten()
+                        .unwrap_or(0.0)
+                });
                 EmployeeRow {
                     id: figures.employee.xid.into_owned(),
                     portfolio: figures.portfolio,
@@ -295,6 +366,7 @@ impl Report {
                         .into_iter()
                         .map(|(a, v)| (a.xid.into_owned(), v))
                         .collect(),
+                    data_quality: quality.data_quality,
                 }
             })
             .collect();
@@ -325,6 +397,46 @@ impl Report {
         // Serialising plain structs, strings, f64 and BTreeMaps cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// An account's strength, open pipeline and §9 rows.
+type AccountFigures = (strength::AccountStrength, f64, AccountStrategy);
+
+/// An account's best owner, protection and claim rows (9.5, 9.4, 9.3).
+type AccountStrategy = (
+    Option<BestOwnerRow>,
+    Option<ProtectionRow>,
+    Option<ClaimRow>,
+);
+
+/// The §9 rows of account `a`, from one pass over its persons' ties.
+fn account_strategy(ctx: &Ctx<'_>, a: AccountId, pi: impl Fn(PersonId) -> f64) -> AccountStrategy {
+    let reach = reach::account_reach(ctx, a, pi);
+    let day = |d: Option<Day>| d.map(|d| d.to_string());
+    let best = best_owner::best_owner(ctx, a, &reach).map(|b| BestOwnerRow {
+        id: b.employee.xid.into_owned(),
+        fit: b.fit,
+    });
+    let protection = protection::protection(ctx, a, &reach).map(|p| ProtectionRow {
+        last_contact: day(p.last_contact),
+        days: p.days,
+        expired: p.expired,
+    });
+    let claim = claims::claim(ctx, a, &reach).map(|c| ClaimRow {
+        holder: c.holder.xid.into_owned(),
+        claimants: c
+            .claimants
+            .into_iter()
+            .map(|m| ClaimantRow {
+                id: m.employee.xid.into_owned(),
+                fit: m.fit,
+                first_contact: day(m.first_contact),
+                last_contact: day(m.last_contact),
+                reached: m.reached,
+            })
+            .collect(),
+    });
+    (best, protection, claim)
 }
 
 /// Fits the win model on the closed projects among `order` (with their stages and
