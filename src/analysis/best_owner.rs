@@ -2,12 +2,13 @@
 //!
 //! For each account of kind client, the employee still with us (§8.3) with the highest
 //! `Σ_{p of a} π(p)·c_eff(e, p)` over the persons who work at the account on the date —
-//! 4.10's fit, for every employee and not only the owners — ties broken by external id.
+//! 4.10's fit, for every employee and not only the owners — ties (to
+//! [`TIE_TOL`](super::TIE_TOL) relative) broken by external id.
 //! There is a best owner only when that fit is above 0; competitors and partners have
 //! none. Comparing it with the actual owners shows accounts owned by the wrong person.
 
 use super::reach::Reach;
-use super::{Ctx, Named};
+use super::{rank, Ctx, Named};
 use crate::model::{AccountId, AccountKind, EmployeeId};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,14 +35,17 @@ pub(crate) fn best_owner<'s>(
     if snapshot.account_kind(a) != AccountKind::Client {
         return None;
     }
-    reach
+    let fits: Vec<(Named<'s, EmployeeId>, f64)> = reach
         .iter()
         .filter(|(_, r)| r.fit > 0.0)
         .map(|(&e, r)| (Named::employee(snapshot, e), r.fit))
-        .min_by(|(ex, fx), (ey, fy)| fy.total_cmp(fx).then_with(|| ex.cmp(ey)))
+        .collect();
+    rank::nearly_largest(&fits, |f| f.1)
+        .into_iter()
+        .min_by(|x, y| x.0.cmp(&y.0))
         .map(|(employee, fit)| BestOwner {
             account: Named::account(snapshot, a),
-            employee,
-            fit,
+            employee: employee.clone(),
+            fit: *fit,
         })
 }

@@ -5,9 +5,10 @@
 //! `pursuit` project of `a` (an owners row of kind project). With two or more, the
 //! account has a claim: each claimant with its reach into the account's people at the
 //! date (see [`reach`](super::reach): fit, first and last contact, persons reached),
-//! and the **holder** — the claimant with the highest fit; on equal fits the one who
-//! first contacted the account's people earliest (no contact counts as latest); then
-//! the smallest external id. A claimant without any tie to the account has fit 0,
+//! and the **holder** — the claimant with the highest fit; on equal fits (to
+//! [`TIE_TOL`](super::TIE_TOL) relative, see `rank`) the one who first contacted the
+//! account's people earliest (no contact counts as latest); then the smallest external
+//! id. A claimant without any tie to the account has fit 0,
 //! no contact and 0 persons reached.
 //!
 //! [`claims`] lists every account with a claim, **worst first**: the most open
@@ -15,7 +16,7 @@
 //! conflicts a sales manager should settle first.
 
 use super::reach::{day_or_null, Reach};
-use super::{asset, sorted_by_xid, Ctx, Named};
+use super::{asset, rank, sorted_by_xid, Ctx, Named};
 use crate::model::{AccountId, Day, EmployeeId, NodeKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -91,19 +92,12 @@ pub(crate) fn claim<'s>(
         })
         .collect();
     claimants.sort_by(|x, y| x.employee.cmp(&y.employee));
-    let holder = claimants
-        .iter()
-        .min_by(|x, y| {
-            y.fit
-                .total_cmp(&x.fit)
-                .then_with(|| match (x.first_contact, y.first_contact) {
-                    (Some(dx), Some(dy)) => dx.cmp(&dy),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| x.employee.cmp(&y.employee))
-        })?
+    // Among the best fits (equal to TIE_TOL), the earliest first contact, none counting
+    // as latest; then the smallest id (the list is by id, and min_by_key keeps the
+    // first of equals).
+    let holder = rank::nearly_largest(&claimants, |c| c.fit)
+        .into_iter()
+        .min_by_key(|c| (c.first_contact.is_none(), c.first_contact))?
         .employee
         .clone();
     Some(Claim {

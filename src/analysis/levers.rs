@@ -28,21 +28,24 @@
 //! first of two rigorous bounds on the error of the leverages, `Σ_p |error(p)|`:
 //!
 //! * a posteriori, `λ/(1 − λ) · ‖Δy‖₁ / Σr` after a round that changed `y` by `Δy`;
-//! * a priori, `λᵏ/(1 − λ)` after `k` rounds (at λ = 0.5 that is 48 rounds at most);
+//! * a priori, `λᵏ/(1 − λ)` after `k` rounds (at λ = 0.5 that is 55 rounds at most);
 //!
-//! each below [`LEVERAGE_TOL`] = 1e-14 (plus the rounding of the sums, of the order of
-//! the float epsilon times the number of persons). An exact elimination would cost
-//! `O(n³)` for an account of `n` persons; the iteration costs `O(edges)` per round.
+//! each below [`LEVERAGE_TOL`] = 1e-16: the iteration runs to the rounding of the sums
+//! themselves (the float epsilon times the number of persons), so that leverages equal
+//! in exact arithmetic come out a few units in the last place apart at most, and the
+//! ranking's tie rule ([`TIE_TOL`](super::TIE_TOL)) recognises them. An exact
+//! elimination would cost `O(n³)` for an account of `n` persons; the iteration costs
+//! `O(edges)` per round.
 
 use super::opinion::{chain_positions, InducedDeference};
 use super::path::{self};
-use super::{Ctx, Named, Opinion};
+use super::{rank, Ctx, Named, Opinion};
 use crate::model::{EmployeeId, PersonId, ProjectId};
 use serde::Serialize;
 
 /// Bound on `Σ_p |error of leverage(p)|` at which the adjoint solve stops (see the
 /// module documentation).
-pub const LEVERAGE_TOL: f64 = 1e-14;
+pub const LEVERAGE_TOL: f64 = 1e-16;
 
 /// A person's leverage on a project's consensus.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,7 +90,8 @@ pub struct Levers<'s> {
     /// Every person of the project (§4.6) with its leverage, by increasing id — empty
     /// when the chain's role weights sum to 0 (there is no consensus to move).
     pub persons: Vec<Leverage<'s>>,
-    /// The top `k_levers` persons by gain (> 0 only) descending, then external id.
+    /// The top `k_levers` persons by gain (> 0 only) descending, then external id
+    /// (gains equal to [`TIE_TOL`](super::TIE_TOL) count as equal).
     pub top: Vec<Lever<'s>>,
 }
 
@@ -178,11 +182,7 @@ pub(crate) fn levers<'s>(ctx: &Ctx<'s>, x: ProjectId, opinion: &Opinion<'s>) -> 
         })
         .collect();
     let mut best: Vec<&Leverage<'s>> = all.iter().filter(|l| l.gain > 0.0).collect();
-    best.sort_by(|a, b| {
-        b.gain
-            .total_cmp(&a.gain)
-            .then_with(|| a.person.cmp(&b.person))
-    });
+    rank::sort_descending(&mut best, |l| l.gain, |a, b| a.person.cmp(&b.person));
     best.truncate(params.k_levers);
     let top = best
         .into_iter()

@@ -99,6 +99,7 @@ mod path;
 mod project;
 mod protection;
 mod query;
+mod rank;
 mod reach;
 mod report;
 mod stance;
@@ -122,6 +123,7 @@ pub use params::{Params, ParamsError, RoleWeights, MAX_TREND_DAYS};
 pub use path::Path;
 pub use project::ProjectAnalysis;
 pub use protection::Protection;
+pub use rank::TIE_TOL;
 pub use query::{
     account_figures, best_owner, claim, claims, coach_candidates, data_quality, departed_employees,
     departure_impact, employee_figures, levers, person_figures, project_analysis, protection,
