@@ -1,4 +1,5 @@
-//! Analysis benchmarks: snapshot build, full report (1 and 2 threads) and the
+//! Analysis benchmarks: snapshot build, full report (1 and 2 threads; and without the
+//! trends' second date, `trend_days` 0, to measure what trends cost) and the
 //! single-project query, on a ~300k-edge and a ~3M-edge synthetic network; the levers
 //! of one project and the win model's fit (§9) on the ~300k-edge one.
 //!
@@ -49,12 +50,23 @@ fn bench(c: &mut Criterion) {
             b.iter(|| Snapshot::from_network(black_box(&net)));
         });
         let snap = Snapshot::from_network(&net);
+        let no_trend = Params {
+            trend_days: 0,
+            ..params
+        };
         for (threads, pool) in &pools {
             g.bench_with_input(
                 BenchmarkId::new("full_report_threads", threads),
                 threads,
                 |b, _| {
                     b.iter(|| pool.install(|| Report::compute(black_box(&snap), &params, as_of)));
+                },
+            );
+            g.bench_with_input(
+                BenchmarkId::new("full_report_without_trends_threads", threads),
+                threads,
+                |b, _| {
+                    b.iter(|| pool.install(|| Report::compute(black_box(&snap), &no_trend, as_of)));
                 },
             );
         }

@@ -59,8 +59,9 @@
 //! 4. [`analysis`] — the analyses of §4 (decayed ties, closeness, PageRank
 //!    influence, account strength, opinion propagation, chain completeness, strongest
 //!    paths, coaches, employee portfolios, departure impact, relationship asset, chain
-//!    competition) and the JSON [`analysis::Report`] of §6, parallel and
-//!    deterministic.
+//!    competition), each at a date as §8 reads the dated records (interactions,
+//!    employment periods, departures; trends and attitude memory), and the JSON
+//!    [`analysis::Report`] of §6, parallel and deterministic.
 //! 5. [`io`] — the CSV interchange format of §5, and DOT/GraphML drawings.
 //!
 //! [`synth`] generates realistic synthetic networks from a seed, for demos, tests and

@@ -1,8 +1,9 @@
 //! A database written by the first release (file format 1) keeps working: it opens and
 //! reads as it is — the same network, its change log decoding in full, no interactions —
 //! without a single byte of the file changing; and the first write transaction that
-//! commits upgrades it to format 2 in that same transaction, after which old and new
-//! records read side by side and the file checks clean. A transaction that is rolled back
+//! commits upgrades it to the current format in that same transaction (its commits
+//! derived from its log), after which old and new records read side by side and the file
+//! checks clean. A transaction that is rolled back
 //! upgrades nothing.
 //!
 //! `tests/data/format1-tiny.redb` was written by the code of commit `1270962` (the first
@@ -30,7 +31,7 @@ mod common;
 
 use common::tiny;
 use guanxi::model::*;
-use guanxi::store::{Change, Database, InteractionId, Read};
+use guanxi::store::{Change, ChangeCounts, Commit, Database, InteractionId, Read, Tally};
 use std::path::{Path, PathBuf};
 
 /// A copy of the vendored format-1 file in `dir` (the vendored file itself is never
@@ -84,10 +85,19 @@ fn a_format_1_file_reads_as_the_network_it_holds_and_is_not_changed_by_reading()
         );
         assert!(matches!(
             tail[1],
-            Change::PutEdge(Edge::WorksAt { employment, .. }) if *employment == Employment::default()
+            Change::PutEdge { edge: Edge::WorksAt { employment, .. }, before: None } if *employment == Employment::default()
         ));
-        assert!(matches!(tail[2], Change::RemoveEdge(k) if k.kind == EdgeKind::WorksAt));
-        assert!(matches!(tail[3], Change::RemoveNode(n) if n.kind == NodeKind::Person));
+        // Version-1 entries did not record what they replaced or removed, nor their commit
+        // (the file has no commit records until a write upgrades it).
+        assert!(
+            matches!(tail[2], Change::RemoveEdge { key, before: None } if key.kind == EdgeKind::WorksAt)
+        );
+        assert!(
+            matches!(tail[3], Change::RemoveNode { node, before: None } if node.kind == NodeKind::Person)
+        );
+        assert!(log.iter().all(|e| e.commit == 0));
+        assert_eq!(r.commits(0, 10).unwrap(), vec![]);
+        assert_eq!(r.last_commit().unwrap(), 0);
         // Employees of version 1 have no leaving date; there are no interactions.
         assert!(net.employees.iter().all(|e| e.left.is_none()));
         assert_eq!(r.interaction_count().unwrap(), 0);
@@ -153,7 +163,7 @@ fn the_first_committed_write_upgrades_a_format_1_file_in_the_same_transaction() 
         })
         .unwrap();
     drop(db);
-    assert_eq!(format_of(&path), 2);
+    assert_eq!(format_of(&path), 3);
     let db = Database::open_read_only(&path).unwrap();
     let r = db.begin_read().unwrap();
     let (net, _) = r.network().unwrap();
@@ -165,8 +175,82 @@ fn the_first_committed_write_upgrades_a_format_1_file_in_the_same_transaction() 
         ..interaction
     });
     assert_eq!(net, want);
-    assert_eq!(r.log(0).unwrap().len(), 177 + 2);
+    let log = r.log(0).unwrap();
+    assert_eq!(log.len(), 177 + 2);
     assert_eq!(r.interaction_count().unwrap(), 1);
+    upgraded_history(&r, &log);
     let report = r.check().unwrap();
     assert!(report.is_clean(), "{report}");
+}
+
+/// The history of the upgraded file: the old commits derived from its log (one per run of
+/// equal times), counting what each added, changed and removed; the upgrading write is
+/// the third; the person removed before the upgrade is still named.
+fn upgraded_history(r: &guanxi::store::ReadTxn, log: &[guanxi::store::LogEntry]) {
+    let tiny = tiny();
+    let nodes =
+        (tiny.accounts.len() + tiny.persons.len() + tiny.employees.len() + tiny.projects.len())
+            as u64;
+    let edges = tiny.edges.len() as u64;
+    let tally = |added, changed, removed| Tally {
+        added,
+        changed,
+        removed,
+    };
+    let commits = r.commits(0, 10).unwrap();
+    assert_eq!(
+        commits,
+        vec![
+            Commit {
+                number: 1,
+                time: 1_750_000_000_000,
+                first_seq: 0,
+                end_seq: nodes + edges,
+                changes: ChangeCounts {
+                    nodes: tally(nodes, 0, 0),
+                    edges: tally(edges, 0, 0),
+                    interactions: tally(0, 0, 0),
+                },
+            },
+            Commit {
+                number: 2,
+                time: 1_750_000_100_000,
+                first_seq: 173,
+                end_seq: 177,
+                changes: ChangeCounts {
+                    nodes: tally(1, 0, 1),
+                    edges: tally(1, 0, 1),
+                    interactions: tally(0, 0, 0),
+                },
+            },
+            Commit {
+                number: 3,
+                time: 1_760_000_000_000,
+                first_seq: 177,
+                end_seq: 179,
+                changes: ChangeCounts {
+                    nodes: tally(0, 1, 0),
+                    edges: tally(0, 0, 0),
+                    interactions: tally(1, 0, 0),
+                },
+            },
+        ]
+    );
+    assert_eq!(nodes + edges, 173);
+    assert_eq!(
+        log.iter().map(|e| e.commit).collect::<Vec<_>>(),
+        [vec![1; 173], vec![2; 4], vec![3; 2]].concat()
+    );
+    // The person removed before the upgrade is still named by the old entries.
+    let tmp = match &log[176].change {
+        Change::RemoveNode { node, .. } => *node,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(log[176].xid(tmp), Some("tmp"));
+    assert_eq!(log[175].xid(tmp), Some("tmp"));
+    // The new entries record what they replaced.
+    assert!(matches!(
+        &log[177].change,
+        Change::UpsertNode { before: Some(Node::Employee(e)), .. } if e.left.is_none()
+    ));
 }

@@ -882,7 +882,7 @@ fn files_that_are_not_guanxi_databases_are_refused_and_left_untouched() {
 fn a_newer_format_is_refused_and_left_untouched() {
     let dir = TempDir::new().unwrap();
     let path = valid_file(dir.path());
-    common::poke_meta(&path, "format", 3);
+    common::poke_meta(&path, "format", 4);
     let before = std::fs::read(&path).unwrap();
     for open in [Database::open, Database::open_verified, Database::create] {
         let err = open(&path).unwrap_err();
@@ -890,8 +890,8 @@ fn a_newer_format_is_refused_and_left_untouched() {
             matches!(
                 err,
                 StoreError::NewerFormat {
-                    found: 3,
-                    supported: 2
+                    found: 4,
+                    supported: 3
                 }
             ),
             "{err}"

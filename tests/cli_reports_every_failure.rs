@@ -126,6 +126,13 @@ fn every_number_option_is_checked_and_named() {
     let base = ["report", "--db", s(&db), "--as-of", AS_OF];
     let floats = [
         "--half-life",
+        "--interaction-half-life",
+        "--interaction-scale",
+        "--w-meeting",
+        "--w-event",
+        "--w-call",
+        "--w-message",
+        "--w-email",
         "--damping",
         "--pagerank-tol",
         "--susceptibility",
@@ -165,6 +172,7 @@ fn every_number_option_is_checked_and_named() {
         ("--coach-k", 1),
         ("--top", 1),
         ("--stale-after", 0),
+        ("--trend-days", 0),
     ] {
         for bad in ["-3", &(min - 1).to_string()] {
             let err = fails(&[&base[..], &[flag, bad]].concat());

@@ -113,7 +113,8 @@ fn interactions_are_read_by_pair_person_and_date_in_date_order() {
         logged[0],
         &Change::PutInteraction {
             id: InteractionId(4),
-            interaction: all[4]
+            interaction: all[4],
+            before: None,
         }
     );
     assert!(r.check().unwrap().is_clean(), "{}", r.check().unwrap());
@@ -149,7 +150,10 @@ fn removed_interactions_leave_their_ids_unused() {
     let n = log.len();
     assert_eq!(
         log[n - 2].change,
-        Change::RemoveInteraction(InteractionId(1))
+        Change::RemoveInteraction {
+            id: InteractionId(1),
+            before: Some(all[1]),
+        }
     );
     assert!(r.check().unwrap().is_clean());
 }
@@ -172,19 +176,79 @@ fn removing_a_node_takes_or_updates_its_interactions_and_logs_each() {
         project: None,
         ..all[0]
     };
+    let member = Edge::Member {
+        person: ids.p1,
+        project: ids.x1,
+        member: Member {
+            role: Role::Approver,
+            coach: false,
+            solution: Some(s(0.6)),
+            price: None,
+        },
+    };
+    let competes = Edge::Competes {
+        competitor: ids.rival,
+        project: ids.x1,
+    };
+    let of = Edge::Of {
+        project: ids.x1,
+        account: ids.client,
+    };
+    let reports = Edge::ReportsTo {
+        person: ids.p1,
+        manager: ids.p2,
+        weight: s(0.8),
+    };
+    // Interactions first, then the edges the node took (key order), then the node with
+    // its last record.
+    let gone = |e: &Edge| Change::RemoveEdge {
+        key: e.key(),
+        before: Some(e.clone()),
+    };
     assert_eq!(
         changes,
         vec![
-            Change::RemoveInteraction(InteractionId(2)),
-            Change::RemoveNode(e2.into()),
+            Change::RemoveInteraction {
+                id: InteractionId(2),
+                before: Some(all[2]),
+            },
+            Change::RemoveNode {
+                node: e2.into(),
+                before: Some(Node::Employee(employee("e2"))),
+            },
             Change::PutInteraction {
                 id: InteractionId(0),
-                interaction: cleared
+                interaction: cleared,
+                before: Some(all[0]),
             },
-            Change::RemoveNode(ids.x1.into()),
-            Change::RemoveInteraction(InteractionId(3)),
-            Change::RemoveNode(ids.p2.into()),
+            gone(&member),
+            gone(&competes),
+            gone(&of),
+            Change::RemoveNode {
+                node: ids.x1.into(),
+                before: Some(Node::Project(project("x1"))),
+            },
+            Change::RemoveInteraction {
+                id: InteractionId(3),
+                before: Some(all[3]),
+            },
+            gone(&reports),
+            Change::RemoveNode {
+                node: ids.p2.into(),
+                before: Some(Node::Person(person("p2"))),
+            },
         ]
+    );
+    // Each entry names what it mentions, also the nodes removed since.
+    let log = r.log(seq as u64).unwrap();
+    assert_eq!(log[0].xid(e2.into()), Some("e2"));
+    assert_eq!(log[0].xid(ids.p1.into()), Some("p1"));
+    assert_eq!(log[2].xid(ids.x1.into()), Some("x1"));
+    assert_eq!(log[4].xid(ids.rival.into()), Some("K"));
+    assert_eq!(log[9].xid(ids.p2.into()), Some("p2"));
+    assert_eq!(
+        log.iter().map(|e| e.commit).collect::<Vec<_>>(),
+        [3, 3, 4, 4, 4, 4, 4, 5, 5, 5]
     );
     assert_eq!(r.interaction_count().unwrap(), 3);
     assert_eq!(

@@ -40,50 +40,72 @@ fn the_log_reads_back_every_committed_change_in_order() {
     })
     .unwrap();
     let log = db.begin_read().unwrap().log(0).unwrap();
-    let got: Vec<(u64, i64, Change)> = log.into_iter().map(|e| (e.seq, e.time, e.change)).collect();
+    let got: Vec<(u64, u64, i64, Change)> = log
+        .iter()
+        .map(|e| (e.seq, e.commit, e.time, e.change.clone()))
+        .collect();
+    let works_at = Edge::WorksAt {
+        person: p,
+        account: a,
+        employment: Employment::default(),
+    };
     assert_eq!(
         got,
         vec![
             (
                 0,
+                1,
                 1000,
                 Change::UpsertNode {
                     node: a.into(),
-                    record: Node::Account(account("A", AccountKind::Client))
+                    record: Node::Account(account("A", AccountKind::Client)),
+                    before: None,
                 }
             ),
             (
                 1,
+                1,
                 1000,
                 Change::UpsertNode {
                     node: p.into(),
-                    record: Node::Person(person("p"))
+                    record: Node::Person(person("p")),
+                    before: None,
                 }
             ),
             (
                 2,
+                1,
                 1000,
-                Change::PutEdge(Edge::WorksAt {
-                    person: p,
-                    account: a,
-                    employment: Employment::default(),
-                })
+                Change::PutEdge {
+                    edge: works_at.clone(),
+                    before: None,
+                }
             ),
             (
                 3,
+                2,
                 2000,
-                Change::RemoveEdge(
-                    Edge::WorksAt {
-                        person: p,
-                        account: a,
-                        employment: Employment::default(),
-                    }
-                    .key()
-                )
+                Change::RemoveEdge {
+                    key: works_at.key(),
+                    before: Some(works_at.clone()),
+                }
             ),
-            (4, 2000, Change::RemoveNode(a.into())),
+            (
+                4,
+                2,
+                2000,
+                Change::RemoveNode {
+                    node: a.into(),
+                    before: Some(Node::Account(account("A", AccountKind::Client))),
+                }
+            ),
         ]
     );
+    // Every entry names its nodes by external id, the removed account included.
+    assert_eq!(log[2].xid(a.into()), Some("A"));
+    assert_eq!(log[2].xid(p.into()), Some("p"));
+    assert_eq!(log[3].xid(a.into()), Some("A"));
+    assert_eq!(log[4].xid(a.into()), Some("A"));
     let tail = db.begin_read().unwrap().log(3).unwrap();
     assert_eq!(tail.len(), 2);
     assert_eq!(tail[0].seq, 3);

@@ -194,7 +194,10 @@ fn add_edge_refuses_a_duplicate_and_put_edge_replaces() {
     assert_eq!(r.edge_count(EdgeKind::Tie).unwrap(), 1);
     assert_eq!(
         r.log(0).unwrap().last().unwrap().change,
-        Change::PutEdge(tie(ids.e1, ids.p1, 0.2))
+        Change::PutEdge {
+            edge: tie(ids.e1, ids.p1, 0.2),
+            before: Some(tie(ids.e1, ids.p1, 0.7)),
+        }
     );
 }
 
@@ -409,7 +412,8 @@ fn upserts_keep_ids_and_unchanged_upserts_log_nothing() {
         last.change,
         Change::UpsertNode {
             node: ids.p1.into(),
-            record: Node::Person(renamed)
+            record: Node::Person(renamed),
+            before: Some(Node::Person(person("p1"))),
         }
     );
 }

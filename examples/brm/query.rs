@@ -338,6 +338,8 @@ pub struct ChainView {
     pub chain_closeness: Option<f64>,
     /// Each competing competitor's chain closeness, by external id.
     pub chain_rivals: BTreeMap<String, f64>,
+    /// Chain members who left the project's account (8.2), by external id.
+    pub left: Vec<String>,
     /// The top levers (9.1): whom to work on next.
     pub levers: Vec<LeverView>,
     /// The features the win model reads (9.2).
@@ -486,6 +488,7 @@ impl ChainView {
             coaches,
             chain_closeness,
             chain_rivals,
+            left: xids(&pa.left),
             levers: pa.levers.iter().map(LeverView::new).collect(),
             features: pa.features,
             win,
@@ -531,6 +534,9 @@ pub struct DepartureView {
     pub employee: String,
     /// The analysis date.
     pub as_of: String,
+    /// The day the employee left, if on or before the analysis date: it is gone, and
+    /// its departure changes nothing (8.3).
+    pub left: Option<String>,
     /// Persons whose closeness drops.
     pub persons: Vec<DropView>,
     /// Accounts whose strength drops.
@@ -565,6 +571,10 @@ impl DepartureView {
         Ok(DepartureView {
             employee: snap.employee_xid(e).to_owned(),
             as_of: as_of.to_string(),
+            left: snap
+                .employee_left(e)
+                .filter(|&l| l <= as_of)
+                .map(|l| l.to_string()),
             persons: d
                 .persons
                 .iter()

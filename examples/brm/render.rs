@@ -60,6 +60,9 @@ pub fn chain(v: &ChainView) -> Result<()> {
     if !v.veto_risk.is_empty() {
         out!("  veto risk: {}", join(&v.veto_risk, ", "))?;
     }
+    if !v.left.is_empty() {
+        out!("  left the account: {}", join(&v.left, ", "))?;
+    }
     for c in &v.coaches {
         out!(
             "  coach candidate {:<10} score {}  (C {} · S {} · reach {} · rival-free {})",
@@ -137,6 +140,13 @@ pub fn paths(v: &PathsView, as_of: Day) -> Result<()> {
 
 /// `brm departure`: the drops, then the successors.
 pub fn departure(v: &DepartureView) -> Result<()> {
+    if let Some(left) = &v.left {
+        return out!(
+            "{} left on {left}: as of {} its ties already count nowhere (its orphans are under `departed` in the report)",
+            v.employee,
+            v.as_of
+        );
+    }
     out!("if {} leaves (as of {}):", v.employee, v.as_of)?;
     for p in &v.persons {
         out!(
@@ -260,7 +270,7 @@ fn is_open(p: &ProjectRow) -> bool {
     p.stage.parse::<Stage>().is_ok_and(Stage::is_open)
 }
 
-/// The readable report: five short tables of `top` rows each.
+/// The readable report: short tables of `top` rows each.
 pub fn report(r: &Report, top: usize) -> Result<()> {
     out!(
         "relationship report at {} — relationship asset {:.2}",
@@ -269,7 +279,52 @@ pub fn report(r: &Report, top: usize) -> Result<()> {
     )?;
     accounts(r, top)?;
     projects(r, top)?;
-    employees(r, top)
+    employees(r, top)?;
+    over_time(r, top)
+}
+
+/// The figures of time: accounts cooling fastest, stale decision chains, the employees
+/// who left and whom they left behind.
+fn over_time(r: &Report, top: usize) -> Result<()> {
+    let mut cooling: Vec<_> = r.accounts.iter().filter(|a| a.trend < 0.0).collect();
+    cooling.sort_by(|a, b| a.trend.total_cmp(&b.trend).then_with(|| a.id.cmp(&b.id)));
+    if !cooling.is_empty() {
+        out!("\naccounts cooling fastest (strength, change over the trend period):")?;
+        for a in cooling.iter().take(top) {
+            out!("  {:<12} {:>7.4} {:>+8.4}", a.id, a.strength, a.trend)?;
+        }
+    }
+    let stale: Vec<_> = r
+        .projects
+        .iter()
+        .filter(|p| is_open(p) && !p.left.is_empty())
+        .collect();
+    if !stale.is_empty() {
+        out!("\nopen projects whose chain members left the account:")?;
+        for p in stale.iter().take(top) {
+            out!("  {:<12} {:<10} left: {}", p.id, p.stage, p.left.join(", "))?;
+        }
+    }
+    if !r.departed.is_empty() {
+        out!("\nemployees who left, and the persons nobody else is tied to:")?;
+        let mut gone: Vec<_> = r.departed.iter().collect();
+        gone.sort_by(|a, b| {
+            b.orphans
+                .len()
+                .cmp(&a.orphans.len())
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        for d in gone.iter().take(top) {
+            out!(
+                "  {:<12} left {}  {} orphans: {}",
+                d.id,
+                d.left,
+                d.orphans.len(),
+                d.orphans.join(", ")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn accounts(r: &Report, top: usize) -> Result<()> {

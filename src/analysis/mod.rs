@@ -1,14 +1,20 @@
-//! The analyses of §4, one private file per section, the queries over them, and the
-//! §6 JSON report.
+//! The analyses of §4 and §8, one private file per section, the queries over them, and
+//! the §6 JSON report.
 //!
 //! Every analysis reads an immutable [`Snapshot`]; every constant is a field of
 //! [`Params`]; the date `as_of` is always an explicit argument, never the wall clock.
+//! Every figure is computed *at* that date (§8): ties are tie records and interactions
+//! dated by then, weighted by their effective closeness; an account's persons are those
+//! who work there that day; employees who have left count nowhere. The context every
+//! analysis reads through (`Ctx`) answers those questions, so no analysis reads a dated
+//! record itself.
 //!
 //! Two ways in:
 //!
 //! * **Queries** for one thing, as a CRM backend calls them — [`project_analysis`],
 //!   [`coach_candidates`], [`strongest_paths`], [`departure_impact`],
-//!   [`person_figures`], [`account_figures`], [`employee_figures`]. They compute what
+//!   [`person_figures`], [`account_figures`], [`employee_figures`],
+//!   [`departed_employees`]. They compute what
 //!   they need on demand (a person's closeness from its ties, the PageRank of just the
 //!   accounts involved), so their cost is that thing's neighbourhood, not the network's
 //!   size. An id that does not exist in the snapshot is a [`QueryError`], never empty
@@ -18,9 +24,9 @@
 //!   persons, projects and employees in parallel with rayon.
 //!
 //! Both go through one internal context — the snapshot, parameters and date, plus for
-//! the report the precomputed `c'`, `C` and `π` arrays. An analysis asks the context
-//! for a figure and gets the cached value or computes it: the same formula either way,
-//! so a query and the report agree to the last bit.
+//! the report the precomputed `c_eff`, `C`, staffing and `π` arrays. An analysis asks
+//! the context for a figure and gets the cached value or computes it: the same formula
+//! either way, so a query and the report agree to the last bit.
 //!
 //! **Results** name nodes with [`Named`]: the id (to chain queries) and the external id
 //! (for people). Every result implements `Serialize`; its JSON names nodes by external

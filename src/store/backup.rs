@@ -118,6 +118,8 @@ impl ReadTxn {
         summary.edges = copy(&self.txn, &w, OUT)?;
         copy(&self.txn, &w, IN)?;
         summary.log_entries = copy(&self.txn, &w, LOG)?;
+        copy_optional(&self.txn, &w, tables::COMMITS)?;
+        copy_optional(&self.txn, &w, tables::REMOVED)?;
         super::interaction::copy_tables(&self.txn, &w)?;
         w.commit()?;
         drop(db);
@@ -225,6 +227,20 @@ fn copy<K: Key + 'static, V: Value + 'static>(
         n += 1;
     }
     Ok(n)
+}
+
+/// Copies a table that a file of an older format may lack (the copy then lacks it too,
+/// and keeps that format).
+fn copy_optional<K: Key + 'static, V: Value + 'static>(
+    src: &redb::ReadTransaction,
+    dst: &redb::WriteTransaction,
+    def: TableDefinition<'static, K, V>,
+) -> Result<u64> {
+    match src.open_table(def) {
+        Ok(_) => copy(src, dst, def),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Renames `from` to `to` and syncs the folder, so the rename survives a power cut.

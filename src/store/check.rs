@@ -8,13 +8,13 @@
 //! fails on a bad record: undecodable data is itself a violation.
 
 use super::error::Result;
+use super::history;
 use super::interaction::{self, InteractionId};
 use super::internal::codec::decode;
 use super::internal::keys;
 use super::internal::records::{corrupt_key, decode_node};
 use super::internal::source::Source;
-use super::internal::tables::{self, Counters, IN, LOG, OUT};
-use super::log::{Change, LogRecord};
+use super::internal::tables::{self, Counters, COMMITS, IN, LOG, OUT};
 use crate::model::{
     AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, Employment, Interaction, ModelError, Node,
     NodeKind, NodeLabel, NodeRef,
@@ -112,6 +112,13 @@ pub enum Violation {
         /// Its sequence number.
         seq: u64,
     },
+    /// The commit records or the log's counters disagree with the log: a commit whose
+    /// range is empty, out of order or beyond the head, a gap in the commit numbers, a
+    /// commit number at or beyond the commit counter, an entry before the log's start.
+    History {
+        /// What is wrong.
+        problem: String,
+    },
     /// An interaction whose employee, person or project has no record.
     DanglingInteraction {
         /// The interaction.
@@ -199,6 +206,7 @@ impl Violation {
             Violation::IdBeyondCounter { node: n } => {
                 write!(f, "{} is at or beyond its kind's next-id counter", node(*n))
             }
+            Violation::History { problem } => write!(f, "change log: {problem}"),
             Violation::SeqBeyondCounter { seq } => {
                 write!(
                     f,
@@ -235,6 +243,7 @@ impl Violation {
             Violation::DanglingInteraction { end, .. } => vec![*end],
             Violation::Undecodable { .. }
             | Violation::CountMismatch { .. }
+            | Violation::History { .. }
             | Violation::SeqBeyondCounter { .. }
             | Violation::InteractionBeyondCounter { .. }
             | Violation::InteractionIndex { .. } => Vec::new(),
@@ -635,9 +644,58 @@ fn check_log<S: Source + ?Sized>(
         if seq >= counters.next_seq {
             v.push(Violation::SeqBeyondCounter { seq });
         }
-        if let Err(e) = decode::<LogRecord<Change>>(val.value(), &|| format!("log entry {seq}")) {
+        if seq < counters.log_start {
+            v.push(Violation::History {
+                problem: format!(
+                    "entry {seq} is before the log's start {}, where it was trimmed",
+                    counters.log_start
+                ),
+            });
+        }
+        if let Err(e) = history::decode_entry(seq, val.value()) {
             v.push(undecodable(&e));
         }
+    }
+    drop(log);
+    let Some(commits) = src.open_optional(COMMITS)? else {
+        return Ok(());
+    };
+    let mut previous: Option<(u64, u64)> = None; // (number, end_seq)
+    for r in commits.iter()? {
+        let (k, val) = r?;
+        let n = k.value();
+        let mut problem = |p: String| v.push(Violation::History { problem: p });
+        if n == 0 || n >= counters.next_commit {
+            problem(format!(
+                "commit {n} is outside 1..{} (the commit counter)",
+                counters.next_commit
+            ));
+        }
+        let c = match history::decode_commit(n, val.value()) {
+            Ok(c) => c,
+            Err(e) => {
+                v.push(undecodable(&e));
+                continue;
+            }
+        };
+        if c.first_seq >= c.end_seq || c.end_seq > counters.next_seq {
+            problem(format!(
+                "commit {n} spans entries {}..{}, which is empty or beyond the head {}",
+                c.first_seq, c.end_seq, counters.next_seq
+            ));
+        }
+        if let Some((pn, pend)) = previous {
+            if n != pn + 1 {
+                problem(format!("commits {pn} and {n} are not consecutive"));
+            }
+            if c.first_seq < pend {
+                problem(format!(
+                    "commit {n} starts at entry {}, before commit {pn} ends",
+                    c.first_seq
+                ));
+            }
+        }
+        previous = Some((n, c.end_seq));
     }
     Ok(())
 }

@@ -447,6 +447,8 @@ impl Database {
             txn.open_table(tables::OUT)?;
             txn.open_table(tables::IN)?;
             txn.open_table(tables::LOG)?;
+            txn.open_table(tables::COMMITS)?;
+            txn.open_table(tables::REMOVED)?;
         }
         txn.commit()?;
         Ok(())
@@ -465,8 +467,45 @@ impl Database {
     }
 
     /// Runs `f` in a write transaction: commits if it returns `Ok`, rolls back if it
-    /// returns `Err` (and returns that error).
+    /// returns `Err` (and returns that error). For closures whose error is the store's
+    /// own; [`write_with`](Database::write_with) takes any error type.
     pub fn write<T>(&self, time: i64, f: impl FnOnce(&mut WriteTxn) -> Result<T>) -> Result<T> {
+        self.write_with(time, f)
+    }
+
+    /// [`write`](Database::write) for a closure with an error type of the caller's own:
+    /// a backend's error (a rule of its own, a failed lookup elsewhere) passes through
+    /// unchanged and rolls the transaction back, and every [`StoreError`] converts into it
+    /// (`E: From<StoreError>`), as does a failed commit.
+    ///
+    /// `write` is not itself generic over the error: the closure's error type could then
+    /// not be inferred from a body such as `{ t.upsert_person(p)?; Ok(()) }`, and every
+    /// such call would need a type annotation.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, Read, StoreError};
+    ///
+    /// #[derive(Debug)]
+    /// enum BackendError { Store(StoreError), Rejected(&'static str) }
+    /// impl From<StoreError> for BackendError {
+    ///     fn from(e: StoreError) -> Self { BackendError::Store(e) }
+    /// }
+    ///
+    /// let db = Database::in_memory()?;
+    /// let r = db.write_with(1, |t| {
+    ///     t.upsert_person(Person { xid: "P1".into(), name: "Li".into(), title: None })?;
+    ///     Err::<(), _>(BackendError::Rejected("no consent recorded"))
+    /// });
+    /// assert!(matches!(r, Err(BackendError::Rejected(_))));
+    /// assert_eq!(db.begin_read()?.person_by_xid("P1")?, None); // rolled back
+    /// # Ok::<(), StoreError>(())
+    /// ```
+    pub fn write_with<T, E: From<StoreError>>(
+        &self,
+        time: i64,
+        f: impl FnOnce(&mut WriteTxn) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         let mut txn = self.begin_write(time)?;
         match f(&mut txn) {
             Ok(v) => {

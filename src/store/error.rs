@@ -144,6 +144,17 @@ pub enum StoreError {
         /// How many such edges it has.
         edges: u64,
     },
+    /// A create-only insert ([`WriteTxn::create_person`](super::WriteTxn::create_person),
+    /// …) of a node whose external id its type already has.
+    #[error("{kind} {xid:?} already exists ({node}); update it instead (upsert_{kind} or a partial update), or choose another external id")]
+    AlreadyExists {
+        /// The node type.
+        kind: NodeKind,
+        /// The external id that is taken.
+        xid: String,
+        /// The node that has it.
+        node: NodeRef,
+    },
     /// [`WriteTxn::add_edge`](super::WriteTxn::add_edge) of an edge whose key exists.
     #[error("edge {0} already exists; use put_edge to replace it")]
     DuplicateEdge(Box<EdgeLabel>),
@@ -158,6 +169,25 @@ pub enum StoreError {
         existing: Box<EdgeLabel>,
         /// That period.
         existing_period: Employment,
+    },
+    /// A partial update of an edge that does not exist.
+    #[error("edge {edge} does not exist; {hint}")]
+    UnknownEdge {
+        /// The edge (its ends named by external id where they exist).
+        edge: Box<EdgeLabel>,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// A move of a person to an account where the person already has a period: a person
+    /// has one period per account, so one who left an account cannot return to it.
+    #[error("{person} already has a period at {account} ({period}); a person has one period per account, so the move is refused")]
+    PeriodExists {
+        /// The person.
+        person: NodeLabel,
+        /// The account.
+        account: NodeLabel,
+        /// The period there.
+        period: Employment,
     },
     /// A second `of` for a project.
     #[error("edge {edge}: {} may have only one {} edge and already has {existing}; remove that one first", edge.from, edge.key.kind)]
@@ -202,6 +232,51 @@ pub enum StoreError {
         end: &'static str,
         /// The edge kind.
         kind: EdgeKind,
+    },
+    /// A read of the change log from a sequence number whose entries were trimmed
+    /// ([`WriteTxn::trim_log`](super::WriteTxn::trim_log)).
+    #[error("the change log no longer holds entry {asked}: entries before {first_available} were trimmed; resynchronise from the data (export or a snapshot), then follow the log from {first_available}")]
+    LogTrimmed {
+        /// The sequence number asked for.
+        asked: u64,
+        /// The lowest sequence number the log holds.
+        first_available: u64,
+    },
+    /// A read of the change log from beyond its head: the reader has seen entries this
+    /// database never wrote (it was restored from an older backup, or is another database).
+    #[error("the change log has no entry {asked}: its head is {head}, so this reader is ahead of the database (restored from an older backup, or another database); resynchronise from the data")]
+    BeyondLogHead {
+        /// The sequence number asked for.
+        asked: u64,
+        /// The sequence number the next change will get.
+        head: u64,
+    },
+    /// [`Read::network_at_commit`](super::Read::network_at_commit) of a commit that does
+    /// not exist yet.
+    #[error("there is no commit {commit}: the latest is {last} (a file written before format 3 has none until a write upgrades it)")]
+    UnknownCommit {
+        /// The commit asked for.
+        commit: u64,
+        /// The latest commit (0: none).
+        last: u64,
+    },
+    /// [`Read::network_at_commit`](super::Read::network_at_commit) of a commit that was
+    /// trimmed from the change log ([`WriteTxn::trim_log`](super::WriteTxn::trim_log)).
+    #[error("commit {commit} was trimmed from the change log, so it can no longer be read back; the earliest commit it holds is {first_available}")]
+    CommitTrimmed {
+        /// The commit asked for.
+        commit: u64,
+        /// The lowest commit number the log still holds.
+        first_available: u64,
+    },
+    /// [`Read::network_at_commit`](super::Read::network_at_commit) of a commit that the
+    /// log cannot rebuild.
+    #[error("commit {commit} cannot be read back: {reason}")]
+    CommitUnrecoverable {
+        /// The commit asked for.
+        commit: u64,
+        /// Why.
+        reason: String,
     },
     /// Another process has the database file open in a way that excludes this open: a
     /// writer keeps every other process out, and readers keep writers out.
@@ -316,10 +391,18 @@ impl StoreError {
             // Only a value the model cannot represent could fail to encode.
             | StoreError::Encode { .. } => ErrorKind::InvalidInput,
             StoreError::Missing { .. }
+            | StoreError::LogTrimmed { .. }
+            | StoreError::UnknownCommit { .. }
+            | StoreError::CommitTrimmed { .. }
+            | StoreError::CommitUnrecoverable { .. }
+            | StoreError::BeyondLogHead { .. }
             | StoreError::UnknownNode(_)
             | StoreError::DanglingEnd { .. }
+            | StoreError::UnknownEdge { .. }
             | StoreError::DanglingInteraction { .. } => ErrorKind::NotFound,
             StoreError::DuplicateEdge(_)
+            | StoreError::AlreadyExists { .. }
+            | StoreError::PeriodExists { .. }
             | StoreError::SecondEdge { .. }
             | StoreError::OverlappingPeriods { .. }
             | StoreError::CompetitorHasEdges { .. }

@@ -12,12 +12,12 @@
 use super::internal::codec::{decode, encode_into, Record};
 use super::internal::keys::{self, RawKey};
 use super::internal::records::{decode_node, decode_view};
-use super::log::{Change, LogRecord};
+use super::log::{CommitRecord, LogRecord, Stored};
 use crate::model::{Account, EdgeAttrs, Employee, Interaction, NodeKind, NodeRef, Person, Project};
 use serde::Serialize;
 
 /// Decodes `bytes` as every kind of stored record (the four node records, edge attributes,
-/// an interaction, a change-log record) and, if at least 17 bytes long, its first 17 bytes as an out-table
+/// an interaction, a change-log record, a commit record) and, if at least 17 bytes long, its first 17 bytes as an out-table
 /// and an in-table key. Every value that decodes is re-encoded and decoded again, and must
 /// come back equal; and each node record decoded in place (the borrowed view the store's
 /// scan lends) must agree with the owned decoding: both fail, or both give the same node.
@@ -32,7 +32,8 @@ pub fn decode_any(bytes: &[u8]) -> Result<usize, String> {
     n += round_trip::<Project>(bytes)?;
     n += round_trip::<EdgeAttrs>(bytes)?;
     n += round_trip::<Interaction>(bytes)?;
-    n += round_trip::<LogRecord<Change>>(bytes)?;
+    n += round_trip::<LogRecord<Stored>>(bytes)?;
+    n += round_trip::<CommitRecord>(bytes)?;
     for kind in NodeKind::ALL {
         let at = NodeRef::new(kind, 0);
         match (decode_node(at, bytes), decode_view(at, bytes)) {

@@ -11,16 +11,16 @@
 
 use super::error::{Result, StoreError};
 use super::interaction::{self, InteractionId};
-use super::internal::codec::encode_into;
+use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
 use super::internal::records::{bad_attrs, corrupt_key};
 use super::internal::tables::{self, IN, LOG, OUT};
-use super::log::{ChangeRef, NodeView};
+use super::log::{Before, ChangeRef, NodeView};
 use super::read::IdMap;
-use super::transaction::{append, edge_label, upsert_core, Bulk, Outcome, State, WriteTxn};
+use super::transaction::{append, edge_label, upsert_core, Bulk, How, Outcome, State, WriteTxn};
 use crate::model::{
-    AccountKind, Edge, EdgeKey, EdgeKind, EmployeeId, Employment, Interaction, Network, NodeKind,
-    NodeRef, PersonId, ProjectId,
+    AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, EmployeeId, Employment, Interaction, Network,
+    NodeKind, NodeRef, PersonId, ProjectId,
 };
 use redb::{ReadableTable, Table};
 use std::collections::HashMap;
@@ -210,6 +210,7 @@ fn import_interactions(
             &ChangeRef::PutInteraction {
                 id: *id,
                 interaction: i,
+                before: Before::Absent,
             },
         )?;
     }
@@ -244,12 +245,12 @@ fn import_nodes(
                 &mut xids,
                 &mut log,
                 view,
-                Some(&mut bulk),
+                How::Bulk(&mut bulk),
             )?;
             ids[k].push(node.id);
             match outcome {
                 Outcome::Added => summary.nodes_added += 1,
-                Outcome::Updated => summary.nodes_updated += 1,
+                Outcome::Updated(_) => summary.nodes_updated += 1,
                 Outcome::Unchanged => summary.nodes_unchanged += 1,
             }
             Ok(())
@@ -276,8 +277,16 @@ fn import_nodes(
         for (xid, id) in bulk.pending {
             xids.insert(xid, id)?;
         }
-        for (node, record) in bulk.logs {
-            append(st, &mut log, &ChangeRef::UpsertNode { node, record })?;
+        for (node, record, before) in bulk.logs {
+            append(
+                st,
+                &mut log,
+                &ChangeRef::UpsertNode {
+                    node,
+                    record,
+                    before: Before::from_option(before.as_ref().map(NodeView::of)),
+                },
+            )?;
         }
     }
     Ok(IdMap::from_store_ids(ids))
@@ -313,6 +322,8 @@ fn import_edges(
     // The out table, in key order; then the log; then the in table. One table at a time
     // keeps each B-tree's working set hot.
     let mut status = vec![UNCHANGED; entries.len()];
+    // The attributes each replaced edge had, in the order of `entries`.
+    let mut replaced: Vec<Vec<u8>> = Vec::new();
     {
         let mut out = txn.open_table(OUT)?;
         for ((k, i), status) in entries.iter().zip(&mut status) {
@@ -330,21 +341,23 @@ fn import_edges(
             encode_into(&edge.attrs(), &mut st.buf, &|| {
                 format!("edge {}", edge.key())
             })?;
-            let old = out
-                .insert(k, st.buf.as_slice())?
-                .map(|g| g.value() == st.buf.as_slice());
+            let old = out.insert(k, st.buf.as_slice())?.map(|g| {
+                let v = g.value();
+                (v != st.buf.as_slice()).then(|| v.to_vec())
+            });
             *status = match old {
                 None => {
                     summary.edges_added += 1;
                     st.counters.edges[usize::from(code)] += 1;
                     ADDED
                 }
-                Some(true) => {
+                Some(None) => {
                     summary.edges_unchanged += 1;
                     UNCHANGED
                 }
-                Some(false) => {
+                Some(Some(old)) => {
                     summary.edges_replaced += 1;
+                    replaced.push(old);
                     REPLACED
                 }
             };
@@ -355,10 +368,26 @@ fn import_edges(
     }
     {
         let mut log = txn.open_table(LOG)?;
+        let mut replaced = replaced.iter();
         for ((k, i), status) in entries.iter().zip(&status) {
-            if *status != UNCHANGED {
-                append(st, &mut log, &ChangeRef::PutEdge(&edge_at(k, *i)?))?;
+            if *status == UNCHANGED {
+                continue;
             }
+            let edge = edge_at(k, *i)?;
+            let before: Option<EdgeAttrs> = if *status == REPLACED {
+                let bytes = replaced.next().map_or(&[][..], Vec::as_slice);
+                Some(decode(bytes, &|| format!("edge {}", edge.key()))?)
+            } else {
+                None
+            };
+            append(
+                st,
+                &mut log,
+                &ChangeRef::PutEdge {
+                    edge: &edge,
+                    before: Before::from_option(before.as_ref()),
+                },
+            )?;
         }
     }
     // The in table: the mirrored keys of the new edges, sorted.

@@ -246,14 +246,14 @@ impl<'t> Tables<'t> {
 }
 
 /// What removing `node` does to the interactions that name it, done on `t`: an
-/// employee's or a person's interactions are removed (`(id, None)`), a project's lose
-/// their project (`(id, Some(new record))`). Returns those changes in id order, for the
-/// caller to count and log. Other kinds of node have no interactions.
+/// employee's or a person's interactions are removed (`(id, old, None)`), a project's
+/// lose their project (`(id, old, Some(new record))`). Returns those changes in id order,
+/// for the caller to count and log. Other kinds of node have no interactions.
 pub(crate) fn cascade(
     t: &mut Tables<'_>,
     node: crate::model::NodeRef,
     buf: &mut Vec<u8>,
-) -> Result<Vec<(InteractionId, Option<Interaction>)>> {
+) -> Result<Vec<(InteractionId, Interaction, Option<Interaction>)>> {
     use crate::model::NodeKind;
     let mut ids = match node.kind {
         NodeKind::Employee => {
@@ -283,10 +283,10 @@ pub(crate) fn cascade(
                 ..old
             };
             t.put(id, &new, Some(&old), buf)?;
-            changes.push((id, Some(new)));
+            changes.push((id, old, Some(new)));
         } else {
             t.delete(id, &old)?;
-            changes.push((id, None));
+            changes.push((id, old, None));
         }
     }
     Ok(changes)

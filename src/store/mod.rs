@@ -16,13 +16,15 @@
 //!
 //! | table | key | value |
 //! |---|---|---|
-//! | `guanxi.meta` | `&str`: `magic`, `format`, `next_id.<kind>`, `next_id.interaction`, `next_seq` | `u64` |
+//! | `guanxi.meta` | `&str`: `magic`, `format`, `next_id.<kind>`, `next_id.interaction`, `next_seq`, `next_commit`, `log_start` | `u64` |
 //! | `guanxi.counts` | `&str`: `node.<kind>`, `edge.<kind>`, `interactions` | `u64` |
 //! | `guanxi.node.<kind>` (×4) | dense id `u32` | node record |
 //! | `guanxi.xid.<kind>` (×4) | external id `&str` | dense id `u32` |
 //! | `guanxi.edge.out` | `[code, from.pack(), to.pack()]` (17 bytes) | attributes record |
 //! | `guanxi.edge.in` | `[code, to.pack(), from.pack()]` (17 bytes) | `()` |
 //! | `guanxi.log` | sequence number `u64` | change record |
+//! | `guanxi.commit` | commit number `u64` | commit record (time, entry range, counts) |
+//! | `guanxi.removed` | packed [`NodeRef`](crate::model::NodeRef) `u64` of a removed node | its external id |
 //! | `guanxi.interaction` | [`InteractionId`] `u64` | interaction record |
 //! | `guanxi.interaction.by_pair` | `[employee, person, day, id]` (20 bytes) | interaction record |
 //! | `guanxi.interaction.by_person` | `[person, day, id]` (16 bytes) | interaction record |
@@ -37,7 +39,8 @@
 //!   them up for the kinds that have attributes.
 //! * Records are one format-version byte followed by the value in postcard (node records
 //!   are the per-type structs, edge records [`EdgeAttrs`](crate::model::EdgeAttrs), log
-//!   records `(time, Change)`). Decoding checks the version, rejects trailing bytes, never
+//!   records `(time, change)` where the change holds the new value and what it replaced
+//!   or removed). Decoding checks the version, rejects trailing bytes, never
 //!   panics, and never allocates beyond the record's own size; the model's value types
 //!   validate while decoding.
 //! * Interaction index keys are big-endian too, a day being its day number with the sign
@@ -49,6 +52,12 @@
 //!   Interaction ids come from `next_id.interaction`, in recording order, likewise.
 //! * `meta.magic` marks a guanxi database and `meta.format` is the file format version;
 //!   a file with a larger version is refused ([`StoreError::NewerFormat`]).
+//! * The change log (see [The change log](#the-change-log)) is keyed by sequence number; each
+//!   write transaction that logged something adds a [`Commit`] record numbered from 1,
+//!   whose entry range lets a reader find the commit of any entry by a binary search.
+//!   `next_seq` is the log's head and `log_start` the lowest sequence number it still
+//!   holds ([`WriteTxn::trim_log`]): both are one read. The removed-node table keeps the
+//!   external id of every removed node, so that entries about it can still name it.
 //!
 //! # File formats
 //!
@@ -61,6 +70,39 @@
 //! interaction tables and counters and records format 2 — in that same transaction, so
 //! the upgrade commits with the first change or not at all; version-1 records stay valid
 //! and are rewritten only when they change.
+//!
+//! Format 3 turns the change log into a sync feed and a history: log records of version
+//! 3 hold what each change replaced or removed (so the log can be undone), a node's
+//! removal is logged with the edges it took, and the commit and removed-node tables and
+//! the `next_commit` and `log_start` counters are added. A file of format 1 or 2 reads as
+//! it is (its log entries without `before` and without a commit number); the first write
+//! transaction upgrades it, deriving its commits (one per run of entries with the same
+//! time) and its removed nodes' external ids from its log.
+//!
+//! # The change log
+//!
+//! Every committed change is a [`LogEntry`]: a sequence number, the [`Commit`] it
+//! belongs to (one per write transaction that changed something, numbered from 1, with
+//! the caller's time and the counts of its changes), and the [`Change`] — with the new
+//! value *and* what it replaced or removed, so the log replays forwards into an empty
+//! database and undoes backwards from the current one. A node's removal is logged as the
+//! removal of each interaction and edge it took, then of the node with its last record,
+//! so a consumer applying the entries one by one never holds a dangling edge; and every
+//! entry names the nodes it mentions by external id ([`LogEntry::xids`]), also a node
+//! removed since.
+//!
+//! As a sync feed: [`Read::log_head`] is the head (one counter read),
+//! [`Read::log_page`] reads a bounded page from any sequence number and says where the
+//! next starts; once every consumer is past a sequence number,
+//! [`WriteTxn::trim_log`] drops the whole commits before it, and a read of a trimmed
+//! range is [`StoreError::LogTrimmed`], naming the lowest sequence number held.
+//! [`WriteTxn::erase_person`] removes every entry that mentions a person: the log then
+//! replays to the database as if the person had never been recorded.
+//!
+//! As a history: [`Read::network_at_commit`] reads the database back as it stood after
+//! any commit the log still holds, rebuilt from the log backwards from the present (one
+//! scan plus the entries undone) or forwards from the start (the entries applied),
+//! whichever is cheaper; [`Read::commits`] lists the commits.
 //!
 //! # Damaged files
 //!
@@ -78,7 +120,8 @@
 //! [`Database::begin_write`] (or [`Database::write`]) gives a [`WriteTxn`] that validates
 //! every change against §3 before writing it; an invalid change poisons the
 //! transaction so that nothing of the batch can be committed. Every committed change is
-//! appended to the change log with the caller's timestamp.
+//! appended to the change log with the caller's timestamp, and every write transaction
+//! that changed something is a numbered [`Commit`].
 //!
 //! ```
 //! use guanxi::model::*;
@@ -129,12 +172,15 @@ mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod history;
 mod import;
 mod interaction;
 mod internal;
 mod log;
 mod read;
 mod transaction;
+mod travel;
+mod update;
 
 pub use backup::BackupSummary;
 pub use check::{CheckReport, Violation};
@@ -142,9 +188,10 @@ pub use db::Database;
 pub use error::{ErrorKind, Result, StoreError};
 pub use import::ImportSummary;
 pub use interaction::InteractionId;
-pub use log::{Change, LogEntry};
+pub use log::{Change, ChangeCounts, Commit, LogEntry, LogPage, Tally, Xids};
 pub(crate) use read::{
     check_edge_total, dense_ids, next_ids, scan_edges, scan_interactions, scan_nodes,
 };
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;
+pub use update::{Attention, Move, MoveOptions};

@@ -10,6 +10,7 @@
 
 use super::check::{self, CheckReport};
 use super::error::{Result, StoreError};
+use super::history;
 use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, Record};
 use super::internal::contain::{callback, contained};
@@ -18,8 +19,8 @@ use super::internal::records::{
     bad_attrs, corrupt_key, decode_node, decode_view, edge_from_out, xid_in,
 };
 use super::internal::source::{verify_counters, Source};
-use super::internal::tables::{self, Counters, IN, LOG, OUT};
-use super::log::{Change, LogEntry, LogRecord};
+use super::internal::tables::{self, Counters, IN, OUT};
+use super::log::{Commit, LogEntry, LogPage};
 use crate::model::{
     Account, Day, Edge, EdgeAttrs, EdgeKind, Employee, Interaction, Network, Node, NodeKind,
     NodeLabel, NodeRef, NodeView, Person, Project,
@@ -326,6 +327,46 @@ pub trait Read: Source {
         })
     }
 
+    /// The account with external id `xid`: one index lookup. The same name and answer as
+    /// [`Snapshot::account_by_xid`](crate::graph::Snapshot::account_by_xid) of a snapshot
+    /// loaded from this transaction.
+    fn account_by_xid(&self, xid: &str) -> Result<Option<AccountId>> {
+        Ok(self
+            .lookup(NodeKind::Account, xid)?
+            .map(|n| AccountId(n.id)))
+    }
+
+    /// The person with external id `xid`: one index lookup.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let p = db.write(1, |t| t.upsert_person(Person { xid: "P-7".into(), name: "Li".into(), title: None }))?;
+    /// let r = db.begin_read()?;
+    /// assert_eq!(r.person_by_xid("P-7")?, Some(p));
+    /// assert_eq!(r.person_by_xid("P-8")?, None);
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn person_by_xid(&self, xid: &str) -> Result<Option<PersonId>> {
+        Ok(self.lookup(NodeKind::Person, xid)?.map(|n| PersonId(n.id)))
+    }
+
+    /// The employee with external id `xid`: one index lookup.
+    fn employee_by_xid(&self, xid: &str) -> Result<Option<EmployeeId>> {
+        Ok(self
+            .lookup(NodeKind::Employee, xid)?
+            .map(|n| EmployeeId(n.id)))
+    }
+
+    /// The project with external id `xid`: one index lookup.
+    fn project_by_xid(&self, xid: &str) -> Result<Option<ProjectId>> {
+        Ok(self
+            .lookup(NodeKind::Project, xid)?
+            .map(|n| ProjectId(n.id)))
+    }
+
     /// The edge with this key, if it exists.
     fn edge(&self, key: crate::model::EdgeKey) -> Result<Option<Edge>> {
         contained(self, "the edge tables", || get_edge(&self.open(OUT)?, key))
@@ -400,22 +441,117 @@ pub trait Read: Source {
         contained(self, "the counters", || Ok(self.verified_counters()?.edges))
     }
 
-    /// The change log from sequence number `from_seq` on, in order.
+    /// The change log from sequence number `from_seq` on, in order: every entry up to
+    /// the head, in one `Vec` ([`log_page`](Read::log_page) reads it a page at a time).
+    /// [`StoreError::LogTrimmed`] if entries from `from_seq` on were trimmed.
     fn log(&self, from_seq: u64) -> Result<Vec<LogEntry>> {
         contained(self, "the change log", || {
-            let t = self.open(LOG)?;
-            let mut out = Vec::new();
-            for r in t.range(from_seq..)? {
-                let (k, v) = r?;
-                let seq = k.value();
-                let rec: LogRecord<Change> = decode(v.value(), &|| format!("log entry {seq}"))?;
-                out.push(LogEntry {
-                    seq,
-                    time: rec.time,
-                    change: rec.change,
-                });
-            }
-            Ok(out)
+            history::page(self, from_seq, usize::MAX).map(|p| p.entries)
+        })
+    }
+
+    /// Up to `limit` entries of the change log from sequence number `from` on, in order,
+    /// each naming the nodes it mentions by external id ([`LogEntry::xids`]); the page
+    /// says where the next one starts ([`LogPage::next`]) and what the head was. A
+    /// consumer reads pages from where it stopped until [`LogPage::is_last`], applies
+    /// them, and stores `next`.
+    ///
+    /// [`StoreError::LogTrimmed`] (with the lowest sequence number held) if `from` is
+    /// before the entries the log still holds; [`StoreError::BeyondLogHead`] if `from` is
+    /// beyond the head (the reader has seen a future this database does not have). Reads
+    /// only the entries returned.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Change, Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// db.write(1, |t| {
+    ///     for xid in ["P1", "P2", "P3"] {
+    ///         t.upsert_person(Person { xid: xid.into(), name: xid.into(), title: None })?;
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// let p2 = db.begin_read()?.person_by_xid("P2")?.unwrap();
+    /// db.write(2, |t| t.remove_node(p2.into()))?;
+    /// let r = db.begin_read()?;
+    /// let first = r.log_page(0, 2)?;
+    /// assert_eq!((first.entries.len(), first.next, first.is_last()), (2, 2, false));
+    /// let rest = r.log_page(first.next, 2)?;
+    /// assert!(rest.is_last());
+    /// let removal = &rest.entries[1];
+    /// assert_eq!(removal.commit, 2);
+    /// assert!(matches!(removal.change, Change::RemoveNode { .. }));
+    /// assert_eq!(removal.xid(p2.into()), Some("P2")); // named, though removed
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn log_page(&self, from: u64, limit: usize) -> Result<LogPage> {
+        contained(self, "the change log", || history::page(self, from, limit))
+    }
+
+    /// The head of the change log: the sequence number the next change will get (every
+    /// entry has a smaller one). One counter read, however long the log.
+    fn log_head(&self) -> Result<u64> {
+        contained(self, "the counters", || Ok(self.counters()?.next_seq))
+    }
+
+    /// The lowest sequence number the change log holds: entries before it were trimmed
+    /// ([`WriteTxn::trim_log`](super::WriteTxn::trim_log)). One counter read.
+    fn log_start(&self) -> Result<u64> {
+        contained(self, "the counters", || Ok(self.counters()?.log_start))
+    }
+
+    /// Up to `limit` commits from number `from` on, in order: each write transaction
+    /// that changed the database, with its time and the counts of its changes. Commits
+    /// before the lowest one the log holds were trimmed. None in a file of format 1 or 2
+    /// that no write has upgraded yet.
+    fn commits(&self, from: u64, limit: usize) -> Result<Vec<Commit>> {
+        contained(self, "the commit table", || {
+            history::commits(self, from, limit)
+        })
+    }
+
+    /// The database as it stood after commit `commit` (numbered from 1; 0 is the empty
+    /// database before the first), as a [`Network`] numbered exactly as
+    /// [`network`](Read::network) numbers the database — so
+    /// [`Snapshot::from_network`](crate::graph::Snapshot::from_network) of it gives the
+    /// same figures as a snapshot loaded then — with the [`IdMap`] to the store ids of
+    /// that time. In a write transaction, its own uncommitted changes come after the
+    /// latest commit.
+    ///
+    /// Rebuilt from the change log, backwards from the present or forwards from the
+    /// start, whichever is cheaper (see `travel.rs`): the cost is one scan of the
+    /// database plus the entries after the commit, or the entries up to it. Refused with
+    /// [`StoreError::UnknownCommit`] for a commit after the latest,
+    /// [`StoreError::CommitTrimmed`] for one trimmed from the log, and
+    /// [`StoreError::CommitUnrecoverable`] where neither direction is possible (a log
+    /// trimmed in a file upgraded from format 1 or 2, for its older commits).
+    ///
+    /// ```
+    /// use guanxi::model::*;
+    /// use guanxi::store::{Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let li = Person { xid: "P1".into(), name: "Li".into(), title: None };
+    /// db.write(1, |t| t.upsert_person(li.clone()))?;
+    /// db.write(2, |t| t.rename(PersonId(0).into(), "Li Wei"))?;
+    /// let r = db.begin_read()?;
+    /// let (then, _) = r.network_at_commit(1)?;
+    /// assert_eq!(then.persons, vec![li]);
+    /// assert_eq!(r.network_at_commit(2)?, r.network()?);
+    /// assert!(r.network_at_commit(0)?.0.persons.is_empty());
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    fn network_at_commit(&self, commit: u64) -> Result<(Network, IdMap)> {
+        contained(self, "the change log", || {
+            super::travel::network_at_commit(self, commit)
+        })
+    }
+
+    /// The number of the latest commit (0 before the first).
+    fn last_commit(&self) -> Result<u64> {
+        contained(self, "the counters", || {
+            Ok(self.counters()?.next_commit.saturating_sub(1))
         })
     }
 

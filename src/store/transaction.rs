@@ -13,33 +13,37 @@
 //! is exclusive, so nothing else can change them meanwhile.
 
 use super::error::{Result, StoreError};
+use super::history;
 use super::interaction::{self, InteractionId};
 use super::internal::codec::{decode, encode_into};
 use super::internal::keys::{self, RawKey};
 use super::internal::records::{corrupt_key, decode_node, xid_in};
 use super::internal::source::Source;
 use super::internal::tables::{self, Counters, FORMAT_VERSION, IN, LOG, OUT};
-use super::log::{ChangeRef, LogRecord, NodeView};
+use super::log::{Before, ChangeCounts, ChangeRef, CommitRecord, LogRecord, NodeView};
 use super::read::Read;
 use crate::model::{
-    Account, AccountId, AccountKind, Edge, EdgeKey, EdgeKind, EdgeLabel, Employee, EmployeeId,
-    Interaction, Node, NodeKind, NodeLabel, NodeRef, Person, PersonId, Project, ProjectId,
+    Account, AccountId, AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, EdgeLabel, Employee,
+    EmployeeId, Interaction, Node, NodeKind, NodeLabel, NodeRef, Person, PersonId, Project,
+    ProjectId,
 };
 use redb::{Key, ReadableTable, Table, TableDefinition, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Whether an upsert added, changed or left a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether an upsert added, changed (with the record it replaced) or left a node.
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Outcome {
     Added,
-    Updated,
+    Updated(Node),
     Unchanged,
 }
 
 /// The mutable state of a write transaction besides the storage transaction itself.
 pub(super) struct State {
-    time: i64,
+    pub(super) time: i64,
     pub(super) counters: Counters,
+    /// The changes logged so far, for the commit record.
+    pub(super) counts: ChangeCounts,
     pub(super) buf: Vec<u8>,
     log_buf: Vec<u8>,
 }
@@ -53,7 +57,7 @@ pub(super) struct State {
 pub struct WriteTxn {
     pub(super) txn: redb::WriteTransaction,
     pub(super) state: State,
-    initial: Counters,
+    pub(super) initial: Counters,
     /// Set by a failed operation, or by a read that met a damaged structure (through
     /// `&self`, hence atomic).
     poisoned: AtomicBool,
@@ -96,6 +100,10 @@ impl Source for WriteTxn {
     fn damaged(&self) {
         self.poisoned.store(true, Ordering::Relaxed);
     }
+
+    fn open_commit(&self) -> Option<(u64, u64)> {
+        Some((self.state.counters.next_commit, self.initial.next_seq))
+    }
 }
 
 impl Read for WriteTxn {}
@@ -106,16 +114,18 @@ pub(super) type LogTable<'t> = Table<'t, u64, &'static [u8]>;
 
 /// Upgrades a file of an older format to [`FORMAT_VERSION`] inside the write transaction
 /// that is about to change it, so that the upgrade commits with the first change, or not
-/// at all: creates the interaction tables and their counters and records the format.
-/// Records of version 1 stay as they are (they keep decoding); a record is written in the
-/// current version when it changes.
+/// at all: creates the tables of the newer formats (interactions; commits and removed
+/// nodes' names, derived from the old log by [`history::derive`]) and their counters, and
+/// records the format. Records of older versions stay as they are (they keep decoding); a
+/// record is written in the current version when it changes.
 fn upgrade(
     txn: &redb::WriteTransaction,
     meta: &mut redb::Table<'_, &'static str, u64>,
     counts: &mut redb::Table<'_, &'static str, u64>,
-    counters: &Counters,
+    counters: &mut Counters,
 ) -> Result<()> {
     interaction::Tables::open(txn)?;
+    history::derive(txn, counters)?;
     counters.store(meta, counts)?;
     meta.insert("format", FORMAT_VERSION)?;
     Ok(())
@@ -133,10 +143,10 @@ impl WriteTxn {
         let counters = {
             let mut meta = txn.open_table(tables::META)?;
             let mut counts = txn.open_table(tables::COUNTS)?;
-            let counters = Counters::load(&meta, &counts)?;
+            let mut counters = Counters::load(&meta, &counts)?;
             let format = meta.get("format")?.map_or(1, |g| g.value());
             if format < FORMAT_VERSION {
-                upgrade(&txn, &mut meta, &mut counts, &counters)?;
+                upgrade(&txn, &mut meta, &mut counts, &mut counters)?;
             }
             counters
         };
@@ -145,6 +155,7 @@ impl WriteTxn {
             state: State {
                 time,
                 counters,
+                counts: ChangeCounts::default(),
                 buf: Vec::with_capacity(256),
                 log_buf: Vec::with_capacity(256),
             },
@@ -158,13 +169,28 @@ impl WriteTxn {
         self.poisoned.load(Ordering::Relaxed)
     }
 
-    /// Commits every change of the transaction atomically and durably.
+    /// Commits every change of the transaction atomically and durably. A transaction
+    /// that logged a change becomes the next [`Commit`](super::Commit) (numbered from 1,
+    /// with this transaction's time and the counts of its changes); one that changed
+    /// nothing is not numbered.
     ///
     /// A poisoned transaction is rolled back and returns [`StoreError::Poisoned`].
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
         if self.is_poisoned() {
             let _ = self.txn.abort();
             return Err(StoreError::Poisoned);
+        }
+        if self.state.counters.next_seq != self.initial.next_seq {
+            let record = CommitRecord {
+                time: self.state.time,
+                first_seq: self.initial.next_seq,
+                end_seq: self.state.counters.next_seq,
+                changes: self.state.counts,
+                reversible: true,
+            };
+            let number = self.state.counters.next_commit;
+            history::put_commit(&self.txn, number, &record, &mut self.state.buf)?;
+            self.state.counters.next_commit += 1;
         }
         if self.state.counters != self.initial {
             let mut meta = self.txn.open_table(tables::META)?;
@@ -228,22 +254,78 @@ impl WriteTxn {
         reason = "the node is taken like the typed upserts take theirs"
     )]
     pub fn upsert_node(&mut self, node: Node) -> Result<NodeRef> {
-        self.guarded(|w| {
-            let kind = node.kind();
-            let mut nodes = w.txn.open_table(tables::nodes(kind))?;
-            let mut xids = w.txn.open_table(tables::xids(kind))?;
-            let mut log = w.txn.open_table(LOG)?;
-            upsert_core(
-                &w.txn,
-                &mut w.state,
-                &mut nodes,
-                &mut xids,
-                &mut log,
-                NodeView::of(&node),
-                None,
-            )
-            .map(|(r, _)| r)
-        })
+        self.guarded(|w| w.write_node(NodeView::of(&node), false))
+    }
+
+    /// Inserts an account; [`StoreError::AlreadyExists`] (naming it) if an account with
+    /// its external id exists — where [`upsert_account`](WriteTxn::upsert_account) would
+    /// overwrite that account's name and kind.
+    pub fn create_account(&mut self, account: Account) -> Result<AccountId> {
+        self.create_node(Node::Account(account))
+            .map(|n| AccountId(n.id))
+    }
+
+    /// Inserts a person; [`StoreError::AlreadyExists`] if a person with its external id
+    /// exists.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, ErrorKind};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let li = Person { xid: "P-7".into(), name: "Li".into(), title: None };
+    /// db.write(1, |t| t.create_person(li.clone()))?;
+    /// let again = db.write(2, |t| t.create_person(Person { name: "Wang".into(), ..li })).unwrap_err();
+    /// assert_eq!(again.kind(), ErrorKind::Conflict);
+    /// assert_eq!(again.to_string(), "person \"P-7\" already exists (person#0); update it instead (upsert_person or a partial update), or choose another external id");
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
+    pub fn create_person(&mut self, person: Person) -> Result<PersonId> {
+        self.create_node(Node::Person(person))
+            .map(|n| PersonId(n.id))
+    }
+
+    /// Inserts an employee; [`StoreError::AlreadyExists`] if an employee with its
+    /// external id exists.
+    pub fn create_employee(&mut self, employee: Employee) -> Result<EmployeeId> {
+        self.create_node(Node::Employee(employee))
+            .map(|n| EmployeeId(n.id))
+    }
+
+    /// Inserts a project; [`StoreError::AlreadyExists`] if a project with its external
+    /// id exists.
+    pub fn create_project(&mut self, project: Project) -> Result<ProjectId> {
+        self.create_node(Node::Project(project))
+            .map(|n| ProjectId(n.id))
+    }
+
+    /// Inserts a node of any type; [`StoreError::AlreadyExists`] if a node of that type
+    /// has its external id (nothing is written, and the transaction is poisoned like by
+    /// any refused change).
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "the node is taken like the typed creates take theirs"
+    )]
+    pub fn create_node(&mut self, node: Node) -> Result<NodeRef> {
+        self.guarded(|w| w.write_node(NodeView::of(&node), true))
+    }
+
+    /// Upserts (or, with `create_only`, inserts) one node with its tables opened here.
+    pub(super) fn write_node(&mut self, view: NodeView<'_>, create_only: bool) -> Result<NodeRef> {
+        let kind = view.kind();
+        let mut nodes = self.txn.open_table(tables::nodes(kind))?;
+        let mut xids = self.txn.open_table(tables::xids(kind))?;
+        let mut log = self.txn.open_table(LOG)?;
+        upsert_core(
+            &self.txn,
+            &mut self.state,
+            &mut nodes,
+            &mut xids,
+            &mut log,
+            view,
+            How::One { create_only },
+        )
+        .map(|(r, _)| r)
     }
 
     /// Adds an edge; [`StoreError::DuplicateEdge`] if an edge with its key exists.
@@ -265,44 +347,48 @@ impl WriteTxn {
         self.guarded(|w| put_core(&w.txn, &mut w.state, &edge, true))
     }
 
-    /// Removes an edge; `true` if it existed.
+    /// Removes an edge; `true` if it existed. The log entry holds the removed edge,
+    /// attributes included.
     pub fn remove_edge(&mut self, key: EdgeKey) -> Result<bool> {
         self.guarded(|w| {
             let removed = {
                 let mut out = w.txn.open_table(OUT)?;
                 let r = out.remove(&keys::out_key(&key))?;
-                r.is_some()
+                r.map(|g| g.value().to_vec())
             };
-            if removed {
-                let mut inn = w.txn.open_table(IN)?;
-                inn.remove(&keys::in_key(&key))?;
-                dec(&mut w.state.counters.edges[usize::from(key.kind.code())]);
-                let mut log = w.txn.open_table(LOG)?;
-                append(&mut w.state, &mut log, &ChangeRef::RemoveEdge(key))?;
-            }
-            Ok(removed)
+            let Some(old) = removed else {
+                return Ok(false);
+            };
+            let attrs: EdgeAttrs = decode(&old, &|| format!("edge {key}"))?;
+            let mut inn = w.txn.open_table(IN)?;
+            inn.remove(&keys::in_key(&key))?;
+            dec(&mut w.state.counters.edges[usize::from(key.kind.code())]);
+            let mut log = w.txn.open_table(LOG)?;
+            append(
+                &mut w.state,
+                &mut log,
+                &ChangeRef::RemoveEdge {
+                    key,
+                    before: Before::Was(&attrs),
+                },
+            )?;
+            Ok(true)
         })
     }
 
     /// Removes a node, its external-id entry and every edge touching it (both
     /// directions); [`StoreError::UnknownNode`] if it does not exist. An employee or a
     /// person takes its interactions with it; a project's interactions lose their project.
-    /// Each interaction changed so is logged, before the node's removal.
+    ///
+    /// Logged as one entry per interaction removed or changed (by id), then one
+    /// [`RemoveEdge`](super::Change::RemoveEdge) per edge it took (in key order), then the
+    /// node's [`RemoveNode`](super::Change::RemoveNode) with its last record — so the log
+    /// replays without a dangling edge and can be undone. The node's external id stays
+    /// known to the log ([`LogEntry::xids`](super::LogEntry::xids)).
     pub fn remove_node(&mut self, node: NodeRef) -> Result<()> {
         self.guarded(|w| {
-            let cascaded = remove_core(&w.txn, &mut w.state, node)?;
-            let mut log = w.txn.open_table(LOG)?;
-            for (id, new) in &cascaded {
-                let change = match new {
-                    Some(interaction) => ChangeRef::PutInteraction {
-                        id: *id,
-                        interaction,
-                    },
-                    None => ChangeRef::RemoveInteraction(*id),
-                };
-                append(&mut w.state, &mut log, &change)?;
-            }
-            append(&mut w.state, &mut log, &ChangeRef::RemoveNode(node))
+            let removed = remove_core(&w.txn, &mut w.state, node)?;
+            log_removal(&w.txn, &mut w.state, node, &removed)
         })
     }
 
@@ -330,6 +416,7 @@ impl WriteTxn {
                 &ChangeRef::PutInteraction {
                     id,
                     interaction: &interaction,
+                    before: Before::Absent,
                 },
             )?;
             Ok(id)
@@ -347,14 +434,24 @@ impl WriteTxn {
             drop(t);
             dec(&mut w.state.counters.interactions);
             let mut log = w.txn.open_table(LOG)?;
-            append(&mut w.state, &mut log, &ChangeRef::RemoveInteraction(id))?;
+            append(
+                &mut w.state,
+                &mut log,
+                &ChangeRef::RemoveInteraction {
+                    id,
+                    before: Before::Was(&old),
+                },
+            )?;
             Ok(true)
         })
     }
 
     /// Erases a person for good: the node, its external-id entry, every edge touching it
-    /// and every log entry that mentions it (its upserts hold its name). The erasure itself
-    /// is not logged. Returns `false` if no person has this external id.
+    /// and every log entry that mentions it (its upserts hold its name) — also those of an
+    /// earlier person with the same external id that was removed since, whose name the
+    /// log still knows. The erasure itself is not logged, and the commits it touched count
+    /// what remains of them. Returns `false` if no person, present or removed, has this
+    /// external id.
     ///
     /// Freed pages of the file may still hold the person's bytes after the commit:
     /// [`Database::erase_person`](super::Database::erase_person) erases and then rewrites
@@ -366,26 +463,43 @@ impl WriteTxn {
                 let g = xids.get(xid)?;
                 g.map(|g| NodeRef::new(NodeKind::Person, g.value()))
             };
-            let Some(node) = found else {
-                return Ok(false);
-            };
-            remove_core(&w.txn, &mut w.state, node)?;
-            let mut log = w.txn.open_table(LOG)?;
-            let mut doomed = Vec::new();
-            for r in log.iter()? {
-                let (k, v) = r?;
-                let seq = k.value();
-                let rec: LogRecord<super::log::Change> =
-                    decode(v.value(), &|| format!("log entry {seq}"))?;
-                if rec.change.mentions(node) {
-                    doomed.push(seq);
-                }
+            if let Some(node) = found {
+                remove_core(&w.txn, &mut w.state, node)?;
             }
-            for seq in doomed {
-                log.remove(seq)?;
-            }
-            Ok(true)
+            history::erase(&w.txn, &mut w.state, w.initial.next_seq, xid)
         })
+    }
+
+    /// Drops the log entries before sequence number `before`, once every consumer of the
+    /// log has synced past it, and returns the lowest sequence number the log then holds.
+    ///
+    /// Whole commits only: a commit is dropped when all its entries lie before `before`,
+    /// so the log may keep a few entries before `before` (those of a commit that straddles
+    /// it). The entries of this transaction are never dropped. Afterwards,
+    /// [`Read::log_page`](super::Read::log_page) from a dropped sequence number returns
+    /// [`StoreError::LogTrimmed`], and the dropped commits can no longer be read back
+    /// ([`Read::network_at_commit`](super::Read::network_at_commit) says
+    /// [`StoreError::CommitTrimmed`]). Trimming is not a
+    /// change to the network: it is not logged and makes no commit.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, Read, StoreError};
+    ///
+    /// let db = Database::in_memory()?;
+    /// for (t, xid) in [(1, "P1"), (2, "P2"), (3, "P3")] {
+    ///     db.write(t, |w| w.upsert_person(Person { xid: xid.into(), name: xid.into(), title: None }))?;
+    /// }
+    /// // A consumer has applied entries 0 and 1 (the first two commits).
+    /// assert_eq!(db.write(4, |w| w.trim_log(2))?, 2);
+    /// let r = db.begin_read()?;
+    /// assert_eq!(r.log_page(2, 10)?.entries.len(), 1);
+    /// let err = r.log_page(0, 10).unwrap_err();
+    /// assert!(matches!(err, StoreError::LogTrimmed { asked: 0, first_available: 2 }));
+    /// # Ok::<(), StoreError>(())
+    /// ```
+    pub fn trim_log(&mut self, before: u64) -> Result<u64> {
+        self.guarded(|w| history::trim(&w.txn, &mut w.state.counters, w.initial.next_seq, before))
     }
 }
 
@@ -393,7 +507,50 @@ fn dec(c: &mut u64) {
     *c = c.saturating_sub(1);
 }
 
-/// Appends a change to the log.
+/// Logs the removal of `node` that [`remove_core`] carried out: its interactions, its
+/// edges, then the node itself.
+fn log_removal(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    node: NodeRef,
+    removed: &Removed,
+) -> Result<()> {
+    let mut log = txn.open_table(LOG)?;
+    for (id, old, new) in &removed.interactions {
+        let change = match new {
+            Some(interaction) => ChangeRef::PutInteraction {
+                id: *id,
+                interaction,
+                before: Before::Was(old),
+            },
+            None => ChangeRef::RemoveInteraction {
+                id: *id,
+                before: Before::Was(old),
+            },
+        };
+        append(st, &mut log, &change)?;
+    }
+    for (key, attrs) in &removed.edges {
+        append(
+            st,
+            &mut log,
+            &ChangeRef::RemoveEdge {
+                key: *key,
+                before: Before::Was(attrs),
+            },
+        )?;
+    }
+    append(
+        st,
+        &mut log,
+        &ChangeRef::RemoveNode {
+            node,
+            before: Before::Was(NodeView::of(&removed.record)),
+        },
+    )
+}
+
+/// Appends a change to the log, and counts it for the commit record.
 pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<'_>) -> Result<()> {
     let seq = st.counters.next_seq;
     encode_into(
@@ -406,6 +563,7 @@ pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<
     )?;
     log.insert(seq, st.log_buf.as_slice())?;
     st.counters.next_seq += 1;
+    change.tally(&mut st.counts);
     Ok(())
 }
 
@@ -441,8 +599,18 @@ fn competitor_edges(
 pub(super) struct Bulk<'v> {
     pub(super) fresh: bool,
     pub(super) pending: Vec<(&'v str, u32)>,
-    /// Changed nodes whose log entries are appended after the kind's records.
-    pub(super) logs: Vec<(NodeRef, NodeView<'v>)>,
+    /// Changed nodes whose log entries are appended after the kind's records, with the
+    /// record each replaced.
+    pub(super) logs: Vec<(NodeRef, NodeView<'v>, Option<Node>)>,
+}
+
+/// How [`upsert_core`] writes a node.
+pub(super) enum How<'b, 'v> {
+    /// One node: an upsert, or with `create_only` an insert that refuses a taken
+    /// external id.
+    One { create_only: bool },
+    /// One node of a bulk import (an upsert).
+    Bulk(&'b mut Bulk<'v>),
 }
 
 /// Upserts one node with the tables already open.
@@ -453,8 +621,12 @@ pub(super) fn upsert_core<'v>(
     xids: &mut XidTable<'_>,
     log: &mut LogTable<'_>,
     view: NodeView<'v>,
-    mut bulk: Option<&mut Bulk<'v>>,
+    how: How<'_, 'v>,
 ) -> Result<(NodeRef, Outcome)> {
+    let (create_only, mut bulk) = match how {
+        How::One { create_only } => (create_only, None),
+        How::Bulk(b) => (false, Some(b)),
+    };
     let kind = view.kind();
     let k = usize::from(kind.code());
     let xid = view.xid();
@@ -477,6 +649,13 @@ pub(super) fn upsert_core<'v>(
     };
     let (node, outcome) = if let Some(id) = existing {
         let node = NodeRef::new(kind, id);
+        if create_only {
+            return Err(StoreError::AlreadyExists {
+                kind,
+                xid: xid.to_owned(),
+                node,
+            });
+        }
         let old = nodes.get(id)?.map(|g| g.value().to_vec());
         let Some(old) = old else {
             return Err(StoreError::Corrupt {
@@ -487,8 +666,8 @@ pub(super) fn upsert_core<'v>(
         if old == st.buf {
             return Ok((node, Outcome::Unchanged));
         }
-        if let NodeView::Account(new) = view {
-            let old: Account = decode(&old, &|| format!("{node} record"))?;
+        let old = decode_node(node, &old)?;
+        if let (NodeView::Account(new), Node::Account(old)) = (view, &old) {
             if old.kind == AccountKind::Competitor && new.kind != AccountKind::Competitor {
                 let out = txn.open_table(OUT)?;
                 let edges = competitor_edges(&out, node)?;
@@ -501,7 +680,7 @@ pub(super) fn upsert_core<'v>(
             }
         }
         nodes.insert(id, st.buf.as_slice())?;
-        (node, Outcome::Updated)
+        (node, Outcome::Updated(old))
     } else {
         let id = st.counters.next_id[k];
         if id == u32::MAX {
@@ -518,9 +697,25 @@ pub(super) fn upsert_core<'v>(
         (NodeRef::new(kind, id), Outcome::Added)
     };
     if let Some(b) = bulk {
-        b.logs.push((node, view));
+        let before = match &outcome {
+            Outcome::Updated(old) => Some(old.clone()),
+            _ => None,
+        };
+        b.logs.push((node, view, before));
     } else {
-        append(st, log, &ChangeRef::UpsertNode { node, record: view })?;
+        let before = match &outcome {
+            Outcome::Updated(old) => Before::Was(NodeView::of(old)),
+            _ => Before::Absent,
+        };
+        append(
+            st,
+            log,
+            &ChangeRef::UpsertNode {
+                node,
+                record: view,
+                before,
+            },
+        )?;
     }
     Ok((node, outcome))
 }
@@ -588,11 +783,11 @@ fn put_core(
     encode_into(&edge.attrs(), &mut st.buf, &|| format!("edge {key}"))?;
     let ok = keys::out_key(&key);
     let mut out = txn.open_table(OUT)?;
-    let old = out.get(&ok)?.map(|g| g.value() == st.buf.as_slice());
-    match old {
+    let old = out.get(&ok)?.map(|g| g.value().to_vec());
+    match &old {
         Some(_) if !replace => return Err(StoreError::DuplicateEdge(edge_label(txn, key))),
-        Some(true) => return Ok(true),
-        Some(false) => {}
+        Some(bytes) if *bytes == st.buf => return Ok(true),
+        Some(_) => {}
         None => {
             if key.kind.one_per_source() {
                 let (lo, hi) = keys::range_at(key.kind, key.from);
@@ -628,6 +823,10 @@ fn put_core(
             }
         }
     }
+    let before: Option<EdgeAttrs> = old
+        .as_deref()
+        .map(|b| decode(b, &|| format!("edge {key}")))
+        .transpose()?;
     out.insert(&ok, st.buf.as_slice())?;
     drop(out);
     if old.is_none() {
@@ -636,7 +835,14 @@ fn put_core(
         st.counters.edges[usize::from(key.kind.code())] += 1;
     }
     let mut log = txn.open_table(LOG)?;
-    append(st, &mut log, &ChangeRef::PutEdge(edge))?;
+    append(
+        st,
+        &mut log,
+        &ChangeRef::PutEdge {
+            edge,
+            before: Before::from_option(before.as_ref()),
+        },
+    )?;
     Ok(old.is_some())
 }
 
@@ -664,13 +870,22 @@ fn check_interaction_ends(txn: &redb::WriteTransaction, i: &Interaction) -> Resu
     Ok(())
 }
 
-/// Removes a node, its index entry and its edges (not logged), and removes or updates the
-/// interactions that name it (returned, for the caller to log).
-fn remove_core(
+/// What [`remove_core`] removed, for the log: the node's record, its edges (key order)
+/// and its interactions (id order: the record before, and after if it was only changed).
+pub(super) struct Removed {
+    pub(super) record: Node,
+    pub(super) edges: Vec<(EdgeKey, EdgeAttrs)>,
+    pub(super) interactions: Vec<(InteractionId, Interaction, Option<Interaction>)>,
+}
+
+/// Removes a node, its index entry and its edges, and removes or updates the
+/// interactions that name it; records its external id among the removed nodes' (so the
+/// log can still name it). Logs nothing: returns what it removed, for the caller to log.
+pub(super) fn remove_core(
     txn: &redb::WriteTransaction,
     st: &mut State,
     node: NodeRef,
-) -> Result<Vec<(InteractionId, Option<Interaction>)>> {
+) -> Result<Removed> {
     let record = {
         let t = txn.open_table(tables::nodes(node.kind))?;
         let g = t.get(node.id)?;
@@ -679,6 +894,7 @@ fn remove_core(
             None => return Err(StoreError::UnknownNode(NodeLabel { node, xid: None })),
         }
     };
+    let mut edges: Vec<(EdgeKey, EdgeAttrs)> = Vec::new();
     {
         let mut out = txn.open_table(OUT)?;
         let mut inn = txn.open_table(IN)?;
@@ -689,8 +905,9 @@ fn remove_core(
                 let found = collect_keys(&out, &lo, &hi)?;
                 for k in found {
                     let key = keys::decode_out(&k).ok_or_else(|| corrupt_key("out", &k))?;
-                    out.remove(&k)?;
+                    let old = out.remove(&k)?.map(|g| g.value().to_vec());
                     inn.remove(&keys::in_key(&key))?;
+                    edges.push((key, edge_attrs(key, old.as_deref())?));
                     dec(counter);
                 }
             }
@@ -699,24 +916,47 @@ fn remove_core(
                 for k in found {
                     let key = keys::decode_in(&k).ok_or_else(|| corrupt_key("in", &k))?;
                     inn.remove(&k)?;
-                    out.remove(&keys::out_key(&key))?;
+                    let old = out
+                        .remove(&keys::out_key(&key))?
+                        .map(|g| g.value().to_vec());
+                    edges.push((key, edge_attrs(key, old.as_deref())?));
                     dec(counter);
                 }
             }
         }
     }
-    let cascaded = {
+    edges.sort_unstable_by_key(|(k, _)| *k);
+    let interactions = {
         let mut t = interaction::Tables::open(txn)?;
         interaction::cascade(&mut t, node, &mut st.buf)?
     };
-    let removed = cascaded.iter().filter(|(_, new)| new.is_none()).count() as u64;
+    let removed = interactions
+        .iter()
+        .filter(|(_, _, new)| new.is_none())
+        .count() as u64;
     st.counters.interactions = st.counters.interactions.saturating_sub(removed);
     let mut nodes = txn.open_table(tables::nodes(node.kind))?;
     nodes.remove(node.id)?;
     let mut xids = txn.open_table(tables::xids(node.kind))?;
     xids.remove(record.xid())?;
+    let mut names = txn.open_table(tables::REMOVED)?;
+    names.insert(node.pack(), record.xid())?;
     dec(&mut st.counters.nodes[usize::from(node.kind.code())]);
-    Ok(cascaded)
+    Ok(Removed {
+        record,
+        edges,
+        interactions,
+    })
+}
+
+/// The attributes of a removed edge from its out-table value; an edge in the in table but
+/// not in the out table is damage.
+fn edge_attrs(key: EdgeKey, value: Option<&[u8]>) -> Result<EdgeAttrs> {
+    let bytes = value.ok_or_else(|| StoreError::Corrupt {
+        what: format!("edge {key}"),
+        reason: "in the in table but not in the out table".to_owned(),
+    })?;
+    decode(bytes, &|| format!("edge {key}"))
 }
 
 fn collect_keys<V: Value + 'static>(

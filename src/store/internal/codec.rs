@@ -2,10 +2,12 @@
 //!
 //! The version byte says which layout the value has. Postcard is not self-describing, so
 //! a type that gains a field cannot read what an older layout wrote: every stored type
-//! implements [`Record`], naming the type that reads its version-1 layout (itself where
-//! the layout did not change), and [`decode`] picks the layout by the byte. Version 2
-//! added an employee's leaving date and a `works_at` edge's employment period; the
-//! version-1 layouts live in [`super::v1`].
+//! implements [`Record`], naming the types that read its version-1 and version-2 layouts
+//! (itself where the layout did not change), and [`decode`] picks the layout by the
+//! byte. Version 2 added an employee's leaving date and a `works_at` edge's employment
+//! period (the version-1 layouts live in [`super::v1`]); version 3 changed only the log
+//! record, which now holds what each change replaced or removed (the version-2 log
+//! layout lives in [`super::v2`]).
 //!
 //! Decoding never panics and never trusts a length: postcard reads a string's length and
 //! then takes exactly that many bytes *from the input slice* (failing if they are not
@@ -19,12 +21,14 @@ use crate::store::error::{Result, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// The format version of every record written by this build.
-pub(crate) const RECORD_VERSION: u8 = 2;
+pub(crate) const RECORD_VERSION: u8 = 3;
 
-/// A type stored as a record, and how to read what record version 1 wrote for it.
+/// A type stored as a record, and how to read what record versions 1 and 2 wrote for it.
 pub(crate) trait Record<'de>: Deserialize<'de> {
     /// The version-1 layout, converted into `Self`; `Self` where the layout is unchanged.
     type V1: Deserialize<'de> + Into<Self>;
+    /// The version-2 layout, converted into `Self`; `Self` where the layout is unchanged.
+    type V2: Deserialize<'de> + Into<Self>;
 }
 
 /// Implements [`Record`] for types whose layout is the same in every record version.
@@ -32,6 +36,7 @@ macro_rules! unchanged_since_v1 {
     ($($t:ty),+ $(,)?) => {
         $(impl<'de> $crate::store::internal::codec::Record<'de> for $t {
             type V1 = Self;
+            type V2 = Self;
         })+
     };
 }
@@ -81,6 +86,7 @@ pub(crate) fn decode<'a, T: Record<'a>>(bytes: &'a [u8], what: &dyn Fn() -> Stri
     let (value, rest) = match version {
         RECORD_VERSION => postcard::take_from_bytes::<T>(body),
         1 => postcard::take_from_bytes::<T::V1>(body).map(|(v, rest)| (v.into(), rest)),
+        2 => postcard::take_from_bytes::<T::V2>(body).map(|(v, rest)| (v.into(), rest)),
         _ => {
             return Err(corrupt(format!(
                 "record format version {version}, expected 1 to {RECORD_VERSION}"
@@ -101,8 +107,8 @@ mod tests {
         AccountId, Day, Edge, EdgeAttrs, Employee, Employment, Member, Node, NodeKind, NodeRef,
         PersonId, Role, Score,
     };
-    use crate::store::internal::v1;
-    use crate::store::log::{Change, LogRecord};
+    use crate::store::internal::{v1, v2};
+    use crate::store::log::{Before, LogRecord, Stored};
 
     unchanged_since_v1!(Member, (String, Score), String, Vec<u64>);
 
@@ -175,6 +181,10 @@ mod tests {
     }
 
     #[test]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one case per record layout that changed, side by side"
+    )]
     fn version_1_records_still_decode() {
         let old = encode_v1(&v1::Employee {
             xid: "e1".into(),
@@ -221,13 +231,14 @@ mod tests {
                         name: "Chen".into(),
                     }),
                 },
-                Change::UpsertNode {
+                Stored::UpsertNode {
                     node,
                     record: Node::Employee(Employee {
                         xid: "e1".into(),
                         name: "Chen".into(),
                         left: None,
                     }),
+                    before: Before::Unrecorded,
                 },
             ),
             (
@@ -235,11 +246,14 @@ mod tests {
                     person: PersonId(1),
                     account: AccountId(2),
                 }),
-                Change::PutEdge(Edge::WorksAt {
-                    person: PersonId(1),
-                    account: AccountId(2),
-                    employment: Employment::default(),
-                }),
+                Stored::PutEdge {
+                    edge: Edge::WorksAt {
+                        person: PersonId(1),
+                        account: AccountId(2),
+                        employment: Employment::default(),
+                    },
+                    before: Before::Unrecorded,
+                },
             ),
         ];
         for (old, new) in log {
@@ -247,7 +261,7 @@ mod tests {
                 time: 7,
                 change: old,
             });
-            let rec: LogRecord<Change> = decode(&bytes, &what).unwrap();
+            let rec: LogRecord<Stored> = decode(&bytes, &what).unwrap();
             assert_eq!(
                 rec,
                 LogRecord {
@@ -256,6 +270,29 @@ mod tests {
                 }
             );
         }
+
+        // Log records of version 2: a removal by key, without what was removed.
+        let key = Edge::Of {
+            project: crate::model::ProjectId(3),
+            account: AccountId(2),
+        }
+        .key();
+        let mut bytes = vec![2];
+        bytes.extend(
+            postcard::to_allocvec(&LogRecord {
+                time: 9,
+                change: v2::Change::RemoveEdge(key),
+            })
+            .unwrap(),
+        );
+        let rec: LogRecord<Stored> = decode(&bytes, &what).unwrap();
+        assert_eq!(
+            rec.change,
+            Stored::RemoveEdge {
+                key,
+                before: Before::Unrecorded
+            }
+        );
 
         // A version-2 record round-trips the new fields.
         let e = Employee {

@@ -11,3 +11,4 @@ pub(crate) mod records;
 pub(crate) mod source;
 pub(crate) mod tables;
 pub(crate) mod v1;
+pub(crate) mod v2;

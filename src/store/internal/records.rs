@@ -62,6 +62,7 @@ pub(crate) fn decode_view(node: NodeRef, bytes: &[u8]) -> Result<NodeView<'_>> {
     }
     impl<'a> Record<'a> for EmployeeRecord<'a> {
         type V1 = EmployeeRecordV1<'a>;
+        type V2 = Self;
     }
     #[derive(serde::Deserialize)]
     struct ProjectRecord<'a> {

@@ -39,6 +39,12 @@ pub trait Source {
     /// Told that a read met a damaged structure (see `contain`): a write transaction
     /// poisons itself, so that nothing of a batch that met damage is committed.
     fn damaged(&self) {}
+    /// The commit a write transaction will be when it commits — its number and its first
+    /// sequence number — for the log entries it has written; `None` for a read
+    /// transaction.
+    fn open_commit(&self) -> Option<(u64, u64)> {
+        None
+    }
 }
 
 /// The stored counters, refused as [`StoreError::Corrupt`] unless they agree with the

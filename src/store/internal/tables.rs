@@ -17,9 +17,17 @@ pub(crate) const MAGIC: u64 = 0x6775_616e_7869_0001;
 ///   (its interaction tables read as empty) and never changed by a read; the first
 ///   write transaction upgrades it in that same transaction
 ///   ([`upgrade`](crate::store::WriteTxn)).
-pub(crate) const FORMAT_VERSION: u64 = 2;
+/// * 3 — the change log as a sync feed and a history: log records of version 3 (each
+///   change with what it replaced or removed, a node's removal preceded by the edges it
+///   took), the commit table (one record per write transaction that changed something),
+///   the table of removed nodes' external ids, and the counters `next_commit` and
+///   `log_start`. A file of format 1 or 2 is read as it is (its log entries have no
+///   commit and no before-images); the first write transaction upgrades it, deriving
+///   commits and removed nodes' names from its log.
+pub(crate) const FORMAT_VERSION: u64 = 3;
 
-/// `magic`, `format`, `next_id.<kind>`, `next_seq`.
+/// `magic`, `format`, `next_id.<kind>`, `next_id.interaction`, `next_seq`,
+/// `next_commit`, `log_start`.
 pub(crate) const META: TableDefinition<&str, u64> = TableDefinition::new("guanxi.meta");
 /// `node.<kind>` and `edge.<kind>` → number of records.
 pub(crate) const COUNTS: TableDefinition<&str, u64> = TableDefinition::new("guanxi.counts");
@@ -46,6 +54,14 @@ pub(crate) const OUT: TableDefinition<&RawKey, &[u8]> = TableDefinition::new("gu
 pub(crate) const IN: TableDefinition<&RawKey, ()> = TableDefinition::new("guanxi.edge.in");
 /// Sequence number → change record.
 pub(crate) const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("guanxi.log");
+
+/// Commit number → commit record (format 3): one per write transaction that logged a
+/// change, numbered from 1.
+pub(crate) const COMMITS: TableDefinition<u64, &[u8]> = TableDefinition::new("guanxi.commit");
+/// Packed [`NodeRef`](crate::model::NodeRef) of a removed node → its external id (format
+/// 3): so that log entries about a node can name it after it is gone. Ids are never
+/// reused, so the entry never goes stale.
+pub(crate) const REMOVED: TableDefinition<u64, &str> = TableDefinition::new("guanxi.removed");
 
 /// Interaction id → interaction record (format 2).
 pub(crate) const INTERACTIONS: TableDefinition<u64, &[u8]> =
@@ -98,7 +114,7 @@ const EDGE_COUNT: [&str; EdgeKind::COUNT] = [
 ];
 
 /// The counters of a database: next ids, next log sequence number, and counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Counters {
     /// The next dense id per node kind (ids are never reused).
     pub next_id: [u32; NodeKind::COUNT],
@@ -112,9 +128,31 @@ pub struct Counters {
     pub next_interaction: u64,
     /// Number of interactions.
     pub interactions: u64,
+    /// The number the next commit gets (commits are numbered from 1; format 3).
+    pub next_commit: u64,
+    /// The lowest sequence number the log still holds: entries before it were trimmed
+    /// (format 3).
+    pub log_start: u64,
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Counters {
+            next_id: [0; NodeKind::COUNT],
+            next_seq: 0,
+            nodes: [0; NodeKind::COUNT],
+            edges: [0; EdgeKind::COUNT],
+            next_interaction: 0,
+            interactions: 0,
+            next_commit: 1,
+            log_start: 0,
+        }
+    }
 }
 
 const NEXT_INTERACTION: &str = "next_id.interaction";
+const NEXT_COMMIT: &str = "next_commit";
+const LOG_START: &str = "log_start";
 const INTERACTION_COUNT: &str = "interactions";
 
 impl Counters {
@@ -157,9 +195,14 @@ impl Counters {
         for (i, k) in EDGE_COUNT.iter().enumerate() {
             out.edges[i] = get(&c, k)?;
         }
-        if m("format")?.unwrap_or(1) >= 2 {
+        let format = m("format")?.unwrap_or(1);
+        if format >= 2 {
             out.next_interaction = get(&m, NEXT_INTERACTION)?;
             out.interactions = get(&c, INTERACTION_COUNT)?;
+        }
+        if format >= 3 {
+            out.next_commit = get(&m, NEXT_COMMIT)?;
+            out.log_start = get(&m, LOG_START)?;
         }
         Ok(out)
     }
@@ -181,6 +224,8 @@ impl Counters {
             counts.insert(*k, v)?;
         }
         meta.insert(NEXT_INTERACTION, self.next_interaction)?;
+        meta.insert(NEXT_COMMIT, self.next_commit)?;
+        meta.insert(LOG_START, self.log_start)?;
         counts.insert(INTERACTION_COUNT, self.interactions)?;
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! "unknown": no leaving date, an employment period spanning all time without a title.
 
 use super::codec::Record;
+use super::v2;
 use crate::model::{
     self, AccountId, EdgeKey, EmployeeId, Employment, Member, NodeRef, OwnsTarget, PersonId,
     ProjectId, Score, Tie,
@@ -33,6 +34,7 @@ impl From<Employee> for model::Employee {
 
 impl Record<'_> for model::Employee {
     type V1 = Employee;
+    type V2 = Self;
 }
 
 /// A node of version 1 (inside a log record).
@@ -168,29 +170,25 @@ pub(crate) enum Change {
     RemoveNode(NodeRef),
 }
 
-impl From<Change> for log::Change {
+impl From<Change> for v2::Change {
     fn from(c: Change) -> Self {
         match c {
-            Change::UpsertNode { node, record } => log::Change::UpsertNode {
+            Change::UpsertNode { node, record } => v2::Change::UpsertNode {
                 node,
                 record: record.into(),
             },
-            Change::PutEdge(e) => log::Change::PutEdge(e.into()),
-            Change::RemoveEdge(k) => log::Change::RemoveEdge(k),
-            Change::RemoveNode(n) => log::Change::RemoveNode(n),
+            Change::PutEdge(e) => v2::Change::PutEdge(e.into()),
+            Change::RemoveEdge(k) => v2::Change::RemoveEdge(k),
+            Change::RemoveNode(n) => v2::Change::RemoveNode(n),
         }
     }
 }
 
-impl From<LogRecord<Change>> for LogRecord<log::Change> {
+impl From<LogRecord<Change>> for LogRecord<log::Stored> {
     fn from(r: LogRecord<Change>) -> Self {
         LogRecord {
             time: r.time,
-            change: r.change.into(),
+            change: v2::Change::from(r.change).into(),
         }
     }
-}
-
-impl Record<'_> for LogRecord<log::Change> {
-    type V1 = LogRecord<Change>;
 }
