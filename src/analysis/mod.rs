@@ -1,5 +1,5 @@
-//! The analyses of §4 and §8, one private file per section, the queries over them, and
-//! the §6 JSON report.
+//! The analyses of §4, §8 and §9, one private file per section, the queries over them,
+//! and the §6 JSON report.
 //!
 //! Every analysis reads an immutable [`Snapshot`]; every constant is a field of
 //! [`Params`]; the date `as_of` is always an explicit argument, never the wall clock.
@@ -14,7 +14,9 @@
 //! * **Queries** for one thing, as a CRM backend calls them — [`project_analysis`],
 //!   [`coach_candidates`], [`strongest_paths`], [`departure_impact`],
 //!   [`person_figures`], [`account_figures`], [`employee_figures`],
-//!   [`departed_employees`]. They compute what
+//!   [`departed_employees`]; and for strategy (§9) [`levers`], [`win_model`] and
+//!   [`win_probability`], [`claim`] and [`claims`], [`protection`] and [`protections`],
+//!   [`best_owner`], [`data_quality`]. They compute what
 //!   they need on demand (a person's closeness from its ties, the PageRank of just the
 //!   accounts involved), so their cost is that thing's neighbourhood, not the network's
 //!   size. An id that does not exist in the snapshot is a [`QueryError`], never empty

@@ -7,18 +7,22 @@
 //! ```text
 //! { "as_of", "persons": [{id, closeness, influence, trend, past_solution, past_price}],
 //!   "accounts": [{id, strength, rivals: {competitor: strength}, advantage, pipeline,
-//!                 trend}],
+//!                 trend, best_owner, protection, claim}],
 //!   "projects": [{id, stage, completeness, gaps: [{check, persons}], consensus,
 //!                 veto_risk, coaches: [{id, score}], chain_closeness, chain_rivals,
-//!                 left}],
-//!   "employees": [{id, portfolio, `sole_ties`, fit: {account: fit}}],
+//!                 left, levers, win_probability}],
+//!   "employees": [{id, portfolio, `sole_ties`, fit: {account: fit}, data_quality}],
 //!   "departed": [{id, left, orphans}],
+//!   "win_model": {won, lost, intercept, coefficients, means, sds} | null,
 //!   "relationship_asset" }
 //! ```
 //!
 //! Every figure is at `as_of` (§8): the ties of that day, who worked where, who was
 //! gone. `employees` lists the employees still with us, `departed` the others; trends
-//! compare with `as_of − trend_days`.
+//! compare with `as_of − trend_days`. The §9 fields come from the same pass: each
+//! account's reach (who has ties with its persons) gives its best owner, protection and
+//! claim; the project rows give the win model's training set, so the model is fitted
+//! after them and fills in the open projects' win probabilities.
 //!
 //! Ids are external ids. Top-level lists and lists of ids are sorted by id (Rust
 //! `String` order = Unicode code-point order); coaches by score descending, then id;
