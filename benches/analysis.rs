@@ -1,12 +1,13 @@
 //! Analysis benchmarks: snapshot build, full report (1 and 2 threads; and without the
 //! trends' second date, `trend_days` 0, to measure what trends cost) and the
-//! single-project query, on a ~300k-edge and a ~3M-edge synthetic network.
+//! single-project query, on a ~300k-edge and a ~3M-edge synthetic network; the levers
+//! of one project and the win model's fit (§9) on the ~300k-edge one.
 //!
 //! Run: `cargo bench --bench analysis -- --warm-up-time 1 --measurement-time 3`.
 //! Set `GUANXI_BENCH_SMALL_ONLY=1` to skip the large network.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use guanxi::analysis::{project_analysis, Params, Report};
+use guanxi::analysis::{levers, project_analysis, training_set, Params, Report, WinModel};
 use guanxi::graph::Snapshot;
 use guanxi::model::{Day, NodeKind, ProjectId};
 use guanxi::synth::{self, Preset};
@@ -164,5 +165,39 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, load_vs_raw_scan);
+/// §9 on `medium`: one project's levers (the adjoint solve and a path search per
+/// lever, as the `levers` query runs them, over the same 300 projects as
+/// `project_query`), the win model's fit alone on the training set, and the training
+/// set itself (the features of every won and lost project).
+fn strategy(c: &mut Criterion) {
+    let as_of: Day = "2025-06-30".parse().expect("valid date");
+    let params = Params::default();
+    let net = synth::generate(Preset::Medium, 42);
+    let snap = Snapshot::from_network(&net);
+    let mut g = c.benchmark_group("strategy/medium");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    let step = (snap.project_count() / 300).max(1);
+    let projects: Vec<ProjectId> = snap.project_ids().step_by(step).take(300).collect();
+    let mut i = 0;
+    g.bench_function("levers_query", |b| {
+        b.iter(|| {
+            i = (i + 1) % projects.len();
+            levers(black_box(&snap), projects[i], &params, as_of)
+        });
+    });
+    let history = training_set(&snap, &params, as_of);
+    let won = history.iter().filter(|r| r.won).count();
+    eprintln!("medium: {won} won, {} lost", history.len() - won);
+    g.bench_function("win_model_fit", |b| {
+        b.iter(|| WinModel::fit(black_box(&history), &params));
+    });
+    g.bench_function("training_set", |b| {
+        b.iter(|| training_set(black_box(&snap), &params, as_of));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, load_vs_raw_scan, strategy);
 criterion_main!(benches);

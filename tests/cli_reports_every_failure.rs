@@ -145,6 +145,7 @@ fn every_number_option_is_checked_and_named() {
         "--w-evaluator",
         "--w-influencer",
         "--w-user",
+        "--win-regularisation",
     ];
     for flag in floats {
         for bad in ["NaN", "inf", "-inf"] {
@@ -173,6 +174,9 @@ fn every_number_option_is_checked_and_named() {
         ("--top", 1),
         ("--stale-after", 0),
         ("--trend-days", 0),
+        ("--k-levers", 1),
+        ("--min-closed", 1),
+        ("--protect-days", 0),
     ] {
         for bad in ["-3", &(min - 1).to_string()] {
             let err = fails(&[&base[..], &[flag, bad]].concat());

@@ -5,9 +5,14 @@
 //! brm generate --preset small --seed 7 --out net/      # CSV folder (or --db FILE)
 //! brm import net/ --db crm.redb
 //! brm report --db crm.redb --as-of 2025-06-30 --json   # the JSON report on stdout
+//! brm log --db crm.redb                               # the commits, one per line
+//! brm report --db crm.redb --at-commit 3 --as-of 2025-06-30   # as it stood then
 //! brm chain --db crm.redb --project x3 --as-of 2025-06-30
 //! brm path --db crm.redb --to p17 --as-of 2025-06-30 --k 5
 //! brm departure --db crm.redb --employee e3 --as-of 2025-06-30
+//! brm levers --db crm.redb --project x3 --as-of 2025-06-30  # whom to work on next
+//! brm claims --db crm.redb --as-of 2025-06-30      # accounts two sellers claim
+//! brm protection --db crm.redb --as-of 2025-06-30 --expired  # untouched accounts
 //! brm export --db crm.redb --format dot --project x3 --out x3.dot
 //! brm check --db crm.redb
 //! brm erase --db crm.redb --person p17                # right to be forgotten
@@ -19,8 +24,9 @@
 //! default is `Params::default()`. Errors go to stderr with a non-zero exit status.
 //!
 //! One file per concern: [`options`] (what every query shares), [`data`] (import,
-//! generate, export), [`query`] (report, chain, path, departure), [`admin`] (check,
-//! erase, compact, backup), [`render`] (the readable text of each result) and [`output`]
+//! generate, export), [`query`] (report, chain, path, departure, levers, claims,
+//! protection), [`admin`] (check, erase, compact, backup), [`log`] (log, and
+//! `report --at-commit`), [`render`] (the readable text of each result) and [`output`]
 //! (standard output and its failures).
 
 // `output` first: its `out!` macro is visible to the modules declared after it.
@@ -28,6 +34,7 @@
 mod output;
 mod admin;
 mod data;
+mod log;
 mod options;
 mod query;
 mod render;
@@ -62,6 +69,15 @@ enum Command {
     Path(query::PathArgs),
     /// What the departure of an employee would cost, and who should take over.
     Departure(query::Departure),
+    /// Whom to work on next in a project: the persons whose stance moves the consensus
+    /// most, and the employee who can best reach each.
+    Levers(query::LeversArgs),
+    /// Accounts claimed by two or more sellers, most pipeline at stake first, each with
+    /// its claimants and who holds it.
+    Claims(query::ClaimsArgs),
+    /// Protected accounts (with a direct owner), worst first: expired, never contacted,
+    /// longest without contact.
+    Protection(query::ProtectionArgs),
     /// Export the database as CSV, or an account's or project's network as DOT/GraphML.
     Export(data::Export),
     /// Erase a person for good (right to be forgotten): the record, every edge, every
@@ -75,6 +91,9 @@ enum Command {
     /// Rewrite the database file with its live data only: the smallest file, and no byte
     /// of erased data left (finishes an erasure whose rewrite failed).
     Compact(admin::Compact),
+    /// The commits: number, time, and the nodes, edges and interactions each added (+),
+    /// changed (~) and removed (-).
+    Log(log::Log),
 }
 
 /// Why a command stopped.
@@ -133,10 +152,14 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Chain(c) => c.run(),
         Command::Path(c) => c.run(),
         Command::Departure(c) => c.run(),
+        Command::Levers(c) => c.run(),
+        Command::Claims(c) => c.run(),
+        Command::Protection(c) => c.run(),
         Command::Export(c) => c.run(),
         Command::Erase(c) => c.run(),
         Command::Backup(c) => c.run(),
         Command::Check(c) => c.run(),
         Command::Compact(c) => c.run(),
+        Command::Log(c) => c.run(),
     }
 }

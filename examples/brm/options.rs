@@ -130,6 +130,18 @@ pub struct ParamArgs {
     /// Role weight of a user.
     #[arg(long, default_value_t = DEFAULTS.role_weights.user, allow_hyphen_values = true)]
     w_user: f64,
+    /// 9.1 number of levers per project.
+    #[arg(long, default_value_t = count(DEFAULTS.k_levers), allow_hyphen_values = true)]
+    k_levers: i64,
+    /// 9.2 won and lost projects each needed to fit the win model.
+    #[arg(long, default_value_t = count(DEFAULTS.min_closed), allow_hyphen_values = true)]
+    min_closed: i64,
+    /// 9.2 L2 regularisation of the win model.
+    #[arg(long, default_value_t = DEFAULTS.win_regularisation, allow_hyphen_values = true)]
+    win_regularisation: f64,
+    /// 9.4 days without contact after which an account's protection expires.
+    #[arg(long, default_value_t = DEFAULTS.protect_days, allow_hyphen_values = true)]
+    protect_days: i64,
 }
 
 /// A count as the options type it (counts are checked after parsing, see [`at_least`]).
@@ -184,6 +196,7 @@ impl ParamArgs {
             ("--w-evaluator", self.w_evaluator),
             ("--w-influencer", self.w_influencer),
             ("--w-user", self.w_user),
+            ("--win-regularisation", self.win_regularisation),
         ];
         for (flag, v) in floats {
             if !v.is_finite() {
@@ -213,6 +226,11 @@ impl ParamArgs {
             path_k: at_least("--k", self.k, 1)?,
             coach_k: at_least("--coach-k", self.coach_k, 1)?,
             unknown_solution: self.unknown_solution,
+            k_levers: at_least("--k-levers", self.k_levers, 1)?,
+            min_closed: at_least("--min-closed", self.min_closed, 1)?,
+            win_regularisation: self.win_regularisation,
+            protect_days: i64::try_from(at_least("--protect-days", self.protect_days, 0)?)
+                .unwrap_or(i64::MAX),
             ..Params::default()
         };
         p.role_weights.approver = self.w_approver;

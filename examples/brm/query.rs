@@ -7,7 +7,7 @@ use crate::options::{at_least, Common, Prepared};
 use crate::render;
 use crate::Result;
 use clap::Args;
-use guanxi::analysis::{self, Params, Report};
+use guanxi::analysis::{self, Params, Report, WinExplanation, WinFeatures};
 use guanxi::graph::Snapshot;
 use guanxi::model::{Day, EmployeeId, ProjectId};
 use serde::Serialize;
@@ -25,6 +25,9 @@ pub struct ReportArgs {
     /// Rows per table in the readable report.
     #[arg(long, default_value_t = 5, allow_hyphen_values = true)]
     top: i64,
+    /// The database as it stood after this commit (`brm log` lists them).
+    #[arg(long)]
+    at_commit: Option<u64>,
 }
 
 impl ReportArgs {
@@ -36,7 +39,7 @@ impl ReportArgs {
             as_of,
             snap,
             ..
-        } = self.common.prepare()?;
+        } = crate::log::prepare(&self.common, self.at_commit)?;
         let report = Report::compute(&snap, &params, as_of);
         if self.json {
             out!("{}", report.to_json())?;
@@ -156,6 +159,156 @@ impl Departure {
     }
 }
 
+/// `brm levers --project X`.
+#[derive(Args)]
+pub struct LeversArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The project's external id.
+    #[arg(long)]
+    project: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+impl LeversArgs {
+    /// Lists one project's top levers.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+        } = self.common.prepare()?;
+        let x = snap
+            .project_by_xid(&self.project)
+            .ok_or_else(|| format!("no project with id {:?}", self.project))?;
+        let levers = analysis::levers(&snap, x, &params, as_of).map_err(|e| e.to_string())?;
+        let view = LeversView {
+            project: self.project,
+            as_of: as_of.to_string(),
+            levers: levers.top.iter().map(LeverView::new).collect(),
+        };
+        if self.json {
+            print_json(&view)?;
+        } else {
+            render::levers(&view)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// One project's top levers (`brm levers`).
+#[derive(Serialize)]
+pub struct LeversView {
+    /// The project's external id.
+    pub project: String,
+    /// The analysis date.
+    pub as_of: String,
+    /// The levers, by gain descending, then id.
+    pub levers: Vec<LeverView>,
+}
+
+/// One lever: a person, how much winning them over moves the consensus, and who can
+/// reach them.
+#[derive(Serialize)]
+pub struct LeverView {
+    /// The person's external id.
+    pub id: String,
+    /// `∂consensus / ∂stance` (9.1).
+    pub leverage: f64,
+    /// The person's stance (4.3).
+    pub stance: f64,
+    /// `leverage · (1 − stance)`.
+    pub gain: f64,
+    /// The employee with the strongest path to the person, if any.
+    pub via: Option<String>,
+    /// That path's strength (0 without `via`).
+    pub path_strength: f64,
+    /// The persons on that path, the person last, by external id.
+    pub hops: Vec<String>,
+}
+
+impl LeverView {
+    fn new(l: &analysis::Lever<'_>) -> Self {
+        LeverView {
+            id: l.person.xid.to_string(),
+            leverage: l.leverage,
+            stance: l.stance,
+            gain: l.gain,
+            via: l.via.as_ref().map(|e| e.xid.to_string()),
+            path_strength: l.path_strength,
+            hops: l.path.iter().map(|p| p.xid.to_string()).collect(),
+        }
+    }
+}
+
+/// `brm claims`.
+#[derive(Args)]
+pub struct ClaimsArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Print JSON: `{"as_of", "claims": [...]}`, worst first.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ClaimsArgs {
+    /// Lists the claim conflicts, worst first.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+        } = self.common.prepare()?;
+        let claims = analysis::claims(&snap, &params, as_of);
+        if self.json {
+            print_json(&serde_json::json!({ "as_of": as_of.to_string(), "claims": claims }))?;
+        } else {
+            render::claims(&claims, as_of)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// `brm protection`.
+#[derive(Args)]
+pub struct ProtectionArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Only the accounts whose protection expired.
+    #[arg(long)]
+    expired: bool,
+    /// Print JSON: `{"as_of", "protect_days", "accounts": [...]}`, worst first.
+    #[arg(long)]
+    json: bool,
+}
+
+impl ProtectionArgs {
+    /// Lists the protected accounts, worst first.
+    pub fn run(self) -> Result<ExitCode> {
+        let Prepared {
+            params,
+            as_of,
+            snap,
+        } = self.common.prepare()?;
+        let mut list = analysis::protections(&snap, &params, as_of);
+        if self.expired {
+            list.retain(|p| p.expired);
+        }
+        if self.json {
+            print_json(&serde_json::json!({
+                "as_of": as_of.to_string(),
+                "protect_days": params.protect_days,
+                "accounts": list,
+            }))?;
+        } else {
+            render::protections(&list, as_of, params.protect_days)?;
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
 fn print_json(v: &impl Serialize) -> Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
     out!("{s}")
@@ -190,6 +343,15 @@ pub struct ChainView {
     pub chain_rivals: BTreeMap<String, f64>,
     /// Chain members who left the project's account (8.2), by external id.
     pub left: Vec<String>,
+    /// The top levers (9.1): whom to work on next.
+    pub levers: Vec<LeverView>,
+    /// The features the win model reads (9.2).
+    pub features: WinFeatures,
+    /// The win probability of an open project and each feature's contribution to it;
+    /// `None` for a won or lost project, or without a model.
+    pub win: Option<WinExplanation>,
+    /// Why there is no win probability, when there is none.
+    pub no_win: Option<String>,
 }
 
 /// One member of a decision chain.
@@ -302,6 +464,20 @@ impl ChainView {
                             .collect(),
                     )
                 });
+        let (win, no_win) = if pa.stage.is_open() {
+            match analysis::win_model(snap, params, as_of) {
+                Some(model) => (Some(model.explain(&pa.features)), None),
+                None => (
+                    None,
+                    Some(format!(
+                        "no win model: it needs at least {} won and {} lost projects",
+                        params.min_closed, params.min_closed
+                    )),
+                ),
+            }
+        } else {
+            (None, Some(format!("the project is {}", pa.stage.as_str())))
+        };
         Ok(ChainView {
             id: snap.project_xid(x).to_owned(),
             name: snap.project_name(x).to_owned(),
@@ -316,6 +492,10 @@ impl ChainView {
             chain_closeness,
             chain_rivals,
             left: xids(&pa.left),
+            levers: pa.levers.iter().map(LeverView::new).collect(),
+            features: pa.features,
+            win,
+            no_win,
         })
     }
 }

@@ -2,10 +2,10 @@
 //! [`Report`], and the views of [`crate::query`]): a field that does not exist is a
 //! compile error, not a blank column.
 
-use crate::query::{ChainView, DepartureView, PathView, PathsView};
+use crate::query::{ChainView, DepartureView, LeversView, PathView, PathsView};
 use crate::Result;
-use guanxi::analysis::ProjectRow;
 use guanxi::analysis::Report;
+use guanxi::analysis::{Claim, ProjectRow, Protection};
 use guanxi::model::{Day, Stage};
 
 /// A figure with three decimals, or `—` when it is unknown.
@@ -74,6 +74,50 @@ pub fn chain(v: &ChainView) -> Result<()> {
             f(Some(c.rival_free))
         )?;
     }
+    for l in &v.levers {
+        out!(
+            "  lever {:<12} gain {}  (leverage {} · stance {})  via {}",
+            l.id,
+            f(Some(l.gain)),
+            f(Some(l.leverage)),
+            f(Some(l.stance)),
+            l.via.as_ref().map_or_else(
+                || "nobody".to_owned(),
+                |e| format!("{e} ({})", f(Some(l.path_strength)))
+            )
+        )?;
+    }
+    win(v)
+}
+
+/// The win probability of `brm chain` and what makes it.
+fn win(v: &ChainView) -> Result<()> {
+    let names = guanxi::analysis::WinFeatures::NAMES;
+    let values = v.features.to_array();
+    let Some(w) = &v.win else {
+        let features: Vec<String> = names
+            .iter()
+            .zip(values)
+            .map(|(n, x)| format!("{n} {}", f(Some(x))))
+            .collect();
+        out!("  features: {}", features.join(", "))?;
+        return out!(
+            "  win probability: none ({})",
+            v.no_win.as_deref().unwrap_or("")
+        );
+    };
+    out!(
+        "  win probability {:.3}: log-odds {:+.3} (intercept)",
+        w.probability,
+        w.intercept
+    )?;
+    for ((name, x), (z, c)) in names
+        .iter()
+        .zip(values)
+        .zip(w.z.to_array().into_iter().zip(w.contributions.to_array()))
+    {
+        out!("    {c:+.3}  {name:<9} = {} (z {z:+.3})", f(Some(x)))?;
+    }
     Ok(())
 }
 
@@ -131,6 +175,92 @@ pub fn departure(v: &DepartureView) -> Result<()> {
                 hops(who)
             )?,
         }
+    }
+    Ok(())
+}
+
+/// `brm levers`: one line per lever, best first.
+pub fn levers(v: &LeversView) -> Result<()> {
+    if v.levers.is_empty() {
+        return out!(
+            "no lever in project {} at {}: nobody's stance would raise the consensus",
+            v.project,
+            v.as_of
+        );
+    }
+    out!("levers of project {} at {}:", v.project, v.as_of)?;
+    out!(
+        "  {:<12} {:>8} {:>7} {:>6}  {:<12} {:>6}  path",
+        "person",
+        "leverage",
+        "stance",
+        "gain",
+        "via",
+        "reach"
+    )?;
+    for l in &v.levers {
+        out!(
+            "  {:<12} {:>8} {:>7} {:>6}  {:<12} {:>6}  {}",
+            l.id,
+            f(Some(l.leverage)),
+            f(Some(l.stance)),
+            f(Some(l.gain)),
+            l.via.as_deref().unwrap_or("nobody"),
+            f(Some(l.path_strength)),
+            join(&l.hops, " → ")
+        )?;
+    }
+    Ok(())
+}
+
+/// A day, or `—` when there is none.
+fn day(d: Option<Day>) -> String {
+    d.map_or_else(|| "—".to_owned(), |d| d.to_string())
+}
+
+/// `brm claims`: one block per account, worst first.
+pub fn claims(list: &[Claim<'_>], as_of: Day) -> Result<()> {
+    if list.is_empty() {
+        return out!("no account is claimed by two sellers at {as_of}");
+    }
+    out!("claim conflicts at {as_of}, most open pipeline at stake first:")?;
+    for c in list {
+        out!(
+            "  {:<12} pipeline {:>14.2}  holder {}",
+            c.account.xid,
+            c.pipeline,
+            c.holder
+        )?;
+        for m in &c.claimants {
+            out!(
+                "    {:<12} fit {}  first contact {:<10}  last contact {:<10}  persons reached {}",
+                m.employee.xid,
+                f(Some(m.fit)),
+                day(m.first_contact),
+                day(m.last_contact),
+                m.reached
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `brm protection`: one line per account, worst first.
+pub fn protections(list: &[Protection<'_>], as_of: Day, protect_days: i64) -> Result<()> {
+    if list.is_empty() {
+        return out!("no protected account to list at {as_of}");
+    }
+    out!("protected accounts at {as_of} (expire after {protect_days} days without contact), worst first:")?;
+    for p in list {
+        let owners: Vec<String> = p.owners.iter().map(ToString::to_string).collect();
+        out!(
+            "  {:<12} {:<8} last contact {:<10} {:>6} days  owners {}",
+            p.account.xid,
+            if p.expired { "EXPIRED" } else { "ok" },
+            day(p.last_contact),
+            p.days.map_or_else(|| "—".to_owned(), |d| d.to_string()),
+            owners.join(", ")
+        )?;
     }
     Ok(())
 }

@@ -176,6 +176,14 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, x: ProjectId) -> [Outcome; 9] {
     })
 }
 
+/// The share of all nine checks that project `x` passes at the context's date, whatever
+/// its stage — the completeness it would have in pursuit: the `readiness` feature of
+/// the win model (§9.2).
+pub(crate) fn readiness(ctx: &Ctx<'_>, x: ProjectId) -> f64 {
+    let outcomes = evaluate(ctx, x);
+    outcomes.iter().filter(|o| o.passed).count() as f64 / outcomes.len() as f64
+}
+
 /// Runs the 4.7 checks that apply to project `x`'s stage at the context's date.
 pub(crate) fn completeness<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Completeness<'s> {
     let snapshot = ctx.snapshot;

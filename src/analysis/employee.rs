@@ -52,9 +52,9 @@ pub(crate) fn employee_figures<'s>(
             .collect()
     };
     let mut sole_ties = Vec::new();
-    for tie in ctx.ties_from(e) {
-        let p = tie.person;
-        let w = pi(p) * tie.effective;
+    for i in ctx.employee_ties(e) {
+        let p = snapshot.ties()[i].person;
+        let w = pi(p) * ctx.effective(i);
         portfolio += w;
         if let Some(f) = ctx.account_of(p).and_then(|a| fit.get_mut(&a)) {
             *f += w;

@@ -1,5 +1,5 @@
-//! The analyses of §4 and §8, one private file per section, the queries over them, and
-//! the §6 JSON report.
+//! The analyses of §4, §8 and §9, one private file per section, the queries over them,
+//! and the §6 JSON report.
 //!
 //! Every analysis reads an immutable [`Snapshot`]; every constant is a field of
 //! [`Params`]; the date `as_of` is always an explicit argument, never the wall clock.
@@ -14,7 +14,9 @@
 //! * **Queries** for one thing, as a CRM backend calls them — [`project_analysis`],
 //!   [`coach_candidates`], [`strongest_paths`], [`departure_impact`],
 //!   [`person_figures`], [`account_figures`], [`employee_figures`],
-//!   [`departed_employees`]. They compute what
+//!   [`departed_employees`]; and for strategy (§9) [`levers`], [`win_model`] and
+//!   [`win_probability`], [`claim`] and [`claims`], [`protection`] and [`protections`],
+//!   [`best_owner`], [`data_quality`]. They compute what
 //!   they need on demand (a person's closeness from its ties, the PageRank of just the
 //!   accounts involved), so their cost is that thing's neighbourhood, not the network's
 //!   size. An id that does not exist in the snapshot is a [`QueryError`], never empty
@@ -84,45 +86,62 @@
 //! ```
 
 mod asset;
+mod best_owner;
+mod claims;
 mod closeness;
 mod coach;
 mod competition;
 mod completeness;
+mod data_quality;
 mod decay;
 mod departed;
 mod departure;
 mod employee;
 mod influence;
+mod levers;
 mod memory;
 mod named;
 mod opinion;
 mod params;
 mod path;
 mod project;
+mod protection;
 mod query;
+mod rank;
+mod reach;
 mod report;
 mod stance;
 mod strength;
 mod trend;
+mod win_model;
 
+pub use best_owner::BestOwner;
+pub use claims::{Claim, Claimant};
 pub use coach::CoachCandidate;
 pub use competition::ChainCompetition;
 pub use completeness::{Check, Completeness, Gap};
+pub use data_quality::{DataQuality, OwnedProject};
 pub use departed::Departed;
 pub use departure::{ClosenessDrop, DepartureImpact, StrengthDrop, Successor};
 pub use employee::EmployeeFigures;
+pub use levers::{Lever, Leverage, Levers, LEVERAGE_TOL};
 pub use named::Named;
 pub use opinion::Opinion;
 pub use params::{Params, ParamsError, RoleWeights, MAX_TREND_DAYS};
 pub use path::Path;
 pub use project::ProjectAnalysis;
+pub use protection::Protection;
 pub use query::{
-    account_figures, coach_candidates, departed_employees, departure_impact, employee_figures,
-    person_figures, project_analysis, strongest_paths, AccountFigures, PersonFigures, QueryError,
+    account_figures, best_owner, claim, claims, coach_candidates, data_quality, departed_employees,
+    departure_impact, employee_figures, levers, person_figures, project_analysis, protection,
+    protections, strongest_paths, training_set, win_model, win_probability, AccountFigures,
+    PersonFigures, QueryError,
 };
+pub use rank::TIE_TOL;
 pub use report::{
-    AccountRow, CoachRow, DepartedRow, EmployeeRow, GapRow, PersonRow, ProjectRow, Report,
+    AccountRow, CoachRow, DepartedRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
 };
+pub use win_model::{TrainingRow, WinExplanation, WinFeatures, WinModel, MIN_SD, NEWTON_TOL};
 
 use crate::graph::{Snapshot, Staffing, TieParams};
 use crate::model::{AccountId, Day, EmployeeId, NodeKind, PersonId, ProjectId};
@@ -250,7 +269,6 @@ impl<'a> Ctx<'a> {
     }
 
     /// The earliest interaction of the tie at index `tie` dated on or before the date.
-    #[allow(dead_code)] // read by the claims of §9.3
     pub(crate) fn first_contact(&self, tie: usize) -> Option<Day> {
         self.snapshot.first_contact(tie, self.as_of)
     }
@@ -290,12 +308,6 @@ impl<'a> Ctx<'a> {
             self.snapshot.employee_ties(e)
         };
         ties.iter().copied().filter(move |&i| self.live(i))
-    }
-
-    /// `e`'s ties that count at the date (none if `e` is gone), with their figures, by
-    /// person id.
-    pub(crate) fn ties_from(&self, e: EmployeeId) -> impl Iterator<Item = LiveTie> + '_ {
-        self.employee_ties(e).filter_map(move |i| self.live_tie(i))
     }
 
     /// `C(p)` (4.2).

@@ -18,6 +18,7 @@
 //! `x < veto_threshold` (−0.2), strictly.
 
 use super::{stance, Ctx, Named};
+use crate::graph::Snapshot;
 use crate::model::{Member, PersonId, ProjectId, Role};
 use serde::Serialize;
 
@@ -34,6 +35,87 @@ pub(crate) fn chain_positions<'m>(
         }
     }
     out
+}
+
+/// The deference graph of 4.4 induced on a project's persons, row-normalised: `W` of
+/// 4.6 as compressed rows over positions in the persons' list. Shared by the opinion
+/// propagation (4.6) and the levers (9.1), which must see the same `W`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct InducedDeference {
+    offsets: Vec<usize>,
+    edges: Vec<(usize, f64)>,
+}
+
+impl InducedDeference {
+    /// `W` on `persons` (sorted): each person's deference edges to other persons of the
+    /// list, divided by their sum; a person with none has an empty row.
+    pub(crate) fn new(snapshot: &Snapshot, persons: &[PersonId]) -> Self {
+        let mut offsets = Vec::with_capacity(persons.len() + 1);
+        let mut edges: Vec<(usize, f64)> = Vec::new();
+        offsets.push(0);
+        for &p in persons {
+            let start = edges.len();
+            let mut out = 0.0;
+            for l in snapshot.deference(p) {
+                if let Ok(j) = persons.binary_search(&l.to) {
+                    edges.push((j, l.weight));
+                    out += l.weight;
+                }
+            }
+            if out > 0.0 {
+                for e in &mut edges[start..] {
+                    e.1 /= out;
+                }
+            }
+            offsets.push(edges.len());
+        }
+        InducedDeference { offsets, edges }
+    }
+
+    /// The number of persons (rows).
+    pub(crate) fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Row `i` of `W`: `(position, weight)` pairs summing to 1, or empty when person `i`
+    /// defers to nobody in the list.
+    pub(crate) fn row(&self, i: usize) -> &[(usize, f64)] {
+        &self.edges[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+/// The Friedkin–Johnsen fixed point `x = λ·W·x + (1 − λ)·s` (a person with an empty row
+/// keeps `x = s`), by Jacobi iteration from `x = s` until the largest change is below
+/// `tol` (or after `max_rounds`).
+pub(crate) fn propagate(
+    w: &InducedDeference,
+    stance: &[f64],
+    lambda: f64,
+    tol: f64,
+    max_rounds: usize,
+) -> Vec<f64> {
+    let n = w.len();
+    let mut cur = stance.to_vec();
+    let mut next = vec![0.0; n];
+    for _ in 0..max_rounds.max(1) {
+        let mut change: f64 = 0.0;
+        for i in 0..n {
+            let row = w.row(i);
+            let v = if row.is_empty() {
+                stance[i]
+            } else {
+                let pull: f64 = row.iter().map(|&(j, w)| w * cur[j]).sum();
+                lambda * pull + (1.0 - lambda) * stance[i]
+            };
+            change = change.max((v - cur[i]).abs());
+            next[i] = v;
+        }
+        std::mem::swap(&mut cur, &mut next);
+        if change < tol {
+            break;
+        }
+    }
+    cur
 }
 
 /// The propagated opinions of one project.
@@ -81,7 +163,6 @@ pub(crate) fn project_opinion<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Opinion<'s> {
     let snapshot = ctx.snapshot;
     let params = ctx.params;
     let persons = ctx.project_persons(x);
-    let n = persons.len();
     let members = snapshot.members(x);
     let chain = chain_positions(&persons, members);
     let closeness: Vec<f64> = persons.iter().map(|&p| ctx.closeness(p)).collect();
@@ -90,47 +171,14 @@ pub(crate) fn project_opinion<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Opinion<'s> {
         .zip(&chain)
         .map(|(&c, m)| stance::stance(c, *m))
         .collect();
-    // Induced, row-normalised deference rows.
-    let mut offsets = Vec::with_capacity(n + 1);
-    let mut edges: Vec<(usize, f64)> = Vec::new();
-    offsets.push(0);
-    for &p in &persons {
-        let start = edges.len();
-        let mut out = 0.0;
-        for l in snapshot.deference(p) {
-            if let Ok(j) = persons.binary_search(&l.to) {
-                edges.push((j, l.weight));
-                out += l.weight;
-            }
-        }
-        if out > 0.0 {
-            for e in &mut edges[start..] {
-                e.1 /= out;
-            }
-        }
-        offsets.push(edges.len());
-    }
-    let lambda = params.susceptibility;
-    let mut cur = stance.clone();
-    let mut next = vec![0.0; n];
-    for _ in 0..params.max_rounds.max(1) {
-        let mut change: f64 = 0.0;
-        for i in 0..n {
-            let row = &edges[offsets[i]..offsets[i + 1]];
-            let v = if row.is_empty() {
-                stance[i]
-            } else {
-                let pull: f64 = row.iter().map(|&(j, w)| w * cur[j]).sum();
-                lambda * pull + (1.0 - lambda) * stance[i]
-            };
-            change = change.max((v - cur[i]).abs());
-            next[i] = v;
-        }
-        std::mem::swap(&mut cur, &mut next);
-        if change < params.fj_tol {
-            break;
-        }
-    }
+    let rows = InducedDeference::new(snapshot, &persons);
+    let cur = propagate(
+        &rows,
+        &stance,
+        params.susceptibility,
+        params.fj_tol,
+        params.max_rounds,
+    );
     let at = |p: PersonId| persons.binary_search(&p).map_or(0.0, |i| cur[i]);
     let (mut num, mut den) = (0.0, 0.0);
     for m in members {

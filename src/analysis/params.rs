@@ -103,6 +103,15 @@ pub struct Params {
     pub unknown_solution: f64,
     /// Role weights for consensus (4.6) and chain closeness (4.13).
     pub role_weights: RoleWeights,
+    /// 9.1: number of levers per project (5).
+    pub k_levers: usize,
+    /// 9.2: the win model is fitted only with at least this many won and this many lost
+    /// projects (10); at least 1.
+    pub min_closed: usize,
+    /// 9.2: L2 regularisation of the win model's coefficients (1.0); > 0.
+    pub win_regularisation: f64,
+    /// 9.4: an account's protection expires after this many days without contact (90).
+    pub protect_days: i64,
     /// A guard against parameters for which an iteration cannot converge (damping or
     /// susceptibility 1): iterative analyses stop after this many rounds. §4 has
     /// no cap, and with valid parameters this one is never reached (PageRank needs about
@@ -133,6 +142,10 @@ impl Default for Params {
             coach_k: 3,
             unknown_solution: 0.5,
             role_weights: RoleWeights::default(),
+            k_levers: 5,
+            min_closed: 10,
+            win_regularisation: 1.0,
+            protect_days: 90,
             max_rounds: 1_000_000,
         }
     }
@@ -176,8 +189,10 @@ impl Params {
     /// Checks that every parameter is usable: half-lives > 0; damping and susceptibility
     /// in `[0, 1)`; tolerances > 0; unknown solution in `[0, 1]`; role and interaction
     /// weights and the interaction scale finite and ≥ 0; trend days in
-    /// `[0, MAX_TREND_DAYS]`. The analyses never panic on bad parameters, but their
-    /// results are then meaningless.
+    /// `[0, MAX_TREND_DAYS]`; `min_closed` ≥ 1 (a model needs both outcomes); win
+    /// regularisation finite and > 0 (without it, a history that one feature separates
+    /// perfectly has no finite best fit); protection days ≥ 0. The analyses never panic
+    /// on bad parameters, but their results are then meaningless.
     pub fn validate(&self) -> Result<(), ParamsError> {
         let check = |name, value: f64, ok: bool, expected| {
             if ok {
@@ -247,6 +262,24 @@ impl Params {
             self.unknown_solution,
             (0.0..=1.0).contains(&self.unknown_solution),
             "in [0, 1]",
+        )?;
+        check(
+            "min_closed",
+            self.min_closed as f64,
+            self.min_closed >= 1,
+            "a whole number ≥ 1",
+        )?;
+        check(
+            "win_regularisation",
+            self.win_regularisation,
+            self.win_regularisation > 0.0 && self.win_regularisation.is_finite(),
+            "finite and > 0",
+        )?;
+        check(
+            "protect_days",
+            self.protect_days as f64,
+            self.protect_days >= 0,
+            "≥ 0",
         )?;
         let w = self.role_weights;
         for (name, v) in [
@@ -319,5 +352,41 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn strategy_parameters_default_to_the_documented_values_and_are_checked() {
+        let p = Params::default();
+        assert_eq!((p.k_levers, p.min_closed, p.protect_days), (5, 10, 90));
+        assert_eq!(p.win_regularisation, 1.0);
+        let refused = |bad: Params| match bad.validate() {
+            Err(ParamsError::OutOfRange { name, .. }) => name,
+            Ok(()) => "accepted",
+        };
+        assert_eq!(refused(Params { min_closed: 0, ..p }), "min_closed");
+        for r in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let bad = Params {
+                win_regularisation: r,
+                ..p
+            };
+            assert_eq!(refused(bad), "win_regularisation");
+        }
+        assert_eq!(
+            refused(Params {
+                protect_days: -1,
+                ..p
+            }),
+            "protect_days"
+        );
+        // Zero levers and zero protection days are meaningful: none, and "any day
+        // without contact expires".
+        assert_eq!(
+            refused(Params {
+                k_levers: 0,
+                protect_days: 0,
+                ..p
+            }),
+            "accepted"
+        );
     }
 }

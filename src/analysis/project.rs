@@ -1,7 +1,8 @@
-//! Everything about one project: §4.6, 4.7, 4.9, 4.13 and §8.2's `left` together.
+//! Everything about one project: §4.6, 4.7, 4.9, 4.13, §8.2's `left`, 9.1 and the
+//! features of 9.2 together.
 
-use super::{coach, competition, completeness, opinion, Ctx, Named};
-use super::{ChainCompetition, CoachCandidate, Completeness, Opinion};
+use super::{coach, competition, completeness, levers, opinion, win_model, Ctx, Named};
+use super::{ChainCompetition, CoachCandidate, Completeness, Lever, Opinion, WinFeatures};
 use crate::model::{PersonId, ProjectId, Stage};
 use serde::Serialize;
 
@@ -23,19 +24,37 @@ pub struct ProjectAnalysis<'s> {
     /// Chain members who left the project's account (§8.2), by external id: the stale
     /// decision chain.
     pub left: Vec<Named<'s, PersonId>>,
+    /// The top levers (9.1): whom to work on next, and who can reach them.
+    pub levers: Vec<Lever<'s>>,
+    /// The features the win model (9.2) reads.
+    pub features: WinFeatures,
 }
 
 /// Analyses project `x` (which exists) in `ctx`.
 pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
     let snapshot = ctx.snapshot;
+    let stage = snapshot.project_stage(x);
+    let opinion = opinion::project_opinion(ctx, x);
+    let levers = levers::levers(ctx, x, &opinion).top;
+    let completeness = completeness::completeness(ctx, x);
+    // Readiness is the completeness of a project in pursuit (every check applies).
+    let readiness = match (stage, completeness.completeness) {
+        (Stage::Pursuit | Stage::Won, Some(c)) => c,
+        _ => completeness::readiness(ctx, x),
+    };
+    let coaches = coach::coach_candidates(ctx, x);
+    let competition = competition::chain_competition(ctx, x);
+    let features = win_model::features(&opinion, readiness, competition.as_ref(), &coaches);
     ProjectAnalysis {
         project: Named::project(snapshot, x),
-        stage: snapshot.project_stage(x),
-        opinion: opinion::project_opinion(ctx, x),
-        completeness: completeness::completeness(ctx, x),
-        coaches: coach::coach_candidates(ctx, x),
-        competition: competition::chain_competition(ctx, x),
+        stage,
+        opinion,
+        completeness,
+        coaches,
+        competition,
         left: left_members(ctx, x),
+        levers,
+        features,
     }
 }
 

@@ -9,9 +9,12 @@
 
 use super::trend::{account_strength_at, earlier_day};
 use super::{asset, coach, departed, departure, employee, influence, memory, path, project};
-use super::{strength, Ctx, Named};
+use super::{best_owner as owner, claims as claiming, data_quality as quality, reach};
+use super::{levers as lever, opinion, strength, win_model as win, Ctx, Named};
+use super::{protection as protect, BestOwner, Claim, DataQuality, Protection};
 use super::{
-    CoachCandidate, Departed, DepartureImpact, EmployeeFigures, Params, Path, ProjectAnalysis,
+    CoachCandidate, Departed, DepartureImpact, EmployeeFigures, Levers, Params, Path,
+    ProjectAnalysis, TrainingRow, WinExplanation, WinModel,
 };
 use crate::graph::Snapshot;
 use crate::model::{
@@ -76,6 +79,54 @@ pub fn coach_candidates<'s>(
         &Ctx::new(snapshot, params, as_of),
         x,
     ))
+}
+
+/// The levers of project `x` (§9.1): every person's leverage on the consensus, and the
+/// top `params.k_levers` by gain, each with the employee who can best reach them.
+pub fn levers<'s>(
+    snapshot: &'s Snapshot,
+    x: ProjectId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Levers<'s>, QueryError> {
+    exists(snapshot, x)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    let opinion = opinion::project_opinion(&ctx, x);
+    Ok(lever::levers(&ctx, x, &opinion))
+}
+
+/// The win model's training set (§9.2): every won and lost project with its features
+/// at `as_of`, by external id. Its cost is that of analysing every closed project.
+pub fn training_set<'s>(
+    snapshot: &'s Snapshot,
+    params: &Params,
+    as_of: Day,
+) -> Vec<TrainingRow<'s>> {
+    win::training_set(&Ctx::new(snapshot, params, as_of))
+}
+
+/// The win model (§9.2) fitted on our won and lost projects at `as_of`; `None` with
+/// fewer than `params.min_closed` of either. Fit it once and explain any number of
+/// projects with [`WinModel::explain`] or [`win_probability`].
+pub fn win_model(snapshot: &Snapshot, params: &Params, as_of: Day) -> Option<WinModel> {
+    WinModel::fit(&training_set(snapshot, params, as_of), params)
+}
+
+/// The win probability of project `x` under `model`, with each feature's contribution
+/// (§9.2); `None` for a won or lost project.
+pub fn win_probability(
+    snapshot: &Snapshot,
+    x: ProjectId,
+    model: &WinModel,
+    params: &Params,
+    as_of: Day,
+) -> Result<Option<WinExplanation>, QueryError> {
+    exists(snapshot, x)?;
+    if !snapshot.project_stage(x).is_open() {
+        return Ok(None);
+    }
+    let features = win::project_features(&Ctx::new(snapshot, params, as_of), x);
+    Ok(Some(model.explain(&features)))
 }
 
 /// The `k` employees with the strongest paths to `person` (§4.8), strongest first;
@@ -277,4 +328,85 @@ pub fn departed_employees<'s>(
         .collect();
     out.sort_by(|a, b| a.employee.cmp(&b.employee));
     out
+}
+
+/// The claim on account `a` (§9.3): its claimants — employees still with us who own it
+/// or one of its open projects — with their fit, first and last contact and persons
+/// reached, and the holder; `None` with fewer than two claimants.
+pub fn claim<'s>(
+    snapshot: &'s Snapshot,
+    a: AccountId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Option<Claim<'s>>, QueryError> {
+    exists(snapshot, a)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    if claiming::claimants(&ctx, a).len() < 2 {
+        return Ok(None);
+    }
+    let reach = reach::account_reach(&ctx, a, reach::account_pi(&ctx, a));
+    Ok(claiming::claim(&ctx, a, &reach))
+}
+
+/// Every account with a claim (§9.3), worst first: the most open pipeline at stake,
+/// then the most claimants, then the account's external id.
+pub fn claims<'s>(snapshot: &'s Snapshot, params: &Params, as_of: Day) -> Vec<Claim<'s>> {
+    claiming::all_claims(&Ctx::new(snapshot, params, as_of))
+}
+
+/// The protection of account `a` (§9.4): its direct owners' latest contact with its
+/// persons, the days since, and whether it expired; `None` without a direct owner
+/// still with us.
+pub fn protection<'s>(
+    snapshot: &'s Snapshot,
+    a: AccountId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Option<Protection<'s>>, QueryError> {
+    exists(snapshot, a)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    // Protection reads contacts only: no PageRank needed (the fits stay 0).
+    Ok(protect::protection(
+        &ctx,
+        a,
+        &reach::account_reach(&ctx, a, |_| 0.0),
+    ))
+}
+
+/// Every protected account (§9.4), worst first: expired before not expired; among
+/// them, never contacted first, then the longest without contact; then external id.
+pub fn protections<'s>(snapshot: &'s Snapshot, params: &Params, as_of: Day) -> Vec<Protection<'s>> {
+    protect::all_protections(&Ctx::new(snapshot, params, as_of))
+}
+
+/// The best-placed owner of client account `a` (§9.5); `None` for a competitor or
+/// partner, or when no employee still with us has a fit above 0.
+pub fn best_owner<'s>(
+    snapshot: &'s Snapshot,
+    a: AccountId,
+    params: &Params,
+    as_of: Day,
+) -> Result<Option<BestOwner<'s>>, QueryError> {
+    exists(snapshot, a)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    if snapshot.account_kind(a) != AccountKind::Client {
+        return Ok(None);
+    }
+    let reach = reach::account_reach(&ctx, a, reach::account_pi(&ctx, a));
+    Ok(owner::best_owner(&ctx, a, &reach))
+}
+
+/// Employee `e`'s data quality (§9.6): the mean completeness of the open projects it
+/// owns, with each of them.
+pub fn data_quality<'s>(
+    snapshot: &'s Snapshot,
+    e: EmployeeId,
+    params: &Params,
+    as_of: Day,
+) -> Result<DataQuality<'s>, QueryError> {
+    exists(snapshot, e)?;
+    let ctx = Ctx::new(snapshot, params, as_of);
+    Ok(quality::data_quality(&ctx, e, |x| {
+        quality::completeness_of(&ctx, x)
+    }))
 }

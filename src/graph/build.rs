@@ -45,6 +45,8 @@ pub(super) struct Edges {
     rivals: Vec<(usize, RivalTie)>,
     competes: Vec<(usize, AccountId)>,
     owned: Vec<(usize, AccountId)>,
+    /// Owners rows of kind project, by employee: (employee, project).
+    owned_projects: Vec<(usize, ProjectId)>,
 }
 
 impl crate::store::Visit for Builder {
@@ -157,13 +159,18 @@ impl crate::store::Visit for Edges {
                         .push((project.index(), ChainMember { person, member }));
                 }
             }
-            Edge::Owns { employee, target } => {
-                if let OwnsTarget::Account(a) = target {
+            Edge::Owns { employee, target } => match target {
+                OwnsTarget::Account(a) => {
                     if employee_ok(employee) && account_ok(a) {
                         self.owned.push((employee.index(), a));
                     }
                 }
-            }
+                OwnsTarget::Project(x) => {
+                    if employee_ok(employee) && project_ok(x) {
+                        self.owned_projects.push((employee.index(), x));
+                    }
+                }
+            },
             Edge::RivalTie {
                 competitor,
                 person,
@@ -217,6 +224,7 @@ impl Edges {
             rivals: Vec::with_capacity(count(EdgeKind::RivalTie)),
             competes: Vec::with_capacity(count(EdgeKind::Competes)),
             owned: Vec::with_capacity(count(EdgeKind::Owns)),
+            owned_projects: Vec::new(),
         }
     }
 
@@ -262,6 +270,7 @@ impl Edges {
         cat(&mut self.rivals, later.rivals);
         cat(&mut self.competes, later.competes);
         cat(&mut self.owned, later.owned);
+        cat(&mut self.owned_projects, later.owned_projects);
     }
 }
 
@@ -290,6 +299,7 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: &[Interaction]) -
         rivals,
         competes,
         owned,
+        owned_projects,
         ..
     } = e;
     project_account.resize(nx, NONE);
@@ -325,7 +335,7 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: &[Interaction]) -
                                 ),
                                 Csr::from_pairs(np, &rivals),
                                 Csr::from_pairs(nx, &competes),
-                                Csr::from_pairs(ne, &owned),
+                                Owners::build(na, ne, nx, &owned, &owned_projects),
                             )
                         },
                     )
@@ -338,7 +348,7 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: &[Interaction]) -
         links,
         component,
     } = graphs;
-    let ((members, memberships), rivals, competes, owned_accounts) = small;
+    let ((members, memberships), rivals, competes, owners) = small;
     let (reports_to, influences, employment) = raw;
     let TieTables {
         ties,
@@ -364,7 +374,48 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: &[Interaction]) -
         employee_ties,
         rivals,
         competes,
-        owned_accounts,
+        owned_accounts: owners.accounts,
+        owned_projects: owners.projects,
+        account_owners: owners.of_accounts,
+        project_owners: owners.of_projects,
+    }
+}
+
+/// The owners rows both ways: what each employee owns (accounts, projects), and who
+/// owns each account and each project (by employee id), so that the claims and the
+/// protection of one account (§9.3, §9.4) read its owners without a scan.
+struct Owners {
+    accounts: Csr<AccountId>,
+    projects: Csr<ProjectId>,
+    of_accounts: Csr<EmployeeId>,
+    of_projects: Csr<EmployeeId>,
+}
+
+impl Owners {
+    fn build(
+        na: usize,
+        ne: usize,
+        nx: usize,
+        owned: &[(usize, AccountId)],
+        owned_projects: &[(usize, ProjectId)],
+    ) -> Owners {
+        // Sorted, so that each row lists its owners by employee id.
+        let mut by_account: Vec<(usize, EmployeeId)> = owned
+            .iter()
+            .map(|&(e, a)| (a.index(), EmployeeId(e as u32)))
+            .collect();
+        by_account.sort_unstable();
+        let mut by_project: Vec<(usize, EmployeeId)> = owned_projects
+            .iter()
+            .map(|&(e, x)| (x.index(), EmployeeId(e as u32)))
+            .collect();
+        by_project.sort_unstable();
+        Owners {
+            accounts: Csr::from_pairs(ne, owned),
+            projects: Csr::from_pairs(ne, owned_projects),
+            of_accounts: Csr::from_pairs(na, &by_account),
+            of_projects: Csr::from_pairs(nx, &by_project),
+        }
     }
 }
 

@@ -165,6 +165,9 @@ pub struct Snapshot {
     pub(super) rivals: Csr<RivalTie>,
     pub(super) competes: Csr<AccountId>,
     pub(super) owned_accounts: Csr<AccountId>,
+    pub(super) owned_projects: Csr<ProjectId>,
+    pub(super) account_owners: Csr<EmployeeId>,
+    pub(super) project_owners: Csr<EmployeeId>,
 }
 
 /// Ids and counts.
@@ -410,5 +413,19 @@ impl Snapshot {
     /// Accounts an employee owns directly (owners rows of kind account).
     pub fn owned_accounts(&self, e: EmployeeId) -> &[AccountId] {
         self.owned_accounts.row(e.index())
+    }
+    /// Projects an employee owns (owners rows of kind project).
+    pub fn owned_projects(&self, e: EmployeeId) -> &[ProjectId] {
+        self.owned_projects.row(e.index())
+    }
+    /// The direct owners of an account (owners rows of kind account), by employee id,
+    /// gone employees included.
+    pub fn account_owners(&self, a: AccountId) -> &[EmployeeId] {
+        self.account_owners.row(a.index())
+    }
+    /// The owners of a project (owners rows of kind project), by employee id, gone
+    /// employees included.
+    pub fn project_owners(&self, x: ProjectId) -> &[EmployeeId] {
+        self.project_owners.row(x.index())
     }
 }

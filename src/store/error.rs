@@ -253,7 +253,7 @@ pub enum StoreError {
     },
     /// [`Read::network_at_commit`](super::Read::network_at_commit) of a commit that does
     /// not exist yet.
-    #[error("there is no commit {commit}: the latest is {last} (a file written before format 3 has none until a write upgrades it)")]
+    #[error("there is no commit {commit}: {}", latest(*.last))]
     UnknownCommit {
         /// The commit asked for.
         commit: u64,
@@ -303,6 +303,15 @@ pub enum StoreError {
         /// Why the rewrite failed.
         source: Box<StoreError>,
     },
+}
+
+/// The latest commit, for [`StoreError::UnknownCommit`].
+fn latest(last: u64) -> String {
+    if last == 0 {
+        "the database has no commit yet (a file written before format 3 has none until a write upgrades it)".to_owned()
+    } else {
+        format!("the latest is {last}")
+    }
 }
 
 fn network_message(errors: &[NetworkError]) -> String {

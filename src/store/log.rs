@@ -204,6 +204,26 @@ impl Xids {
 }
 
 /// A change with its place in the log.
+///
+/// Serialises to JSON (and back) naming every node by kind, store id and external id,
+/// with kinds and enums in `snake_case` as in the CSV and dates as `YYYY-MM-DD`; `op` says
+/// what changed (`upsert_node`, `remove_node`, `put_edge`, `remove_edge`,
+/// `put_interaction`, `remove_interaction`) and `before` what it replaced or removed:
+///
+/// ```json
+/// {"seq": 18, "commit": 4, "time": 400,
+///  "change": {"op": "remove_edge",
+///             "edge": {"kind": "reports_to",
+///                      "from": {"kind": "person", "id": 0, "xid": "p1"},
+///                      "to": {"kind": "person", "id": 1, "xid": "p2"}},
+///             "before": {"weight": 0.8}}}
+/// ```
+///
+/// A node record holds the fields of its type besides the external id (`name`; `kind`
+/// of an account, `title` of a person, `left` of an employee, `stage` and `amount` of a
+/// project), an edge's `attrs` the fields of its kind (`since`, `until`, `title`;
+/// `weight`; `closeness`, `last_contact`, `private`; `role`, `coach`, `solution`,
+/// `price`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
     /// Sequence number: increasing, never reused.
@@ -297,7 +317,7 @@ impl fmt::Display for ChangeCounts {
 }
 
 /// One write transaction that changed the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Commit {
     /// Its number: the first commit is 1, each next one 1 more.
     pub number: u64,

@@ -177,6 +177,7 @@ mod import;
 mod interaction;
 mod internal;
 mod log;
+mod log_json;
 mod read;
 mod transaction;
 mod travel;

@@ -1,0 +1,209 @@
+//! §9.1 — levers: whom to work on next in a project.
+//!
+//! 4.6 propagates stances through the project's deference graph and averages them into
+//! the consensus. The consensus is linear in the stances, so each person's weight in
+//! it — the **leverage** `∂consensus / ∂s(p)` — says how much winning that person over
+//! moves the whole decision chain, directly and through everyone who defers to them.
+//!
+//! With `D` the persons who defer to somebody among the project's persons, `g_p = 1 − λ`
+//! for `p` in `D` and 1 otherwise, and `M` the matrix whose row `p` is `λ·W_p` for `p`
+//! in `D` and zero otherwise, 4.6's fixed point is `x = (I − M)⁻¹·diag(g)·s`. With
+//! `r_p` the role weight of a chain member (0 for other persons), consensus is
+//! `rᵀx / Σr`, so
+//!
+//! ```text
+//! leverage(p) = g_p · y_p / Σ_q r_q        where (I − M)ᵀ·y = r
+//! gain(p)     = leverage(p) · (1 − s(p))   how much consensus rises if p is won over
+//! ```
+//!
+//! One adjoint solve gives every person's leverage at once; they sum to 1 (raising
+//! every stance by the same amount raises consensus by that amount).
+//!
+//! **The solve.** `y` is the fixed point of `y = r + Mᵀ·y`, found by iterating from
+//! `y = 0` over the sparse rows of `W` (a scatter along each row, persons in order, so
+//! every sum runs in a fixed order). Starting from 0 matters: a person whom no chain
+//! member defers to, directly or through others, never receives anything, so its `y`
+//! and leverage are exactly 0, not a rounding residue. Each row of `M` sums to `λ` or
+//! 0, so `‖Mᵀ‖₁ ≤ λ < 1` and the iteration contracts in the 1-norm. It stops at the
+//! first of two rigorous bounds on the error of the leverages, `Σ_p |error(p)|`:
+//!
+//! * a posteriori, `λ/(1 − λ) · ‖Δy‖₁ / Σr` after a round that changed `y` by `Δy`;
+//! * a priori, `λᵏ/(1 − λ)` after `k` rounds (at λ = 0.5 that is 55 rounds at most);
+//!
+//! each below [`LEVERAGE_TOL`] = 1e-16: the iteration runs to the rounding of the sums
+//! themselves (the float epsilon times the number of persons), so that leverages equal
+//! in exact arithmetic come out a few units in the last place apart at most, and the
+//! ranking's tie rule ([`TIE_TOL`](super::TIE_TOL)) recognises them. An exact
+//! elimination would cost `O(n³)` for an account of `n` persons; the iteration costs
+//! `O(edges)` per round.
+
+use super::opinion::{chain_positions, InducedDeference};
+use super::path::{self};
+use super::{rank, Ctx, Named, Opinion};
+use crate::model::{EmployeeId, PersonId, ProjectId};
+use serde::Serialize;
+
+/// Bound on `Σ_p |error of leverage(p)|` at which the adjoint solve stops (see the
+/// module documentation).
+pub const LEVERAGE_TOL: f64 = 1e-16;
+
+/// A person's leverage on a project's consensus.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Leverage<'s> {
+    /// The person.
+    pub person: Named<'s, PersonId>,
+    /// `∂consensus / ∂s(p)`.
+    pub leverage: f64,
+    /// The person's stance `s(p, x)` (§4.3).
+    pub stance: f64,
+    /// `leverage · (1 − stance)`: the rise of consensus if the person is won over
+    /// completely.
+    pub gain: f64,
+}
+
+/// One of a project's top levers, with the employee who can best reach the person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lever<'s> {
+    /// The person.
+    pub person: Named<'s, PersonId>,
+    /// `∂consensus / ∂s(p)`.
+    pub leverage: f64,
+    /// The person's stance `s(p, x)` (§4.3).
+    pub stance: f64,
+    /// `leverage · (1 − stance)`.
+    pub gain: f64,
+    /// The first employee of §4.8's ranking for the person; `None` when nobody reaches
+    /// them.
+    pub via: Option<Named<'s, EmployeeId>>,
+    /// The strength of `via`'s strongest path (0 when `via` is `None`).
+    pub path_strength: f64,
+    /// The persons along that path, from `via`'s contact to the person (both included;
+    /// empty when `via` is `None`).
+    pub path: Vec<Named<'s, PersonId>>,
+}
+
+/// The levers of one project.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Levers<'s> {
+    /// The project.
+    pub project: Named<'s, ProjectId>,
+    /// Every person of the project (§4.6) with its leverage, by increasing id — empty
+    /// when the chain's role weights sum to 0 (there is no consensus to move).
+    pub persons: Vec<Leverage<'s>>,
+    /// The top `k_levers` persons by gain (> 0 only) descending, then external id
+    /// (gains equal to [`TIE_TOL`](super::TIE_TOL) count as equal).
+    pub top: Vec<Lever<'s>>,
+}
+
+/// Leverage by position, given `W`, the role weights by position (summing to > 0) and
+/// λ (see the module documentation).
+pub(crate) fn leverages(
+    deference: &InducedDeference,
+    role_weights: &[f64],
+    lambda: f64,
+    max_rounds: usize,
+) -> Vec<f64> {
+    let persons = deference.len();
+    let total: f64 = role_weights.iter().sum();
+    let mut adjoint = vec![0.0; persons];
+    let mut next = vec![0.0; persons];
+    // λᵏ/(1 − λ): the a priori bound after k rounds.
+    let mut a_priori = 1.0 / (1.0 - lambda);
+    for _ in 0..max_rounds.max(1) {
+        next.copy_from_slice(role_weights);
+        for (u, &yu) in adjoint.iter().enumerate() {
+            if yu != 0.0 {
+                for &(v, wuv) in deference.row(u) {
+                    next[v] += lambda * wuv * yu;
+                }
+            }
+        }
+        let change: f64 = next
+            .iter()
+            .zip(&adjoint)
+            .map(|(new, old)| (new - old).abs())
+            .sum();
+        std::mem::swap(&mut adjoint, &mut next);
+        a_priori *= lambda;
+        let a_posteriori = lambda / (1.0 - lambda) * change / total;
+        if a_posteriori <= LEVERAGE_TOL || a_priori <= LEVERAGE_TOL {
+            break;
+        }
+    }
+    adjoint
+        .iter()
+        .enumerate()
+        .map(|(p, yp)| {
+            let keeps = if deference.row(p).is_empty() {
+                1.0
+            } else {
+                1.0 - lambda
+            };
+            keeps * yp / total
+        })
+        .collect()
+}
+
+/// The levers of project `x`, from its opinions (4.6) in the same context.
+pub(crate) fn levers<'s>(ctx: &Ctx<'s>, x: ProjectId, opinion: &Opinion<'s>) -> Levers<'s> {
+    let snapshot = ctx.snapshot;
+    let params = &ctx.params;
+    let project = Named::project(snapshot, x);
+    let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
+    let chain = chain_positions(&persons, snapshot.members(x));
+    let r: Vec<f64> = chain
+        .iter()
+        .map(|m| m.map_or(0.0, |m| params.role_weights.weight(m.role)))
+        .collect();
+    let total: f64 = snapshot
+        .members(x)
+        .iter()
+        .map(|m| params.role_weights.weight(m.member.role))
+        .sum();
+    if total.is_nan() || total <= 0.0 {
+        return Levers {
+            project,
+            persons: Vec::new(),
+            top: Vec::new(),
+        };
+    }
+    let w = InducedDeference::new(snapshot, &persons);
+    let lev = leverages(&w, &r, params.susceptibility, params.max_rounds);
+    let all: Vec<Leverage<'s>> = opinion
+        .persons
+        .iter()
+        .zip(&lev)
+        .zip(&opinion.stance)
+        .map(|((p, &leverage), &stance)| Leverage {
+            person: p.clone(),
+            leverage,
+            stance,
+            gain: leverage * (1.0 - stance),
+        })
+        .collect();
+    let mut best: Vec<&Leverage<'s>> = all.iter().filter(|l| l.gain > 0.0).collect();
+    rank::sort_descending(&mut best, |l| l.gain, |a, b| a.person.cmp(&b.person));
+    best.truncate(params.k_levers);
+    let top = best
+        .into_iter()
+        .map(|l| {
+            let reach = path::strongest(ctx, l.person.id, params.path_k.min(1), None)
+                .into_iter()
+                .next();
+            Lever {
+                person: l.person.clone(),
+                leverage: l.leverage,
+                stance: l.stance,
+                gain: l.gain,
+                path_strength: reach.as_ref().map_or(0.0, |p| p.strength),
+                via: reach.as_ref().map(|p| p.employee.clone()),
+                path: reach.map(|p| p.persons).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Levers {
+        project,
+        persons: all,
+        top,
+    }
+}

@@ -1,0 +1,237 @@
+//! The strategy commands of `brm` (`levers`, …) print what the library computes, name
+//! what they cannot find, and check their options.
+
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{fails, ok, s};
+use guanxi::analysis::{levers, Params};
+use guanxi::graph::Snapshot;
+use guanxi::io::read_csv_dir;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn tiny() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny")
+}
+
+const AS_OF: &str = "2025-06-30";
+
+#[test]
+fn levers_json_is_the_library_s_top_levers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("tiny.redb");
+    ok(&["import", s(&tiny()), "--db", s(&db)]);
+    let net = read_csv_dir(&tiny()).unwrap();
+    let snap = Snapshot::from_network(&net);
+    let x = snap.project_by_xid("x2").unwrap();
+    let params = Params {
+        k_levers: 2,
+        ..Params::default()
+    };
+    let want = levers(&snap, x, &params, AS_OF.parse().unwrap()).unwrap();
+    assert_eq!(want.top.len(), 2);
+    let json = ok(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "x2",
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--k-levers",
+        "2",
+    ]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["project"], "x2");
+    let got = v["levers"].as_array().unwrap();
+    assert_eq!(got.len(), 2);
+    for (g, w) in got.iter().zip(&want.top) {
+        assert_eq!(g["id"], w.person.xid.as_ref());
+        assert_eq!(g["leverage"].as_f64(), Some(w.leverage));
+        assert_eq!(g["gain"].as_f64(), Some(w.gain));
+        assert_eq!(g["via"].as_str(), w.via.as_ref().map(|e| e.xid.as_ref()));
+        assert_eq!(g["path_strength"].as_f64(), Some(w.path_strength));
+        let hops: Vec<&str> = w.path.iter().map(|p| p.xid.as_ref()).collect();
+        assert_eq!(g["hops"], serde_json::json!(hops));
+    }
+    let text = ok(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "x2",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(text.contains(want.top[0].person.xid.as_ref()), "{text}");
+    let err = fails(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "nope",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(err.contains("nope"), "{err}");
+    let err = fails(&[
+        "levers",
+        "--db",
+        s(&db),
+        "--project",
+        "x2",
+        "--as-of",
+        AS_OF,
+        "--k-levers",
+        "0",
+    ]);
+    assert!(err.contains("--k-levers"), "{err}");
+}
+
+#[test]
+fn strategy_options_are_checked_before_the_database_is_read() {
+    // The database does not exist: the option is refused first, naming it.
+    for (flag, value) in [
+        ("--k-levers", "-1"),
+        ("--min-closed", "0"),
+        ("--win-regularisation", "0"),
+        ("--win-regularisation", "-1"),
+        ("--win-regularisation", "NaN"),
+        ("--protect-days", "-1"),
+    ] {
+        let err = fails(&[
+            "report",
+            "--db",
+            "/nonexistent/x.redb",
+            "--as-of",
+            AS_OF,
+            flag,
+            value,
+        ]);
+        assert!(err.contains(flag), "{flag} {value}: {err}");
+    }
+}
+
+#[test]
+fn chain_explains_the_report_s_win_probability() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("small.redb");
+    ok(&[
+        "generate",
+        "--preset",
+        "small",
+        "--seed",
+        "5",
+        "--db",
+        s(&db),
+    ]);
+    let report: Value =
+        serde_json::from_str(&ok(&["report", "--db", s(&db), "--as-of", AS_OF, "--json"])).unwrap();
+    assert!(report["win_model"].is_object(), "small has a history");
+    let projects = report["projects"].as_array().unwrap();
+    let open = projects
+        .iter()
+        .find(|p| p["win_probability"].is_number())
+        .expect("an open project");
+    let id = open["id"].as_str().unwrap();
+    let chain: Value = serde_json::from_str(&ok(&[
+        "chain",
+        "--db",
+        s(&db),
+        "--project",
+        id,
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(chain["win"]["probability"], open["win_probability"]);
+    let c = &chain["win"]["contributions"];
+    let log_odds = chain["win"]["intercept"].as_f64().unwrap()
+        + ["consensus", "readiness", "lead", "veto", "coach"]
+            .iter()
+            .map(|k| c[k].as_f64().unwrap())
+            .sum::<f64>();
+    let p = open["win_probability"].as_f64().unwrap();
+    assert!((p - 1.0 / (1.0 + (-log_odds).exp())).abs() < 1e-12);
+    let text = ok(&["chain", "--db", s(&db), "--project", id, "--as-of", AS_OF]);
+    assert!(text.contains("win probability"), "{text}");
+    // A closed project has none, and says why.
+    let closed = projects
+        .iter()
+        .find(|p| p["stage"] == "won")
+        .expect("a won project");
+    let chain: Value = serde_json::from_str(&ok(&[
+        "chain",
+        "--db",
+        s(&db),
+        "--project",
+        closed["id"].as_str().unwrap(),
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]))
+    .unwrap();
+    assert!(chain["win"].is_null());
+    assert_eq!(chain["no_win"], "the project is won");
+}
+
+#[test]
+fn claims_and_protection_list_the_library_s_accounts_worst_first() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny-time");
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("tiny-time.redb");
+    ok(&["import", s(&dir), "--db", s(&db)]);
+    let snap = Snapshot::from_network(&read_csv_dir(&dir).unwrap());
+    let params = Params::default();
+    let as_of = AS_OF.parse().unwrap();
+
+    let want = guanxi::analysis::claims(&snap, &params, as_of);
+    assert!(!want.is_empty(), "tiny-time has a claim");
+    let got: Value =
+        serde_json::from_str(&ok(&["claims", "--db", s(&db), "--as-of", AS_OF, "--json"])).unwrap();
+    assert_eq!(got["claims"], serde_json::to_value(&want).unwrap());
+    let text = ok(&["claims", "--db", s(&db), "--as-of", AS_OF]);
+    assert!(
+        text.contains(&format!("holder {}", want[0].holder)),
+        "{text}"
+    );
+
+    let all = guanxi::analysis::protections(&snap, &params, as_of);
+    let expired: Vec<_> = all.iter().filter(|p| p.expired).collect();
+    assert!(!expired.is_empty(), "tiny-time has an expired protection");
+    let got: Value = serde_json::from_str(&ok(&[
+        "protection",
+        "--db",
+        s(&db),
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--expired",
+    ]))
+    .unwrap();
+    assert_eq!(got["accounts"], serde_json::to_value(&expired).unwrap());
+    assert_eq!(got["protect_days"], 90);
+    // A longer protection: fewer (or as many) expired accounts, worst still first.
+    let got: Value = serde_json::from_str(&ok(&[
+        "protection",
+        "--db",
+        s(&db),
+        "--as-of",
+        AS_OF,
+        "--json",
+        "--protect-days",
+        "100000",
+    ]))
+    .unwrap();
+    let long = Params {
+        protect_days: 100_000,
+        ..Params::default()
+    };
+    assert_eq!(
+        got["accounts"],
+        serde_json::to_value(guanxi::analysis::protections(&snap, &long, as_of)).unwrap()
+    );
+}
