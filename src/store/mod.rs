@@ -195,4 +195,4 @@ pub(crate) use read::{
 };
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;
-pub use update::{Attention, Move, MoveOptions};
+pub use update::{Attention, Dropped, Move, MoveOptions};
