@@ -484,6 +484,36 @@ impl WriteTxn {
 
     /// Sets the day an employee leaves (§8.3: on and after it the employee is gone), or
     /// clears it with `None`. Returns the employee as it now is.
+    ///
+    /// Nothing is removed: the employee's ties stay recorded, and every analysis at an
+    /// earlier date still counts them. Before setting it,
+    /// [`departure_impact`](crate::analysis::departure_impact) says what the departure
+    /// will cost; after it, [`departed_employees`](crate::analysis::departed_employees)
+    /// lists the persons no one else still reaches.
+    ///
+    /// ```
+    /// use guanxi::analysis::{departed_employees, Params};
+    /// use guanxi::graph::Snapshot;
+    /// use guanxi::model::*;
+    /// use guanxi::store::Database;
+    ///
+    /// let db = Database::in_memory()?;
+    /// let day = |s: &str| s.parse::<Day>().unwrap();
+    /// let tie = Tie { closeness: Score::new(0.7).unwrap(), last_contact: None, private: false };
+    /// let sun = db.write(1, |t| {
+    ///     let sun = t.create_employee(Employee { xid: "E1".into(), name: "Sun".into(), left: None })?;
+    ///     let li = t.create_person(Person { xid: "P1".into(), name: "Li".into(), title: None })?;
+    ///     t.add_edge(Edge::Tie { employee: sun, person: li, tie })?;
+    ///     Ok(sun)
+    /// })?;
+    /// db.write(2, |t| t.set_left(sun, Some(day("2025-06-20"))))?;
+    /// let snapshot = Snapshot::load(&db.begin_read()?)?;
+    /// let params = Params::default();
+    /// assert!(departed_employees(&snapshot, &params, day("2025-06-19")).is_empty());
+    /// let gone = departed_employees(&snapshot, &params, day("2025-06-20")); // gone that day
+    /// assert_eq!((gone[0].employee.xid.as_ref(), gone[0].orphans[0].xid.as_ref()), ("E1", "P1"));
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
     pub fn set_left(&mut self, employee: EmployeeId, left: Option<Day>) -> Result<Employee> {
         match self.update_node(employee.into(), |n| {
             if let Node::Employee(e) = n {
