@@ -198,24 +198,6 @@ impl fmt::Display for Move {
     }
 }
 
-/// A period in a [`Move`]'s JSON: dates as `YYYY-MM-DD`.
-#[derive(serde::Serialize)]
-struct PeriodJson<'a> {
-    since: Option<String>,
-    until: Option<String>,
-    title: Option<&'a str>,
-}
-
-impl<'a> PeriodJson<'a> {
-    fn of(e: &'a Employment) -> Self {
-        PeriodJson {
-            since: e.since.map(|d| d.to_string()),
-            until: e.until.map(|d| d.to_string()),
-            title: e.title.as_deref(),
-        }
-    }
-}
-
 /// A dropped edge in a [`Move`]'s JSON.
 #[derive(serde::Serialize)]
 struct DroppedJson<'a> {
@@ -300,9 +282,9 @@ impl Serialize for Move {
         m.serialize_field("person", &self.person_xid)?;
         m.serialize_field("from", &self.from_xid)?;
         m.serialize_field("to", &self.to_xid)?;
-        m.serialize_field("on", &self.opened.since.map(|d| d.to_string()))?;
-        m.serialize_field("closed", &self.closed.as_ref().map(PeriodJson::of))?;
-        m.serialize_field("opened", &PeriodJson::of(&self.opened))?;
+        m.serialize_field("on", &self.opened.since)?;
+        m.serialize_field("closed", &self.closed)?;
+        m.serialize_field("opened", &self.opened)?;
         m.serialize_field("dropped", &self.dropped)?;
         m.serialize_field("attention", &self.attention)?;
         m.end()
