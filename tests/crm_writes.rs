@@ -457,12 +457,9 @@ fn a_move_closes_one_period_opens_the_next_and_lists_what_needs_attention() {
     let moved = db
         .write(300, |t| t.move_person(ids.p1, b, on, &all))
         .unwrap();
+    let dropped: Vec<EdgeKey> = moved.dropped.iter().map(|d| d.edge.key()).collect();
     assert_eq!(
-        moved
-            .dropped
-            .iter()
-            .map(|d| d.edge.key())
-            .collect::<Vec<_>>(),
+        dropped,
         vec![
             Edge::ReportsTo {
                 person: ids.p1,
