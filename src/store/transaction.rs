@@ -554,6 +554,14 @@ fn log_removal(
 
 /// Appends a change to the log, and counts it for the commit record.
 pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<'_>) -> Result<()> {
+    let (seq, bytes) = log_entry(st, change)?;
+    log.insert(seq, bytes)?;
+    Ok(())
+}
+
+/// The next log entry, `change`: its sequence number (taken) and its bytes, for the
+/// caller to write (as [`append`] does; the bulk import writes through a cursor).
+pub(super) fn log_entry<'s>(st: &'s mut State, change: &ChangeRef<'_>) -> Result<(u64, &'s [u8])> {
     let seq = st.counters.next_seq;
     encode_into(
         &LogRecord {
@@ -563,10 +571,9 @@ pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<
         &mut st.log_buf,
         &|| format!("log entry {seq}"),
     )?;
-    log.insert(seq, st.log_buf.as_slice())?;
     st.counters.next_seq += 1;
     change.tally(&mut st.counts);
-    Ok(())
+    Ok((seq, st.log_buf.as_slice()))
 }
 
 fn encode_view(view: NodeView<'_>, buf: &mut Vec<u8>) -> Result<()> {
