@@ -62,7 +62,11 @@
 //!    competition), each at a date as §8 reads the dated records (interactions,
 //!    employment periods, departures; trends and attitude memory), and the JSON
 //!    [`analysis::Report`] of §6, parallel and deterministic.
-//! 5. [`io`] — the CSV interchange format of §5, and DOT/GraphML drawings.
+//! 5. [`live`] — per-item queries on the latest committed state without a snapshot:
+//!    the same analyses reading one read transaction neighbourhood by neighbourhood
+//!    ([`live::LiveGraph`]), and what-if overlays of hypothetical changes
+//!    ([`live::WhatIf`]).
+//! 6. [`io`] — the CSV interchange format of §5, and DOT/GraphML drawings.
 //!
 //! [`synth`] generates realistic synthetic networks from a seed, for demos, tests and
 //! benchmarks. The `brm` example is the command-line tool over all of it.
@@ -80,6 +84,7 @@ pub struct ReadmeDoctests;
 pub mod analysis;
 pub mod graph;
 pub mod io;
+pub mod live;
 pub mod model;
 pub mod store;
 pub mod synth;
