@@ -64,7 +64,14 @@ fn history(crit: &mut Criterion) {
                 let p = PersonId(rng.below(persons as usize));
                 t.rename(p.into(), &format!("Renamed {c}/{i}"))?;
                 let x = ProjectId(rng.below(projects as usize));
-                t.set_stage(x, if i % 2 == 0 { Stage::Validation } else { Stage::Pursuit })?;
+                t.set_stage(
+                    x,
+                    if i % 2 == 0 {
+                        Stage::Validation
+                    } else {
+                        Stage::Pursuit
+                    },
+                )?;
                 let e = EmployeeId(rng.below(employees as usize));
                 let day = Day::from_ymd(2025, 6, 1 + i % 28).unwrap();
                 t.record_contact(e, p, day, Some(rng.score()))?;

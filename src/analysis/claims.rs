@@ -15,7 +15,7 @@
 //! pipeline at stake (4.12), then the most claimants, then the external id — the
 //! conflicts a sales manager should settle first.
 
-use super::reach::{day_or_null, Reach};
+use super::reach::Reach;
 use super::{asset, rank, sorted_by_xid, Ctx, Named};
 use crate::graph::{Graph, Snapshot};
 use crate::model::{AccountId, Day, EmployeeId, NodeKind};
@@ -30,10 +30,8 @@ pub struct Claimant<'s> {
     /// `Σ_p π(p)·c_eff(e, p)` over the account's persons at the date.
     pub fit: f64,
     /// The earliest interaction with the account's persons (on or before the date).
-    #[serde(serialize_with = "day_or_null")]
     pub first_contact: Option<Day>,
     /// The latest last contact with the account's persons.
-    #[serde(serialize_with = "day_or_null")]
     pub last_contact: Option<Day>,
     /// How many of the account's persons the employee has a tie with.
     pub reached: usize,

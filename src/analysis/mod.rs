@@ -131,13 +131,13 @@ pub use params::{Params, ParamsError, RoleWeights, MAX_TREND_DAYS};
 pub use path::Path;
 pub use project::ProjectAnalysis;
 pub use protection::Protection;
-pub use rank::TIE_TOL;
 pub use query::{
     account_figures, best_owner, claim, claims, coach_candidates, data_quality, departed_employees,
     departure_impact, employee_figures, levers, person_figures, project_analysis, protection,
     protections, strongest_paths, training_set, win_model, win_probability, AccountFigures,
     PersonFigures, QueryError,
 };
+pub use rank::TIE_TOL;
 pub use report::{
     AccountRow, CoachRow, DepartedRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
 };

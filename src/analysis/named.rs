@@ -19,6 +19,22 @@ use std::hash::{Hash, Hasher};
 ///
 /// Serialises as the external id. Equality, order and hash are by external id, then
 /// id; a `Named` also equals its bare id (`candidate.person == p`).
+///
+/// ```
+/// use guanxi::analysis::Named;
+/// use guanxi::model::PersonId;
+///
+/// let li = Named::new(PersonId(7), "P-LI");
+/// let wang = Named::new(PersonId(2), "P-WANG");
+/// assert!(li < wang); // lists are sorted by external id, not by id
+/// assert_eq!(li, PersonId(7)); // the id goes into the next query
+/// assert_eq!(li.to_string(), "P-LI");
+/// assert_eq!(serde_json::to_string(&[&li, &wang])?, r#"["P-LI","P-WANG"]"#);
+/// // Results borrow their external ids from the snapshot; an owned copy outlives it.
+/// let kept: Named<'static, PersonId> = li.clone().into_owned();
+/// assert_eq!(kept, li);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Named<'s, I> {
     /// The node's id in the snapshot.

@@ -12,7 +12,7 @@
 //! expired; among them, never contacted first, then the longest without contact; then
 //! the external id.
 
-use super::reach::{day_or_null, Reach};
+use super::reach::Reach;
 use super::{sorted_by_xid, Ctx, Named};
 use crate::graph::{Graph, Snapshot};
 use crate::model::{AccountId, Day, EmployeeId, NodeKind};
@@ -28,7 +28,6 @@ pub struct Protection<'s> {
     /// Its direct owners still with us, by external id.
     pub owners: Vec<Named<'s, EmployeeId>>,
     /// The owners' latest contact with the account's persons.
-    #[serde(serialize_with = "day_or_null")]
     pub last_contact: Option<Day>,
     /// Days from that contact to the date (0 for a later contact); `None` without one.
     pub days: Option<i64>,

@@ -42,7 +42,10 @@ pub(crate) fn nearly_largest<T>(items: &[T], value: impl Fn(&T) -> f64) -> Vec<&
     let Some(top) = items.iter().map(&value).max_by(f64::total_cmp) else {
         return Vec::new();
     };
-    items.iter().filter(|t| nearly_equal(value(t), top)).collect()
+    items
+        .iter()
+        .filter(|t| nearly_equal(value(t), top))
+        .collect()
 }
 
 #[cfg(test)]

@@ -82,16 +82,3 @@ pub(crate) fn account_pi<'s, G: Graph<'s>>(
             .unwrap_or(0.0)
     }
 }
-
-/// Serialises an optional day as `YYYY-MM-DD` or `null`, as the report does (serde's
-/// `serialize_with` hands the field by reference).
-#[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
-pub(crate) fn day_or_null<S: serde::Serializer>(
-    day: &Option<Day>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match day {
-        Some(d) => s.collect_str(d),
-        None => s.serialize_none(),
-    }
-}

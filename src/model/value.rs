@@ -125,9 +125,42 @@ impl FromStr for Amount {
 ///
 /// Parsing and formatting use the ISO `YYYY-MM-DD` form and the proleptic Gregorian
 /// calendar; the difference of two days is the number of calendar days between them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i32", into = "i32")]
+///
+/// With serde, a day is its `YYYY-MM-DD` string in human-readable formats (JSON: what a
+/// reader of a query result expects) and its day number in compact binary ones (the
+/// store's records), so the stored encoding stays four bytes at most.
+///
+/// ```
+/// use guanxi::model::Day;
+/// let d: Day = "2025-06-30".parse().unwrap();
+/// assert_eq!(serde_json::to_string(&d).unwrap(), "\"2025-06-30\"");
+/// assert_eq!(serde_json::from_str::<Day>("\"2025-06-30\"").unwrap(), d);
+/// assert!(serde_json::from_str::<Day>("\"2025-02-30\"").is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(i32);
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_i32(self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            text.parse().map_err(serde::de::Error::custom)
+        } else {
+            let days = i32::deserialize(d)?;
+            Day::try_from(days).map_err(serde::de::Error::custom)
+        }
+    }
+}
 
 const UNIX_EPOCH_JULIAN: i32 = 2_440_588;
 

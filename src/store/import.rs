@@ -17,13 +17,15 @@ use super::internal::records::{bad_attrs, corrupt_key};
 use super::internal::tables::{self, IN, LOG, OUT};
 use super::log::{Before, ChangeRef, NodeView};
 use super::read::IdMap;
-use super::transaction::{append, edge_label, upsert_core, Bulk, How, Outcome, State, WriteTxn};
+use super::transaction::{edge_label, log_entry, upsert_core, Bulk, How, Outcome, State, WriteTxn};
 use crate::model::{
     AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, EmployeeId, Employment, Interaction, Network,
     NodeKind, NodeRef, PersonId, ProjectId,
 };
-use redb::{ReadableTable, Table};
+use redb::{CursorError, CursorMut, Key, ReadableTable, ReadableTableMetadata, Table, Value};
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::ops::Bound;
 
 /// What [`WriteTxn::import_network`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,14 +85,23 @@ fn import_core(
     }
     let mut summary = ImportSummary::default();
     let map = import_nodes(txn, st, net, &mut summary)?;
-    import_edges(txn, st, net, &map, &mut summary)?;
-    import_interactions(txn, st, net, &map, &mut summary)?;
+    let new = new_interactions(txn, st, net, &map, &mut summary)?;
+    // The edges' tables and the interactions' are apart: they are written side by side
+    // (the storage engine lets one transaction's tables be written from several threads).
+    // The log, which both feed, is written by the edges' side, then by the interactions'.
+    let (edges, interactions) = rayon::join(
+        || import_edges(txn, st, net, &map, &mut summary),
+        || write_interactions(txn, &new),
+    );
+    edges?;
+    interactions?;
+    log_interactions(txn, st, &new)?;
     summary.ids = map;
     Ok(summary)
 }
 
-/// The rules of [`Network::validate`] except duplicate edges and second `works_at`/`of`, which
-/// [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
+/// The rules of [`Network::validate`] except duplicate edges, a second `of` and overlapping
+/// employment periods, which [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
 /// set of a million edge keys); when it fails, the full check produces the report.
 fn quick_valid(net: &Network) -> bool {
     for kind in NodeKind::ALL {
@@ -122,18 +133,35 @@ fn quick_valid(net: &Network) -> bool {
         })
 }
 
-/// Records the network's interactions that the database does not hold yet (see
-/// [`WriteTxn::import_network`]), with their ends mapped by `map`. Each table is filled
-/// in key order.
-fn import_interactions(
+/// The network's interactions that the database does not hold yet (see
+/// [`WriteTxn::import_network`]), with their ends in store ids, in id order, and their
+/// records' bytes end to end.
+#[derive(Default)]
+struct NewInteractions {
+    added: Vec<(InteractionId, Interaction)>,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl NewInteractions {
+    /// The record bytes of the `n`th.
+    fn record(&self, n: usize) -> &[u8] {
+        &self.bytes[n.checked_sub(1).map_or(0, |m| self.ends[m])..self.ends[n]]
+    }
+}
+
+/// Finds the network's interactions that the database does not hold yet, maps their ends
+/// by `map`, and gives them ids (counted in `st`).
+fn new_interactions(
     txn: &redb::WriteTransaction,
     st: &mut State,
     net: &Network,
     map: &IdMap,
     summary: &mut ImportSummary,
-) -> Result<()> {
+) -> Result<NewInteractions> {
+    let mut new = NewInteractions::default();
     if net.interactions.is_empty() {
-        return Ok(());
+        return Ok(new);
     }
     let store = |n: NodeRef| {
         map.store_ref(n)
@@ -141,15 +169,16 @@ fn import_interactions(
     };
     // What the database holds already, as a multiset.
     let mut held: HashMap<Interaction, u64> = HashMap::new();
-    let mut t = interaction::Tables::open(txn)?;
     if st.counters.interactions > 0 {
-        for r in t.records.iter()? {
+        let records = txn.open_table(tables::INTERACTIONS)?;
+        for r in records.iter()? {
             let (k, v) = r?;
             let i = interaction::decode_record(v.value(), InteractionId(k.value()))?;
             *held.entry(i).or_default() += 1;
         }
     }
-    let mut added: Vec<(InteractionId, Interaction, Vec<u8>)> = Vec::new();
+    new.added.reserve(net.interactions.len());
+    new.ends.reserve(net.interactions.len());
     for i in &net.interactions {
         let mapped = Interaction {
             employee: EmployeeId(store(i.employee.into())?.id),
@@ -171,50 +200,170 @@ fn import_interactions(
             reason: "it is at its largest value".to_owned(),
         })?;
         encode_into(&mapped, &mut st.buf, &|| format!("{id} record"))?;
-        added.push((id, mapped, st.buf.clone()));
+        new.bytes.extend_from_slice(&st.buf);
+        new.ends.push(new.bytes.len());
+        new.added.push((id, mapped));
     }
-    summary.interactions_added = added.len() as u64;
-    st.counters.interactions += added.len() as u64;
-    // Ids are increasing: the record table fills in order; each index is sorted first.
-    for (id, _, bytes) in &added {
-        t.records.insert(id.0, bytes.as_slice())?;
+    summary.interactions_added = new.added.len() as u64;
+    st.counters.interactions += new.added.len() as u64;
+    Ok(new)
+}
+
+/// Writes the new interactions into the record table and its indexes, each filled in key
+/// order. Touches no other table, so it runs beside the edges' writes.
+fn write_interactions(txn: &redb::WriteTransaction, new: &NewInteractions) -> Result<()> {
+    let added = &new.added;
+    if added.is_empty() {
+        return Ok(());
     }
-    let keys: Vec<interaction::IndexKeys> = added
-        .iter()
-        .map(|(id, i, _)| interaction::IndexKeys::of(*id, i))
-        .collect();
-    let mut order: Vec<usize> = (0..added.len()).collect();
-    order.sort_unstable_by_key(|&n| keys[n].pair);
-    for &n in &order {
-        t.pair.insert(&keys[n].pair, added[n].2.as_slice())?;
+    let mut t = interaction::Tables::open(txn)?;
+    // Ids are increasing: the record table fills in order.
+    let mut sink = Sink::open(&mut t.records, added.first().map(|a| a.0 .0))?;
+    for (n, (id, _)) in added.iter().enumerate() {
+        sink.put(id.0, new.record(n))?;
     }
-    order.sort_unstable_by_key(|&n| keys[n].person);
-    for &n in &order {
-        t.person.insert(&keys[n].person, added[n].2.as_slice())?;
+    sink.close()?;
+    // Each index is sorted first, on its key packed into an integer with the position in
+    // `added` in the low bits (positions are in id order, as the keys' last part is).
+    let positions = u32::try_from(added.len()).map_err(|_| StoreError::Corrupt {
+        what: "the interactions of the network".to_owned(),
+        reason: "there are more than 2^32 of them".to_owned(),
+    })?;
+    let day = |i: &Interaction| u128::from(u32::from_be_bytes(interaction::day_bytes(i.date)));
+    let low = |packed: u128| (packed & 0xffff_ffff) as usize;
+    let keys = |n: usize| interaction::IndexKeys::of(added[n].0, &added[n].1);
+    let mut order: Vec<u128> = Vec::with_capacity(added.len());
+    order.extend((0..positions).zip(added).map(|(n, (_, i))| {
+        u128::from(i.employee.0) << 96 | u128::from(i.person.0) << 64 | day(i) << 32 | u128::from(n)
+    }));
+    order.sort_unstable();
+    let first = order.first().map(|&k| keys(low(k)).pair);
+    let mut sink = Sink::open(&mut t.pair, first.as_ref())?;
+    for &k in &order {
+        sink.put(&keys(low(k)).pair, new.record(low(k)))?;
     }
-    order.sort_unstable_by_key(|&n| keys[n].date);
-    for &n in &order {
-        t.date.insert(&keys[n].date, added[n].2.as_slice())?;
+    sink.close()?;
+    order.clear();
+    order.extend(
+        (0..positions)
+            .zip(added)
+            .map(|(n, (_, i))| u128::from(i.person.0) << 64 | day(i) << 32 | u128::from(n)),
+    );
+    order.sort_unstable();
+    let first = order.first().map(|&k| keys(low(k)).person);
+    let mut sink = Sink::open(&mut t.person, first.as_ref())?;
+    for &k in &order {
+        sink.put(&keys(low(k)).person, new.record(low(k)))?;
     }
-    let mut projects: Vec<[u8; 12]> = keys.iter().filter_map(|k| k.project).collect();
+    sink.close()?;
+    order.clear();
+    order.extend(
+        (0..positions)
+            .zip(added)
+            .map(|(n, (_, i))| day(i) << 32 | u128::from(n)),
+    );
+    order.sort_unstable();
+    let first = order.first().map(|&k| keys(low(k)).date);
+    let mut sink = Sink::open(&mut t.date, first.as_ref())?;
+    for &k in &order {
+        sink.put(&keys(low(k)).date, new.record(low(k)))?;
+    }
+    sink.close()?;
+    let mut projects: Vec<[u8; 12]> = (0..added.len()).filter_map(|n| keys(n).project).collect();
     projects.sort_unstable();
+    let mut sink = Sink::open(&mut t.project, projects.first())?;
     for k in &projects {
-        t.project.insert(k, ())?;
+        sink.put(k, ())?;
     }
-    drop(t);
+    sink.close()
+}
+
+/// Logs the new interactions, after every other change of the import.
+fn log_interactions(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    new: &NewInteractions,
+) -> Result<()> {
+    if new.added.is_empty() {
+        return Ok(());
+    }
     let mut log = txn.open_table(LOG)?;
-    for (id, i, _) in &added {
-        append(
+    let mut sink = Sink::open(&mut log, Some(st.counters.next_seq))?;
+    for (id, i) in &new.added {
+        let (seq, bytes) = log_entry(
             st,
-            &mut log,
             &ChangeRef::PutInteraction {
                 id: *id,
                 interaction: i,
                 before: Before::Absent,
             },
         )?;
+        sink.put(seq, bytes)?;
     }
-    Ok(())
+    sink.close()
+}
+
+/// Where a run of entries in strictly increasing key order goes. When the table is
+/// empty or its last key sorts before the run's first, through a cursor at the end of
+/// the table: the storage engine buffers the entries and packs them into full leaves,
+/// without a descent of the tree per entry. Otherwise one insert each (replacing an entry
+/// with the same key, as an insert does).
+enum Sink<'a, 't, K: Key + 'static, V: Value + 'static> {
+    Append(Box<CursorMut<'a, K, V>>, String),
+    Insert(&'a mut Table<'t, K, V>),
+}
+
+impl<'a, 't, K: Key + 'static, V: Value + 'static> Sink<'a, 't, K, V> {
+    /// A sink into `table` for a run whose first key is `first` (`None`: an empty run).
+    fn open<'k>(
+        table: &'a mut Table<'t, K, V>,
+        first: Option<impl Borrow<K::SelfType<'k>>>,
+    ) -> Result<Self> {
+        let after_last = match table.last()? {
+            None => true,
+            Some((last, _)) => first.is_some_and(|first| {
+                let first = K::as_bytes(first.borrow());
+                K::compare(K::as_bytes(&last.value()).as_ref(), first.as_ref()).is_lt()
+            }),
+        };
+        if after_last {
+            let name = redb::TableHandle::name(&*table).to_owned();
+            let cursor = table.upper_bound_mut(Bound::<K::SelfType<'k>>::Unbounded)?;
+            Ok(Sink::Append(Box::new(cursor), name))
+        } else {
+            Ok(Sink::Insert(table))
+        }
+    }
+
+    /// Writes one entry; its key must sort after the previous one's.
+    fn put<'k, 'v>(
+        &mut self,
+        key: impl Borrow<K::SelfType<'k>>,
+        value: impl Borrow<V::SelfType<'v>>,
+    ) -> Result<()> {
+        match self {
+            Sink::Append(cursor, name) => cursor.insert_before(key, value).map_err(|e| match e {
+                CursorError::UnorderedKey => StoreError::Corrupt {
+                    what: format!("table {name}"),
+                    reason: "an entry of the import is out of key order".to_owned(),
+                },
+                CursorError::Storage(e) => e.into(),
+                e => redb::StorageError::Backend(e.to_string().into()).into(),
+            }),
+            Sink::Insert(table) => {
+                table.insert(key, value)?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes what the cursor still buffers.
+    fn close(self) -> Result<()> {
+        if let Sink::Append(cursor, _) = self {
+            cursor.close()?;
+        }
+        Ok(())
+    }
 }
 
 /// Upserts every node of the network; returns the network → store id map.
@@ -274,25 +423,30 @@ fn import_nodes(
                 .try_for_each(|n| one(NodeView::Project(n)))?,
         }
         bulk.pending.sort_unstable();
+        let mut sink = Sink::open(&mut xids, bulk.pending.first().map(|p| p.0))?;
         for (xid, id) in bulk.pending {
-            xids.insert(xid, id)?;
+            sink.put(xid, id)?;
         }
+        sink.close()?;
+        let mut sink = Sink::open(&mut log, Some(st.counters.next_seq))?;
         for (node, record, before) in bulk.logs {
-            append(
+            let (seq, bytes) = log_entry(
                 st,
-                &mut log,
                 &ChangeRef::UpsertNode {
                     node,
                     record,
                     before: Before::from_option(before.as_ref().map(NodeView::of)),
                 },
             )?;
+            sink.put(seq, bytes)?;
         }
+        sink.close()?;
     }
     Ok(IdMap::from_store_ids(ids))
 }
 
 /// Puts every edge of the network, its ends mapped by `map`.
+#[allow(clippy::too_many_lines)] // the out table, the log, the in table, in that order
 fn import_edges(
     txn: &redb::WriteTransaction,
     st: &mut State,
@@ -326,7 +480,16 @@ fn import_edges(
     let mut replaced: Vec<Vec<u8>> = Vec::new();
     {
         let mut out = txn.open_table(OUT)?;
-        for ((k, i), status) in entries.iter().zip(&mut status) {
+        if out.is_empty()? {
+            // A fresh table: every edge is new, and no stored edge can clash with one.
+            put_new_edges(&mut out, st, net, &entries, summary)?;
+            status.fill(ADDED);
+        }
+        for ((k, i), status) in entries
+            .iter()
+            .zip(&mut status)
+            .filter(|(_, s)| **s != ADDED)
+        {
             let edge = &net.edges[*i as usize];
             let code = k[0];
             if check_single(code) {
@@ -368,6 +531,7 @@ fn import_edges(
     }
     {
         let mut log = txn.open_table(LOG)?;
+        let mut sink = Sink::open(&mut log, Some(st.counters.next_seq))?;
         let mut replaced = replaced.iter();
         for ((k, i), status) in entries.iter().zip(&status) {
             if *status == UNCHANGED {
@@ -380,31 +544,81 @@ fn import_edges(
             } else {
                 None
             };
-            append(
+            let (seq, bytes) = log_entry(
                 st,
-                &mut log,
                 &ChangeRef::PutEdge {
                     edge: &edge,
                     before: Before::from_option(before.as_ref()),
                 },
             )?;
+            sink.put(seq, bytes)?;
         }
+        sink.close()?;
     }
-    // The in table: the mirrored keys of the new edges, sorted.
-    let mut added: Vec<(u8, u64, u64)> = entries
-        .iter()
-        .zip(&status)
-        .filter(|(_, s)| **s == ADDED)
-        .filter_map(|((k, _), _)| keys::decode_out(k))
-        .map(|k| (k.kind.code(), k.to.pack(), k.from.pack()))
+    // The in table: the mirrored keys of the new edges.
+    put_in_keys(
+        txn,
+        entries
+            .iter()
+            .zip(&status)
+            .filter(|(_, s)| **s == ADDED)
+            .map(|((k, _), _)| k),
+    )
+}
+
+/// Writes the in-table keys of the out-table keys `out`, sorted.
+fn put_in_keys<'k>(
+    txn: &redb::WriteTransaction,
+    out: impl Iterator<Item = &'k RawKey>,
+) -> Result<()> {
+    // An edge key packed into an integer: code (8 bits), then two packed node references
+    // (40 bits each), so that integer order is key order.
+    let mut added: Vec<u128> = out
+        .filter_map(keys::decode_out)
+        .map(|k| {
+            u128::from(k.kind.code()) << 80
+                | u128::from(k.to.pack()) << 40
+                | u128::from(k.from.pack())
+        })
         .collect();
-    drop(entries);
     added.sort_unstable();
+    let raw = |k: u128| {
+        let mask = (1u128 << 40) - 1;
+        keys::raw(
+            (k >> 80) as u8,
+            ((k >> 40) & mask) as u64,
+            (k & mask) as u64,
+        )
+    };
     let mut inn = txn.open_table(IN)?;
-    for (c, t, f) in added {
-        inn.insert(&keys::raw(c, t, f), ())?;
+    let first = added.first().map(|&k| raw(k));
+    let mut sink = Sink::open(&mut inn, first.as_ref())?;
+    for k in added {
+        sink.put(&raw(k), ())?;
     }
-    Ok(())
+    sink.close()
+}
+
+/// Writes `entries` (sorted, none in the table yet) into the out table, counting them as
+/// added.
+fn put_new_edges(
+    out: &mut Table<'_, &'static RawKey, &'static [u8]>,
+    st: &mut State,
+    net: &Network,
+    entries: &[(RawKey, u32)],
+    summary: &mut ImportSummary,
+) -> Result<()> {
+    let mut sink = Sink::open(out, entries.first().map(|(k, _)| k))?;
+    for (k, i) in entries {
+        let edge = &net.edges[*i as usize];
+        encode_into(&edge.attrs(), &mut st.buf, &|| {
+            format!("edge {}", edge.key())
+        })?;
+        sink.put(k, st.buf.as_slice())?;
+        summary.edges_added += 1;
+        st.counters.edges[usize::from(k[0])] += 1;
+    }
+    sink.close()
 }
 
 /// Refuses the `works_at` periods of `person` if two of them overlap.
@@ -462,8 +676,8 @@ fn second_edge(
 }
 
 /// The network's edges as (out key in store ids, index in `net.edges`), sorted by key.
-/// Duplicate edges and a second `works_at`/`of` of one node end up adjacent, and are
-/// reported through the full network check.
+/// Duplicate edges, a second `of` of one project and the `works_at` edges of one person end
+/// up adjacent; a clash or an overlap among them is reported through the full network check.
 fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
     // Sorting integer triples is several times cheaper than sorting 17-byte arrays.
     let mut order: Vec<(u8, u64, u64, u32)> = Vec::with_capacity(net.edges.len());

@@ -51,7 +51,7 @@ impl fmt::Display for InteractionId {
 }
 
 /// A day as 4 bytes whose order is the date order.
-fn day_bytes(day: Day) -> [u8; 4] {
+pub(crate) fn day_bytes(day: Day) -> [u8; 4] {
     // Two's complement with the sign bit flipped is offset binary: order-preserving.
     (u32::from_be_bytes(day.days_since_epoch().to_be_bytes()) ^ 0x8000_0000).to_be_bytes()
 }

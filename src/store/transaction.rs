@@ -1,8 +1,10 @@
 //! Writing: [`WriteTxn`] batches any number of validated changes into one atomic commit.
 //!
 //! Every change is validated against the rules of §3 *before* it writes anything:
-//! ends exist, `rival_tie/competes` start at a competitor, no self-loop, no second `works_at`
-//! or `of`, no duplicate on `add_edge`. A change that fails **poisons** the transaction:
+//! ends exist, `rival_tie/competes` start at a competitor, no self-loop, no second `of`,
+//! no employment period that overlaps another of the same person's, no duplicate on
+//! `add_edge`, no external id taken on a `create_*`. A change that fails **poisons** the
+//! transaction:
 //! every later operation and [`WriteTxn::commit`] return [`StoreError::Poisoned`], and the
 //! storage transaction is rolled back when the `WriteTxn` is dropped or aborted. So a
 //! caller that ignores an error and carries on can still never commit a half-applied batch,
@@ -552,6 +554,14 @@ fn log_removal(
 
 /// Appends a change to the log, and counts it for the commit record.
 pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<'_>) -> Result<()> {
+    let (seq, bytes) = log_entry(st, change)?;
+    log.insert(seq, bytes)?;
+    Ok(())
+}
+
+/// The next log entry, `change`: its sequence number (taken) and its bytes, for the
+/// caller to write (as [`append`] does; the bulk import writes through a cursor).
+pub(super) fn log_entry<'s>(st: &'s mut State, change: &ChangeRef<'_>) -> Result<(u64, &'s [u8])> {
     let seq = st.counters.next_seq;
     encode_into(
         &LogRecord {
@@ -561,10 +571,9 @@ pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<
         &mut st.log_buf,
         &|| format!("log entry {seq}"),
     )?;
-    log.insert(seq, st.log_buf.as_slice())?;
     st.counters.next_seq += 1;
     change.tally(&mut st.counts);
-    Ok(())
+    Ok((seq, st.log_buf.as_slice()))
 }
 
 fn encode_view(view: NodeView<'_>, buf: &mut Vec<u8>) -> Result<()> {
