@@ -45,8 +45,7 @@ pub(crate) fn chain_competition<'s, G: Graph<'s>>(
             let num: f64 = members
                 .iter()
                 .map(|m| {
-                    weights.weight(m.member.role)
-                        * closeness::rival_closeness(graph, m.person, k)
+                    weights.weight(m.member.role) * closeness::rival_closeness(graph, m.person, k)
                 })
                 .sum();
             (Named::account(graph, k), num / den)

@@ -46,11 +46,7 @@ pub(crate) fn employee_figures<'s, G: Graph<'s>>(
     let mut fit: BTreeMap<AccountId, f64> = if gone {
         BTreeMap::new()
     } else {
-        graph
-            .owned_accounts(e)
-            .iter()
-            .map(|&a| (a, 0.0))
-            .collect()
+        graph.owned_accounts(e).iter().map(|&a| (a, 0.0)).collect()
     };
     let mut sole_ties = Vec::new();
     for i in ctx.employee_ties(e) {

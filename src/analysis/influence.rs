@@ -28,13 +28,12 @@ use rayon::prelude::*;
 
 /// PageRank of one account's `persons` (by increasing id, as at one date), in that
 /// order (empty for none). A deference edge stays inside when its end is one of them.
-pub(crate) fn pagerank<'s>(graph: impl Graph<'s>, persons: &[PersonId], params: &Params) -> Vec<f64> {
-    pagerank_with(
-        graph,
-        persons,
-        |q| persons.binary_search(&q).ok(),
-        params,
-    )
+pub(crate) fn pagerank<'s>(
+    graph: impl Graph<'s>,
+    persons: &[PersonId],
+    params: &Params,
+) -> Vec<f64> {
+    pagerank_with(graph, persons, |q| persons.binary_search(&q).ok(), params)
 }
 
 /// [`pagerank`] with `local` giving the position of a person among `persons` (`None`

@@ -197,10 +197,7 @@ pub(crate) fn project_opinion<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) 
     veto_risk.sort();
     veto_risk.dedup();
     Opinion {
-        persons: persons
-            .iter()
-            .map(|&p| Named::person(graph, p))
-            .collect(),
+        persons: persons.iter().map(|&p| Named::person(graph, p)).collect(),
         closeness,
         stance,
         opinion: cur,

@@ -414,7 +414,11 @@ type AccountStrategy = (
 );
 
 /// The §9 rows of account `a`, from one pass over its persons' ties.
-fn account_strategy(ctx: &Ctx<'_, &Snapshot>, a: AccountId, pi: impl Fn(PersonId) -> f64) -> AccountStrategy {
+fn account_strategy(
+    ctx: &Ctx<'_, &Snapshot>,
+    a: AccountId,
+    pi: impl Fn(PersonId) -> f64,
+) -> AccountStrategy {
     let reach = reach::account_reach(ctx, a, pi);
     let day = |d: Option<Day>| d.map(|d| d.to_string());
     let best = best_owner::best_owner(ctx, a, &reach).map(|b| BestOwnerRow {

@@ -159,7 +159,10 @@ pub trait Graph<'s>: Copy + sealed::Sealed {
     /// Whether the tie at index `tie` counts on `day`: it exists and its employee is not
     /// gone (§8.3: a gone employee's ties count nowhere).
     fn tie_live(self, tie: usize, day: Day) -> bool {
-        self.tie_exists(tie, day) && self.tie(tie).is_some_and(|t| !self.is_gone(t.employee, day))
+        self.tie_exists(tie, day)
+            && self
+                .tie(tie)
+                .is_some_and(|t| !self.is_gone(t.employee, day))
     }
 
     /// The last contact `last(e, p)` of a tie on `day`: the latest of its record's last

@@ -19,8 +19,8 @@
 //! Everything here is a pure function of the snapshot and the day, so the analyses, the
 //! graph views and the drawings all read the same numbers.
 
-use super::csr::Csr;
 use super::access::Graph;
+use super::csr::Csr;
 use super::{Snapshot, NONE};
 use crate::model::{AccountId, Day, EmployeeId, InteractionKind, PersonId};
 use std::borrow::Cow;

@@ -79,8 +79,8 @@ mod nodes;
 mod snapshot;
 mod views;
 
-pub use access::{Graph, ReadFailure};
 pub(crate) use access::{covering, sealed};
+pub use access::{Graph, ReadFailure};
 pub use dated::{Staffing, TieParams};
 pub use snapshot::{
     ChainMember, Contact, EmploymentRecord, Link, RivalTie, Snapshot, Stint, TieRecord,

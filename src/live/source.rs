@@ -36,10 +36,11 @@ use std::rc::Rc;
 /// use guanxi::store::{Database, Read};
 ///
 /// let db = Database::in_memory()?;
+/// let amount = Amount::new(1.0)?;
 /// db.write(1, |t| {
 ///     let a = t.upsert_account(Account { xid: "A".into(), name: "Acme".into(), kind: AccountKind::Client })?;
 ///     let p = t.upsert_person(Person { xid: "boss".into(), name: "Boss".into(), title: None })?;
-///     let x = t.upsert_project(Project { xid: "X".into(), name: "Deal".into(), stage: Stage::Lead, amount: Amount::new(1.0)? })?;
+///     let x = t.upsert_project(Project { xid: "X".into(), name: "Deal".into(), stage: Stage::Lead, amount })?;
 ///     t.add_edge(Edge::WorksAt { person: p, account: a, employment: Employment::default() })?;
 ///     t.add_edge(Edge::Of { project: x, account: a })?;
 ///     let member = Member { role: Role::Approver, coach: false, solution: None, price: None };
@@ -95,6 +96,9 @@ struct PersonEdges {
     links: Option<Rc<[Link]>>,
 }
 
+/// What an employee owns: accounts, then projects, each by id.
+type Owned = (Rc<[AccountId]>, Rc<[ProjectId]>);
+
 /// The rows read so far.
 #[derive(Debug, Default)]
 struct Memo {
@@ -113,7 +117,7 @@ struct Memo {
     memberships: HashMap<PersonId, Rc<[ProjectId]>>,
     rivals: HashMap<PersonId, Rc<[RivalTie]>>,
     competitors: HashMap<ProjectId, Rc<[AccountId]>>,
-    owned: HashMap<EmployeeId, (Rc<[AccountId]>, Rc<[ProjectId]>)>,
+    owned: HashMap<EmployeeId, Owned>,
     account_owners: HashMap<AccountId, Rc<[EmployeeId]>>,
     project_owners: HashMap<ProjectId, Rc<[EmployeeId]>>,
 }
@@ -172,7 +176,10 @@ impl<'t, R: Read + ?Sized> LiveGraph<'t, R> {
                 .sum::<usize>()
             + m.ties.len()
             + m.contacts.iter().map(|c| c.len()).sum::<usize>()
-            + m.employee_ties.values().map(|r| rows(r.len())).sum::<usize>()
+            + m.employee_ties
+                .values()
+                .map(|r| rows(r.len()))
+                .sum::<usize>()
             + m.employments.values().map(|r| r.len()).sum::<usize>()
             + m.roster.values().map(|r| r.len()).sum::<usize>()
             + m.project_account.len()
@@ -181,7 +188,10 @@ impl<'t, R: Read + ?Sized> LiveGraph<'t, R> {
             + m.memberships.values().map(|r| r.len()).sum::<usize>()
             + m.rivals.values().map(|r| r.len()).sum::<usize>()
             + m.competitors.values().map(|r| r.len()).sum::<usize>()
-            + m.owned.values().map(|(a, x)| a.len() + x.len()).sum::<usize>()
+            + m.owned
+                .values()
+                .map(|(a, x)| a.len() + x.len())
+                .sum::<usize>()
             + m.account_owners.values().map(|r| r.len()).sum::<usize>()
             + m.project_owners.values().map(|r| r.len()).sum::<usize>()
     }
@@ -388,15 +398,14 @@ impl<'t, R: Read + ?Sized> LiveGraph<'t, R> {
     }
 
     fn bound(&self, kind: NodeKind) -> usize {
-        let bounds = match self.bounds.get() {
-            Some(b) => b,
-            None => {
-                let b = self
-                    .ok(crate::store::next_ids(self.txn))
-                    .unwrap_or([0; NodeKind::COUNT]);
-                self.bounds.set(Some(b));
-                b
-            }
+        let bounds = if let Some(b) = self.bounds.get() {
+            b
+        } else {
+            let b = self
+                .ok(crate::store::next_ids(self.txn))
+                .unwrap_or([0; NodeKind::COUNT]);
+            self.bounds.set(Some(b));
+            b
         };
         bounds[usize::from(kind.code())] as usize
     }
@@ -408,12 +417,11 @@ fn merge_by_target(links: impl Iterator<Item = Link>, merge: impl Fn(&mut f64, f
     let mut out: Vec<Link> = Vec::new();
     let mut at: HashMap<PersonId, usize> = HashMap::new();
     for l in links {
-        match at.get(&l.to) {
-            Some(&i) => merge(&mut out[i].weight, l.weight),
-            None => {
-                at.insert(l.to, out.len());
-                out.push(l);
-            }
+        if let Some(&i) = at.get(&l.to) {
+            merge(&mut out[i].weight, l.weight);
+        } else {
+            at.insert(l.to, out.len());
+            out.push(l);
         }
     }
     out.into()
@@ -433,7 +441,11 @@ impl<R: Read + ?Sized> Graph<'static> for &LiveGraph<'_, R> {
     }
 
     fn xid(self, node: NodeRef) -> Cow<'static, str> {
-        Cow::Owned(self.node(node).map(|n| n.xid.to_string()).unwrap_or_default())
+        Cow::Owned(
+            self.node(node)
+                .map(|n| n.xid.to_string())
+                .unwrap_or_default(),
+        )
     }
 
     fn account_kind(self, a: AccountId) -> AccountKind {
@@ -592,7 +604,12 @@ impl<R: Read + ?Sized> Graph<'static> for &LiveGraph<'_, R> {
                 .filter(|l| l.weight > 0.0),
             |a, b| *a += b,
         );
-        self.memo.borrow_mut().persons.entry(p).or_default().deference = Some(Rc::clone(&row));
+        self.memo
+            .borrow_mut()
+            .persons
+            .entry(p)
+            .or_default()
+            .deference = Some(Rc::clone(&row));
         row
     }
 
@@ -614,7 +631,8 @@ impl<R: Read + ?Sized> Graph<'static> for &LiveGraph<'_, R> {
         // edges by (person, manager), then influences by (influencer, influenced). At
         // `p` that is: those into `p` from lower ids, those out of `p`, those into `p`
         // from higher ids — for each of the two kinds.
-        let before = |row: &Rc<[Link]>| row.iter().filter(|l| l.to < p).copied().collect::<Vec<_>>();
+        let before =
+            |row: &Rc<[Link]>| row.iter().filter(|l| l.to < p).copied().collect::<Vec<_>>();
         let after = |row: &Rc<[Link]>| row.iter().filter(|l| l.to > p).copied().collect::<Vec<_>>();
         let sequence = before(&reports_in)
             .into_iter()
@@ -740,19 +758,11 @@ impl<R: Read + ?Sized> Graph<'static> for &LiveGraph<'_, R> {
     }
 
     fn account_owners(self, a: AccountId) -> Rc<[EmployeeId]> {
-        self.row(
-            |m| &mut m.account_owners,
-            a,
-            || owners(self, a.into()),
-        )
+        self.row(|m| &mut m.account_owners, a, || owners(self, a.into()))
     }
 
     fn project_owners(self, x: ProjectId) -> Rc<[EmployeeId]> {
-        self.row(
-            |m| &mut m.project_owners,
-            x,
-            || owners(self, x.into()),
-        )
+        self.row(|m| &mut m.project_owners, x, || owners(self, x.into()))
     }
 
     fn failure(self) -> Option<ReadFailure> {

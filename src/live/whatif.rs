@@ -9,7 +9,8 @@
 //! patched rows keep the contract (same order as a snapshot of the changed network
 //! would hold), so a query on the overlay gives what the same query gives on a snapshot
 //! of the database with the changes written — to the last bit
-//! (`tests/what_if_leaves_the_file_untouched.rs` compares).
+//! (`tests/what_if_equals_the_changes_written.rs` compares; `brm whatif` leaves the
+//! file byte-identical, `tests/cli_whatif_leaves_the_file_untouched.rs`).
 //!
 //! The changes are the ones a seller weighs (each validated as the store validates the
 //! same write, with a typed error naming nodes by external id):
@@ -31,8 +32,8 @@ use crate::graph::{
     sealed, ChainMember, Contact, EmploymentRecord, Graph, Link, RivalTie, TieRecord,
 };
 use crate::model::{
-    AccountId, AccountKind, Day, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId, Score,
-    Stage, Tie,
+    AccountId, AccountKind, Day, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId, Score, Stage,
+    Tie,
 };
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -68,9 +69,7 @@ impl<B: Deref<Target = [T]>, T> Deref for Patched<B, T> {
 #[non_exhaustive]
 pub enum WhatIfError {
     /// A node the change names does not exist.
-    #[error(
-        "there is no {kind} with id {id}: look the {kind} up by its external id first"
-    )]
+    #[error("there is no {kind} with id {id}: look the {kind} up by its external id first")]
     NotFound {
         /// Its kind.
         kind: NodeKind,
@@ -95,9 +94,7 @@ pub enum WhatIfError {
         account: String,
     },
     /// A contact on a tie that does not exist, without a closeness to create it.
-    #[error(
-        "employee {employee} has no tie with person {person}: give a closeness to create it"
-    )]
+    #[error("employee {employee} has no tie with person {person}: give a closeness to create it")]
     NoTie {
         /// The employee's external id.
         employee: String,
@@ -272,26 +269,26 @@ impl<'s, G: Graph<'s>> WhatIf<'s, G> {
         self.exists(employee)?;
         self.exists(person)?;
         let mut missing = false;
-        self.patch_tie(employee, person, |old| match old.filter(|t| t.recorded) {
-            Some(t) => Some(TieRecord {
-                closeness: closeness.map_or(t.closeness, Score::get),
-                last_contact: Some(t.last_contact.map_or(on, |d| d.max(on))),
-                ..t
-            }),
-            None => {
-                let Some(c) = closeness else {
-                    missing = true;
-                    return None;
-                };
-                Some(TieRecord {
-                    employee,
-                    person,
-                    recorded: true,
-                    closeness: c.get(),
-                    last_contact: Some(on),
-                    private: false,
-                })
+        self.patch_tie(employee, person, |old| {
+            if let Some(t) = old.filter(|t| t.recorded) {
+                return Some(TieRecord {
+                    closeness: closeness.map_or(t.closeness, Score::get),
+                    last_contact: Some(t.last_contact.map_or(on, |d| d.max(on))),
+                    ..t
+                });
             }
+            let Some(c) = closeness else {
+                missing = true;
+                return None;
+            };
+            Some(TieRecord {
+                employee,
+                person,
+                recorded: true,
+                closeness: c.get(),
+                last_contact: Some(on),
+                private: false,
+            })
         });
         if missing {
             return Err(WhatIfError::NoTie {
@@ -481,8 +478,7 @@ impl<'s, G: Graph<'s>> Graph<'s> for &WhatIf<'s, G> {
             .filter(|(p, _)| !self.ties.persons.contains_key(p))
             .collect();
         for (&p, range) in &self.ties.persons {
-            if let Ok(i) =
-                self.ties.records[range.clone()].binary_search_by_key(&e, |t| t.employee)
+            if let Ok(i) = self.ties.records[range.clone()].binary_search_by_key(&e, |t| t.employee)
             {
                 row.push((p, OVERLAY_TIES + range.start + i));
             }
