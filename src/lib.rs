@@ -64,7 +64,11 @@
 //!    employment periods, departures; trends and attitude memory), the strategy of §9
 //!    (levers, win probability, claims, protection, best owner, data quality), and the
 //!    JSON [`analysis::Report`] of §6, parallel and deterministic.
-//! 5. [`io`] — the CSV interchange format of §5 with its import modes (merge, replace,
+//! 5. [`live`] — per-item queries on the latest committed state without a snapshot:
+//!    the same analyses reading one read transaction neighbourhood by neighbourhood
+//!    ([`live::LiveGraph`]), and what-if overlays of hypothetical changes
+//!    ([`live::WhatIf`]).
+//! 6. [`io`] — the CSV interchange format of §5 with its import modes (merge, replace,
 //!    dry run), and DOT/GraphML drawings.
 //!
 //! [`synth`] generates realistic synthetic networks from a seed, for demos, tests and
@@ -86,6 +90,7 @@ pub struct ReadmeDoctests;
 pub mod analysis;
 pub mod graph;
 pub mod io;
+pub mod live;
 pub mod model;
 pub mod store;
 pub mod synth;

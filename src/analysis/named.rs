@@ -6,7 +6,7 @@
 //! external id (the order of every list in the results and the report), and
 //! serialises as the external id alone, so a result's JSON reads like the report's.
 
-use crate::graph::Snapshot;
+use crate::graph::Graph;
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -62,30 +62,42 @@ impl<'s, I> Named<'s, I> {
 }
 
 impl<'s> Named<'s, PersonId> {
-    /// Person `p` of `snapshot`.
-    pub(crate) fn person(snapshot: &'s Snapshot, p: PersonId) -> Self {
-        Named::new(p, snapshot.person_xid(p))
+    /// Person `p` of `graph`.
+    pub(crate) fn person(graph: impl Graph<'s>, p: PersonId) -> Self {
+        Named {
+            id: p,
+            xid: graph.xid(p.into()),
+        }
     }
 }
 
 impl<'s> Named<'s, AccountId> {
-    /// Account `a` of `snapshot`.
-    pub(crate) fn account(snapshot: &'s Snapshot, a: AccountId) -> Self {
-        Named::new(a, snapshot.account_xid(a))
+    /// Account `a` of `graph`.
+    pub(crate) fn account(graph: impl Graph<'s>, a: AccountId) -> Self {
+        Named {
+            id: a,
+            xid: graph.xid(a.into()),
+        }
     }
 }
 
 impl<'s> Named<'s, EmployeeId> {
-    /// Employee `e` of `snapshot`.
-    pub(crate) fn employee(snapshot: &'s Snapshot, e: EmployeeId) -> Self {
-        Named::new(e, snapshot.employee_xid(e))
+    /// Employee `e` of `graph`.
+    pub(crate) fn employee(graph: impl Graph<'s>, e: EmployeeId) -> Self {
+        Named {
+            id: e,
+            xid: graph.xid(e.into()),
+        }
     }
 }
 
 impl<'s> Named<'s, ProjectId> {
-    /// Project `x` of `snapshot`.
-    pub(crate) fn project(snapshot: &'s Snapshot, x: ProjectId) -> Self {
-        Named::new(x, snapshot.project_xid(x))
+    /// Project `x` of `graph`.
+    pub(crate) fn project(graph: impl Graph<'s>, x: ProjectId) -> Self {
+        Named {
+            id: x,
+            xid: graph.xid(x.into()),
+        }
     }
 }
 

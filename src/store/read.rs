@@ -696,6 +696,18 @@ pub trait Read: Source {
         })
     }
 
+    /// Every interaction of `employee`, with any person, by person id, then date (then
+    /// in recording order): one range scan.
+    fn interactions_by(&self, employee: EmployeeId) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::BY_PAIR)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::employee_range(employee);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
     /// Every interaction of `person`, with any employee, by date (then in recording
     /// order): one range scan.
     fn interactions_of(&self, person: PersonId) -> Result<Vec<(InteractionId, Interaction)>> {
