@@ -53,23 +53,33 @@
 //!    memory.
 //! 2. [`store`] — the persistent database on an embedded ACID key-value engine: node
 //!    tables, an external-id index, adjacency in both directions laid out so that "all
-//!    edges of type T at node N" is one range scan, a change log, and an integrity check.
+//!    edges of type T at node N" is one range scan, a change log (a sync feed, and the
+//!    history the database can be read back from), and an integrity check.
 //! 3. [`graph`] — an immutable, compact in-memory [`graph::Snapshot`] built from one
 //!    read transaction, so every analysis sees one consistent moment.
 //! 4. [`analysis`] — the analyses of §4 (decayed ties, closeness, PageRank
 //!    influence, account strength, opinion propagation, chain completeness, strongest
 //!    paths, coaches, employee portfolios, departure impact, relationship asset, chain
 //!    competition), each at a date as §8 reads the dated records (interactions,
-//!    employment periods, departures; trends and attitude memory), and the JSON
-//!    [`analysis::Report`] of §6, parallel and deterministic.
-//! 5. [`io`] — the CSV interchange format of §5, and DOT/GraphML drawings.
+//!    employment periods, departures; trends and attitude memory), the strategy of §9
+//!    (levers, win probability, claims, protection, best owner, data quality), and the
+//!    JSON [`analysis::Report`] of §6, parallel and deterministic.
+//! 5. [`live`] — per-item queries on the latest committed state without a snapshot:
+//!    the same analyses reading one read transaction neighbourhood by neighbourhood
+//!    ([`live::LiveGraph`]), and what-if overlays of hypothetical changes
+//!    ([`live::WhatIf`]).
+//! 6. [`io`] — the CSV interchange format of §5 with its import modes (merge, replace,
+//!    dry run), and DOT/GraphML drawings.
 //!
 //! [`synth`] generates realistic synthetic networks from a seed, for demos, tests and
 //! benchmarks. The `brm` example is the command-line tool over all of it.
 //!
 //! The model, every formula, the CSV format and the JSON report are documented in the
 //! repository's `docs/` folder (`docs/model.md`, `docs/analyses.md`, `docs/csv.md`,
-//! `docs/report.md`); code cites their sections as `§4.6`.
+//! `docs/report.md`); code cites their sections as `§4.6`. `docs/library.md` is the guide
+//! to the library for a CRM backend — ids, writes, import modes, the change log as a sync
+//! feed, time travel, queries, concurrency — and the `crm_backend` example runs its flow
+//! event by event.
 #![forbid(unsafe_code)]
 
 /// The README's library example, compiled by `cargo test` so that it stays true.
@@ -80,6 +90,7 @@ pub struct ReadmeDoctests;
 pub mod analysis;
 pub mod graph;
 pub mod io;
+pub mod live;
 pub mod model;
 pub mod store;
 pub mod synth;

@@ -145,9 +145,31 @@ fn chain_explains_the_report_s_win_probability() {
         "--as-of",
         AS_OF,
         "--json",
+        "--win",
     ]))
     .unwrap();
     assert_eq!(chain["win"]["probability"], open["win_probability"]);
+    // Without --win the chain is read live from the project's neighbourhood: every other
+    // field is the same, to the last digit, and it says how to get the probability.
+    let mut live: Value = serde_json::from_str(&ok(&[
+        "chain",
+        "--db",
+        s(&db),
+        "--project",
+        id,
+        "--as-of",
+        AS_OF,
+        "--json",
+    ]))
+    .unwrap();
+    assert!(live["win"].is_null());
+    assert!(
+        live["no_win"].as_str().unwrap().contains("pass --win"),
+        "{live}"
+    );
+    live["win"] = chain["win"].clone();
+    live["no_win"] = chain["no_win"].clone();
+    assert_eq!(live, chain);
     let c = &chain["win"]["contributions"];
     let log_odds = chain["win"]["intercept"].as_f64().unwrap()
         + ["consensus", "readiness", "lead", "veto", "coach"]
@@ -156,8 +178,22 @@ fn chain_explains_the_report_s_win_probability() {
             .sum::<f64>();
     let p = open["win_probability"].as_f64().unwrap();
     assert!((p - 1.0 / (1.0 + (-log_odds).exp())).abs() < 1e-12);
+    let text = ok(&[
+        "chain",
+        "--db",
+        s(&db),
+        "--project",
+        id,
+        "--as-of",
+        AS_OF,
+        "--win",
+    ]);
+    assert!(text.contains("win probability 0."), "{text}");
     let text = ok(&["chain", "--db", s(&db), "--project", id, "--as-of", AS_OF]);
-    assert!(text.contains("win probability"), "{text}");
+    assert!(
+        text.contains("win probability: none (not computed: pass --win"),
+        "{text}"
+    );
     // A closed project has none, and says why.
     let closed = projects
         .iter()

@@ -457,8 +457,9 @@ fn a_move_closes_one_period_opens_the_next_and_lists_what_needs_attention() {
     let moved = db
         .write(300, |t| t.move_person(ids.p1, b, on, &all))
         .unwrap();
+    let dropped: Vec<EdgeKey> = moved.dropped.iter().map(|d| d.edge.key()).collect();
     assert_eq!(
-        moved.dropped.iter().map(Edge::key).collect::<Vec<_>>(),
+        dropped,
         vec![
             Edge::ReportsTo {
                 person: ids.p1,
@@ -501,6 +502,63 @@ fn a_move_closes_one_period_opens_the_next_and_lists_what_needs_attention() {
     );
     let c = r.commits(r.last_commit().unwrap(), 1).unwrap()[0];
     assert_eq!(c.changes.edges.removed, 3);
+}
+
+#[test]
+fn a_move_serialises_with_external_ids() {
+    // Kept edges: listed as points of attention, by external id.
+    let (db, ids, b, _) = movers();
+    let on = day("2025-06-01");
+    let options = MoveOptions {
+        title: Some("COO".into()),
+        ..MoveOptions::default()
+    };
+    let moved = db
+        .write(300, |t| t.move_person(ids.p1, b, on, &options))
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&moved).unwrap(),
+        serde_json::json!({
+            "person": "p1", "from": "A", "to": "B", "on": "2025-06-01",
+            "closed": {"since": null, "until": "2025-06-01", "title": null},
+            "opened": {"since": "2025-06-01", "until": null, "title": "COO"},
+            "dropped": [],
+            "attention": [
+                {"kind": "still_in_chain", "project": "x1", "role": "approver", "coach": false},
+                {"kind": "reporting_kept", "person": "p1", "manager": "p2"},
+                {"kind": "reporting_kept", "person": "p3", "manager": "p1"},
+                {"kind": "influence_kept", "from": "p1", "to": "p3"},
+            ],
+        })
+    );
+    // Dropped edges: named by their ends' external ids, with their weights.
+    let (db, ids, b, _) = movers();
+    let all = MoveOptions {
+        drop_reporting: true,
+        drop_influence: true,
+        ..MoveOptions::default()
+    };
+    let moved = db
+        .write(300, |t| t.move_person(ids.p1, b, on, &all))
+        .unwrap();
+    let json = serde_json::to_value(&moved).unwrap();
+    assert_eq!(
+        json["dropped"],
+        serde_json::json!([
+            {"kind": "reports_to", "from": "p1", "to": "p2", "weight": 0.8},
+            {"kind": "reports_to", "from": "p3", "to": "p1", "weight": 0.5},
+            {"kind": "influences", "from": "p1", "to": "p3", "weight": 0.4},
+        ])
+    );
+    assert_eq!(json["opened"]["title"], serde_json::Value::Null);
+    assert_eq!(
+        moved.to_string(),
+        "person \"p1\" moved from account \"A\" to account \"B\" on 2025-06-01\n  \
+         removed reports_to \"p1\" → \"p2\"\n  \
+         removed reports_to \"p3\" → \"p1\"\n  \
+         removed influences \"p1\" → \"p3\"\n  \
+         still in the decision chain of project \"x1\" at the old account (approver)"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@
 //! brm path --db crm.redb --to p17 --as-of 2025-06-30 --k 5
 //! brm departure --db crm.redb --employee e3 --as-of 2025-06-30
 //! brm levers --db crm.redb --project x3 --as-of 2025-06-30  # whom to work on next
+//! brm whatif --db crm.redb --project x3 --as-of 2025-06-30 --win-over p17 --leave e3
 //! brm claims --db crm.redb --as-of 2025-06-30      # accounts two sellers claim
 //! brm protection --db crm.redb --as-of 2025-06-30 --expired  # untouched accounts
 //! brm export --db crm.redb --format dot --project x3 --out x3.dot
@@ -25,7 +26,7 @@
 //!
 //! One file per concern: [`options`] (what every query shares), [`data`] (import,
 //! generate, export), [`query`] (report, chain, path, departure, levers, claims,
-//! protection), [`admin`] (check, erase, compact, backup), [`log`] (log, and
+//! protection), [`whatif`], [`admin`] (check, erase, compact, backup), [`log`] (log, and
 //! `report --at-commit`), [`render`] (the readable text of each result) and [`output`]
 //! (standard output and its failures).
 
@@ -38,6 +39,7 @@ mod log;
 mod options;
 mod query;
 mod render;
+mod whatif;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -72,6 +74,9 @@ enum Command {
     /// Whom to work on next in a project: the persons whose stance moves the consensus
     /// most, and the employee who can best reach each.
     Levers(query::LeversArgs),
+    /// One project's analysis before and after hypothetical changes (a person won
+    /// over, a tie, an employee leaving, a rival's tie); the database is only read.
+    Whatif(whatif::WhatIfArgs),
     /// Accounts claimed by two or more sellers, most pipeline at stake first, each with
     /// its claimants and who holds it.
     Claims(query::ClaimsArgs),
@@ -153,6 +158,7 @@ fn run(command: Command) -> Result<ExitCode> {
         Command::Path(c) => c.run(),
         Command::Departure(c) => c.run(),
         Command::Levers(c) => c.run(),
+        Command::Whatif(c) => c.run(),
         Command::Claims(c) => c.run(),
         Command::Protection(c) => c.run(),
         Command::Export(c) => c.run(),

@@ -37,7 +37,26 @@ pub struct Prepared {
     pub snap: Snapshot,
 }
 
+/// What a live query needs: the parameters, the date and the database, opened
+/// read-only (the query reads through one read transaction what it touches).
+pub struct Live {
+    /// The analysis constants, validated.
+    pub params: Params,
+    /// The analysis date.
+    pub as_of: Day,
+    /// The database, read-only.
+    pub db: Database,
+}
+
 impl Common {
+    /// Checks the options, then opens the database read-only, without loading it.
+    pub fn open(&self) -> Result<Live> {
+        let params = self.params.params()?;
+        let as_of = parse_day(&self.as_of)?;
+        let db = open_read(&self.db)?;
+        Ok(Live { params, as_of, db })
+    }
+
     /// Checks the options, then loads the database.
     pub fn prepare(&self) -> Result<Prepared> {
         let params = self.params.params()?;

@@ -3,13 +3,15 @@
 //! JSON is that view serialised, and the readable text is rendered from it
 //! ([`crate::render`]).
 
-use crate::options::{at_least, Common, Prepared};
+use crate::options::{at_least, describe, Common, Live, Prepared};
 use crate::render;
 use crate::Result;
 use clap::Args;
-use guanxi::analysis::{self, Params, Report, WinExplanation, WinFeatures};
-use guanxi::graph::Snapshot;
-use guanxi::model::{Day, EmployeeId, ProjectId};
+use guanxi::analysis::{self, Params, Report, WinExplanation, WinFeatures, WinModel};
+use guanxi::graph::{Graph, Snapshot};
+use guanxi::live::LiveGraph;
+use guanxi::model::{Day, EmployeeId, NodeRef, ProjectId};
+use guanxi::store::Read;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -69,23 +71,48 @@ pub struct Chain {
     /// The project's external id.
     #[arg(long)]
     project: String,
+    /// Also explain the win probability (9.2). The win model is fitted on every won and
+    /// lost project, so this reads the whole database; without it the chain is read
+    /// from the project's neighbourhood only, and `win` is null.
+    #[arg(long)]
+    win: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
 }
 
 impl Chain {
-    /// Analyses one project.
+    /// Analyses one project: from its neighbourhood in the database, or — with `--win`
+    /// — from a snapshot of the whole database, which the win model needs.
     pub fn run(self) -> Result<ExitCode> {
-        let Prepared {
-            params,
-            as_of,
-            snap,
-        } = self.common.prepare()?;
-        let x = snap
-            .project_by_xid(&self.project)
-            .ok_or_else(|| format!("no project with id {:?}", self.project))?;
-        let view = ChainView::new(&snap, x, &params, as_of)?;
+        let view = if self.win {
+            let Prepared {
+                params,
+                as_of,
+                snap,
+            } = self.common.prepare()?;
+            let x = snap
+                .project_by_xid(&self.project)
+                .ok_or_else(|| no_such("project", &self.project))?;
+            let model = if snap.project_stage(x).is_open() {
+                WinChoice::Fitted(analysis::win_model(&snap, &params, as_of))
+            } else {
+                WinChoice::NotAsked
+            };
+            let names = |n: NodeRef| Ok(snapshot_name(&snap, n));
+            ChainView::new(&snap, x, &params, as_of, &names, &model)?
+        } else {
+            let Live { params, as_of, db } = self.common.open()?;
+            let path = &self.common.db;
+            let txn = db.begin_read().map_err(|e| describe(path, e))?;
+            let live = LiveGraph::new(&txn);
+            let x = txn
+                .project_by_xid(&self.project)
+                .map_err(|e| describe(path, e))?
+                .ok_or_else(|| no_such("project", &self.project))?;
+            let names = |n: NodeRef| stored_name(&txn, path, n);
+            ChainView::new(&live, x, &params, as_of, &names, &WinChoice::NotAsked)?
+        };
         if self.json {
             print_json(&view)?;
         } else {
@@ -93,6 +120,30 @@ impl Chain {
         }
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// The message for an external id the database does not hold.
+pub fn no_such(kind: &str, xid: &str) -> String {
+    format!("no {kind} with id {xid:?}")
+}
+
+/// A node's name in a snapshot.
+fn snapshot_name(snap: &Snapshot, n: NodeRef) -> String {
+    match n.kind {
+        guanxi::model::NodeKind::Person => snap.person_name(guanxi::model::PersonId(n.id)),
+        guanxi::model::NodeKind::Project => snap.project_name(ProjectId(n.id)),
+        _ => "",
+    }
+    .to_owned()
+}
+
+/// A node's name as a read transaction sees it.
+pub fn stored_name(txn: &impl Read, path: &std::path::Path, n: NodeRef) -> Result<String> {
+    Ok(txn
+        .node(n)
+        .map_err(|e| describe(path, e))?
+        .map(|node| node.name().to_owned())
+        .unwrap_or_default())
 }
 
 /// `brm path --to P`.
@@ -111,16 +162,15 @@ pub struct PathArgs {
 impl PathArgs {
     /// Finds the strongest paths to one person.
     pub fn run(self) -> Result<ExitCode> {
-        let Prepared {
-            params,
-            as_of,
-            snap,
-            ..
-        } = self.common.prepare()?;
-        let p = snap
+        let Live { params, as_of, db } = self.common.open()?;
+        let path = &self.common.db;
+        let txn = db.begin_read().map_err(|e| describe(path, e))?;
+        let p = txn
             .person_by_xid(&self.to)
-            .ok_or_else(|| format!("no person with id {:?}", self.to))?;
-        let paths = analysis::strongest_paths(&snap, p, params.path_k, &params, as_of)
+            .map_err(|e| describe(path, e))?
+            .ok_or_else(|| no_such("person", &self.to))?;
+        let live = LiveGraph::new(&txn);
+        let paths = analysis::strongest_paths(&live, p, params.path_k, &params, as_of)
             .map_err(|e| e.to_string())?;
         let view = PathsView {
             to: self.to,
@@ -151,16 +201,14 @@ pub struct Departure {
 impl Departure {
     /// Measures what one employee's departure would cost.
     pub fn run(self) -> Result<ExitCode> {
-        let Prepared {
-            params,
-            as_of,
-            snap,
-            ..
-        } = self.common.prepare()?;
-        let e = snap
+        let Live { params, as_of, db } = self.common.open()?;
+        let path = &self.common.db;
+        let txn = db.begin_read().map_err(|e| describe(path, e))?;
+        let e = txn
             .employee_by_xid(&self.employee)
-            .ok_or_else(|| format!("no employee with id {:?}", self.employee))?;
-        let view = DepartureView::new(&snap, e, &params, as_of)?;
+            .map_err(|e| describe(path, e))?
+            .ok_or_else(|| no_such("employee", &self.employee))?;
+        let view = DepartureView::new(&LiveGraph::new(&txn), e, &params, as_of)?;
         if self.json {
             print_json(&view)?;
         } else {
@@ -186,15 +234,15 @@ pub struct LeversArgs {
 impl LeversArgs {
     /// Lists one project's top levers.
     pub fn run(self) -> Result<ExitCode> {
-        let Prepared {
-            params,
-            as_of,
-            snap,
-        } = self.common.prepare()?;
-        let x = snap
+        let Live { params, as_of, db } = self.common.open()?;
+        let path = &self.common.db;
+        let txn = db.begin_read().map_err(|e| describe(path, e))?;
+        let x = txn
             .project_by_xid(&self.project)
-            .ok_or_else(|| format!("no project with id {:?}", self.project))?;
-        let levers = analysis::levers(&snap, x, &params, as_of).map_err(|e| e.to_string())?;
+            .map_err(|e| describe(path, e))?
+            .ok_or_else(|| no_such("project", &self.project))?;
+        let levers = analysis::levers(&LiveGraph::new(&txn), x, &params, as_of)
+            .map_err(|e| e.to_string())?;
         let view = LeversView {
             project: self.project,
             as_of: as_of.to_string(),
@@ -320,7 +368,8 @@ impl ProtectionArgs {
     }
 }
 
-fn print_json(v: &impl Serialize) -> Result<()> {
+/// Prints `v` as indented JSON.
+pub fn print_json(v: &impl Serialize) -> Result<()> {
     let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
     out!("{s}")
 }
@@ -414,19 +463,35 @@ pub struct CoachView {
     pub rival_free: f64,
 }
 
+/// Whether `brm chain` explains the win probability.
+pub enum WinChoice {
+    /// Not asked for (`--win` not given): no figure, and a note saying how to get one.
+    NotAsked,
+    /// The model fitted on the whole database (`None`: too few won or lost projects).
+    Fitted(Option<WinModel>),
+}
+
 impl ChainView {
-    fn new(snap: &Snapshot, x: ProjectId, params: &Params, as_of: Day) -> Result<Self> {
-        let pa = analysis::project_analysis(snap, x, params, as_of).map_err(|e| e.to_string())?;
-        let mut members: Vec<_> = snap.members(x).to_vec();
-        members.sort_by(|a, b| snap.person_xid(a.person).cmp(snap.person_xid(b.person)));
+    /// The view of project `x` as `graph` sees it, with names from `name`.
+    pub fn new<'s, G: Graph<'s>>(
+        graph: G,
+        x: ProjectId,
+        params: &Params,
+        as_of: Day,
+        name: &dyn Fn(NodeRef) -> Result<String>,
+        win: &WinChoice,
+    ) -> Result<Self> {
+        let pa = analysis::project_analysis(graph, x, params, as_of).map_err(|e| e.to_string())?;
+        let mut members: Vec<_> = graph.members(x).to_vec();
+        members.sort_by_cached_key(|m| graph.xid(m.person.into()).into_owned());
         let members = members
             .iter()
             .map(|m| {
                 let p = m.person;
                 let i = pa.opinion.position(p);
-                MemberView {
-                    id: snap.person_xid(p).to_owned(),
-                    name: snap.person_name(p).to_owned(),
+                Ok(MemberView {
+                    id: graph.xid(p.into()).into_owned(),
+                    name: name(p.into())?,
                     role: m.member.role.as_str(),
                     coach: m.member.coach,
                     closeness: i.map_or(0.0, |i| pa.opinion.closeness[i]),
@@ -434,9 +499,9 @@ impl ChainView {
                     price: m.member.price.map(f64::from),
                     stance: i.map(|i| pa.opinion.stance[i]),
                     opinion: i.map(|i| pa.opinion.opinion[i]),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         let xids = |ps: &[analysis::Named<'_, guanxi::model::PersonId>]| {
             let mut v: Vec<String> = ps.iter().map(|p| p.xid.to_string()).collect();
             v.sort_unstable();
@@ -476,23 +541,24 @@ impl ChainView {
                     )
                 });
         let (win, no_win) = if pa.stage.is_open() {
-            match analysis::win_model(snap, params, as_of) {
-                Some(model) => (Some(model.explain(&pa.features)), None),
-                None => (
+            match win {
+                WinChoice::Fitted(Some(model)) => (Some(model.explain(&pa.features)), None),
+                WinChoice::Fitted(None) => (
                     None,
                     Some(format!(
                         "no win model: it needs at least {} won and {} lost projects",
                         params.min_closed, params.min_closed
                     )),
                 ),
+                WinChoice::NotAsked => (None, Some(NOT_ASKED.to_owned())),
             }
         } else {
             (None, Some(format!("the project is {}", pa.stage.as_str())))
         };
         Ok(ChainView {
-            id: snap.project_xid(x).to_owned(),
-            name: snap.project_name(x).to_owned(),
-            stage: snap.project_stage(x).as_str(),
+            id: graph.xid(x.into()).into_owned(),
+            name: name(x.into())?,
+            stage: pa.stage.as_str(),
             as_of: as_of.to_string(),
             members,
             completeness: pa.completeness.completeness,
@@ -510,6 +576,10 @@ impl ChainView {
         })
     }
 }
+
+/// Why an open project's chain has no win probability when `--win` was not given.
+pub const NOT_ASKED: &str =
+    "not computed: pass --win (the win model is fitted on every won and lost project, which reads the whole database)";
 
 /// The strongest paths to one person (`brm path`).
 #[derive(Serialize)]
@@ -580,12 +650,12 @@ pub struct SuccessorView {
 }
 
 impl DepartureView {
-    fn new(snap: &Snapshot, e: EmployeeId, params: &Params, as_of: Day) -> Result<Self> {
-        let d = analysis::departure_impact(snap, e, params, as_of).map_err(|e| e.to_string())?;
+    fn new<'s, G: Graph<'s>>(graph: G, e: EmployeeId, params: &Params, as_of: Day) -> Result<Self> {
+        let d = analysis::departure_impact(graph, e, params, as_of).map_err(|e| e.to_string())?;
         Ok(DepartureView {
-            employee: snap.employee_xid(e).to_owned(),
+            employee: graph.xid(e.into()).into_owned(),
             as_of: as_of.to_string(),
-            left: snap
+            left: graph
                 .employee_left(e)
                 .filter(|&l| l <= as_of)
                 .map(|l| l.to_string()),

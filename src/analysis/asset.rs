@@ -5,16 +5,16 @@
 //! relationship network by what it can win: strength where there is money at stake.
 //! Sums run by increasing id.
 
-use crate::graph::Snapshot;
+use crate::graph::Graph;
 use crate::model::AccountId;
 
 /// Open pipeline of an account: Σ amount over its lead/validation/pursuit projects.
-pub(crate) fn pipeline(snapshot: &Snapshot, a: AccountId) -> f64 {
-    snapshot
+pub(crate) fn pipeline<'s>(graph: impl Graph<'s>, a: AccountId) -> f64 {
+    graph
         .account_projects(a)
         .iter()
-        .filter(|&&x| snapshot.project_stage(x).is_open())
-        .map(|&x| snapshot.project_amount(x))
+        .filter(|&&x| graph.project_stage(x).is_open())
+        .map(|&x| graph.project_amount(x))
         .fold(0.0, |sum, amount| sum + amount) // not `sum()`: an empty f64 sum is -0.0
 }
 

@@ -9,6 +9,7 @@
 
 use super::reach::Reach;
 use super::{rank, Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{AccountId, AccountKind, EmployeeId};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -26,25 +27,25 @@ pub struct BestOwner<'s> {
 
 /// The best owner of `a`, given every employee's reach into it; `None` for a
 /// competitor or partner, or when nobody has a fit above 0.
-pub(crate) fn best_owner<'s>(
-    ctx: &Ctx<'s>,
+pub(crate) fn best_owner<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     a: AccountId,
     reach: &BTreeMap<EmployeeId, Reach>,
 ) -> Option<BestOwner<'s>> {
-    let snapshot = ctx.snapshot;
-    if snapshot.account_kind(a) != AccountKind::Client {
+    let graph = ctx.graph;
+    if graph.account_kind(a) != AccountKind::Client {
         return None;
     }
     let fits: Vec<(Named<'s, EmployeeId>, f64)> = reach
         .iter()
         .filter(|(_, r)| r.fit > 0.0)
-        .map(|(&e, r)| (Named::employee(snapshot, e), r.fit))
+        .map(|(&e, r)| (Named::employee(graph, e), r.fit))
         .collect();
     rank::nearly_largest(&fits, |f| f.1)
         .into_iter()
         .min_by(|x, y| x.0.cmp(&y.0))
         .map(|(employee, fit)| BestOwner {
-            account: Named::account(snapshot, a),
+            account: Named::account(graph, a),
             employee: employee.clone(),
             fit: *fit,
         })

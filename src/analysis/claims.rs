@@ -17,6 +17,7 @@
 
 use super::reach::Reach;
 use super::{asset, rank, sorted_by_xid, Ctx, Named};
+use crate::graph::{Graph, Snapshot};
 use crate::model::{AccountId, Day, EmployeeId, NodeKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -50,12 +51,12 @@ pub struct Claim<'s> {
 }
 
 /// The claimants of `a` at the context's date, by id.
-pub(crate) fn claimants(ctx: &Ctx<'_>, a: AccountId) -> Vec<EmployeeId> {
-    let snapshot = ctx.snapshot;
-    let mut out: Vec<EmployeeId> = snapshot.account_owners(a).to_vec();
-    for &x in snapshot.account_projects(a) {
-        if snapshot.project_stage(x).is_open() {
-            out.extend_from_slice(snapshot.project_owners(x));
+pub(crate) fn claimants<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, a: AccountId) -> Vec<EmployeeId> {
+    let graph = ctx.graph;
+    let mut out: Vec<EmployeeId> = graph.account_owners(a).to_vec();
+    for &x in graph.account_projects(a).iter() {
+        if graph.project_stage(x).is_open() {
+            out.extend_from_slice(&graph.project_owners(x));
         }
     }
     out.retain(|&e| !ctx.gone(e));
@@ -66,12 +67,12 @@ pub(crate) fn claimants(ctx: &Ctx<'_>, a: AccountId) -> Vec<EmployeeId> {
 
 /// The claim on `a`, given every employee's reach into it; `None` with fewer than two
 /// claimants.
-pub(crate) fn claim<'s>(
-    ctx: &Ctx<'s>,
+pub(crate) fn claim<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     a: AccountId,
     reach: &BTreeMap<EmployeeId, Reach>,
 ) -> Option<Claim<'s>> {
-    let snapshot = ctx.snapshot;
+    let graph = ctx.graph;
     let who = claimants(ctx, a);
     if who.len() < 2 {
         return None;
@@ -81,7 +82,7 @@ pub(crate) fn claim<'s>(
         .map(|e| {
             let r = reach.get(&e).copied().unwrap_or_default();
             Claimant {
-                employee: Named::employee(snapshot, e),
+                employee: Named::employee(graph, e),
                 fit: r.fit,
                 first_contact: r.first_contact,
                 last_contact: r.last_contact,
@@ -99,10 +100,10 @@ pub(crate) fn claim<'s>(
         .employee
         .clone();
     Some(Claim {
-        account: Named::account(snapshot, a),
+        account: Named::account(graph, a),
         holder,
         claimants,
-        pipeline: asset::pipeline(snapshot, a),
+        pipeline: asset::pipeline(graph, a),
     })
 }
 
@@ -118,8 +119,8 @@ pub(crate) fn worst_first(claims: &mut [Claim<'_>]) {
 }
 
 /// Every account with a claim at the context's date, worst first.
-pub(crate) fn all_claims<'s>(ctx: &Ctx<'s>) -> Vec<Claim<'s>> {
-    let mut out: Vec<Claim<'s>> = sorted_by_xid(ctx.snapshot, NodeKind::Account)
+pub(crate) fn all_claims<'s>(ctx: &Ctx<'s, &'s Snapshot>) -> Vec<Claim<'s>> {
+    let mut out: Vec<Claim<'s>> = sorted_by_xid(ctx.graph, NodeKind::Account)
         .into_iter()
         .map(AccountId)
         .filter(|&a| claimants(ctx, a).len() >= 2)

@@ -11,7 +11,7 @@
 //! none); it never decays.
 
 use super::Ctx;
-use crate::graph::Snapshot;
+use crate::graph::{Graph, Snapshot};
 use crate::model::{AccountId, NodeKind, PersonId};
 use rayon::prelude::*;
 
@@ -21,8 +21,8 @@ pub(crate) fn noisy_or(values: impl IntoIterator<Item = f64>) -> f64 {
 }
 
 /// `C(p)` computed from the person's ties at `ctx.as_of`.
-pub(crate) fn person_closeness(ctx: &Ctx<'_>, p: PersonId) -> f64 {
-    noisy_or(ctx.snapshot.person_tie_range(p).map(|i| ctx.effective(i)))
+pub(crate) fn person_closeness<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, p: PersonId) -> f64 {
+    noisy_or(ctx.graph.person_ties(p).map(|i| ctx.effective(i)))
 }
 
 /// `C(p)` for every person id (0 for holes), from `c_eff` by tie index
@@ -41,8 +41,8 @@ pub(crate) fn all_closeness(snapshot: &Snapshot, effective: &[f64]) -> Vec<f64> 
 }
 
 /// `Rv(p, k)`: competitor `k`'s rival closeness to `p` (0 if none).
-pub(crate) fn rival_closeness(snapshot: &Snapshot, p: PersonId, k: AccountId) -> f64 {
-    snapshot
+pub(crate) fn rival_closeness<'s>(graph: impl Graph<'s>, p: PersonId, k: AccountId) -> f64 {
+    graph
         .rival_ties(p)
         .iter()
         .find(|r| r.competitor == k)
@@ -50,8 +50,8 @@ pub(crate) fn rival_closeness(snapshot: &Snapshot, p: PersonId, k: AccountId) ->
 }
 
 /// `max_k Rv(p, k)` over every competitor (0 if none).
-pub(crate) fn max_rival_closeness(snapshot: &Snapshot, p: PersonId) -> f64 {
-    snapshot
+pub(crate) fn max_rival_closeness<'s>(graph: impl Graph<'s>, p: PersonId) -> f64 {
+    graph
         .rival_ties(p)
         .iter()
         .fold(0.0, |m: f64, r| m.max(r.closeness))

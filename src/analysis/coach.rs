@@ -13,14 +13,21 @@
 //! through any persons; 0 if none or if `x` has no approver). The answer is the top `k`
 //! (3) with score > 0, by score descending then external id, each with its factors.
 //!
-//! `reach` is the expensive factor. On a well-connected network the strongest path to
-//! an approver often runs far outside the account (always, when the approver belongs to
-//! another account), so a search from the approvers until every candidate is reached
-//! can explore much of the network, and one search per candidate repeats the same
-//! neighbourhood for every person of the account. Instead, one bidirectional search
-//! ranks all candidates at once:
+//! **Which reach.** A path's strength is a product, and a product of the same weights
+//! taken in another order can differ in the last bit. The reach reported is always the
+//! label of the candidate in the max-product Dijkstra search from the approvers (each
+//! path's product taken from the approver's end, ties settled by id): a function of the
+//! network alone, so the figures are the same to the last bit whatever part of the
+//! network a search happened to explore — on a snapshot, on a live source that knows no
+//! connected components, or on a what-if overlay.
 //!
-//! - one side is a best-first search from the approvers (strength 1);
+//! **Finding the top `k` cheaply.** On a well-connected network the strongest path to an
+//! approver often runs far outside the account (always, when the approver belongs to
+//! another account), so a search from the approvers until every candidate is reached
+//! can explore much of the network. Instead, one bidirectional search *selects* the
+//! candidates that can make the top `k`:
+//!
+//! - one side is the best-first search from the approvers (strength 1);
 //! - the other starts from every candidate at once, each with its *potential*
 //!   `C·S·(1 − max Rv)`, and keeps at each node the best labels of up to `k` distinct
 //!   candidates (a node reached first by `k` stronger candidates cannot lie on the best
@@ -29,17 +36,27 @@
 //!   meeting is a real path, so it raises that candidate's known reach;
 //! - each step expands the side whose next node is the stronger. A path not yet found
 //!   scores at most the product of the two sides' next strengths, so the search stops
-//!   once that bound is below the `k`-th best score known (the top `k` are then exact
-//!   and nobody else can enter) or below every candidate's known score.
+//!   once that bound is below the `k`-th best score known (the top `k` are then known,
+//!   and nobody else can enter) or below every candidate's known score;
+//! - a candidate whose own search ran out without meeting the approvers' and without
+//!   being cut short by the `k` labels of a node has explored its whole connected
+//!   component: no approver is in it, its reach is exactly 0, and it no longer holds
+//!   the search open.
 //!
-//! Persons in another connected component than every approver have reach 0 without any
-//! search. The result is exactly that of scoring every person (the tests compare with a
-//! plain Dijkstra); only the work differs. Its cost follows the project's neighbourhood
-//! and the strength of its best paths, not the size of the network.
+//! Then the search from the approvers runs on until every candidate within a rounding
+//! of the `k`-th best score is settled, and those candidates are scored with their
+//! settled labels. Persons in another connected component than every approver have
+//! reach 0 without any search when the source knows the components (a snapshot does),
+//! which saves exploring their components; the rule above finds the same answer
+//! without that hint. The result is exactly that of scoring every person with a plain
+//! Dijkstra from the approvers (the tests compare); only the work differs. Its cost
+//! follows the project's neighbourhood and the strength of its best paths, not the
+//! size of the network.
 
 use super::opinion::chain_positions;
 use super::path::Search;
 use super::{closeness, Ctx, Named};
+use crate::graph::{ChainMember, Graph};
 use crate::model::{PersonId, ProjectId, Role};
 use serde::Serialize;
 use std::collections::{BinaryHeap, HashMap};
@@ -62,10 +79,12 @@ pub struct CoachCandidate<'s> {
 }
 
 /// The top coach candidates of project `x` (see the module documentation).
-pub(crate) fn coach_candidates<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<CoachCandidate<'s>> {
-    let snapshot = ctx.snapshot;
+pub(crate) fn coach_candidates<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    x: ProjectId,
+) -> Vec<CoachCandidate<'s>> {
     let k = ctx.params.coach_k;
-    let members = snapshot.members(x);
+    let members = ctx.graph.members(x);
     let approvers: Vec<PersonId> = members
         .iter()
         .filter(|m| m.member.role == Role::Approver)
@@ -75,12 +94,16 @@ pub(crate) fn coach_candidates<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<CoachCand
         return Vec::new();
     }
     let persons = ctx.project_persons(x);
-    let (mut scored, mut waiting) = candidates(ctx, x, &persons, &approvers);
+    let (mut scored, waiting) = candidates(ctx, &members, &persons, &approvers);
     if !waiting.is_empty() {
         let reach = ranked_reach(ctx, &approvers, &waiting, &scored, k);
-        for (c, r) in waiting.iter_mut().zip(reach) {
-            if r > 0.0 {
-                settle(&mut c.2, r, &mut scored);
+        for ((_, mut c), r) in waiting.into_iter().zip(reach) {
+            if let Some(r) = r {
+                c.reach = r;
+                c.score = c.closeness * c.solution * r * c.rival_free;
+                if c.score > 0.0 {
+                    scored.push(c);
+                }
             }
         }
     }
@@ -89,24 +112,27 @@ pub(crate) fn coach_candidates<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<CoachCand
     scored
 }
 
-/// The reach of each waiting candidate, exact for every candidate that can make the
-/// top `k` beside the already `scored` approvers, a lower bound (0: no path found)
-/// for the others. See the module documentation.
-fn ranked_reach(
-    ctx: &Ctx<'_>,
+/// A candidate still waiting for its reach: its potential `C·S·(1 − max Rv)` (> 0)
+/// and its figures so far.
+type Waiting<'s> = (f64, CoachCandidate<'s>);
+
+/// The settled reach (see the module documentation) of each waiting candidate that
+/// can make the top `k` beside the already `scored` approvers; `None` for the others.
+fn ranked_reach<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     approvers: &[PersonId],
-    waiting: &[(f64, usize, CoachCandidate<'_>)],
+    waiting: &[Waiting<'s>],
     scored: &[CoachCandidate<'_>],
     k: usize,
-) -> Vec<f64> {
+) -> Vec<Option<f64>> {
     const MARGIN: f64 = 1.0 + 1e-9;
-    let snapshot = ctx.snapshot;
+    let graph = ctx.graph;
     let potential: Vec<f64> = waiting.iter().map(|w| w.0).collect();
     let mut reach = vec![0.0f64; waiting.len()];
     let mut fwd = Search::new(ctx, approvers, false, None);
     let mut bwd = Distinct::new(&potential, k);
     for (src, w) in waiting.iter().enumerate() {
-        bwd.relax(w.2.person.id.index(), src, 1.0);
+        bwd.relax(w.1.person.id.index(), src, 1.0);
     }
     let found = |reach: &mut [f64], src: usize, r: f64, dirty: &mut bool| {
         if r > reach[src] {
@@ -115,20 +141,29 @@ fn ranked_reach(
         }
     };
     let approver_scores: Vec<f64> = scored.iter().map(|c| c.score).collect();
+    let known = |reach: &[f64]| -> Vec<f64> {
+        let mut values = approver_scores.clone();
+        values.extend(potential.iter().zip(reach).map(|(p, r)| p * r));
+        values
+    };
     let (mut kth, mut lowest, mut dirty) = (0.0, 0.0, true);
     loop {
         let (tf, tb) = (fwd.peek().unwrap_or(0.0), bwd.peek().unwrap_or(0.0));
         let bound = tf * tb;
+        if bwd.take_exhausted() {
+            dirty = true;
+        }
         if dirty {
             dirty = false;
-            let mut values = approver_scores.clone();
-            values.extend(potential.iter().zip(&reach).map(|(p, r)| p * r));
+            // Candidates proven out of every approver's component hold nothing open.
             lowest = potential
                 .iter()
                 .zip(&reach)
-                .map(|(p, r)| p * r)
+                .enumerate()
+                .filter(|&(src, (_, &r))| !(r == 0.0 && bwd.dead(src)))
+                .map(|(_, (p, r))| p * r)
                 .fold(f64::INFINITY, f64::min);
-            kth = kth_largest(&mut values, k);
+            kth = kth_largest(&mut known(&reach), k);
         }
         if bound * MARGIN < kth || bound <= lowest {
             break;
@@ -140,7 +175,7 @@ fn ranked_reach(
             for l in bwd.labels(u) {
                 found(&mut reach, l.src, l.reach * f, &mut dirty);
             }
-            for link in snapshot.links(PersonId(u as u32)) {
+            for link in graph.links(PersonId(u as u32)).iter() {
                 for l in bwd.labels(link.to.index()) {
                     found(&mut reach, l.src, l.reach * link.weight * f, &mut dirty);
                 }
@@ -152,7 +187,7 @@ fn ranked_reach(
             if let Some(f) = fwd.label(u) {
                 found(&mut reach, src, r * f, &mut dirty);
             }
-            for link in snapshot.links(PersonId(u as u32)) {
+            for link in graph.links(PersonId(u as u32)).iter() {
                 if let Some(f) = fwd.label(link.to.index()) {
                     found(&mut reach, src, r * link.weight * f, &mut dirty);
                 }
@@ -160,18 +195,63 @@ fn ranked_reach(
             }
         }
     }
-    reach
+    // The contenders: every candidate found within a rounding of the k-th best score
+    // (the search's products may round differently from the settled labels). Nobody
+    // else can make the top k: an unfound path scores below kth / MARGIN.
+    let floor = kth_largest(&mut known(&reach), k) / CONTENDER_SLACK;
+    let mut open: Vec<(usize, usize)> = reach
+        .iter()
+        .enumerate()
+        .filter(|&(src, &r)| r > 0.0 && potential[src] * r >= floor)
+        .map(|(src, _)| (waiting[src].1.person.id.index(), src))
+        .collect();
+    let mut settled = vec![None; waiting.len()];
+    open.retain(|&(node, src)| match fwd.settled(node) {
+        Some(f) => {
+            settled[src] = Some(f);
+            false
+        }
+        None => true,
+    });
+    open.sort_unstable();
+    while !open.is_empty() {
+        let Some((u, f)) = fwd.next_settled() else {
+            break;
+        };
+        if let Ok(i) = open.binary_search_by_key(&u, |o| o.0) {
+            settled[open[i].1] = Some(f);
+            open.remove(i);
+        }
+    }
+    settled
 }
+
+/// How far below the `k`-th best known score a candidate is still settled exactly:
+/// far more than the rounding of a product, far less than the search's stopping
+/// margin.
+const CONTENDER_SLACK: f64 = 1.0 + 1e-6;
 
 /// A best-first search from many sources at once, each starting with its own weight
 /// (a candidate's potential), that keeps at each node the labels of at most `k`
 /// distinct sources: the strongest `k` that reach it. Labels are ordered by
 /// `weight · reach`; `reach` is the product of the path's link weights.
+///
+/// It also tells, per source, whether the source's own search has run out
+/// ([`Distinct::dead`]): no label of it is pending, and none was ever refused or
+/// dropped because a node already had `k` settled labels (or because its strength
+/// vanished in rounding) — so it settled its whole connected component.
 struct Distinct<'p> {
     weight: &'p [f64],
     k: usize,
     nodes: HashMap<usize, Labels>,
     heap: BinaryHeap<Pending>,
+    /// Heap entries per source.
+    pending: Vec<usize>,
+    /// Whether a label of the source was refused or dropped.
+    cut: Vec<bool>,
+    /// Whether a source's pending count fell to 0 since the last
+    /// [`take_exhausted`](Distinct::take_exhausted).
+    exhausted: bool,
 }
 
 /// A node's labels: at most one per source, and the number settled.
@@ -227,6 +307,9 @@ impl<'p> Distinct<'p> {
             k,
             nodes: HashMap::new(),
             heap: BinaryHeap::new(),
+            pending: vec![0; weight.len()],
+            cut: vec![false; weight.len()],
+            exhausted: false,
         }
     }
 
@@ -234,10 +317,12 @@ impl<'p> Distinct<'p> {
     fn relax(&mut self, node: usize, src: usize, reach: f64) {
         let key = self.weight[src] * reach;
         if key <= 0.0 {
+            self.cut[src] = true;
             return;
         }
         let labels = self.nodes.entry(node).or_default();
         if labels.settled >= self.k {
+            self.cut[src] = true;
             return;
         }
         match labels.list.iter_mut().find(|l| l.src == src) {
@@ -255,26 +340,46 @@ impl<'p> Distinct<'p> {
             node,
             src,
         });
+        self.pending[src] += 1;
     }
 
-    /// Whether a heap entry is still to be settled.
-    fn live(&self, p: &Pending) -> bool {
-        self.nodes.get(&p.node).is_some_and(|labels| {
-            labels.settled < self.k
-                && labels
-                    .list
-                    .iter()
-                    .any(|l| l.src == p.src && !l.done && l.reach.to_bits() == p.reach.to_bits())
-        })
+    /// Whether a heap entry is still to be settled; `Some(true)` when it is stale
+    /// because its node filled up with `k` settled labels (the source's search is cut
+    /// there), `Some(false)` when a better entry of the source replaced it or it is
+    /// settled.
+    fn stale(&self, p: &Pending) -> Option<bool> {
+        let Some(labels) = self.nodes.get(&p.node) else {
+            return Some(false);
+        };
+        let current = labels
+            .list
+            .iter()
+            .any(|l| l.src == p.src && !l.done && l.reach.to_bits() == p.reach.to_bits());
+        match (current, labels.settled < self.k) {
+            (true, true) => None,
+            (true, false) => Some(true),
+            (false, _) => Some(false),
+        }
+    }
+
+    /// Takes one entry of `src` off the heap's count.
+    fn release(&mut self, src: usize) {
+        self.pending[src] -= 1;
+        if self.pending[src] == 0 {
+            self.exhausted = true;
+        }
     }
 
     /// The key of the next label to settle (an upper bound on every unsettled label).
     fn peek(&mut self) -> Option<f64> {
         while let Some(top) = self.heap.peek() {
-            if self.live(top) {
+            let Some(cut) = self.stale(top) else {
                 return Some(top.key);
-            }
+            };
+            let src = top.src;
             self.heap.pop();
+            self.cut[src] |= cut;
+            self.release(src);
         }
         None
     }
@@ -284,6 +389,7 @@ impl<'p> Distinct<'p> {
     fn next_settled(&mut self) -> Option<(usize, usize, f64)> {
         self.peek()?;
         let top = self.heap.pop()?;
+        self.release(top.src);
         let labels = self.nodes.get_mut(&top.node)?;
         labels.settled += 1;
         if let Some(l) = labels.list.iter_mut().find(|l| l.src == top.src) {
@@ -296,38 +402,50 @@ impl<'p> Distinct<'p> {
     fn labels(&self, node: usize) -> &[Label] {
         self.nodes.get(&node).map_or(&[], |l| l.list.as_slice())
     }
+
+    /// Whether some source's search ran out since the last call.
+    fn take_exhausted(&mut self) -> bool {
+        std::mem::take(&mut self.exhausted)
+    }
+
+    /// Whether `src`'s search ran out without being cut: it settled every node of its
+    /// connected component.
+    fn dead(&self, src: usize) -> bool {
+        self.pending[src] == 0 && !self.cut[src]
+    }
 }
 
 /// Scores the approvers (reach 1) and lists the other persons of the project that may
-/// score > 0 — positive `C·S·(1 − max Rv)` and in an approver's component — with that
-/// potential and their index in `persons`.
-#[allow(clippy::type_complexity)]
-fn candidates<'s>(
-    ctx: &Ctx<'s>,
-    x: ProjectId,
+/// score > 0 — positive `C·S·(1 − max Rv)`, and in an approver's component when the
+/// source knows components — with that potential.
+fn candidates<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    members: &[ChainMember],
     persons: &[PersonId],
     approvers: &[PersonId],
-) -> (
-    Vec<CoachCandidate<'s>>,
-    Vec<(f64, usize, CoachCandidate<'s>)>,
-) {
-    let snapshot = ctx.snapshot;
-    let chain = chain_positions(persons, snapshot.members(x));
-    let mut approver_components: Vec<u32> =
-        approvers.iter().map(|&a| snapshot.component(a)).collect();
-    approver_components.sort_unstable();
+) -> (Vec<CoachCandidate<'s>>, Vec<Waiting<'s>>) {
+    let graph = ctx.graph;
+    let chain = chain_positions(persons, members);
+    // `None` when the source does not know the components: anyone may reach.
+    let approver_components: Option<Vec<u32>> = approvers
+        .iter()
+        .map(|&a| graph.component(a))
+        .collect::<Option<Vec<u32>>>()
+        .map(|mut c| {
+            c.sort_unstable();
+            c
+        });
     let mut scored: Vec<CoachCandidate<'s>> = Vec::new();
-    // Non-approver candidates still waiting for their reach: (potential, index).
-    let mut waiting: Vec<(f64, usize, CoachCandidate<'s>)> = Vec::new();
+    let mut waiting: Vec<Waiting<'s>> = Vec::new();
     for (i, &p) in persons.iter().enumerate() {
         let member = chain[i];
         let c = ctx.closeness(p);
         let s = member
             .and_then(|m| m.solution)
             .map_or(ctx.params.unknown_solution, crate::model::Score::get);
-        let rival_free = 1.0 - closeness::max_rival_closeness(snapshot, p);
+        let rival_free = 1.0 - closeness::max_rival_closeness(graph, p);
         let mut cand = CoachCandidate {
-            person: Named::person(snapshot, p),
+            person: Named::person(graph, p),
             score: 0.0,
             closeness: c,
             solution: s,
@@ -342,25 +460,17 @@ fn candidates<'s>(
             }
         } else {
             let potential = c * s * rival_free;
-            if potential > 0.0
-                && approver_components
-                    .binary_search(&snapshot.component(p))
-                    .is_ok()
-            {
-                waiting.push((potential, i, cand));
+            let may_reach = approver_components.as_ref().is_none_or(|components| {
+                graph
+                    .component(p)
+                    .is_some_and(|cp| components.binary_search(&cp).is_ok())
+            });
+            if potential > 0.0 && may_reach {
+                waiting.push((potential, cand));
             }
         }
     }
     (scored, waiting)
-}
-
-/// Records `reach` and the score of `cand`, keeping it if the score is positive.
-fn settle<'s>(cand: &mut CoachCandidate<'s>, reach: f64, scored: &mut Vec<CoachCandidate<'s>>) {
-    cand.reach = reach;
-    cand.score = cand.closeness * cand.solution * reach * cand.rival_free;
-    if cand.score > 0.0 {
-        scored.push(cand.clone());
-    }
 }
 
 /// The `k`-th largest of `values` (0 if there are fewer than `k`).

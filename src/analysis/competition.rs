@@ -7,6 +7,7 @@
 //! we ahead in this decision chain, and of whom?". Sums run in chain order.
 
 use super::{closeness, Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{AccountId, ProjectId};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -21,9 +22,12 @@ pub struct ChainCompetition<'s> {
 }
 
 /// Chain competition on project `x`; `None` for an empty chain (or all role weights 0).
-pub(crate) fn chain_competition<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Option<ChainCompetition<'s>> {
-    let snapshot = ctx.snapshot;
-    let members = snapshot.members(x);
+pub(crate) fn chain_competition<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    x: ProjectId,
+) -> Option<ChainCompetition<'s>> {
+    let graph = ctx.graph;
+    let members = graph.members(x);
     let weights = &ctx.params.role_weights;
     let den: f64 = members.iter().map(|m| weights.weight(m.member.role)).sum();
     if members.is_empty() || den <= 0.0 {
@@ -34,18 +38,17 @@ pub(crate) fn chain_competition<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Option<Chain
         .map(|m| weights.weight(m.member.role) * ctx.closeness(m.person))
         .sum::<f64>()
         / den;
-    let rivals = snapshot
+    let rivals = graph
         .competitors(x)
         .iter()
         .map(|&k| {
             let num: f64 = members
                 .iter()
                 .map(|m| {
-                    weights.weight(m.member.role)
-                        * closeness::rival_closeness(snapshot, m.person, k)
+                    weights.weight(m.member.role) * closeness::rival_closeness(graph, m.person, k)
                 })
                 .sum();
-            (Named::account(snapshot, k), num / den)
+            (Named::account(graph, k), num / den)
         })
         .collect();
     Some(ChainCompetition { ours, rivals })

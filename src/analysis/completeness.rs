@@ -25,6 +25,7 @@
 //! (none for the existence checks). A `lost` project has no completeness and no gaps.
 
 use super::{Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{PersonId, ProjectId, Role, Stage};
 use serde::{Deserialize, Serialize};
 
@@ -125,9 +126,9 @@ pub(crate) struct Outcome {
 
 /// Evaluates all nine checks of the 4.7 table on project `x` at the context's date,
 /// whatever its stage, in table order.
-pub(crate) fn evaluate(ctx: &Ctx<'_>, x: ProjectId) -> [Outcome; 9] {
-    let snapshot = ctx.snapshot;
-    let members = snapshot.members(x);
+pub(crate) fn evaluate<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> [Outcome; 9] {
+    let graph = ctx.graph;
+    let members = graph.members(x);
     let is_key = |r: Role| matches!(r, Role::Approver | Role::Vetoer);
     let stale_after = ctx.params.stale_after;
     Check::ALL.map(|check| {
@@ -157,7 +158,7 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, x: ProjectId) -> [Outcome; 9] {
                                 .is_some_and(|d| d.days_until(ctx.as_of) <= stale_after)
                         }),
                         Check::OrgPlacement => {
-                            m.member.role != Role::Approver && !snapshot.has_manager(m.person)
+                            m.member.role != Role::Approver && !graph.has_manager(m.person)
                         }
                         _ => false,
                     })
@@ -179,15 +180,15 @@ pub(crate) fn evaluate(ctx: &Ctx<'_>, x: ProjectId) -> [Outcome; 9] {
 /// The share of all nine checks that project `x` passes at the context's date, whatever
 /// its stage — the completeness it would have in pursuit: the `readiness` feature of
 /// the win model (§9.2).
-pub(crate) fn readiness(ctx: &Ctx<'_>, x: ProjectId) -> f64 {
+pub(crate) fn readiness<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> f64 {
     let outcomes = evaluate(ctx, x);
     outcomes.iter().filter(|o| o.passed).count() as f64 / outcomes.len() as f64
 }
 
 /// Runs the 4.7 checks that apply to project `x`'s stage at the context's date.
-pub(crate) fn completeness<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Completeness<'s> {
-    let snapshot = ctx.snapshot;
-    let stage = snapshot.project_stage(x);
+pub(crate) fn completeness<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> Completeness<'s> {
+    let graph = ctx.graph;
+    let stage = graph.project_stage(x);
     if stage == Stage::Lost {
         return Completeness {
             completeness: None,
@@ -207,7 +208,7 @@ pub(crate) fn completeness<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Completeness<'s> 
             let mut persons: Vec<Named<'s, PersonId>> = outcome
                 .persons
                 .into_iter()
-                .map(|p| Named::person(snapshot, p))
+                .map(|p| Named::person(graph, p))
                 .collect();
             persons.sort();
             gaps.push(Gap {

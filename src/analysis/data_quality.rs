@@ -7,6 +7,7 @@
 //! The mean runs over the projects by external id.
 
 use super::{completeness, Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{EmployeeId, ProjectId};
 use serde::Serialize;
 
@@ -31,16 +32,19 @@ pub struct DataQuality<'s> {
 }
 
 /// The open projects `e` owns, by external id (none once `e` is gone).
-pub(crate) fn open_projects<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> Vec<Named<'s, ProjectId>> {
-    let snapshot = ctx.snapshot;
+pub(crate) fn open_projects<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    e: EmployeeId,
+) -> Vec<Named<'s, ProjectId>> {
+    let graph = ctx.graph;
     if ctx.gone(e) {
         return Vec::new(); // a gone employee's owners rows count nowhere (§8.3)
     }
-    let mut out: Vec<Named<'s, ProjectId>> = snapshot
+    let mut out: Vec<Named<'s, ProjectId>> = graph
         .owned_projects(e)
         .iter()
-        .filter(|&&x| snapshot.project_stage(x).is_open())
-        .map(|&x| Named::project(snapshot, x))
+        .filter(|&&x| graph.project_stage(x).is_open())
+        .map(|&x| Named::project(graph, x))
         .collect();
     out.sort();
     out.dedup();
@@ -54,8 +58,8 @@ pub(crate) fn mean(values: &[f64]) -> Option<f64> {
 
 /// `e`'s data quality at the context's date, with `completeness` giving each open
 /// project's completeness.
-pub(crate) fn data_quality<'s>(
-    ctx: &Ctx<'s>,
+pub(crate) fn data_quality<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     e: EmployeeId,
     completeness: impl Fn(ProjectId) -> f64,
 ) -> DataQuality<'s> {
@@ -68,7 +72,7 @@ pub(crate) fn data_quality<'s>(
         .collect();
     let values: Vec<f64> = projects.iter().map(|p| p.completeness).collect();
     DataQuality {
-        employee: Named::employee(ctx.snapshot, e),
+        employee: Named::employee(ctx.graph, e),
         data_quality: mean(&values),
         projects,
     }
@@ -76,7 +80,7 @@ pub(crate) fn data_quality<'s>(
 
 /// The completeness of open project `x` computed on demand (never `None` for an open
 /// project).
-pub(crate) fn completeness_of(ctx: &Ctx<'_>, x: ProjectId) -> f64 {
+pub(crate) fn completeness_of<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> f64 {
     completeness::completeness(ctx, x)
         .completeness
         .unwrap_or(0.0)

@@ -7,6 +7,7 @@
 //! have no tie from any employee who is not gone.
 
 use super::{Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{Day, EmployeeId, PersonId};
 use serde::Serialize;
 
@@ -22,21 +23,21 @@ pub struct Departed<'s> {
 }
 
 /// `e`'s departure record at the context's date; `None` if `e` is not gone then.
-pub(crate) fn departed<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> Option<Departed<'s>> {
-    let snapshot = ctx.snapshot;
-    let left = snapshot.employee_left(e).filter(|&l| l <= ctx.as_of)?;
-    let mut orphans: Vec<Named<'s, PersonId>> = snapshot
+pub(crate) fn departed<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, e: EmployeeId) -> Option<Departed<'s>> {
+    let graph = ctx.graph;
+    let left = graph.employee_left(e).filter(|&l| l <= ctx.as_of)?;
+    let mut orphans: Vec<Named<'s, PersonId>> = graph
         .employee_ties(e)
         .iter()
-        .filter(|&&i| snapshot.tie_exists(i, ctx.as_of))
-        .map(|&i| snapshot.ties()[i].person)
+        .filter(|&&i| graph.tie_exists(i, ctx.as_of))
+        .filter_map(|&i| ctx.tie_person(i))
         .filter(|&p| ctx.person_ties(p).next().is_none())
-        .map(|p| Named::person(snapshot, p))
+        .map(|p| Named::person(graph, p))
         .collect();
     orphans.sort();
     orphans.dedup();
     Some(Departed {
-        employee: Named::employee(snapshot, e),
+        employee: Named::employee(graph, e),
         left,
         orphans,
     })

@@ -19,6 +19,7 @@
 
 use super::path::{self, Path};
 use super::{closeness, strength, Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{AccountId, EmployeeId, PersonId};
 use serde::Serialize;
 
@@ -67,11 +68,14 @@ pub struct DepartureImpact<'s> {
 }
 
 /// Computes the departure impact of `e` (see the module documentation).
-pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImpact<'s> {
-    let snapshot = ctx.snapshot;
+pub(crate) fn departure_impact<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    e: EmployeeId,
+) -> DepartureImpact<'s> {
+    let graph = ctx.graph;
     let mut tied: Vec<PersonId> = ctx
         .employee_ties(e)
-        .map(|i| snapshot.ties()[i].person)
+        .filter_map(|i| ctx.tie_person(i))
         .collect();
     tied.sort_unstable();
     tied.dedup();
@@ -80,19 +84,19 @@ pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImp
     for &p in &tied {
         let before = ctx.closeness(p);
         let after = closeness::noisy_or(
-            snapshot
-                .person_tie_range(p)
-                .filter(|&i| snapshot.ties()[i].employee != e)
+            graph
+                .person_ties(p)
+                .filter(|&i| ctx.tie_employee(i) != Some(e))
                 .map(|i| ctx.effective(i)),
         );
         if after < before {
             persons.push(ClosenessDrop {
-                person: Named::person(snapshot, p),
+                person: Named::person(graph, p),
                 before,
                 after,
             });
         }
-        if ctx.person_ties(p).all(|i| snapshot.ties()[i].employee == e) {
+        if ctx.person_ties(p).all(|i| ctx.tie_employee(i) == Some(e)) {
             orphans.push(p);
         }
     }
@@ -115,16 +119,16 @@ pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImp
                 .unwrap_or(0.0)
         };
         let before =
-            strength::account_strength(snapshot, &members, pi_of, |p| ctx.closeness(p)).strength;
+            strength::account_strength(graph, &members, pi_of, |p| ctx.closeness(p)).strength;
         let after_c = |p: PersonId| {
             persons
                 .binary_search_by_key(&p, |d| d.person.id)
                 .map_or_else(|_| ctx.closeness(p), |i| persons[i].after)
         };
-        let after = strength::account_strength(snapshot, &members, pi_of, after_c).strength;
+        let after = strength::account_strength(graph, &members, pi_of, after_c).strength;
         if after < before {
             accounts.push(StrengthDrop {
-                account: Named::account(snapshot, a),
+                account: Named::account(graph, a),
                 before,
                 after,
             });
@@ -133,7 +137,7 @@ pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImp
     let mut successors: Vec<Successor<'s>> = orphans
         .iter()
         .map(|&p| Successor {
-            person: Named::person(snapshot, p),
+            person: Named::person(graph, p),
             successor: path::strongest(ctx, p, 1, Some(e)).into_iter().next(),
         })
         .collect();
@@ -141,7 +145,7 @@ pub(crate) fn departure_impact<'s>(ctx: &Ctx<'s>, e: EmployeeId) -> DepartureImp
     accounts.sort_by(|a, b| a.account.cmp(&b.account));
     successors.sort_by(|a, b| a.person.cmp(&b.person));
     DepartureImpact {
-        employee: Named::employee(snapshot, e),
+        employee: Named::employee(graph, e),
         persons,
         accounts,
         successors,

@@ -14,6 +14,7 @@
 //! the snapshot's order (by person id).
 
 use super::{Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{AccountId, EmployeeId, PersonId};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -34,48 +35,47 @@ pub struct EmployeeFigures<'s> {
 }
 
 /// Computes [`EmployeeFigures`] for `e`, with `pi` giving π per person.
-pub(crate) fn employee_figures<'s>(
-    ctx: &Ctx<'s>,
+pub(crate) fn employee_figures<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     e: EmployeeId,
     pi: impl Fn(PersonId) -> f64,
 ) -> EmployeeFigures<'s> {
-    let snapshot = ctx.snapshot;
+    let graph = ctx.graph;
     let gone = ctx.gone(e);
     let mut portfolio = 0.0;
     let mut fit: BTreeMap<AccountId, f64> = if gone {
         BTreeMap::new()
     } else {
-        snapshot
-            .owned_accounts(e)
-            .iter()
-            .map(|&a| (a, 0.0))
-            .collect()
+        graph.owned_accounts(e).iter().map(|&a| (a, 0.0)).collect()
     };
     let mut sole_ties = Vec::new();
     for i in ctx.employee_ties(e) {
-        let p = snapshot.ties()[i].person;
+        let Some(p) = ctx.tie_person(i) else {
+            continue;
+        };
         let w = pi(p) * ctx.effective(i);
         portfolio += w;
         if let Some(f) = ctx.account_of(p).and_then(|a| fit.get_mut(&a)) {
             *f += w;
         }
-        if ctx.person_ties(p).all(|j| snapshot.ties()[j].employee == e) {
+        if ctx.person_ties(p).all(|j| ctx.tie_employee(j) == Some(e)) {
             sole_ties.push(p);
         }
     }
-    sole_ties.sort_by(|a, b| snapshot.person_xid(*a).cmp(snapshot.person_xid(*b)));
-    sole_ties.dedup();
+    let mut sole_ties: Vec<Named<'s, PersonId>> = sole_ties
+        .into_iter()
+        .map(|p| Named::person(graph, p))
+        .collect();
+    sole_ties.sort_by(|a, b| a.xid.cmp(&b.xid));
+    sole_ties.dedup_by(|a, b| a.id == b.id);
     EmployeeFigures {
-        employee: Named::employee(snapshot, e),
+        employee: Named::employee(graph, e),
         gone,
         portfolio,
-        sole_ties: sole_ties
-            .into_iter()
-            .map(|p| Named::person(snapshot, p))
-            .collect(),
+        sole_ties,
         fit: fit
             .into_iter()
-            .map(|(a, f)| (Named::account(snapshot, a), f))
+            .map(|(a, f)| (Named::account(graph, a), f))
             .collect(),
     }
 }

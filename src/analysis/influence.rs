@@ -22,25 +22,24 @@
 //! a single account can be computed on demand in time proportional to its size.
 
 use super::Params;
-use crate::graph::{Snapshot, Staffing};
+use crate::graph::{Graph, Snapshot, Staffing};
 use crate::model::{AccountId, NodeKind, PersonId};
 use rayon::prelude::*;
 
 /// PageRank of one account's `persons` (by increasing id, as at one date), in that
 /// order (empty for none). A deference edge stays inside when its end is one of them.
-pub(crate) fn pagerank(snapshot: &Snapshot, persons: &[PersonId], params: &Params) -> Vec<f64> {
-    pagerank_with(
-        snapshot,
-        persons,
-        |q| persons.binary_search(&q).ok(),
-        params,
-    )
+pub(crate) fn pagerank<'s>(
+    graph: impl Graph<'s>,
+    persons: &[PersonId],
+    params: &Params,
+) -> Vec<f64> {
+    pagerank_with(graph, persons, |q| persons.binary_search(&q).ok(), params)
 }
 
 /// [`pagerank`] with `local` giving the position of a person among `persons` (`None`
 /// for a person outside them).
-fn pagerank_with(
-    snapshot: &Snapshot,
+fn pagerank_with<'s>(
+    graph: impl Graph<'s>,
     persons: &[PersonId],
     local: impl Fn(PersonId) -> Option<usize>,
     params: &Params,
@@ -57,7 +56,7 @@ fn pagerank_with(
     for (i, &p) in persons.iter().enumerate() {
         let start = edges.len();
         let mut out = 0.0;
-        for l in snapshot.deference(p) {
+        for l in graph.deference(p).iter() {
             if let Some(j) = local(l.to) {
                 edges.push((j, l.weight));
                 out += l.weight;

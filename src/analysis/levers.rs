@@ -40,6 +40,7 @@
 use super::opinion::{chain_positions, InducedDeference};
 use super::path::{self};
 use super::{rank, Ctx, Named, Opinion};
+use crate::graph::Graph;
 use crate::model::{EmployeeId, PersonId, ProjectId};
 use serde::Serialize;
 
@@ -145,18 +146,22 @@ pub(crate) fn leverages(
 }
 
 /// The levers of project `x`, from its opinions (4.6) in the same context.
-pub(crate) fn levers<'s>(ctx: &Ctx<'s>, x: ProjectId, opinion: &Opinion<'s>) -> Levers<'s> {
-    let snapshot = ctx.snapshot;
+pub(crate) fn levers<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    x: ProjectId,
+    opinion: &Opinion<'s>,
+) -> Levers<'s> {
+    let graph = ctx.graph;
     let params = &ctx.params;
-    let project = Named::project(snapshot, x);
+    let project = Named::project(graph, x);
     let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
-    let chain = chain_positions(&persons, snapshot.members(x));
+    let members = graph.members(x);
+    let chain = chain_positions(&persons, &members);
     let r: Vec<f64> = chain
         .iter()
         .map(|m| m.map_or(0.0, |m| params.role_weights.weight(m.role)))
         .collect();
-    let total: f64 = snapshot
-        .members(x)
+    let total: f64 = members
         .iter()
         .map(|m| params.role_weights.weight(m.member.role))
         .sum();
@@ -167,7 +172,7 @@ pub(crate) fn levers<'s>(ctx: &Ctx<'s>, x: ProjectId, opinion: &Opinion<'s>) -> 
             top: Vec::new(),
         };
     }
-    let w = InducedDeference::new(snapshot, &persons);
+    let w = InducedDeference::new(graph, &persons);
     let lev = leverages(&w, &r, params.susceptibility, params.max_rounds);
     let all: Vec<Leverage<'s>> = opinion
         .persons

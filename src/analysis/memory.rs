@@ -5,7 +5,7 @@
 //! known). Stages and acceptances have no date: they are read as recorded now, at every
 //! analysis date. Means run over the projects by increasing id.
 
-use crate::graph::Snapshot;
+use crate::graph::Graph;
 use crate::model::{PersonId, Stage};
 
 /// A person's mean solution and price acceptance over its closed projects.
@@ -18,13 +18,13 @@ pub(crate) struct Memory {
 }
 
 /// The attitude memory of person `p`: a pass over its memberships.
-pub(crate) fn attitude_memory(snapshot: &Snapshot, p: PersonId) -> Memory {
+pub(crate) fn attitude_memory<'s>(graph: impl Graph<'s>, p: PersonId) -> Memory {
     let (mut solution, mut price) = ((0.0, 0u32), (0.0, 0u32));
-    for &x in snapshot.memberships(p) {
-        if !matches!(snapshot.project_stage(x), Stage::Won | Stage::Lost) {
+    for &x in graph.memberships(p).iter() {
+        if !matches!(graph.project_stage(x), Stage::Won | Stage::Lost) {
             continue;
         }
-        for m in snapshot.members(x).iter().filter(|m| m.person == p) {
+        for m in graph.members(x).iter().filter(|m| m.person == p) {
             if let Some(s) = m.member.solution {
                 solution.0 += s.get();
                 solution.1 += 1;

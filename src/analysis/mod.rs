@@ -143,7 +143,7 @@ pub use report::{
 };
 pub use win_model::{TrainingRow, WinExplanation, WinFeatures, WinModel, MIN_SD, NEWTON_TOL};
 
-use crate::graph::{Snapshot, Staffing, TieParams};
+use crate::graph::{Graph, Snapshot, Staffing, TieParams};
 use crate::model::{AccountId, Day, EmployeeId, NodeKind, PersonId, ProjectId};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -181,7 +181,7 @@ impl<'s> Precomputed<'s> {
 /// A tie that counts at the context's date, with its figures there (§8.1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct LiveTie {
-    /// Its tie index (see [`Snapshot::ties`]).
+    /// Its tie index (see [`Graph::person_ties`]).
     pub(crate) index: usize,
     /// Our employee (not gone).
     pub(crate) employee: EmployeeId,
@@ -193,29 +193,42 @@ pub(crate) struct LiveTie {
     pub(crate) last_contact: Option<Day>,
 }
 
-/// What every analysis reads: the snapshot, the parameters, the date, and optionally
-/// the [`Precomputed`] arrays (which must then come from the same three).
+/// What every analysis reads: the network (a [`Graph`]: a snapshot, a live source or a
+/// what-if overlay), the parameters, the date, and optionally the [`Precomputed`]
+/// arrays (which must then come from the same snapshot, parameters and date).
 ///
 /// Every question is asked *at the date* (§8): which ties count and how close they are,
 /// who works where, which employees are gone. An analysis never reads the dated records
 /// itself, so that one rule serves every section.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Ctx<'a> {
+pub(crate) struct Ctx<'s, G> {
     /// The network.
-    pub(crate) snapshot: &'a Snapshot,
-    /// The parameters (a copy, so that results borrow the snapshot only).
+    pub(crate) graph: G,
+    /// The parameters (a copy, so that results borrow the network only).
     pub(crate) params: Params,
     /// The analysis date.
     pub(crate) as_of: Day,
     tie: TieParams,
-    pre: Option<&'a Precomputed<'a>>,
+    pre: Option<&'s Precomputed<'s>>,
 }
 
-impl<'a> Ctx<'a> {
-    /// A context computing everything on demand.
-    pub(crate) fn new(snapshot: &'a Snapshot, params: &Params, as_of: Day) -> Ctx<'a> {
+impl<'s> Ctx<'s, &'s Snapshot> {
+    /// The same context reading `pre`, which must have been computed from the same
+    /// snapshot, parameters and date.
+    #[must_use]
+    pub(crate) fn with_precomputed(self, pre: &'s Precomputed<'s>) -> Self {
         Ctx {
-            snapshot,
+            pre: Some(pre),
+            ..self
+        }
+    }
+}
+
+impl<'s, G: Graph<'s>> Ctx<'s, G> {
+    /// A context computing everything on demand.
+    pub(crate) fn new(graph: G, params: &Params, as_of: Day) -> Self {
+        Ctx {
+            graph,
             params: *params,
             as_of,
             tie: params.tie_params(),
@@ -223,19 +236,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The same context reading `pre`, which must have been computed from the same
-    /// snapshot, parameters and date.
+    /// The same network and parameters at another date, computing on demand.
     #[must_use]
-    pub(crate) fn with_precomputed(self, pre: &'a Precomputed<'a>) -> Ctx<'a> {
-        Ctx {
-            pre: Some(pre),
-            ..self
-        }
-    }
-
-    /// The same snapshot and parameters at another date, computing on demand.
-    #[must_use]
-    pub(crate) fn at(self, day: Day) -> Ctx<'a> {
+    pub(crate) fn at(self, day: Day) -> Self {
         Ctx {
             as_of: day,
             pre: None,
@@ -245,13 +248,23 @@ impl<'a> Ctx<'a> {
 
     /// Whether employee `e` is gone at the date (§8.3).
     pub(crate) fn gone(&self, e: EmployeeId) -> bool {
-        self.snapshot.is_gone(e, self.as_of)
+        self.graph.is_gone(e, self.as_of)
     }
 
     /// Whether the tie at index `tie` counts at the date: a record or an interaction by
     /// then, of an employee not gone (§8.1, §8.3).
     pub(crate) fn live(&self, tie: usize) -> bool {
-        self.snapshot.tie_live(tie, self.as_of)
+        self.graph.tie_live(tie, self.as_of)
+    }
+
+    /// The employee of the tie at index `tie`.
+    pub(crate) fn tie_employee(&self, tie: usize) -> Option<EmployeeId> {
+        self.graph.tie(tie).map(|t| t.employee)
+    }
+
+    /// The person of the tie at index `tie`.
+    pub(crate) fn tie_person(&self, tie: usize) -> Option<PersonId> {
+        self.graph.tie(tie).map(|t| t.person)
     }
 
     /// `c_eff` of the tie at index `tie` (§8.1); 0 if it does not count at the date.
@@ -259,23 +272,22 @@ impl<'a> Ctx<'a> {
         if let Some(v) = self.pre.and_then(|p| p.effective.get(tie)) {
             return *v;
         }
-        self.snapshot
-            .effective_closeness(tie, self.as_of, &self.tie)
+        self.graph.effective_closeness(tie, self.as_of, &self.tie)
     }
 
     /// `last(e, p)` of the tie at index `tie` (§8.1).
     pub(crate) fn last_contact(&self, tie: usize) -> Option<Day> {
-        self.snapshot.last_contact(tie, self.as_of)
+        self.graph.last_contact(tie, self.as_of)
     }
 
     /// The earliest interaction of the tie at index `tie` dated on or before the date.
     pub(crate) fn first_contact(&self, tie: usize) -> Option<Day> {
-        self.snapshot.first_contact(tie, self.as_of)
+        self.graph.first_contact(tie, self.as_of)
     }
 
     /// The tie at index `tie` with its figures at the date, if it counts then.
     pub(crate) fn live_tie(&self, tie: usize) -> Option<LiveTie> {
-        let t = self.snapshot.ties().get(tie)?;
+        let t = self.graph.tie(tie)?;
         self.live(tie).then(|| LiveTie {
             index: tie,
             employee: t.employee,
@@ -286,28 +298,29 @@ impl<'a> Ctx<'a> {
     }
 
     /// The tie indices of `p`'s ties that count at the date, by employee id.
-    pub(crate) fn person_ties(&self, p: PersonId) -> impl Iterator<Item = usize> + '_ {
-        self.snapshot
-            .person_tie_range(p)
-            .filter(move |&i| self.live(i))
+    pub(crate) fn person_ties(&self, p: PersonId) -> impl Iterator<Item = usize> + use<'_, 's, G> {
+        self.graph.person_ties(p).filter(move |&i| self.live(i))
     }
 
     /// `p`'s ties that count at the date, with their figures, by employee id.
-    pub(crate) fn ties_of(&self, p: PersonId) -> impl Iterator<Item = LiveTie> + '_ {
-        self.snapshot
-            .person_tie_range(p)
+    pub(crate) fn ties_of(&self, p: PersonId) -> impl Iterator<Item = LiveTie> + use<'_, 's, G> {
+        self.graph
+            .person_ties(p)
             .filter_map(move |i| self.live_tie(i))
     }
 
     /// The tie indices of `e`'s ties that count at the date (none if `e` is gone), by
     /// person id.
-    pub(crate) fn employee_ties(&self, e: EmployeeId) -> impl Iterator<Item = usize> + '_ {
-        let ties: &[usize] = if self.gone(e) {
-            &[]
+    pub(crate) fn employee_ties(
+        &self,
+        e: EmployeeId,
+    ) -> impl Iterator<Item = usize> + use<'_, 's, G> {
+        let ties: Vec<usize> = if self.gone(e) {
+            Vec::new()
         } else {
-            self.snapshot.employee_ties(e)
+            self.graph.employee_ties(e).to_vec()
         };
-        ties.iter().copied().filter(move |&i| self.live(i))
+        ties.into_iter().filter(move |&i| self.live(i))
     }
 
     /// `C(p)` (4.2).
@@ -322,15 +335,15 @@ impl<'a> Ctx<'a> {
     pub(crate) fn account_of(&self, p: PersonId) -> Option<AccountId> {
         match self.pre {
             Some(pre) => pre.staffing.account_of(p),
-            None => self.snapshot.account_at(p, self.as_of),
+            None => self.graph.account_at(p, self.as_of),
         }
     }
 
     /// The persons who work at `a` on the date, by increasing id (§8.2).
-    pub(crate) fn account_persons(&self, a: AccountId) -> Cow<'_, [PersonId]> {
+    pub(crate) fn account_persons(&self, a: AccountId) -> Cow<'s, [PersonId]> {
         match self.pre {
             Some(pre) => Cow::Borrowed(pre.staffing.persons(a)),
-            None => self.snapshot.persons_at(a, self.as_of),
+            None => self.graph.persons_at(a, self.as_of),
         }
     }
 
@@ -345,7 +358,7 @@ impl<'a> Ctx<'a> {
                 .collect();
         }
         let persons = self.account_persons(a);
-        influence::pagerank(self.snapshot, &persons, &self.params)
+        influence::pagerank(self.graph, &persons, &self.params)
     }
 
     /// `π(p)` at the date (4.4): 0 for a person who works nowhere then. Without
@@ -358,7 +371,7 @@ impl<'a> Ctx<'a> {
             return 0.0;
         };
         let persons = self.account_persons(a);
-        let pi = influence::pagerank(self.snapshot, &persons, &self.params);
+        let pi = influence::pagerank(self.graph, &persons, &self.params);
         persons
             .binary_search(&p)
             .ok()
@@ -370,11 +383,11 @@ impl<'a> Ctx<'a> {
     /// chain members, by increasing id.
     pub(crate) fn project_persons(&self, x: ProjectId) -> Vec<PersonId> {
         let mut persons: Vec<PersonId> = self
-            .snapshot
+            .graph
             .project_account(x)
             .map(|a| self.account_persons(a).into_owned())
             .unwrap_or_default();
-        persons.extend(self.snapshot.members(x).iter().map(|m| m.person));
+        persons.extend(self.graph.members(x).iter().map(|m| m.person));
         persons.sort_unstable();
         persons.dedup();
         persons

@@ -6,7 +6,7 @@
 //! external id (the order of every list in the results and the report), and
 //! serialises as the external id alone, so a result's JSON reads like the report's.
 
-use crate::graph::Snapshot;
+use crate::graph::Graph;
 use crate::model::{AccountId, EmployeeId, PersonId, ProjectId};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -19,6 +19,22 @@ use std::hash::{Hash, Hasher};
 ///
 /// Serialises as the external id. Equality, order and hash are by external id, then
 /// id; a `Named` also equals its bare id (`candidate.person == p`).
+///
+/// ```
+/// use guanxi::analysis::Named;
+/// use guanxi::model::PersonId;
+///
+/// let li = Named::new(PersonId(7), "P-LI");
+/// let wang = Named::new(PersonId(2), "P-WANG");
+/// assert!(li < wang); // lists are sorted by external id, not by id
+/// assert_eq!(li, PersonId(7)); // the id goes into the next query
+/// assert_eq!(li.to_string(), "P-LI");
+/// assert_eq!(serde_json::to_string(&[&li, &wang])?, r#"["P-LI","P-WANG"]"#);
+/// // Results borrow their external ids from the snapshot; an owned copy outlives it.
+/// let kept: Named<'static, PersonId> = li.clone().into_owned();
+/// assert_eq!(kept, li);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Named<'s, I> {
     /// The node's id in the snapshot.
@@ -46,30 +62,42 @@ impl<'s, I> Named<'s, I> {
 }
 
 impl<'s> Named<'s, PersonId> {
-    /// Person `p` of `snapshot`.
-    pub(crate) fn person(snapshot: &'s Snapshot, p: PersonId) -> Self {
-        Named::new(p, snapshot.person_xid(p))
+    /// Person `p` of `graph`.
+    pub(crate) fn person(graph: impl Graph<'s>, p: PersonId) -> Self {
+        Named {
+            id: p,
+            xid: graph.xid(p.into()),
+        }
     }
 }
 
 impl<'s> Named<'s, AccountId> {
-    /// Account `a` of `snapshot`.
-    pub(crate) fn account(snapshot: &'s Snapshot, a: AccountId) -> Self {
-        Named::new(a, snapshot.account_xid(a))
+    /// Account `a` of `graph`.
+    pub(crate) fn account(graph: impl Graph<'s>, a: AccountId) -> Self {
+        Named {
+            id: a,
+            xid: graph.xid(a.into()),
+        }
     }
 }
 
 impl<'s> Named<'s, EmployeeId> {
-    /// Employee `e` of `snapshot`.
-    pub(crate) fn employee(snapshot: &'s Snapshot, e: EmployeeId) -> Self {
-        Named::new(e, snapshot.employee_xid(e))
+    /// Employee `e` of `graph`.
+    pub(crate) fn employee(graph: impl Graph<'s>, e: EmployeeId) -> Self {
+        Named {
+            id: e,
+            xid: graph.xid(e.into()),
+        }
     }
 }
 
 impl<'s> Named<'s, ProjectId> {
-    /// Project `x` of `snapshot`.
-    pub(crate) fn project(snapshot: &'s Snapshot, x: ProjectId) -> Self {
-        Named::new(x, snapshot.project_xid(x))
+    /// Project `x` of `graph`.
+    pub(crate) fn project(graph: impl Graph<'s>, x: ProjectId) -> Self {
+        Named {
+            id: x,
+            xid: graph.xid(x.into()),
+        }
     }
 }
 

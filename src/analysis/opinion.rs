@@ -18,7 +18,7 @@
 //! `x < veto_threshold` (−0.2), strictly.
 
 use super::{stance, Ctx, Named};
-use crate::graph::Snapshot;
+use crate::graph::Graph;
 use crate::model::{Member, PersonId, ProjectId, Role};
 use serde::Serialize;
 
@@ -49,14 +49,14 @@ pub(crate) struct InducedDeference {
 impl InducedDeference {
     /// `W` on `persons` (sorted): each person's deference edges to other persons of the
     /// list, divided by their sum; a person with none has an empty row.
-    pub(crate) fn new(snapshot: &Snapshot, persons: &[PersonId]) -> Self {
+    pub(crate) fn new<'s>(graph: impl Graph<'s>, persons: &[PersonId]) -> Self {
         let mut offsets = Vec::with_capacity(persons.len() + 1);
         let mut edges: Vec<(usize, f64)> = Vec::new();
         offsets.push(0);
         for &p in persons {
             let start = edges.len();
             let mut out = 0.0;
-            for l in snapshot.deference(p) {
+            for l in graph.deference(p).iter() {
                 if let Ok(j) = persons.binary_search(&l.to) {
                     edges.push((j, l.weight));
                     out += l.weight;
@@ -159,11 +159,12 @@ impl Opinion<'_> {
 }
 
 /// Friedkin–Johnsen propagation on project `x` (see the module documentation).
-pub(crate) fn project_opinion<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Opinion<'s> {
-    let snapshot = ctx.snapshot;
+pub(crate) fn project_opinion<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> Opinion<'s> {
+    let graph = ctx.graph;
     let params = ctx.params;
     let persons = ctx.project_persons(x);
-    let members = snapshot.members(x);
+    let members = graph.members(x);
+    let members: &[crate::graph::ChainMember] = &members;
     let chain = chain_positions(&persons, members);
     let closeness: Vec<f64> = persons.iter().map(|&p| ctx.closeness(p)).collect();
     let stance: Vec<f64> = closeness
@@ -171,7 +172,7 @@ pub(crate) fn project_opinion<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Opinion<'s> {
         .zip(&chain)
         .map(|(&c, m)| stance::stance(c, *m))
         .collect();
-    let rows = InducedDeference::new(snapshot, &persons);
+    let rows = InducedDeference::new(graph, &persons);
     let cur = propagate(
         &rows,
         &stance,
@@ -191,15 +192,12 @@ pub(crate) fn project_opinion<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Opinion<'s> {
         .iter()
         .filter(|m| matches!(m.member.role, Role::Vetoer | Role::Approver))
         .filter(|m| at(m.person) < params.veto_threshold)
-        .map(|m| Named::person(snapshot, m.person))
+        .map(|m| Named::person(graph, m.person))
         .collect();
     veto_risk.sort();
     veto_risk.dedup();
     Opinion {
-        persons: persons
-            .iter()
-            .map(|&p| Named::person(snapshot, p))
-            .collect(),
+        persons: persons.iter().map(|&p| Named::person(graph, p)).collect(),
         closeness,
         stance,
         opinion: cur,

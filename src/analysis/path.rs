@@ -23,6 +23,7 @@
 //! analysis (4.9) its `reach`.
 
 use super::{Ctx, Named};
+use crate::graph::Graph;
 use crate::model::{EmployeeId, NodeKind, PersonId};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -109,41 +110,43 @@ thread_local! {
 /// A best-first (max-product) search over the path graph, settling nodes in order of
 /// decreasing strength. Nodes are person ids `0..P` and employee ids `P + e`, with `P`
 /// the snapshot's person id bound.
-pub(crate) struct Search<'c, 'a> {
-    ctx: &'c Ctx<'a>,
+pub(crate) struct Search<'c, 's, G> {
+    ctx: &'c Ctx<'s, G>,
     s: Scratch,
+    /// The person id bound: nodes at or above it are employees.
+    np: usize,
     with_employees: bool,
     excluded: Option<EmployeeId>,
 }
 
-impl Drop for Search<'_, '_> {
+impl<G> Drop for Search<'_, '_, G> {
     fn drop(&mut self) {
         let scratch = std::mem::take(&mut self.s);
         POOL.with(|p| p.borrow_mut().push(scratch));
     }
 }
 
-impl<'c, 'a> Search<'c, 'a> {
+impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
     /// A search from `sources` (strength 1). With `with_employees`, tie edges are
     /// followed backwards to employees (except `excluded`); otherwise only persons.
     pub(crate) fn new(
-        ctx: &'c Ctx<'a>,
+        ctx: &'c Ctx<'s, G>,
         sources: &[PersonId],
         with_employees: bool,
         excluded: Option<EmployeeId>,
     ) -> Self {
         let mut scratch = POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
-        scratch.reset(
-            ctx.snapshot.id_bound(NodeKind::Person) + ctx.snapshot.id_bound(NodeKind::Employee),
-        );
+        let np = ctx.graph.id_bound(NodeKind::Person);
+        scratch.reset(np + ctx.graph.id_bound(NodeKind::Employee));
         let mut s = Search {
             ctx,
             s: scratch,
+            np,
             with_employees,
             excluded,
         };
         for p in sources {
-            if ctx.snapshot.contains(*p) {
+            if ctx.graph.contains((*p).into()) {
                 s.relax(p.index(), 1.0, NO_PRED);
             }
         }
@@ -152,7 +155,7 @@ impl<'c, 'a> Search<'c, 'a> {
 
     /// The person id bound: nodes at or above it are employees.
     fn persons(&self) -> usize {
-        self.ctx.snapshot.id_bound(NodeKind::Person)
+        self.np
     }
 
     #[inline]
@@ -197,6 +200,15 @@ impl<'c, 'a> Search<'c, 'a> {
         }
     }
 
+    /// The final strength of `node` if it is settled.
+    #[inline]
+    pub(crate) fn settled(&self, node: usize) -> Option<f64> {
+        match self.s.nodes.get(node) {
+            Some(n) if n.seen == self.s.stamp && n.done == self.s.stamp => Some(n.best),
+            _ => None,
+        }
+    }
+
     /// Settles the next node: `(node, strength)`, strengths non-increasing.
     pub(crate) fn next_settled(&mut self) -> Option<(usize, f64)> {
         while let Some(Entry { strength, node }) = self.s.heap.pop() {
@@ -206,14 +218,16 @@ impl<'c, 'a> Search<'c, 'a> {
             self.s.nodes[node].done = self.s.stamp;
             let np = self.persons();
             if node < np {
-                let snapshot = self.ctx.snapshot;
+                let graph = self.ctx.graph;
                 let p = PersonId(node as u32);
-                for l in snapshot.links(p) {
+                for l in graph.links(p).iter() {
                     self.relax(l.to.index(), strength * l.weight, node as u32);
                 }
                 if self.with_employees {
-                    for i in snapshot.person_tie_range(p) {
-                        let e = snapshot.ties()[i].employee;
+                    for i in graph.person_ties(p) {
+                        let Some(e) = self.ctx.tie_employee(i) else {
+                            continue;
+                        };
                         if Some(e) != self.excluded {
                             let c = self.ctx.effective(i);
                             self.relax(np + e.index(), strength * c, node as u32);
@@ -245,8 +259,8 @@ impl<'c, 'a> Search<'c, 'a> {
 /// The `k` employees with the strongest paths to `target`, strongest first, ties by
 /// employee external id; `excluded` is treated as absent with its ties (4.11). Fewer if
 /// fewer reach the target.
-pub(crate) fn strongest<'s>(
-    ctx: &Ctx<'s>,
+pub(crate) fn strongest<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     target: PersonId,
     k: usize,
     excluded: Option<EmployeeId>,
@@ -254,8 +268,8 @@ pub(crate) fn strongest<'s>(
     if k == 0 {
         return Vec::new();
     }
-    let np = ctx.snapshot.id_bound(NodeKind::Person);
     let mut search = Search::new(ctx, &[target], true, excluded);
+    let np = search.persons();
     let mut found: Vec<(usize, f64)> = Vec::new();
     while let Some((node, strength)) = search.next_settled() {
         if found.len() >= k && strength < found[k - 1].1 {
@@ -265,24 +279,25 @@ pub(crate) fn strongest<'s>(
             found.push((node, strength));
         }
     }
-    let snapshot = ctx.snapshot;
-    found.sort_by(|a, b| {
-        b.1.total_cmp(&a.1).then_with(|| {
-            snapshot
-                .employee_xid(EmployeeId((a.0 - np) as u32))
-                .cmp(snapshot.employee_xid(EmployeeId((b.0 - np) as u32)))
-        })
-    });
-    found.truncate(k);
-    found
+    let graph = ctx.graph;
+    let mut named: Vec<(Named<'s, EmployeeId>, usize, f64)> = found
         .into_iter()
-        .map(|(node, strength)| Path {
-            employee: Named::employee(snapshot, EmployeeId((node - np) as u32)),
+        .map(|(node, strength)| {
+            let e = EmployeeId((node - np) as u32);
+            (Named::employee(graph, e), node, strength)
+        })
+        .collect();
+    named.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.xid.cmp(&b.0.xid)));
+    named.truncate(k);
+    named
+        .into_iter()
+        .map(|(employee, node, strength)| Path {
+            employee,
             strength,
             persons: search
                 .trail(node)
                 .into_iter()
-                .map(|p| Named::person(snapshot, p))
+                .map(|p| Named::person(graph, p))
                 .collect(),
         })
         .collect()

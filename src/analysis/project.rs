@@ -3,6 +3,7 @@
 
 use super::{coach, competition, completeness, levers, opinion, win_model, Ctx, Named};
 use super::{ChainCompetition, CoachCandidate, Completeness, Lever, Opinion, WinFeatures};
+use crate::graph::Graph;
 use crate::model::{PersonId, ProjectId, Stage};
 use serde::Serialize;
 
@@ -31,9 +32,9 @@ pub struct ProjectAnalysis<'s> {
 }
 
 /// Analyses project `x` (which exists) in `ctx`.
-pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
-    let snapshot = ctx.snapshot;
-    let stage = snapshot.project_stage(x);
+pub(crate) fn analyse<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> ProjectAnalysis<'s> {
+    let graph = ctx.graph;
+    let stage = graph.project_stage(x);
     let opinion = opinion::project_opinion(ctx, x);
     let levers = levers::levers(ctx, x, &opinion).top;
     let completeness = completeness::completeness(ctx, x);
@@ -46,7 +47,7 @@ pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
     let competition = competition::chain_competition(ctx, x);
     let features = win_model::features(&opinion, readiness, competition.as_ref(), &coaches);
     ProjectAnalysis {
-        project: Named::project(snapshot, x),
+        project: Named::project(graph, x),
         stage,
         opinion,
         completeness,
@@ -62,23 +63,26 @@ pub(crate) fn analyse<'s>(ctx: &Ctx<'s>, x: ProjectId) -> ProjectAnalysis<'s> {
 /// ended on or before the date (`until ≤ t`) and do not work there at the date, by
 /// external id. A period recorded without dates never ends, so a member with only such
 /// a period never left.
-pub(crate) fn left_members<'s>(ctx: &Ctx<'s>, x: ProjectId) -> Vec<Named<'s, PersonId>> {
-    let snapshot = ctx.snapshot;
-    let Some(account) = snapshot.project_account(x) else {
+pub(crate) fn left_members<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    x: ProjectId,
+) -> Vec<Named<'s, PersonId>> {
+    let graph = ctx.graph;
+    let Some(account) = graph.project_account(x) else {
         return Vec::new();
     };
-    let mut left: Vec<Named<'s, PersonId>> = snapshot
+    let mut left: Vec<Named<'s, PersonId>> = graph
         .members(x)
         .iter()
         .map(|m| m.person)
         .filter(|&p| {
-            let ended = snapshot
+            let ended = graph
                 .employments(p)
                 .iter()
                 .any(|r| r.account == account && r.until.is_some_and(|u| u <= ctx.as_of));
             ended && ctx.account_of(p) != Some(account)
         })
-        .map(|p| Named::person(snapshot, p))
+        .map(|p| Named::person(graph, p))
         .collect();
     left.sort();
     left.dedup();

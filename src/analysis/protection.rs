@@ -14,6 +14,7 @@
 
 use super::reach::Reach;
 use super::{sorted_by_xid, Ctx, Named};
+use crate::graph::{Graph, Snapshot};
 use crate::model::{AccountId, Day, EmployeeId, NodeKind};
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -36,13 +37,13 @@ pub struct Protection<'s> {
 
 /// The protection of `a`, given every employee's reach into it; `None` without a
 /// direct owner still with us.
-pub(crate) fn protection<'s>(
-    ctx: &Ctx<'s>,
+pub(crate) fn protection<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     a: AccountId,
     reach: &BTreeMap<EmployeeId, Reach>,
 ) -> Option<Protection<'s>> {
-    let snapshot = ctx.snapshot;
-    let mut owners: Vec<EmployeeId> = snapshot
+    let graph = ctx.graph;
+    let mut owners: Vec<EmployeeId> = graph
         .account_owners(a)
         .iter()
         .copied()
@@ -60,11 +61,11 @@ pub(crate) fn protection<'s>(
     let days = last_contact.map(|d| d.days_until(ctx.as_of).max(0));
     let mut owners: Vec<Named<'s, EmployeeId>> = owners
         .into_iter()
-        .map(|e| Named::employee(snapshot, e))
+        .map(|e| Named::employee(graph, e))
         .collect();
     owners.sort();
     Some(Protection {
-        account: Named::account(snapshot, a),
+        account: Named::account(graph, a),
         owners,
         last_contact,
         days,
@@ -88,8 +89,8 @@ pub(crate) fn worst_first(list: &mut [Protection<'_>]) {
 }
 
 /// Every protected account at the context's date, worst first.
-pub(crate) fn all_protections<'s>(ctx: &Ctx<'s>) -> Vec<Protection<'s>> {
-    let snapshot = ctx.snapshot;
+pub(crate) fn all_protections<'s>(ctx: &Ctx<'s, &'s Snapshot>) -> Vec<Protection<'s>> {
+    let snapshot = ctx.graph;
     let mut out: Vec<Protection<'s>> = sorted_by_xid(snapshot, NodeKind::Account)
         .into_iter()
         .map(AccountId)

@@ -1,11 +1,17 @@
 //! The queries: one function per question a CRM backend asks about one thing.
 //!
-//! Each takes the snapshot, the id of the thing asked about, the parameters and the
-//! date — every answer is as the dated records stood that day (§8) — and computes what
-//! it needs on demand — a person's closeness from its ties, the
-//! PageRank of just the accounts involved — so its cost is that thing's neighbourhood,
-//! not the network's size. Each refuses an id that does not exist in the snapshot with
-//! a [`QueryError`] instead of answering with empty figures.
+//! Each takes the network — a [`Snapshot`], a [`LiveGraph`](crate::live::LiveGraph)
+//! over one read transaction, or a [`WhatIf`](crate::live::WhatIf) overlay: anything
+//! that is a [`Graph`] — the id of the thing asked about, the parameters and the date —
+//! every answer is as the dated records stood that day (§8) — and computes what it
+//! needs on demand — a person's closeness from its ties, the PageRank of just the
+//! accounts involved — so its cost is that thing's neighbourhood, not the network's
+//! size, and the same on every source to the last bit. Each refuses an id that does not
+//! exist with a [`QueryError`] instead of answering with empty figures.
+//!
+//! The questions about every node at once — the training set and the win model, every
+//! claim, every protection, the departed employees — read the whole network and take a
+//! snapshot.
 
 use super::trend::{account_strength_at, earlier_day};
 use super::{asset, coach, departed, departure, employee, influence, memory, path, project};
@@ -16,7 +22,7 @@ use super::{
     CoachCandidate, Departed, DepartureImpact, EmployeeFigures, Levers, Params, Path,
     ProjectAnalysis, TrainingRow, WinExplanation, WinModel,
 };
-use crate::graph::Snapshot;
+use crate::graph::{Graph, ReadFailure, Snapshot};
 use crate::model::{
     AccountId, AccountKind, Day, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId,
 };
@@ -39,12 +45,18 @@ pub enum QueryError {
         /// The id asked for.
         id: u32,
     },
+    /// A live source could not read the database (a damaged file, say): the query's
+    /// result would rest on rows it could not read, so there is none.
+    #[error("the query could not read the database: {0}")]
+    Store(ReadFailure),
 }
 
-/// `Ok` if `node` exists in `snapshot`.
-fn exists(snapshot: &Snapshot, node: impl Into<NodeRef>) -> Result<(), QueryError> {
+/// `Ok` if `node` exists in `graph` (and `graph` could read whether it does).
+fn exists<'s>(graph: impl Graph<'s>, node: impl Into<NodeRef>) -> Result<(), QueryError> {
     let node = node.into();
-    if snapshot.contains(node) {
+    let found = graph.contains(node);
+    checked(graph, ())?;
+    if found {
         Ok(())
     } else {
         Err(QueryError::NotFound {
@@ -54,45 +66,53 @@ fn exists(snapshot: &Snapshot, node: impl Into<NodeRef>) -> Result<(), QueryErro
     }
 }
 
+/// `result`, unless `graph` failed to read something on the way.
+fn checked<'s, T>(graph: impl Graph<'s>, result: T) -> Result<T, QueryError> {
+    match graph.failure() {
+        Some(f) => Err(QueryError::Store(f)),
+        None => Ok(result),
+    }
+}
+
 /// Everything about project `x` at `as_of` (§4.6, 4.7, 4.9, 4.13), at the cost of its
 /// neighbourhood: its persons' ties and deference edges, and the path search from its
 /// approvers.
-pub fn project_analysis<'s>(
-    snapshot: &'s Snapshot,
+pub fn project_analysis<'s, G: Graph<'s>>(
+    graph: G,
     x: ProjectId,
     params: &Params,
     as_of: Day,
 ) -> Result<ProjectAnalysis<'s>, QueryError> {
-    exists(snapshot, x)?;
-    Ok(project::analyse(&Ctx::new(snapshot, params, as_of), x))
+    exists(graph, x)?;
+    checked(graph, project::analyse(&Ctx::new(graph, params, as_of), x))
 }
 
 /// The top `params.coach_k` coach candidates of project `x` with their factors (§4.9).
-pub fn coach_candidates<'s>(
-    snapshot: &'s Snapshot,
+pub fn coach_candidates<'s, G: Graph<'s>>(
+    graph: G,
     x: ProjectId,
     params: &Params,
     as_of: Day,
 ) -> Result<Vec<CoachCandidate<'s>>, QueryError> {
-    exists(snapshot, x)?;
-    Ok(coach::coach_candidates(
-        &Ctx::new(snapshot, params, as_of),
-        x,
-    ))
+    exists(graph, x)?;
+    checked(
+        graph,
+        coach::coach_candidates(&Ctx::new(graph, params, as_of), x),
+    )
 }
 
 /// The levers of project `x` (§9.1): every person's leverage on the consensus, and the
 /// top `params.k_levers` by gain, each with the employee who can best reach them.
-pub fn levers<'s>(
-    snapshot: &'s Snapshot,
+pub fn levers<'s, G: Graph<'s>>(
+    graph: G,
     x: ProjectId,
     params: &Params,
     as_of: Day,
 ) -> Result<Levers<'s>, QueryError> {
-    exists(snapshot, x)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
+    exists(graph, x)?;
+    let ctx = Ctx::new(graph, params, as_of);
     let opinion = opinion::project_opinion(&ctx, x);
-    Ok(lever::levers(&ctx, x, &opinion))
+    checked(graph, lever::levers(&ctx, x, &opinion))
 }
 
 /// The win model's training set (§9.2): every won and lost project with its features
@@ -113,52 +133,51 @@ pub fn win_model(snapshot: &Snapshot, params: &Params, as_of: Day) -> Option<Win
 }
 
 /// The win probability of project `x` under `model`, with each feature's contribution
-/// (§9.2); `None` for a won or lost project.
-pub fn win_probability(
-    snapshot: &Snapshot,
+/// (§9.2); `None` for a won or lost project. The model is fitted on a snapshot (every
+/// closed project); the project's features are read from `graph`, which may be live.
+pub fn win_probability<'s, G: Graph<'s>>(
+    graph: G,
     x: ProjectId,
     model: &WinModel,
     params: &Params,
     as_of: Day,
 ) -> Result<Option<WinExplanation>, QueryError> {
-    exists(snapshot, x)?;
-    if !snapshot.project_stage(x).is_open() {
+    exists(graph, x)?;
+    if !graph.project_stage(x).is_open() {
         return Ok(None);
     }
-    let features = win::project_features(&Ctx::new(snapshot, params, as_of), x);
-    Ok(Some(model.explain(&features)))
+    let features = win::project_features(&Ctx::new(graph, params, as_of), x);
+    checked(graph, Some(model.explain(&features)))
 }
 
 /// The `k` employees with the strongest paths to `person` (§4.8), strongest first;
 /// fewer if fewer reach the person, none for `k = 0`.
-pub fn strongest_paths<'s>(
-    snapshot: &'s Snapshot,
+pub fn strongest_paths<'s, G: Graph<'s>>(
+    graph: G,
     person: PersonId,
     k: usize,
     params: &Params,
     as_of: Day,
 ) -> Result<Vec<Path<'s>>, QueryError> {
-    exists(snapshot, person)?;
-    Ok(path::strongest(
-        &Ctx::new(snapshot, params, as_of),
-        person,
-        k,
-        None,
-    ))
+    exists(graph, person)?;
+    checked(
+        graph,
+        path::strongest(&Ctx::new(graph, params, as_of), person, k, None),
+    )
 }
 
 /// The impact of employee `e` leaving (§4.11).
-pub fn departure_impact<'s>(
-    snapshot: &'s Snapshot,
+pub fn departure_impact<'s, G: Graph<'s>>(
+    graph: G,
     e: EmployeeId,
     params: &Params,
     as_of: Day,
 ) -> Result<DepartureImpact<'s>, QueryError> {
-    exists(snapshot, e)?;
-    Ok(departure::departure_impact(
-        &Ctx::new(snapshot, params, as_of),
-        e,
-    ))
+    exists(graph, e)?;
+    checked(
+        graph,
+        departure::departure_impact(&Ctx::new(graph, params, as_of), e),
+    )
 }
 
 /// A person's figures: the report's person row, and the person's account.
@@ -182,20 +201,20 @@ pub struct PersonFigures<'s> {
 
 /// Person `p`'s closeness, influence, trend and attitude memory (§4.2, §4.4, §8.4,
 /// §8.5): the PageRank of its account only.
-pub fn person_figures<'s>(
-    snapshot: &'s Snapshot,
+pub fn person_figures<'s, G: Graph<'s>>(
+    graph: G,
     p: PersonId,
     params: &Params,
     as_of: Day,
 ) -> Result<PersonFigures<'s>, QueryError> {
-    exists(snapshot, p)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
+    exists(graph, p)?;
+    let ctx = Ctx::new(graph, params, as_of);
     let closeness = ctx.closeness(p);
     let earlier = ctx.at(earlier_day(as_of, params.trend_days));
-    let memory = memory::attitude_memory(snapshot, p);
-    Ok(PersonFigures {
-        person: Named::person(snapshot, p),
-        account: ctx.account_of(p).map(|a| Named::account(snapshot, a)),
+    let memory = memory::attitude_memory(graph, p);
+    let figures = PersonFigures {
+        person: Named::person(graph, p),
+        account: ctx.account_of(p).map(|a| Named::account(graph, a)),
         closeness,
         influence: ctx.influence(p),
         trend: if params.trend_days == 0 {
@@ -205,7 +224,8 @@ pub fn person_figures<'s>(
         },
         past_solution: memory.solution,
         past_price: memory.price,
-    })
+    };
+    checked(graph, figures)
 }
 
 /// An account's figures: the report's account row, and the influence of each of its
@@ -232,14 +252,14 @@ pub struct AccountFigures<'s> {
 
 /// Account `a`'s strength, rivals, pipeline, trend and influence (§4.4, 4.5, 4.12,
 /// 8.4).
-pub fn account_figures<'s>(
-    snapshot: &'s Snapshot,
+pub fn account_figures<'s, G: Graph<'s>>(
+    graph: G,
     a: AccountId,
     params: &Params,
     as_of: Day,
 ) -> Result<AccountFigures<'s>, QueryError> {
-    exists(snapshot, a)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
+    exists(graph, a)?;
+    let ctx = Ctx::new(graph, params, as_of);
     let persons = ctx.account_persons(a);
     let pi = ctx.account_influence(a);
     let pi_of = |p: PersonId| {
@@ -249,45 +269,46 @@ pub fn account_figures<'s>(
             .and_then(|i| pi.get(i).copied())
             .unwrap_or(0.0)
     };
-    let s = strength::account_strength(snapshot, &persons, pi_of, |p| ctx.closeness(p));
+    let s = strength::account_strength(graph, &persons, pi_of, |p| ctx.closeness(p));
     let trend = if params.trend_days == 0 {
         0.0
     } else {
         s.strength - account_strength_at(&ctx.at(earlier_day(as_of, params.trend_days)), a)
     };
-    Ok(AccountFigures {
-        account: Named::account(snapshot, a),
-        kind: snapshot.account_kind(a),
+    let figures = AccountFigures {
+        account: Named::account(graph, a),
+        kind: graph.account_kind(a),
         strength: s.strength,
         rivals: s
             .rivals
             .into_iter()
-            .map(|(k, v)| (Named::account(snapshot, k), v))
+            .map(|(k, v)| (Named::account(graph, k), v))
             .collect(),
         advantage: s.advantage,
-        pipeline: asset::pipeline(snapshot, a),
+        pipeline: asset::pipeline(graph, a),
         trend,
         influence: persons
             .iter()
             .zip(&pi)
-            .map(|(&p, &v)| (Named::person(snapshot, p), v))
+            .map(|(&p, &v)| (Named::person(graph, p), v))
             .collect(),
-    })
+    };
+    checked(graph, figures)
 }
 
 /// Employee `e`'s portfolio, sole ties and fit (§4.10): the PageRank of the accounts of
 /// the persons `e` has ties with only. A gone employee (§8.3) has empty figures.
-pub fn employee_figures<'s>(
-    snapshot: &'s Snapshot,
+pub fn employee_figures<'s, G: Graph<'s>>(
+    graph: G,
     e: EmployeeId,
     params: &Params,
     as_of: Day,
 ) -> Result<EmployeeFigures<'s>, QueryError> {
-    exists(snapshot, e)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
+    exists(graph, e)?;
+    let ctx = Ctx::new(graph, params, as_of);
     let mut accounts: Vec<AccountId> = ctx
         .employee_ties(e)
-        .filter_map(|i| ctx.account_of(snapshot.ties()[i].person))
+        .filter_map(|i| ctx.tie_person(i).and_then(|p| ctx.account_of(p)))
         .collect();
     accounts.sort_unstable();
     accounts.dedup();
@@ -295,7 +316,7 @@ pub fn employee_figures<'s>(
         .iter()
         .map(|&a| {
             let persons = ctx.account_persons(a).into_owned();
-            let pi = influence::pagerank(snapshot, &persons, params);
+            let pi = influence::pagerank(graph, &persons, params);
             (persons, pi)
         })
         .collect();
@@ -311,7 +332,7 @@ pub fn employee_figures<'s>(
             })
             .unwrap_or(0.0)
     };
-    Ok(employee::employee_figures(&ctx, e, pi))
+    checked(graph, employee::employee_figures(&ctx, e, pi))
 }
 
 /// The employees gone at `as_of` (§8.3), by external id, each with its leaving day and
@@ -333,19 +354,19 @@ pub fn departed_employees<'s>(
 /// The claim on account `a` (§9.3): its claimants — employees still with us who own it
 /// or one of its open projects — with their fit, first and last contact and persons
 /// reached, and the holder; `None` with fewer than two claimants.
-pub fn claim<'s>(
-    snapshot: &'s Snapshot,
+pub fn claim<'s, G: Graph<'s>>(
+    graph: G,
     a: AccountId,
     params: &Params,
     as_of: Day,
 ) -> Result<Option<Claim<'s>>, QueryError> {
-    exists(snapshot, a)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
+    exists(graph, a)?;
+    let ctx = Ctx::new(graph, params, as_of);
     if claiming::claimants(&ctx, a).len() < 2 {
-        return Ok(None);
+        return checked(graph, None);
     }
     let reach = reach::account_reach(&ctx, a, reach::account_pi(&ctx, a));
-    Ok(claiming::claim(&ctx, a, &reach))
+    checked(graph, claiming::claim(&ctx, a, &reach))
 }
 
 /// Every account with a claim (§9.3), worst first: the most open pipeline at stake,
@@ -357,20 +378,17 @@ pub fn claims<'s>(snapshot: &'s Snapshot, params: &Params, as_of: Day) -> Vec<Cl
 /// The protection of account `a` (§9.4): its direct owners' latest contact with its
 /// persons, the days since, and whether it expired; `None` without a direct owner
 /// still with us.
-pub fn protection<'s>(
-    snapshot: &'s Snapshot,
+pub fn protection<'s, G: Graph<'s>>(
+    graph: G,
     a: AccountId,
     params: &Params,
     as_of: Day,
 ) -> Result<Option<Protection<'s>>, QueryError> {
-    exists(snapshot, a)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
+    exists(graph, a)?;
+    let ctx = Ctx::new(graph, params, as_of);
     // Protection reads contacts only: no PageRank needed (the fits stay 0).
-    Ok(protect::protection(
-        &ctx,
-        a,
-        &reach::account_reach(&ctx, a, |_| 0.0),
-    ))
+    let protection = protect::protection(&ctx, a, &reach::account_reach(&ctx, a, |_| 0.0));
+    checked(graph, protection)
 }
 
 /// Every protected account (§9.4), worst first: expired before not expired; among
@@ -381,32 +399,31 @@ pub fn protections<'s>(snapshot: &'s Snapshot, params: &Params, as_of: Day) -> V
 
 /// The best-placed owner of client account `a` (§9.5); `None` for a competitor or
 /// partner, or when no employee still with us has a fit above 0.
-pub fn best_owner<'s>(
-    snapshot: &'s Snapshot,
+pub fn best_owner<'s, G: Graph<'s>>(
+    graph: G,
     a: AccountId,
     params: &Params,
     as_of: Day,
 ) -> Result<Option<BestOwner<'s>>, QueryError> {
-    exists(snapshot, a)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
-    if snapshot.account_kind(a) != AccountKind::Client {
-        return Ok(None);
+    exists(graph, a)?;
+    let ctx = Ctx::new(graph, params, as_of);
+    if graph.account_kind(a) != AccountKind::Client {
+        return checked(graph, None);
     }
     let reach = reach::account_reach(&ctx, a, reach::account_pi(&ctx, a));
-    Ok(owner::best_owner(&ctx, a, &reach))
+    checked(graph, owner::best_owner(&ctx, a, &reach))
 }
 
 /// Employee `e`'s data quality (§9.6): the mean completeness of the open projects it
 /// owns, with each of them.
-pub fn data_quality<'s>(
-    snapshot: &'s Snapshot,
+pub fn data_quality<'s, G: Graph<'s>>(
+    graph: G,
     e: EmployeeId,
     params: &Params,
     as_of: Day,
 ) -> Result<DataQuality<'s>, QueryError> {
-    exists(snapshot, e)?;
-    let ctx = Ctx::new(snapshot, params, as_of);
-    Ok(quality::data_quality(&ctx, e, |x| {
-        quality::completeness_of(&ctx, x)
-    }))
+    exists(graph, e)?;
+    let ctx = Ctx::new(graph, params, as_of);
+    let quality = quality::data_quality(&ctx, e, |x| quality::completeness_of(&ctx, x));
+    checked(graph, quality)
 }

@@ -14,6 +14,7 @@
 //! The sum runs over the account's persons by increasing id.
 
 use super::Ctx;
+use crate::graph::Graph;
 use crate::model::{AccountId, Day, EmployeeId, PersonId};
 use std::collections::BTreeMap;
 
@@ -46,8 +47,8 @@ fn earlier(a: Option<Day>, b: Option<Day>) -> Option<Day> {
 
 /// The reach of every employee still with us who has a tie with a person of `a` at the
 /// context's date, by employee id; `pi` gives π at the date.
-pub(crate) fn account_reach(
-    ctx: &Ctx<'_>,
+pub(crate) fn account_reach<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
     a: AccountId,
     pi: impl Fn(PersonId) -> f64,
 ) -> BTreeMap<EmployeeId, Reach> {
@@ -67,7 +68,10 @@ pub(crate) fn account_reach(
 
 /// π at the date of `a`'s persons, computed once for an on-demand query (the report
 /// reads its precomputed array instead).
-pub(crate) fn account_pi(ctx: &Ctx<'_>, a: AccountId) -> impl Fn(PersonId) -> f64 {
+pub(crate) fn account_pi<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    a: AccountId,
+) -> impl Fn(PersonId) -> f64 {
     let persons = ctx.account_persons(a).into_owned();
     let pi = ctx.account_influence(a);
     move |p| {

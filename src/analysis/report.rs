@@ -414,7 +414,11 @@ type AccountStrategy = (
 );
 
 /// The §9 rows of account `a`, from one pass over its persons' ties.
-fn account_strategy(ctx: &Ctx<'_>, a: AccountId, pi: impl Fn(PersonId) -> f64) -> AccountStrategy {
+fn account_strategy(
+    ctx: &Ctx<'_, &Snapshot>,
+    a: AccountId,
+    pi: impl Fn(PersonId) -> f64,
+) -> AccountStrategy {
     let reach = reach::account_reach(ctx, a, pi);
     let day = |d: Option<Day>| d.map(|d| d.to_string());
     let best = best_owner::best_owner(ctx, a, &reach).map(|b| BestOwnerRow {
@@ -473,7 +477,7 @@ fn win_probabilities(
 
 /// A project's row (without its win probability, which needs the model) and its stage
 /// and features.
-fn project_row(ctx: &Ctx<'_>, x: ProjectId) -> (ProjectRow, (Stage, WinFeatures)) {
+fn project_row(ctx: &Ctx<'_, &Snapshot>, x: ProjectId) -> (ProjectRow, (Stage, WinFeatures)) {
     let owned = |p: &Named<'_, PersonId>| p.xid.to_string();
     let analysis = project::analyse(ctx, x);
     let (chain_closeness, chain_rivals) = match &analysis.competition {

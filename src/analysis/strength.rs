@@ -8,7 +8,7 @@
 //! strength `A_k(a) = Σ_p π(p)·Rv(p, k)`; advantage `A(a) − max_k A_k(a)` (0 for no
 //! rival). Sums run over the account's persons by increasing id.
 
-use crate::graph::Snapshot;
+use crate::graph::Graph;
 use crate::model::{AccountId, PersonId};
 use std::collections::BTreeMap;
 
@@ -25,8 +25,8 @@ pub(crate) struct AccountStrength {
 
 /// Computes [`AccountStrength`] of an account whose persons are `persons` (by increasing
 /// id), from per-person `π` and `C`.
-pub(crate) fn account_strength(
-    snapshot: &Snapshot,
+pub(crate) fn account_strength<'s>(
+    graph: impl Graph<'s>,
     persons: &[PersonId],
     pi: impl Fn(PersonId) -> f64,
     closeness: impl Fn(PersonId) -> f64,
@@ -36,7 +36,7 @@ pub(crate) fn account_strength(
     for &p in persons {
         let w = pi(p);
         strength += w * closeness(p);
-        for r in snapshot.rival_ties(p) {
+        for r in graph.rival_ties(p).iter() {
             *rivals.entry(r.competitor).or_insert(0.0) += w * r.closeness;
         }
     }

@@ -12,7 +12,7 @@
 //! employment period has a date).
 
 use super::{closeness, decay, influence, Ctx, Params, Precomputed};
-use crate::graph::Snapshot;
+use crate::graph::{Graph, Snapshot};
 use crate::model::{AccountId, Day, NodeKind, PersonId};
 use rayon::prelude::*;
 
@@ -99,7 +99,7 @@ fn strength(
 }
 
 /// `A(a)` at the context's date, on demand: the PageRank of the account's persons then.
-pub(crate) fn account_strength_at(ctx: &Ctx<'_>, a: AccountId) -> f64 {
+pub(crate) fn account_strength_at<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, a: AccountId) -> f64 {
     let persons = ctx.account_persons(a);
     let ranks = ctx.account_influence(a);
     persons

@@ -33,6 +33,7 @@
 
 use super::{coach, competition, completeness, opinion, sorted_by_xid, Ctx, Named, Params};
 use super::{ChainCompetition, CoachCandidate, Opinion};
+use crate::graph::{Graph, Snapshot};
 use crate::model::{NodeKind, ProjectId, Stage};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -341,7 +342,7 @@ pub(crate) fn features(
 }
 
 /// The features of project `x`, computing only what they need (no levers).
-pub(crate) fn project_features(ctx: &Ctx<'_>, x: ProjectId) -> WinFeatures {
+pub(crate) fn project_features<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> WinFeatures {
     let opinion = opinion::project_opinion(ctx, x);
     let readiness = completeness::readiness(ctx, x);
     let competition = competition::chain_competition(ctx, x);
@@ -350,8 +351,8 @@ pub(crate) fn project_features(ctx: &Ctx<'_>, x: ProjectId) -> WinFeatures {
 }
 
 /// The training set: every won and lost project with its features, by external id.
-pub(crate) fn training_set<'s>(ctx: &Ctx<'s>) -> Vec<TrainingRow<'s>> {
-    let snapshot = ctx.snapshot;
+pub(crate) fn training_set<'s>(ctx: &Ctx<'s, &'s Snapshot>) -> Vec<TrainingRow<'s>> {
+    let snapshot = ctx.graph;
     sorted_by_xid(snapshot, NodeKind::Project)
         .into_par_iter()
         .filter_map(|i| {

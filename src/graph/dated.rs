@@ -19,8 +19,8 @@
 //! Everything here is a pure function of the snapshot and the day, so the analyses, the
 //! graph views and the drawings all read the same numbers.
 
+use super::access::Graph;
 use super::csr::Csr;
-use super::snapshot::Contact;
 use super::{Snapshot, NONE};
 use crate::model::{AccountId, Day, EmployeeId, InteractionKind, PersonId};
 use std::borrow::Cow;
@@ -136,7 +136,7 @@ impl Staffing {
 impl Snapshot {
     /// Whether employee `e` is gone on `day`: it has a leaving day on or before it.
     pub fn is_gone(&self, e: EmployeeId, day: Day) -> bool {
-        self.employee_left(e).is_some_and(|left| left <= day)
+        Graph::is_gone(self, e, day)
     }
 
     /// Whether any `works_at` period has a date. Without one, who works where is the
@@ -162,14 +162,7 @@ impl Snapshot {
     pub fn persons_at(&self, a: AccountId, day: Day) -> Cow<'_, [PersonId]> {
         match &self.fixed {
             Some(fixed) => Cow::Borrowed(fixed.persons(a)),
-            None => Cow::Owned(
-                self.roster
-                    .row(a.index())
-                    .iter()
-                    .filter(|s| s.covers(day))
-                    .map(|s| s.person)
-                    .collect(),
-            ),
+            None => Cow::Owned(super::access::covering(self.roster.row(a.index()), day)),
         }
     }
 
@@ -193,55 +186,32 @@ impl Snapshot {
     /// Whether the tie at index `tie` exists on `day` (§8.1): it has a tie record, or an
     /// interaction dated on or before `day` — whether or not its employee is gone.
     pub fn tie_exists(&self, tie: usize, day: Day) -> bool {
-        match self.ties.items().get(tie) {
-            Some(t) if t.recorded => true,
-            Some(_) => self.contacts(tie).first().is_some_and(|c| c.date <= day),
-            None => false,
-        }
+        Graph::tie_exists(self, tie, day)
     }
 
     /// Whether the tie at index `tie` counts on `day`: it exists and its employee is not
     /// gone (§8.3: a gone employee's ties count nowhere).
     pub fn tie_live(&self, tie: usize, day: Day) -> bool {
-        self.tie_exists(tie, day)
-            && self
-                .ties
-                .items()
-                .get(tie)
-                .is_some_and(|t| !self.is_gone(t.employee, day))
-    }
-
-    /// The interactions of a tie dated on or before `day`.
-    fn contacts_until(&self, tie: usize, day: Day) -> &[Contact] {
-        let all = self.contacts(tie);
-        &all[..all.partition_point(|c| c.date <= day)]
+        Graph::tie_live(self, tie, day)
     }
 
     /// The last contact `last(e, p)` of a tie on `day`: the latest of its record's last
     /// contact (even one after `day`) and its interactions dated on or before `day`;
     /// `None` if neither exists.
     pub fn last_contact(&self, tie: usize, day: Day) -> Option<Day> {
-        let record = self.ties.items().get(tie).and_then(|t| t.last_contact);
-        let interaction = self.contacts_until(tie, day).last().map(|c| c.date);
-        record.max(interaction)
+        Graph::last_contact(self, tie, day)
     }
 
     /// The earliest interaction of a tie dated on or before `day`, if any.
     pub fn first_contact(&self, tie: usize, day: Day) -> Option<Day> {
-        self.contacts_until(tie, day).first().map(|c| c.date)
+        Graph::first_contact(self, tie, day)
     }
 
     /// The interaction evidence `E` of a tie on `day`: `Σ w_kind · 2^(−(day − date) /
     /// interaction_half_life)` over its interactions dated on or before `day`, summed by
     /// date (then kind).
     pub fn evidence(&self, tie: usize, day: Day, params: &TieParams) -> f64 {
-        self.contacts_until(tie, day)
-            .iter()
-            .map(|c| {
-                let d = c.date.days_until(day) as f64;
-                params.weight(c.kind) * 2f64.powf(-d / params.interaction_half_life)
-            })
-            .fold(0.0, |sum, w| sum + w)
+        Graph::evidence(self, tie, day, params)
     }
 
     /// The effective closeness `c_eff` of a tie on `day` (§8.1), 0 if it does not count
@@ -254,15 +224,6 @@ impl Snapshot {
     /// it is the record's decayed closeness exactly, and without a record the
     /// interaction closeness exactly.
     pub fn effective_closeness(&self, tie: usize, day: Day, params: &TieParams) -> f64 {
-        if !self.tie_live(tie, day) {
-            return 0.0;
-        }
-        let Some(record) = self.ties.items().get(tie) else {
-            return 0.0;
-        };
-        let c_tie = record.decayed(day, params.half_life);
-        let evidence = self.evidence(tie, day, params);
-        let c_int = 1.0 - (-params.interaction_scale * evidence).exp();
-        c_tie + c_int * (1.0 - c_tie)
+        Graph::effective_closeness(self, tie, day, params)
     }
 }

@@ -23,6 +23,42 @@ impl Snapshot {
     /// to the last bit too: that network numbers the same nodes in the same order, only
     /// without the holes.
     ///
+    /// Load a snapshot once and ask it any number of questions; load a new one to see
+    /// later commits.
+    ///
+    /// ```
+    /// use guanxi::analysis::{person_figures, Params, QueryError};
+    /// use guanxi::graph::Snapshot;
+    /// use guanxi::model::*;
+    /// use guanxi::store::Database;
+    ///
+    /// let db = Database::in_memory()?;
+    /// let tie = Tie { closeness: Score::new(0.6)?, last_contact: None, private: false };
+    /// let (gone, wang) = db.write(1, |t| {
+    ///     let a = t.create_account(Account { xid: "A".into(), name: "Acme".into(), kind: AccountKind::Client })?;
+    ///     let e = t.create_employee(Employee { xid: "E1".into(), name: "Chen".into(), left: None })?;
+    ///     let gone = t.create_person(Person { xid: "P1".into(), name: "Li".into(), title: None })?;
+    ///     let wang = t.create_person(Person { xid: "P2".into(), name: "Wang".into(), title: None })?;
+    ///     t.add_edge(Edge::WorksAt { person: wang, account: a, employment: Employment::default() })?;
+    ///     t.add_edge(Edge::Tie { employee: e, person: wang, tie })?;
+    ///     Ok((gone, wang))
+    /// })?;
+    /// db.write(2, |t| t.remove_node(gone.into()))?; // a hole: person 0 is never reused
+    ///
+    /// let snapshot = Snapshot::load(&db.begin_read()?)?;
+    /// let (params, as_of) = (Params::default(), "2025-06-30".parse()?);
+    /// assert_eq!(snapshot.person_by_xid("P2"), Some(wang)); // the store's id, here too
+    /// let figures = person_figures(&snapshot, wang, &params, as_of)?;
+    /// assert_eq!(figures.account.unwrap().xid, "A");
+    /// assert!((figures.closeness - 0.6).abs() < 1e-12); // one undated tie: no decay
+    /// // The removed person's id is an error, not empty figures.
+    /// assert_eq!(
+    ///     person_figures(&snapshot, gone, &params, as_of).unwrap_err(),
+    ///     QueryError::NotFound { kind: NodeKind::Person, id: 0 },
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// Any [`StoreError`](crate::store::StoreError) of the scan, such as

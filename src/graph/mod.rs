@@ -49,6 +49,11 @@
 //! as a separate task on the rayon pool (beside the node scan when store ids have no
 //! holes), appends them in key order and builds the tables as parallel tasks.
 //!
+//! **Other sources.** The analyses read a snapshot through [`Graph`], the neighbourhood
+//! questions they ask, which a live source over one read transaction of the store
+//! answers too (see the `access` module and [`crate::live`]): the snapshot is the fast
+//! way to read everything, a live source the cheap way to read one neighbourhood.
+//!
 //! **Views.** [`Snapshot::deference_graph`] and [`Snapshot::path_graph`] implement the
 //! graph library's visit traits over the snapshot's own tables, so its algorithms run on
 //! a snapshot without a copy (see [`PathGraph`] for how ties enter the path graph).
@@ -65,6 +70,7 @@
 //! with one external id the lookup finds the first; the analyses' results on such a
 //! network are otherwise unspecified.
 
+mod access;
 mod build;
 mod csr;
 mod dated;
@@ -73,6 +79,8 @@ mod nodes;
 mod snapshot;
 mod views;
 
+pub(crate) use access::{covering, sealed};
+pub use access::{Graph, ReadFailure};
 pub use dated::{Staffing, TieParams};
 pub use snapshot::{
     ChainMember, Contact, EmploymentRecord, Link, RivalTie, Snapshot, Stint, TieRecord,

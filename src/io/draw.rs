@@ -89,8 +89,8 @@ fn exists(snapshot: &Snapshot, node: impl Into<NodeRef>) -> Result<(), QueryErro
 /// Adds the persons' `reports_to` and influences edges among themselves (every
 /// recorded weight) and the ties of our employees to them at the date, with those
 /// employees (gone ones marked).
-fn add_edges(d: &mut Drawing, ctx: &Ctx<'_>, persons: &BTreeSet<PersonId>) {
-    let snapshot = ctx.snapshot;
+fn add_edges(d: &mut Drawing, ctx: &Ctx<'_, &Snapshot>, persons: &BTreeSet<PersonId>) {
+    let snapshot = ctx.graph;
     let pid = |p: PersonId| format!("p:{}", snapshot.person_xid(p));
     let eid = |e: EmployeeId| format!("e:{}", snapshot.employee_xid(e));
     for &p in persons {
@@ -219,10 +219,10 @@ pub fn project_drawing(
 
 /// Whether `p`'s period at `a` ended on or before `as_of` and `p` does not work there
 /// on `as_of` (§8.2).
-fn left_account(ctx: &Ctx<'_>, p: PersonId, a: AccountId) -> bool {
+fn left_account(ctx: &Ctx<'_, &Snapshot>, p: PersonId, a: AccountId) -> bool {
     ctx.account_of(p) != Some(a)
         && ctx
-            .snapshot
+            .graph
             .employments(p)
             .iter()
             .any(|r| r.account == a && r.until.is_some_and(|u| u <= ctx.as_of))

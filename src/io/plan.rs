@@ -486,6 +486,24 @@ impl ImportPlan {
     /// database changed since the plan was made so that the plan would now do something
     /// else, nothing is written and [`TransferError::DatabaseChanged`] says to plan again.
     /// A plan that writes nothing commits nothing.
+    ///
+    /// ```
+    /// use guanxi::io::{plan_import, ImportMode, TransferError};
+    /// use guanxi::model::{Account, AccountKind};
+    /// use guanxi::store::Database;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("accounts.csv"), "id,name,kind\nA1,Acme,\n")?;
+    /// let db = Database::in_memory()?;
+    /// let plan = plan_import(&db, dir.path(), ImportMode::Replace)?; // shown for approval…
+    /// let bolt = Account { xid: "A2".into(), name: "Bolt".into(), kind: AccountKind::Client };
+    /// db.write(1, |t| t.create_account(bolt))?; // …while another request writes
+    /// assert!(matches!(plan.apply(&db, 2), Err(TransferError::DatabaseChanged)));
+    /// let again = plan_import(&db, dir.path(), ImportMode::Replace)?;
+    /// assert_eq!(again.counts().all_nodes().removed, 1); // replace would now remove A2
+    /// again.apply(&db, 3)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn apply(&self, db: &crate::store::Database, time: i64) -> Result<(), TransferError> {
         let t = db.begin_write(time)?;
         let now = if self.diff.empty && is_empty(&t)? {

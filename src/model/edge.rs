@@ -189,6 +189,19 @@ pub struct Member {
 /// `since ≤ d` (or there is no `since`) and `d < until` (or there is no `until`), so a
 /// period that ends on the day the next one begins does not overlap it. The default is a
 /// period spanning all time, without a title.
+///
+/// ```
+/// use guanxi::model::{Day, Employment};
+///
+/// let june = "2025-06-01".parse::<Day>()?;
+/// let before = Employment { since: None, until: Some(june), title: None };
+/// let after = Employment { since: Some(june), until: None, title: Some("CTO".into()) };
+/// assert!(!before.contains(june) && after.contains(june)); // the new job from June 1st
+/// assert!(before.contains("2025-05-31".parse()?));
+/// assert!(!before.overlaps(&after)); // they touch, one after the other
+/// assert!(Employment::default().overlaps(&after)); // all time overlaps everything
+/// # Ok::<(), guanxi::model::ModelError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Employment {
     /// The first day of work there; `None` = since always.

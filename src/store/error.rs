@@ -338,6 +338,34 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The first three are the caller's: the request cannot be applied as it stands and
 /// nothing of it was written ([`StoreError::is_invalid_input`]). The others are the
 /// store's or the file's.
+///
+/// A backend answering its own clients maps the classes, not the variants:
+///
+/// ```
+/// use guanxi::model::Person;
+/// use guanxi::store::{Database, ErrorKind, StoreError};
+///
+/// /// The status a backend answers a failed request with.
+/// fn status(e: &StoreError) -> u16 {
+///     match e.kind() {
+///         ErrorKind::NotFound => 404,
+///         ErrorKind::Conflict => 409,
+///         _ if e.is_invalid_input() => 422, // fix the request
+///         ErrorKind::Busy => 503,           // retry later
+///         _ => 500,                         // the store or the system: call the operator
+///     }
+/// }
+///
+/// let db = Database::in_memory()?;
+/// let li = Person { xid: "P1".into(), name: "Li".into(), title: None };
+/// db.write(1, |t| t.create_person(li.clone()))?;
+/// let taken = db.write(2, |t| t.create_person(li.clone())).unwrap_err();
+/// assert_eq!((taken.kind(), status(&taken)), (ErrorKind::Conflict, 409));
+/// let no_id = Person { xid: String::new(), ..li };
+/// let invalid = db.write(3, |t| t.create_person(no_id)).unwrap_err();
+/// assert_eq!((invalid.kind(), status(&invalid)), (ErrorKind::InvalidInput, 422));
+/// # Ok::<(), StoreError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {

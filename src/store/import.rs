@@ -100,8 +100,8 @@ fn import_core(
     Ok(summary)
 }
 
-/// The rules of [`Network::validate`] except duplicate edges and second `works_at`/`of`, which
-/// [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
+/// The rules of [`Network::validate`] except duplicate edges, a second `of` and overlapping
+/// employment periods, which [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
 /// set of a million edge keys); when it fails, the full check produces the report.
 fn quick_valid(net: &Network) -> bool {
     for kind in NodeKind::ALL {
@@ -676,8 +676,8 @@ fn second_edge(
 }
 
 /// The network's edges as (out key in store ids, index in `net.edges`), sorted by key.
-/// Duplicate edges and a second `works_at`/`of` of one node end up adjacent, and are
-/// reported through the full network check.
+/// Duplicate edges, a second `of` of one project and the `works_at` edges of one person end
+/// up adjacent; a clash or an overlap among them is reported through the full network check.
 fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
     // Sorting integer triples is several times cheaper than sorting 17-byte arrays.
     let mut order: Vec<(u8, u64, u64, u32)> = Vec::with_capacity(net.edges.len());

@@ -123,6 +123,15 @@
 //! appended to the change log with the caller's timestamp, and every write transaction
 //! that changed something is a numbered [`Commit`].
 //!
+//! A backend writing event by event uses the create-only inserts
+//! ([`WriteTxn::create_person`], …), which refuse an external id already taken where an
+//! upsert would overwrite it, and the partial updates, which change one thing and log
+//! what it replaced ([`WriteTxn::record_contact`], [`WriteTxn::set_stage`],
+//! [`WriteTxn::set_role`], [`WriteTxn::set_left`], [`WriteTxn::move_person`], …);
+//! [`Database::write_with`] lets the closure return the backend's own error type, and
+//! [`StoreError::kind`] sorts a failure into an [`ErrorKind`]: the request's fault, or
+//! the store's.
+//!
 //! ```
 //! use guanxi::model::*;
 //! use guanxi::store::{Database, Read};
@@ -195,4 +204,4 @@ pub(crate) use read::{
 };
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;
-pub use update::{Attention, Move, MoveOptions};
+pub use update::{Attention, Dropped, Move, MoveOptions};

@@ -138,6 +138,31 @@ impl Read for ReadTxn {
 
 /// Maps node ids between a [`Network`] (dense positions) and the store (dense ids with
 /// holes where nodes were removed), both ways.
+///
+/// [`Read::network`] and [`Read::network_at_commit`] number a network's nodes from 0,
+/// closing the holes; the map says which stored node each one is.
+///
+/// ```
+/// use guanxi::model::{NodeKind, NodeRef, Person};
+/// use guanxi::store::{Database, Read};
+///
+/// let db = Database::in_memory()?;
+/// let person = |xid: &str| Person { xid: xid.into(), name: xid.into(), title: None };
+/// let (p1, p2) = db.write(1, |t| {
+///     t.create_person(person("P0"))?;
+///     Ok((t.create_person(person("P1"))?, t.create_person(person("P2"))?))
+/// })?;
+/// db.write(2, |t| t.remove_node(p1.into()))?;
+/// let (net, map) = db.begin_read()?.network()?;
+/// // The network's person 1 is P2, the store's person 2.
+/// assert_eq!(net.persons[1].xid, "P2");
+/// let second = NodeRef::new(NodeKind::Person, 1);
+/// assert_eq!(map.store_ref(second), Some(p2.into()));
+/// assert_eq!(map.network_ref(p2.into()), Some(second));
+/// assert_eq!(map.network_ref(p1.into()), None); // removed
+/// assert_eq!(map.store_ids(NodeKind::Person), [0, 2]);
+/// # Ok::<(), guanxi::store::StoreError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IdMap {
     /// Per node kind: network position → store id.
@@ -236,7 +261,40 @@ impl IdMap {
 
 /// Receives a network from [`Read::scan`]: nodes first, then edges (see there for the
 /// order). Implemented by [`Network`] (which collects owned copies) and by the analysis
-/// snapshot's builder.
+/// snapshot's builder; a visitor of one's own keeps only what it needs, in one pass
+/// over the database.
+///
+/// ```
+/// use guanxi::model::*;
+/// use guanxi::store::{Database, Read, Visit};
+///
+/// /// The persons' external ids and the number of reporting lines, nothing else.
+/// #[derive(Default)]
+/// struct OrgChart { persons: Vec<String>, reporting: usize }
+///
+/// impl Visit for OrgChart {
+///     fn node(&mut self, node: NodeView<'_>) {
+///         if node.kind() == NodeKind::Person {
+///             self.persons.push(node.xid().to_owned()); // borrowed: copy what is kept
+///         }
+///     }
+///     fn edge(&mut self, edge: Edge) {
+///         self.reporting += usize::from(edge.kind() == EdgeKind::ReportsTo);
+///     }
+/// }
+///
+/// let db = Database::in_memory()?;
+/// let weight = Score::new(0.8).unwrap();
+/// db.write(1, |t| {
+///     let boss = t.create_person(Person { xid: "P1".into(), name: "Wang".into(), title: None })?;
+///     let cfo = t.create_person(Person { xid: "P2".into(), name: "Li".into(), title: None })?;
+///     t.add_edge(Edge::ReportsTo { person: cfo, manager: boss, weight })
+/// })?;
+/// let mut chart = OrgChart::default();
+/// db.begin_read()?.scan(&mut chart)?;
+/// assert_eq!((chart.persons, chart.reporting), (vec!["P1".to_owned(), "P2".to_owned()], 1));
+/// # Ok::<(), guanxi::store::StoreError>(())
+/// ```
 pub trait Visit {
     /// Called once before anything else with the number of nodes per kind and of edges
     /// per kind (indexed by their codes) about to come: capacity hints.
@@ -505,6 +563,23 @@ pub trait Read: Source {
     /// that changed the database, with its time and the counts of its changes. Commits
     /// before the lowest one the log holds were trimmed. None in a file of format 1 or 2
     /// that no write has upgraded yet.
+    ///
+    /// ```
+    /// use guanxi::model::Person;
+    /// use guanxi::store::{Database, Read};
+    ///
+    /// let db = Database::in_memory()?;
+    /// let li = Person { xid: "P1".into(), name: "Li".into(), title: None };
+    /// let p = db.write(1_000, |t| t.upsert_person(li.clone()))?;
+    /// db.write(2_000, |t| t.upsert_person(li.clone()))?; // changes nothing: no commit
+    /// db.write(3_000, |t| t.set_title(p, Some("CFO".into())))?;
+    /// let r = db.begin_read()?;
+    /// let commits = r.commits(1, 10)?;
+    /// assert_eq!(commits.iter().map(|c| (c.number, c.time)).collect::<Vec<_>>(), [(1, 1_000), (2, 3_000)]);
+    /// assert_eq!((commits[1].changes.nodes.changed, commits[1].first_seq), (1, 1));
+    /// assert_eq!(r.last_commit()?, 2);
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
     fn commits(&self, from: u64, limit: usize) -> Result<Vec<Commit>> {
         contained(self, "the commit table", || {
             history::commits(self, from, limit)
@@ -617,6 +692,18 @@ pub trait Read: Source {
                 return Ok(Vec::new());
             };
             let (lo, hi) = interaction::pair_range(employee, person);
+            interaction::entries_in(&t, &lo, &hi)
+        })
+    }
+
+    /// Every interaction of `employee`, with any person, by person id, then date (then
+    /// in recording order): one range scan.
+    fn interactions_by(&self, employee: EmployeeId) -> Result<Vec<(InteractionId, Interaction)>> {
+        contained(self, "the interaction tables", || {
+            let Some(t) = self.open_optional(tables::BY_PAIR)? else {
+                return Ok(Vec::new());
+            };
+            let (lo, hi) = interaction::employee_range(employee);
             interaction::entries_in(&t, &lo, &hi)
         })
     }

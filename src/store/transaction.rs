@@ -1,8 +1,10 @@
 //! Writing: [`WriteTxn`] batches any number of validated changes into one atomic commit.
 //!
 //! Every change is validated against the rules of §3 *before* it writes anything:
-//! ends exist, `rival_tie/competes` start at a competitor, no self-loop, no second `works_at`
-//! or `of`, no duplicate on `add_edge`. A change that fails **poisons** the transaction:
+//! ends exist, `rival_tie/competes` start at a competitor, no self-loop, no second `of`,
+//! no employment period that overlaps another of the same person's, no duplicate on
+//! `add_edge`, no external id taken on a `create_*`. A change that fails **poisons** the
+//! transaction:
 //! every later operation and [`WriteTxn::commit`] return [`StoreError::Poisoned`], and the
 //! storage transaction is rolled back when the `WriteTxn` is dropped or aborted. So a
 //! caller that ignores an error and carries on can still never commit a half-applied batch,

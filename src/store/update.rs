@@ -16,6 +16,7 @@ use crate::model::{
     AccountId, Amount, Day, Edge, EdgeKey, EdgeKind, Employee, EmployeeId, Employment, Member,
     Node, NodeRef, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
 };
+use serde::ser::{Serialize, SerializeStruct as _, Serializer};
 use std::fmt;
 
 /// How [`WriteTxn::move_person`] treats the person's ties to the old account's people.
@@ -33,6 +34,23 @@ pub struct MoveOptions {
 }
 
 /// What [`WriteTxn::move_person`] did, and what it left for the caller to decide.
+///
+/// Displays as one line for the move and one per dropped edge and point of attention
+/// (see the example on [`WriteTxn::move_person`]). Serialises naming every node by
+/// external id, dates as `YYYY-MM-DD` and kinds and roles in `snake_case` as in the CSV
+/// — what a backend hands on to its own clients:
+///
+/// ```json
+/// {"person": "P1", "from": "A", "to": "B", "on": "2025-06-01",
+///  "closed": {"since": null, "until": "2025-06-01", "title": null},
+///  "opened": {"since": "2025-06-01", "until": null, "title": "CTO"},
+///  "dropped": [{"kind": "reports_to", "from": "P1", "to": "P0", "weight": 0.8}],
+///  "attention": [{"kind": "still_in_chain", "project": "X1", "role": "approver", "coach": true},
+///                {"kind": "influence_kept", "from": "P1", "to": "P2"}]}
+/// ```
+///
+/// `from` and `closed` are `null` for a person who worked nowhere on the day (who just
+/// joined `to`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Move {
     /// The person.
@@ -53,7 +71,7 @@ pub struct Move {
     /// The new period (it begins on the day of the move).
     pub opened: Employment,
     /// The edges removed as [`MoveOptions`] asked, in key order.
-    pub dropped: Vec<Edge>,
+    pub dropped: Vec<Dropped>,
     /// What still ties the person to where they were: decision-chain memberships at the
     /// old account's projects (never removed by the move: §8.2 lists such members as the
     /// project's `left`, the classic stale chain), and the reporting and influence edges
@@ -61,7 +79,34 @@ pub struct Move {
     pub attention: Vec<Attention>,
 }
 
-/// One thing a [`Move`] left for the caller to decide.
+/// An edge that [`WriteTxn::move_person`] removed as [`MoveOptions`] asked: a
+/// `reports_to` or influences edge of the person, with its ends' external ids.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    /// The edge as it was, weight included.
+    pub edge: Edge,
+    /// The external id of its start (the one who reports, or the influencer).
+    pub from_xid: String,
+    /// The external id of its end (the manager, or the influenced).
+    pub to_xid: String,
+}
+
+impl fmt::Display for Dropped {
+    /// `reports_to "p1" → "p2"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {:?} → {:?}",
+            self.edge.kind(),
+            self.from_xid,
+            self.to_xid
+        )
+    }
+}
+
+/// One thing a [`Move`] left for the caller to decide. Serialises as an object whose
+/// `kind` is `still_in_chain` (with `project`, `role`, `coach`), `reporting_kept` (with
+/// `person`, `manager`) or `influence_kept` (with `from`, `to`), nodes by external id.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Attention {
@@ -143,13 +188,106 @@ impl fmt::Display for Move {
                 self.person_xid, self.to_xid
             )?,
         }
-        for e in &self.dropped {
-            write!(f, "\n  removed {}", e.key())?;
+        for d in &self.dropped {
+            write!(f, "\n  removed {d}")?;
         }
         for a in &self.attention {
             write!(f, "\n  {a}")?;
         }
         Ok(())
+    }
+}
+
+/// A dropped edge in a [`Move`]'s JSON.
+#[derive(serde::Serialize)]
+struct DroppedJson<'a> {
+    kind: &'static str,
+    from: &'a str,
+    to: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<f64>,
+}
+
+impl Serialize for Dropped {
+    /// `{"kind": "reports_to", "from": "p1", "to": "p2", "weight": 0.8}`.
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let weight = match &self.edge {
+            Edge::ReportsTo { weight, .. } | Edge::Influences { weight, .. } => Some(weight.get()),
+            _ => None,
+        };
+        DroppedJson {
+            kind: self.edge.kind().as_str(),
+            from: &self.from_xid,
+            to: &self.to_xid,
+            weight,
+        }
+        .serialize(s)
+    }
+}
+
+/// An [`Attention`] in JSON: tagged by `kind`, nodes by external id.
+#[derive(serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum AttentionJson<'a> {
+    StillInChain {
+        project: &'a str,
+        role: Role,
+        coach: bool,
+    },
+    ReportingKept {
+        person: &'a str,
+        manager: &'a str,
+    },
+    InfluenceKept {
+        from: &'a str,
+        to: &'a str,
+    },
+}
+
+impl Serialize for Attention {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Attention::StillInChain {
+                project_xid,
+                role,
+                coach,
+                ..
+            } => AttentionJson::StillInChain {
+                project: project_xid,
+                role: *role,
+                coach: *coach,
+            },
+            Attention::ReportingKept {
+                person_xid,
+                manager_xid,
+                ..
+            } => AttentionJson::ReportingKept {
+                person: person_xid,
+                manager: manager_xid,
+            },
+            Attention::InfluenceKept {
+                from_xid, to_xid, ..
+            } => AttentionJson::InfluenceKept {
+                from: from_xid,
+                to: to_xid,
+            },
+        }
+        .serialize(s)
+    }
+}
+
+impl Serialize for Move {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Move", 8)?;
+        m.serialize_field("person", &self.person_xid)?;
+        m.serialize_field("from", &self.from_xid)?;
+        m.serialize_field("to", &self.to_xid)?;
+        m.serialize_field("on", &self.opened.since)?;
+        m.serialize_field("closed", &self.closed)?;
+        m.serialize_field("opened", &self.opened)?;
+        m.serialize_field("dropped", &self.dropped)?;
+        m.serialize_field("attention", &self.attention)?;
+        m.end()
     }
 }
 
@@ -328,6 +466,36 @@ impl WriteTxn {
 
     /// Sets the day an employee leaves (§8.3: on and after it the employee is gone), or
     /// clears it with `None`. Returns the employee as it now is.
+    ///
+    /// Nothing is removed: the employee's ties stay recorded, and every analysis at an
+    /// earlier date still counts them. Before setting it,
+    /// [`departure_impact`](crate::analysis::departure_impact) says what the departure
+    /// will cost; after it, [`departed_employees`](crate::analysis::departed_employees)
+    /// lists the persons no one else still reaches.
+    ///
+    /// ```
+    /// use guanxi::analysis::{departed_employees, Params};
+    /// use guanxi::graph::Snapshot;
+    /// use guanxi::model::*;
+    /// use guanxi::store::Database;
+    ///
+    /// let db = Database::in_memory()?;
+    /// let day = |s: &str| s.parse::<Day>().unwrap();
+    /// let tie = Tie { closeness: Score::new(0.7).unwrap(), last_contact: None, private: false };
+    /// let sun = db.write(1, |t| {
+    ///     let sun = t.create_employee(Employee { xid: "E1".into(), name: "Sun".into(), left: None })?;
+    ///     let li = t.create_person(Person { xid: "P1".into(), name: "Li".into(), title: None })?;
+    ///     t.add_edge(Edge::Tie { employee: sun, person: li, tie })?;
+    ///     Ok(sun)
+    /// })?;
+    /// db.write(2, |t| t.set_left(sun, Some(day("2025-06-20"))))?;
+    /// let snapshot = Snapshot::load(&db.begin_read()?)?;
+    /// let params = Params::default();
+    /// assert!(departed_employees(&snapshot, &params, day("2025-06-19")).is_empty());
+    /// let gone = departed_employees(&snapshot, &params, day("2025-06-20")); // gone that day
+    /// assert_eq!((gone[0].employee.xid.as_ref(), gone[0].orphans[0].xid.as_ref()), ("E1", "P1"));
+    /// # Ok::<(), guanxi::store::StoreError>(())
+    /// ```
     pub fn set_left(&mut self, employee: EmployeeId, left: Option<Day>) -> Result<Employee> {
         match self.update_node(employee.into(), |n| {
             if let Node::Employee(e) = n {
@@ -536,7 +704,7 @@ impl WriteTxn {
         person: PersonId,
         options: &MoveOptions,
         attention: &mut Vec<Attention>,
-    ) -> Result<Vec<Edge>> {
+    ) -> Result<Vec<Dropped>> {
         let mut dropped = Vec::new();
         for (kind, drop) in [
             (EdgeKind::ReportsTo, options.drop_reporting),
@@ -548,8 +716,14 @@ impl WriteTxn {
             for e in edges {
                 let key = e.key();
                 if drop {
+                    let (from_xid, to_xid) =
+                        (self.xid_or_number(key.from), self.xid_or_number(key.to));
                     self.remove_edge(key)?;
-                    dropped.push(e);
+                    dropped.push(Dropped {
+                        edge: e,
+                        from_xid,
+                        to_xid,
+                    });
                 } else if kind == EdgeKind::ReportsTo {
                     attention.push(Attention::ReportingKept {
                         person_xid: self.xid_or_number(key.from),

@@ -1,4 +1,4 @@
-//! Running the `brm` example from the command-line tests, and the file-system set-ups
+//! Running the examples (`brm` above all) from the tests, and the file-system set-ups
 //! they need (a database file, a read-only place, a small file system).
 #![allow(dead_code)]
 
@@ -12,6 +12,12 @@ pub fn brm() -> PathBuf {
     if let Some(p) = std::env::var_os("GUANXI_BRM") {
         return PathBuf::from(p);
     }
+    example("brm")
+}
+
+/// The binary of the example `name`, which `cargo test` builds beside the test binaries
+/// (target/<profile>/examples).
+pub fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let profile_dir = exe
         .parent()
@@ -19,7 +25,7 @@ pub fn brm() -> PathBuf {
         .expect("target/<profile>");
     let path = profile_dir
         .join("examples")
-        .join(format!("brm{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         path.exists(),
         "{} is missing: run the tests with cargo test (it builds the examples)",
