@@ -186,7 +186,7 @@ fn empty_external_ids_are_refused() {
     ));
 }
 
-// ---- references and rules of SPEC §3 ------------------------------------------------
+// ---- references and rules of the model (docs/model.md) --------------------------------
 
 #[test]
 fn dangling_ids_are_refused_by_csv_store_and_import() {
@@ -411,7 +411,7 @@ fn duplicate_and_second_single_edges_are_refused() {
     ));
 }
 
-/// SPEC §3 allows cycles of `reports_to` and `influences`; the only forbidden cycle is a
+/// The model (docs/model.md) allows cycles of `reports_to` and `influences`; the only forbidden cycle is a
 /// self-loop.
 #[test]
 fn self_loops_are_the_only_refused_cycle() {

@@ -14,6 +14,7 @@ use guanxi::model::{Day, EmployeeId, NodeRef, ProjectId};
 use guanxi::store::Read;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 /// `brm report`.
@@ -44,10 +45,20 @@ impl ReportArgs {
         } = crate::log::prepare(&self.common, self.at_commit)?;
         let report = Report::compute(&snap, &params, as_of);
         if self.json {
-            out!("{}", report.to_json())?;
+            // Streamed, its rows serialised in parallel: the same bytes as
+            // `report.to_json()` without holding the whole document.
+            let mut stdout = std::io::stdout();
+            guanxi::io::write_report_json(&report, &mut stdout)
+                .and_then(|()| stdout.write_all(b"\n"))
+                .map_err(crate::Failure::Stdout)?;
+            crate::output::flush()?;
         } else {
             render::report(&report, top)?;
         }
+        // The process ends here: freeing the snapshot's and the report's many
+        // allocations one by one would only delay the exit.
+        std::mem::forget(report);
+        std::mem::forget(snap);
         Ok(ExitCode::SUCCESS)
     }
 }

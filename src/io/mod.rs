@@ -113,6 +113,7 @@ mod db;
 pub mod draw;
 mod error;
 mod folder;
+mod json;
 mod plan;
 mod read;
 mod write;
@@ -120,6 +121,7 @@ mod write;
 pub use db::{export_dir, import_dir, import_dir_with, plan_import, TransferError};
 pub use error::{CsvExportError, CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
 pub use folder::{Folder, Resolve};
+pub use json::write_report_json;
 pub use plan::{
     Changes, Delta, ImportCounts, ImportMode, ImportOptions, ImportPlan, InteractionRow,
     UnknownMode,
