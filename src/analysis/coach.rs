@@ -482,11 +482,8 @@ fn kth_largest(values: &mut [f64], k: usize) -> f64 {
     *kth
 }
 
-/// By score descending, then external id.
+/// By score descending, then external id; scores equal for ranking purposes (within
+/// [`TIE_TOL`](super::TIE_TOL) relative) are ordered by external id alone.
 fn sort_candidates(scored: &mut [CoachCandidate<'_>]) {
-    scored.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.person.cmp(&b.person))
-    });
+    super::rank::sort_descending(scored, |c| c.score, |a, b| a.person.cmp(&b.person));
 }

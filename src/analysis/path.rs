@@ -22,6 +22,7 @@
 //! The same search, from several sources and over persons only, gives the coach
 //! analysis (4.9) its `reach`.
 
+use super::rank;
 use super::{Ctx, Named};
 use crate::graph::Graph;
 use crate::model::{EmployeeId, NodeKind, PersonId};
@@ -69,11 +70,17 @@ const NO_PRED: u32 = u32::MAX;
 /// Per-node search state in dense arrays, valid for the nodes whose `seen` stamp is the
 /// current one: starting a search is O(1) (a new stamp), not O(network). Scratches are
 /// kept in a per-thread pool, so each thread allocates its arrays once.
+///
+/// The array is allocated zeroed (all-zero bits are the default state) rather than
+/// filled, so the memory of nodes a search never visits is never touched: a process
+/// that answers one live query pays for the nodes the query reaches, not for the id
+/// space of a large database.
 #[derive(Default)]
 struct Scratch {
     stamp: u32,
-    /// One record per node, so that visiting a node touches one cache line.
-    nodes: Vec<NodeState>,
+    /// One packed record per node ([`NodeState::pack`]), so that visiting a node
+    /// touches one cache line.
+    nodes: Vec<[u64; 3]>,
     heap: BinaryHeap<Entry>,
 }
 
@@ -89,17 +96,54 @@ struct NodeState {
     pred: u32,
 }
 
+impl NodeState {
+    /// The record as stored: best's bits, the two stamps, the predecessor.
+    #[inline]
+    fn pack(self) -> [u64; 3] {
+        [
+            self.best.to_bits(),
+            u64::from(self.seen) | (u64::from(self.done) << 32),
+            u64::from(self.pred),
+        ]
+    }
+
+    /// The record [`pack`](Self::pack) stored (all-zero bits: the default state).
+    #[inline]
+    #[allow(clippy::cast_possible_truncation)] // unpacks what `pack` packed
+    fn unpack(r: [u64; 3]) -> NodeState {
+        NodeState {
+            best: f64::from_bits(r[0]),
+            seen: r[1] as u32,
+            done: (r[1] >> 32) as u32,
+            pred: r[2] as u32,
+        }
+    }
+}
+
 impl Scratch {
     fn reset(&mut self, nodes: usize) {
         if self.nodes.len() < nodes {
-            self.nodes.resize(nodes, NodeState::default());
+            // Zeroed, not filled: untouched pages are never faulted in.
+            self.nodes = vec![[0; 3]; nodes];
         }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
-            self.nodes.fill(NodeState::default());
+            self.nodes.fill([0; 3]);
             self.stamp = 1;
         }
         self.heap.clear();
+    }
+
+    #[inline]
+    fn node(&self, node: usize) -> Option<NodeState> {
+        self.nodes.get(node).map(|r| NodeState::unpack(*r))
+    }
+
+    #[inline]
+    fn set(&mut self, node: usize, state: NodeState) {
+        if let Some(r) = self.nodes.get_mut(node) {
+            *r = state.pack();
+        }
     }
 }
 
@@ -164,16 +208,19 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
             return;
         }
         let stamp = self.s.stamp;
-        let Some(n) = self.s.nodes.get_mut(node) else {
+        let Some(n) = self.s.node(node) else {
             return;
         };
         if n.seen != stamp || strength > n.best {
-            *n = NodeState {
-                best: strength,
-                seen: stamp,
-                done: n.done,
-                pred,
-            };
+            self.s.set(
+                node,
+                NodeState {
+                    best: strength,
+                    seen: stamp,
+                    done: n.done,
+                    pred,
+                },
+            );
             self.s.heap.push(Entry { strength, node });
         }
     }
@@ -182,7 +229,11 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
     /// node's final strength); `None` when the search is exhausted.
     pub(crate) fn peek(&mut self) -> Option<f64> {
         while let Some(top) = self.s.heap.peek() {
-            if self.s.nodes[top.node].done == self.s.stamp {
+            if self
+                .s
+                .node(top.node)
+                .is_some_and(|n| n.done == self.s.stamp)
+            {
                 self.s.heap.pop();
             } else {
                 return Some(top.strength);
@@ -194,7 +245,7 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
     /// The best strength found so far for `node` (final once settled).
     #[inline]
     pub(crate) fn label(&self, node: usize) -> Option<f64> {
-        match self.s.nodes.get(node) {
+        match self.s.node(node) {
             Some(n) if n.seen == self.s.stamp => Some(n.best),
             _ => None,
         }
@@ -203,7 +254,7 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
     /// The final strength of `node` if it is settled.
     #[inline]
     pub(crate) fn settled(&self, node: usize) -> Option<f64> {
-        match self.s.nodes.get(node) {
+        match self.s.node(node) {
             Some(n) if n.seen == self.s.stamp && n.done == self.s.stamp => Some(n.best),
             _ => None,
         }
@@ -212,10 +263,14 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
     /// Settles the next node: `(node, strength)`, strengths non-increasing.
     pub(crate) fn next_settled(&mut self) -> Option<(usize, f64)> {
         while let Some(Entry { strength, node }) = self.s.heap.pop() {
-            if self.s.nodes[node].done == self.s.stamp {
+            let Some(mut n) = self.s.node(node) else {
+                continue;
+            };
+            if n.done == self.s.stamp {
                 continue;
             }
-            self.s.nodes[node].done = self.s.stamp;
+            n.done = self.s.stamp;
+            self.s.set(node, n);
             let np = self.persons();
             if node < np {
                 let graph = self.ctx.graph;
@@ -244,13 +299,13 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
     fn trail(&self, node: usize) -> Vec<PersonId> {
         let mut out = Vec::new();
         let mut cur = if self.label(node).is_some() {
-            self.s.nodes[node].pred
+            self.s.node(node).map_or(NO_PRED, |n| n.pred)
         } else {
             NO_PRED
         };
         while cur != NO_PRED {
             out.push(PersonId(cur));
-            cur = self.s.nodes.get(cur as usize).map_or(NO_PRED, |n| n.pred);
+            cur = self.s.node(cur as usize).map_or(NO_PRED, |n| n.pred);
         }
         out
     }
@@ -272,7 +327,12 @@ pub(crate) fn strongest<'s, G: Graph<'s>>(
     let np = search.persons();
     let mut found: Vec<(usize, f64)> = Vec::new();
     while let Some((node, strength)) = search.next_settled() {
-        if found.len() >= k && strength < found[k - 1].1 {
+        // Settled strongest first: past the k-th, only a strength equal to it for
+        // ranking (see `rank`) can still win its place by the tie-break.
+        if found.len() >= k
+            && strength < found[k - 1].1
+            && !rank::nearly_equal(strength, found[k - 1].1)
+        {
             break;
         }
         if node >= np {
@@ -287,7 +347,7 @@ pub(crate) fn strongest<'s, G: Graph<'s>>(
             (Named::employee(graph, e), node, strength)
         })
         .collect();
-    named.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.xid.cmp(&b.0.xid)));
+    rank::sort_descending(&mut named, |n| n.2, |a, b| a.0.xid.cmp(&b.0.xid));
     named.truncate(k);
     named
         .into_iter()

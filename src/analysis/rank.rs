@@ -1,7 +1,7 @@
 //! Ranking by a computed figure when two figures are equal in exact arithmetic.
 //!
-//! Levers are ranked by gain (§9.1), claimants and owners by fit (§9.3, §9.5), each
-//! with a tie-break. Two figures that are equal in exact arithmetic — two persons in
+//! Levers are ranked by gain (§9.1), claimants and owners by fit (§9.3, §9.5), strongest
+//! paths by strength (§4.8) and coach candidates by score (§4.9), each with a tie-break. Two figures that are equal in exact arithmetic — two persons in
 //! symmetric places of a decision chain, two sellers with the same contacts — can come
 //! out of floating-point sums or an iterative solve a few units in the last place
 //! apart, and the tie-break would then be decided by rounding instead of by its rule.
