@@ -22,8 +22,25 @@ pub(super) struct Builder {
     hint: [usize; EdgeKind::COUNT],
     /// Created at the first edge, once every node is known.
     edges: Option<Edges>,
-    /// Every interaction, as given.
-    pub(super) interactions: Vec<Interaction>,
+    /// Every interaction, as given, as the snapshot keeps it ([`Touch`]).
+    pub(super) interactions: Vec<Touch>,
+}
+
+/// An interaction as the snapshot keeps it: its person, its employee, and its day and kind
+/// (§8.1). Sixteen bytes where an [`Interaction`] takes twenty-four (its project is
+/// informational), and in this order the sort key that groups a tie's interactions.
+pub(super) type Touch = (PersonId, EmployeeId, Contact);
+
+/// The [`Touch`] of an interaction.
+pub(super) fn touch(i: &Interaction) -> Touch {
+    (
+        i.person,
+        i.employee,
+        Contact {
+            date: i.date,
+            kind: i.kind,
+        },
+    )
 }
 
 /// What the edges contribute to a snapshot being built, before the counting sorts.
@@ -67,7 +84,7 @@ impl crate::store::Visit for Builder {
     }
 
     fn interaction(&mut self, _: InteractionId, interaction: &Interaction) {
-        self.interactions.push(*interaction);
+        self.interactions.push(touch(interaction));
     }
 }
 
@@ -279,14 +296,14 @@ impl Builder {
         let edges = self
             .edges
             .unwrap_or_else(|| Edges::new(self.nodes.bounds(), &[0; EdgeKind::COUNT]));
-        finish(self.nodes, edges, &self.interactions)
+        finish(self.nodes, edges, self.interactions)
     }
 }
 
 /// The snapshot of `nodes`, `edges` and `interactions`: the counting sorts, merges and
 /// components. The tables are independent of each other, so they are built as separate
 /// tasks on the current rayon pool (each is deterministic on its own).
-pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: &[Interaction]) -> Snapshot {
+pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: Vec<Touch>) -> Snapshot {
     let [na, np, ne, nx] = nodes.bounds();
     let Edges {
         employments,
@@ -471,30 +488,18 @@ struct TieTables {
 
 impl TieTables {
     /// From the tie records in key order (by employee, then person) and the
-    /// interactions in any order: a pair's interactions are sorted by date and kind,
-    /// which orders equal ones fully, so the tables do not depend on the interactions'
-    /// order. Interactions with an end out of range are skipped.
+    /// interactions in any order (sorted here, in place): a pair's interactions are
+    /// sorted by date and kind, which orders equal ones fully, so the tables do not
+    /// depend on the interactions' order. Interactions with an end out of range are
+    /// skipped.
     fn build(
         np: usize,
         ne: usize,
         records: &[(usize, TieRecord)],
-        interactions: &[Interaction],
+        mut sorted: Vec<Touch>,
     ) -> TieTables {
         let records = Csr::from_pairs(np, records);
-        let mut sorted: Vec<(PersonId, EmployeeId, Contact)> = interactions
-            .iter()
-            .filter(|i| i.person.index() < np && i.employee.index() < ne)
-            .map(|i| {
-                (
-                    i.person,
-                    i.employee,
-                    Contact {
-                        date: i.date,
-                        kind: i.kind,
-                    },
-                )
-            })
-            .collect();
+        sorted.retain(|(p, e, _)| p.index() < np && e.index() < ne);
         sorted.par_sort_unstable();
         let mut ties = Vec::with_capacity(records.len());
         let mut tie_offsets = Vec::with_capacity(np + 1);
@@ -673,7 +678,7 @@ impl Snapshot {
             }
         }
         // Interactions in any order: the builder sorts each tie's.
-        b.interactions.clone_from(&network.interactions);
+        b.interactions = network.interactions.iter().map(touch).collect();
         b.finish()
     }
 }

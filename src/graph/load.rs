@@ -1,6 +1,6 @@
 //! Loading a snapshot straight from one transaction of the store.
 
-use super::build::{finish, Builder, Edges};
+use super::build::{finish, touch, Builder, Edges, Touch};
 use super::Snapshot;
 use crate::model::{
     Edge, EdgeKey, EdgeKind, EmployeeId, Interaction, NodeKind, NodeRef, NodeView, PersonId,
@@ -85,7 +85,7 @@ impl Snapshot {
             });
             let (b, map) = nodes?;
             if map == guess {
-                return Ok(finish(b.nodes, edges?, &interactions?));
+                return Ok(finish(b.nodes, edges?, interactions?));
             }
         }
         let (mut b, map) = scan_nodes()?;
@@ -115,7 +115,7 @@ impl Snapshot {
             || gather_edges(txn, &map, bounds, &hint, true),
             || gather_interactions(txn, &map, true),
         );
-        Ok(finish(b.nodes, edges?, &interactions?))
+        Ok(finish(b.nodes, edges?, interactions?))
     }
 }
 
@@ -144,11 +144,12 @@ impl<V: Visit> Visit for StoreIds<'_, V> {
     }
 }
 
-/// Collects interactions, their ends mapped back to store ids when `to_store_ids`.
+/// Collects interactions as the snapshot keeps them, their ends mapped back to store ids
+/// when `to_store_ids`.
 struct Interactions<'a> {
     map: &'a IdMap,
     to_store_ids: bool,
-    all: Vec<Interaction>,
+    all: Vec<Touch>,
 }
 
 impl Visit for Interactions<'_> {
@@ -158,33 +159,35 @@ impl Visit for Interactions<'_> {
 
     fn interaction(&mut self, _: InteractionId, i: &Interaction) {
         if !self.to_store_ids {
-            self.all.push(*i);
+            self.all.push(touch(i));
             return;
         }
         let store = |n: NodeRef| self.map.store_ref(n).map(|r| r.id);
         if let (Some(e), Some(p)) = (store(i.employee.into()), store(i.person.into())) {
-            self.all.push(Interaction {
+            self.all.push(touch(&Interaction {
                 employee: EmployeeId(e),
                 person: PersonId(p),
-                // Informational, not kept by the snapshot.
-                project: None,
                 ..*i
-            });
+            }));
         }
     }
 }
 
 /// Every interaction (one scan of the interaction table), with store ids when
-/// `to_store_ids`.
+/// `to_store_ids`, in a vector sized by the store's count (sixteen bytes each: on a
+/// large network, a vector left to grow by doubling would hold up to twice that, and
+/// copy it at each step). The count is checked against the table's length; past 2²⁷ the
+/// vector grows as it goes, so that no count sizes an allocation beyond reason.
 fn gather_interactions<T: Read>(
     txn: &T,
     map: &IdMap,
     to_store_ids: bool,
-) -> Result<Vec<Interaction>, StoreError> {
+) -> Result<Vec<Touch>, StoreError> {
+    let count = txn.interaction_count()?;
     let mut visitor = Interactions {
         map,
         to_store_ids,
-        all: Vec::new(),
+        all: Vec::with_capacity(usize::try_from(count.min(1 << 27)).unwrap_or(0)),
     };
     store::scan_interactions(txn, map, &mut visitor)?;
     Ok(visitor.all)

@@ -40,6 +40,13 @@ use crate::model::Network;
 use redb::{ReadableDatabase as _, TableHandle as _};
 use std::path::{Path, PathBuf};
 
+/// Bytes of pages a read-only handle keeps in memory. Reads through such a handle are
+/// mostly whole-table scans (a snapshot, an export, a check), which touch each page once:
+/// a cache as large as the tables (the engine's default is 1 GiB) would only hold what was
+/// read a second time in memory — 80 MB of the full report's 625 MB peak on a 3M-edge
+/// network — without saving a read. The interior pages of the trees fit many times over.
+const READ_ONLY_CACHE: usize = 32 << 20;
+
 /// The meta-table key that marks a database whose data was removed by an erasure that
 /// has not been followed by a successful rewrite yet (see [`Database::rewrite_pending`]).
 pub(crate) const REWRITE_PENDING: &str = "rewrite_pending";
@@ -209,7 +216,10 @@ impl Database {
             return Err(StoreError::Missing { path: label });
         }
         let opened = guarded(&label, || {
-            match redb::ReadOnlyDatabase::open(path) {
+            match redb::Builder::new()
+                .set_cache_size(READ_ONLY_CACHE)
+                .open_read_only(path)
+            {
                 Ok(db) => Database::init(
                     Engine::ReadOnly(db),
                     label.clone(),
