@@ -63,11 +63,14 @@
 //! A `LiveGraph` belongs to one thread (it is `Send`, not `Sync`) and holds one read
 //! transaction's view; many threads each run their own while a writer commits, and the
 //! storage engine keeps each transaction's pages as they were. Nothing is shared and
-//! nothing is global: the memory a query holds is its memo — the rows it read, a few
-//! hundred to a few thousand for one project on `large` ([`LiveGraph::memo_items`]) —
-//! plus the path search's per-thread scratch, two arrays over the id space reused by
-//! every search of the thread. Dropping the `LiveGraph` frees the memo; dropping its
-//! transaction lets the engine reclaim the pages later commits replaced.
+//! nothing is global: the memory a query holds is its memo — the rows it read
+//! ([`LiveGraph::memo_items`]), its neighbourhood and nothing else — plus the path
+//! search's per-thread scratch: one 24-byte record per person and employee id, reused by
+//! every search of the thread and allocated zeroed, so only the pages of the nodes a
+//! search reaches are ever resident. Memory is therefore bounded by the requests in
+//! flight times the neighbourhood each reads, plus one scratch per thread. Dropping the
+//! `LiveGraph` frees the memo; dropping its transaction lets the engine reclaim the
+//! pages later commits replaced.
 //!
 //! # What-if
 //!
