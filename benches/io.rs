@@ -16,7 +16,8 @@ use std::path::Path;
 const RAW: TableDefinition<&[u8], &[u8]> = TableDefinition::new("raw");
 
 /// Every record of the network as one (key, value) pair, encoded the way the store encodes
-/// them (postcard), sorted by key: nodes keyed by (type, id), edges by (type, from, to).
+/// them (postcard), sorted by key: nodes keyed by (type, id), edges by (type, from, to),
+/// interactions by their position.
 fn raw_records(net: &Network) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut out = Vec::new();
     let mut node = |kind: u8, i: usize, bytes: Vec<u8>| {
@@ -43,6 +44,11 @@ fn raw_records(net: &Network) -> Vec<(Vec<u8>, Vec<u8>)> {
         k.extend_from_slice(&key.to.pack().to_be_bytes());
         out.push((k, postcard::to_allocvec(&e.attrs()).expect("encodes")));
     }
+    for (i, x) in net.interactions.iter().enumerate() {
+        let mut k = vec![0xFE];
+        k.extend_from_slice(&(i as u64).to_be_bytes());
+        out.push((k, postcard::to_allocvec(x).expect("encodes")));
+    }
     out.sort_unstable();
     out
 }
@@ -60,8 +66,8 @@ fn raw_insert(records: &[(Vec<u8>, Vec<u8>)], path: &Path) -> redb::Database {
     db
 }
 
-/// Data rows of the ten files: one per node, one per edge except `works_at` and `of`,
-/// which are columns of the persons and projects rows.
+/// Data rows of the CSV files: one per node, one per edge except `works_at` and `of`,
+/// which are columns of the persons and projects rows, and one per interaction.
 fn rows(net: &Network) -> u64 {
     let nodes = net.accounts.len() + net.persons.len() + net.employees.len() + net.projects.len();
     let edges = net
@@ -69,7 +75,7 @@ fn rows(net: &Network) -> u64 {
         .iter()
         .filter(|e| !matches!(e, Edge::WorksAt { .. } | Edge::Of { .. }))
         .count();
-    (nodes + edges) as u64
+    (nodes + edges + net.interactions.len()) as u64
 }
 
 fn interchange(c: &mut Criterion) {
