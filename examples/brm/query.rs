@@ -43,21 +43,22 @@ impl ReportArgs {
             snap,
             ..
         } = crate::log::prepare(&self.common, self.at_commit)?;
-        let report = Report::compute(&snap, &params, as_of);
         if self.json {
-            // Streamed, its rows serialised in parallel: the same bytes as
-            // `report.to_json()` without holding the whole document.
+            // Computed as it is written, its rows made and serialised in parallel: the
+            // same bytes as `Report::compute(..).to_json()` without holding the rows.
             let mut stdout = std::io::stdout();
-            guanxi::io::write_report_json(&report, &mut stdout)
+            guanxi::io::compute_report_json(&snap, &params, as_of, &mut stdout)
                 .and_then(|()| stdout.write_all(b"\n"))
                 .map_err(crate::Failure::Stdout)?;
             crate::output::flush()?;
         } else {
+            let report = Report::compute(&snap, &params, as_of);
             render::report(&report, top)?;
+            // The process ends here: freeing the report's many allocations one by one
+            // would only delay the exit.
+            std::mem::forget(report);
         }
-        // The process ends here: freeing the snapshot's and the report's many
-        // allocations one by one would only delay the exit.
-        std::mem::forget(report);
+        // Nor the snapshot's.
         std::mem::forget(snap);
         Ok(ExitCode::SUCCESS)
     }

@@ -138,6 +138,7 @@ pub use query::{
     PersonFigures, QueryError,
 };
 pub use rank::TIE_TOL;
+pub(crate) use report::Staged;
 pub use report::{
     AccountRow, CoachRow, DepartedRow, EmployeeRow, GapRow, LeverRow, PersonRow, ProjectRow, Report,
 };

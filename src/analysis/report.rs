@@ -37,7 +37,7 @@
 
 use super::trend::{earlier_day, Earlier};
 use super::{asset, departed, employee, memory, project, sorted_by_xid, strength};
-use super::{best_owner, claims, data_quality, protection, reach};
+use super::{best_owner, claims, completeness, data_quality, protection, reach};
 use super::{Ctx, Named, Params, Precomputed};
 use super::{TrainingRow, WinFeatures, WinModel};
 use crate::graph::Snapshot;
@@ -248,12 +248,89 @@ pub struct Report {
 impl Report {
     /// Computes the whole report at `as_of` (in parallel on the current rayon pool),
     /// over the nodes that exist in the snapshot.
-    #[allow(clippy::too_many_lines)] // one section per top-level list
+    ///
+    /// To write the report's JSON without holding every row, see
+    /// [`io::compute_report_json`](crate::io::compute_report_json).
     pub fn compute(snapshot: &Snapshot, params: &Params, as_of: Day) -> Report {
+        let staged = Staged::compute(snapshot, params, as_of);
+        let persons = staged
+            .person_order
+            .par_iter()
+            .map(|&i| staged.person_row(i))
+            .collect();
+        let projects = (0..staged.project_order.len())
+            .into_par_iter()
+            .map(|k| staged.project_row(k))
+            .collect();
+        let employees = staged
+            .employee_order
+            .par_iter()
+            .map(|&i| staged.employee_row(i))
+            .collect();
+        Report {
+            as_of: as_of.to_string(),
+            persons,
+            accounts: staged.accounts,
+            projects,
+            employees,
+            departed: staged.departed,
+            win_model: staged.win_model,
+            relationship_asset: staged.relationship_asset,
+        }
+    }
+
+    /// The report as pretty-printed JSON (§6).
+    pub fn to_json(&self) -> String {
+        // Serialising plain structs, strings, f64 and BTreeMaps cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// A report whose small and global parts are computed and whose large lists are not
+/// yet: persons, open projects and employees are computed row by row on demand
+/// ([`Staged::person_row`], [`Staged::project_row`], [`Staged::employee_row`]), so that
+/// a writer can turn each into JSON and drop it (see
+/// [`io::compute_report_json`](crate::io::compute_report_json)).
+///
+/// What is held: the shared arrays (`c_eff`, `C`, `π`, who works where, the earlier
+/// date's figures), the account and departed rows, and the rows of the **closed**
+/// projects — the win model is fitted on their features before any open project's
+/// win probability can be given, so they are analysed first and kept. Each open
+/// project is analysed once, when its row is asked for. The rows are those of a
+/// one-pass computation to the bit: every row is a function of the network, the
+/// parameters and the date only.
+pub(crate) struct Staged<'s> {
+    snapshot: &'s Snapshot,
+    params: Params,
+    as_of: Day,
+    pre: Precomputed<'s>,
+    earlier: Option<Earlier>,
+    /// Person ids by external id.
+    pub(crate) person_order: Vec<u32>,
+    /// Every account's row, by id.
+    pub(crate) accounts: Vec<AccountRow>,
+    /// Project ids by external id.
+    pub(crate) project_order: Vec<u32>,
+    /// The rows of the closed projects, aligned with `project_order` (`None` for an
+    /// open project).
+    closed: Vec<Option<ProjectRow>>,
+    /// Completeness by project id, for the employees' data quality (9.6).
+    completeness: Vec<Option<f64>>,
+    /// The ids of the employees still with us, by external id.
+    pub(crate) employee_order: Vec<u32>,
+    /// The gone employees' rows, by id.
+    pub(crate) departed: Vec<DepartedRow>,
+    /// The win model (9.2).
+    pub(crate) win_model: Option<WinModel>,
+    /// `Σ_a A(a)·pipeline(a)`.
+    pub(crate) relationship_asset: f64,
+}
+
+impl<'s> Staged<'s> {
+    /// Computes the shared arrays, the accounts, the closed projects, the win model and
+    /// the departed rows (in parallel on the current rayon pool).
+    pub(crate) fn compute(snapshot: &'s Snapshot, params: &Params, as_of: Day) -> Staged<'s> {
         let pre = Precomputed::compute(snapshot, params, as_of);
-        let ctx = Ctx::new(snapshot, params, as_of).with_precomputed(&pre);
-        let pi = |p: PersonId| pre.influence.get(p.index()).copied().unwrap_or(0.0);
-        let c = |p: PersonId| pre.closeness.get(p.index()).copied().unwrap_or(0.0);
         // The earlier date of the trends; nothing to compute when it is today.
         let earlier = (params.trend_days != 0).then(|| {
             Earlier::compute(
@@ -263,27 +340,83 @@ impl Report {
                 earlier_day(as_of, params.trend_days),
             )
         });
-        let earlier_c = |p: PersonId| match &earlier {
-            Some(e) => e.closeness.get(p.index()).copied().unwrap_or(0.0),
-            None => c(p),
+        let mut staged = Staged {
+            snapshot,
+            params: *params,
+            as_of,
+            pre,
+            earlier,
+            person_order: sorted_by_xid(snapshot, NodeKind::Person),
+            accounts: Vec::new(),
+            project_order: sorted_by_xid(snapshot, NodeKind::Project),
+            closed: Vec::new(),
+            completeness: Vec::new(),
+            employee_order: Vec::new(),
+            departed: Vec::new(),
+            win_model: None,
+            relationship_asset: 0.0,
         };
-
-        let persons = sorted_by_xid(snapshot, NodeKind::Person)
+        let (accounts, relationship_asset) = staged.accounts();
+        staged.accounts = accounts;
+        staged.relationship_asset = relationship_asset;
+        staged.closed_projects();
+        staged.completeness = staged.all_completeness();
+        let ctx = staged.ctx();
+        let (gone, staying): (Vec<u32>, Vec<u32>) = sorted_by_xid(snapshot, NodeKind::Employee)
+            .into_iter()
+            .partition(|&i| ctx.gone(EmployeeId(i)));
+        staged.departed = gone
             .par_iter()
-            .map(|&i| {
-                let p = PersonId(i);
-                let memory = memory::attitude_memory(snapshot, p);
-                PersonRow {
-                    id: snapshot.person_xid(p).to_owned(),
-                    closeness: c(p),
-                    influence: pi(p),
-                    trend: c(p) - earlier_c(p),
-                    past_solution: memory.solution,
-                    past_price: memory.price,
-                }
+            .filter_map(|&i| departed::departed(&ctx, EmployeeId(i)))
+            .map(|d| DepartedRow {
+                id: d.employee.xid.into_owned(),
+                left: d.left.to_string(),
+                orphans: d.orphans.into_iter().map(|p| p.xid.into_owned()).collect(),
             })
             .collect();
+        staged.employee_order = staying;
+        staged
+    }
 
+    /// The analyses' context, reading the shared arrays.
+    fn ctx(&self) -> Ctx<'_, &Snapshot> {
+        Ctx::new(self.snapshot, &self.params, self.as_of).with_precomputed(&self.pre)
+    }
+
+    /// `π(p)`.
+    fn pi(&self, p: PersonId) -> f64 {
+        self.pre.influence.get(p.index()).copied().unwrap_or(0.0)
+    }
+
+    /// `C(p)`.
+    fn c(&self, p: PersonId) -> f64 {
+        self.pre.closeness.get(p.index()).copied().unwrap_or(0.0)
+    }
+
+    /// The row of the person with id `i`.
+    pub(crate) fn person_row(&self, i: u32) -> PersonRow {
+        let p = PersonId(i);
+        let memory = memory::attitude_memory(self.snapshot, p);
+        let before = match &self.earlier {
+            Some(e) => e.closeness.get(p.index()).copied().unwrap_or(0.0),
+            None => self.c(p),
+        };
+        PersonRow {
+            id: self.snapshot.person_xid(p).to_owned(),
+            closeness: self.c(p),
+            influence: self.pi(p),
+            trend: self.c(p) - before,
+            past_solution: memory.solution,
+            past_price: memory.price,
+        }
+    }
+
+    /// Every account's row by external id, and the relationship asset.
+    fn accounts(&self) -> (Vec<AccountRow>, f64) {
+        let snapshot = self.snapshot;
+        let ctx = self.ctx();
+        let pi = |p: PersonId| self.pi(p);
+        let c = |p: PersonId| self.c(p);
         // By account id (holes hold `None`), so that the asset sums in id order.
         let account_figures: Vec<Option<AccountFigures>> = (0
             ..snapshot.id_bound(NodeKind::Account) as u32)
@@ -292,7 +425,7 @@ impl Report {
                 let a = AccountId(a);
                 snapshot.contains(a).then(|| {
                     (
-                        strength::account_strength(snapshot, pre.staffing.persons(a), pi, c),
+                        strength::account_strength(snapshot, self.pre.staffing.persons(a), pi, c),
                         asset::pipeline(snapshot, a),
                         account_strategy(&ctx, a, pi),
                     )
@@ -309,7 +442,7 @@ impl Report {
             .into_iter()
             .filter_map(|i| {
                 let (s, pipeline, strategy) = account_figures.get(i as usize)?.as_ref()?;
-                let before = match &earlier {
+                let before = match &self.earlier {
                     Some(e) => e.strength.get(i as usize).copied().unwrap_or(0.0),
                     None => s.strength,
                 };
@@ -330,76 +463,112 @@ impl Report {
                 })
             })
             .collect();
-
-        let order = sorted_by_xid(snapshot, NodeKind::Project);
-        let (mut projects, features): (Vec<ProjectRow>, Vec<(Stage, WinFeatures)>) = order
-            .par_iter()
-            .map(|&i| project_row(&ctx, ProjectId(i)))
-            .unzip();
-        let win_model = win_probabilities(snapshot, params, &order, &features, &mut projects);
-        // Completeness by project id, for the employees' data quality.
-        let mut completeness = vec![None; snapshot.id_bound(NodeKind::Project)];
-        for (&i, row) in order.iter().zip(&projects) {
-            completeness[i as usize] = row.completeness;
-        }
-
-        let (gone, staying): (Vec<u32>, Vec<u32>) = sorted_by_xid(snapshot, NodeKind::Employee)
-            .into_iter()
-            .partition(|&i| ctx.gone(EmployeeId(i)));
-        let employees = staying
-            .par_iter()
-            .map(|&i| {
-                let figures = employee::employee_figures(&ctx, EmployeeId(i), pi);
-                let quality = data_quality::data_quality(&ctx, EmployeeId(i), |x| {
-                    completeness
-                        .get(x.index())
-                        .copied()
-                        .flatten()
-                        .unwrap_or(0.0)
-                });
-                EmployeeRow {
-                    id: figures.employee.xid.into_owned(),
-                    portfolio: figures.portfolio,
-                    sole_ties: figures
-                        .sole_ties
-                        .into_iter()
-                        .map(|p| p.xid.into_owned())
-                        .collect(),
-                    fit: figures
-                        .fit
-                        .into_iter()
-                        .map(|(a, v)| (a.xid.into_owned(), v))
-                        .collect(),
-                    data_quality: quality.data_quality,
-                }
-            })
-            .collect();
-        let departed = gone
-            .par_iter()
-            .filter_map(|&i| departed::departed(&ctx, EmployeeId(i)))
-            .map(|d| DepartedRow {
-                id: d.employee.xid.into_owned(),
-                left: d.left.to_string(),
-                orphans: d.orphans.into_iter().map(|p| p.xid.into_owned()).collect(),
-            })
-            .collect();
-
-        Report {
-            as_of: as_of.to_string(),
-            persons,
-            accounts,
-            projects,
-            employees,
-            departed,
-            win_model,
-            relationship_asset,
-        }
+        (accounts, relationship_asset)
     }
 
-    /// The report as pretty-printed JSON (§6).
-    pub fn to_json(&self) -> String {
-        // Serialising plain structs, strings, f64 and BTreeMaps cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+    /// Analyses the won and lost projects, keeps their rows and fits the win model on
+    /// their features (in project external id order).
+    fn closed_projects(&mut self) {
+        let ctx = self.ctx();
+        let snapshot = self.snapshot;
+        let analysed: Vec<Option<(ProjectRow, WinFeatures)>> = self
+            .project_order
+            .par_iter()
+            .map(|&i| {
+                let x = ProjectId(i);
+                (!snapshot.project_stage(x).is_open()).then(|| project_row(&ctx, x))
+            })
+            .collect();
+        let history: Vec<TrainingRow<'_>> = self
+            .project_order
+            .iter()
+            .zip(&analysed)
+            .filter_map(|(&i, row)| {
+                let (_, features) = row.as_ref()?;
+                Some(TrainingRow {
+                    project: Named::project(snapshot, ProjectId(i)),
+                    won: snapshot.project_stage(ProjectId(i)) == Stage::Won,
+                    features: *features,
+                })
+            })
+            .collect();
+        let model = WinModel::fit(&history, &self.params);
+        drop(history);
+        self.closed = analysed
+            .into_iter()
+            .map(|row| row.map(|(row, _)| row))
+            .collect();
+        self.win_model = model;
+    }
+
+    /// Completeness by project id (4.7): the closed projects' from their rows, the open
+    /// ones' computed (it is cheap; their rows compute it again, the same way).
+    fn all_completeness(&self) -> Vec<Option<f64>> {
+        let ctx = self.ctx();
+        let open: Vec<(usize, Option<f64>)> = self
+            .project_order
+            .par_iter()
+            .zip(&self.closed)
+            .filter(|(_, row)| row.is_none())
+            .map(|(&i, _)| {
+                let x = ProjectId(i);
+                (x.index(), completeness::completeness(&ctx, x).completeness)
+            })
+            .collect();
+        let mut by_id = vec![None; self.snapshot.id_bound(NodeKind::Project)];
+        for (&i, row) in self.project_order.iter().zip(&self.closed) {
+            if let (Some(row), Some(slot)) = (row, by_id.get_mut(i as usize)) {
+                *slot = row.completeness;
+            }
+        }
+        for (i, c) in open {
+            if let Some(slot) = by_id.get_mut(i) {
+                *slot = c;
+            }
+        }
+        by_id
+    }
+
+    /// The row of the `k`-th project by external id: a closed project's kept row, or an
+    /// open project analysed now, with its win probability.
+    pub(crate) fn project_row(&self, k: usize) -> ProjectRow {
+        if let Some(Some(row)) = self.closed.get(k) {
+            return row.clone();
+        }
+        let x = ProjectId(self.project_order.get(k).copied().unwrap_or(u32::MAX));
+        let (mut row, features) = project_row(&self.ctx(), x);
+        if let Some(model) = &self.win_model {
+            row.win_probability = Some(model.explain(&features).probability);
+        }
+        row
+    }
+
+    /// The row of the employee with id `i` (still with us).
+    pub(crate) fn employee_row(&self, i: u32) -> EmployeeRow {
+        let ctx = self.ctx();
+        let figures = employee::employee_figures(&ctx, EmployeeId(i), |p| self.pi(p));
+        let quality = data_quality::data_quality(&ctx, EmployeeId(i), |x| {
+            self.completeness
+                .get(x.index())
+                .copied()
+                .flatten()
+                .unwrap_or(0.0)
+        });
+        EmployeeRow {
+            id: figures.employee.xid.into_owned(),
+            portfolio: figures.portfolio,
+            sole_ties: figures
+                .sole_ties
+                .into_iter()
+                .map(|p| p.xid.into_owned())
+                .collect(),
+            fit: figures
+                .fit
+                .into_iter()
+                .map(|(a, v)| (a.xid.into_owned(), v))
+                .collect(),
+            data_quality: quality.data_quality,
+        }
     }
 }
 
@@ -447,37 +616,9 @@ fn account_strategy(
     (best, protection, claim)
 }
 
-/// Fits the win model on the closed projects among `order` (with their stages and
-/// features aligned), and sets the win probability of the open projects' `rows`.
-fn win_probabilities(
-    snapshot: &Snapshot,
-    params: &Params,
-    order: &[u32],
-    features: &[(Stage, WinFeatures)],
-    rows: &mut [ProjectRow],
-) -> Option<WinModel> {
-    let history: Vec<TrainingRow<'_>> = order
-        .iter()
-        .zip(features)
-        .filter(|(_, (stage, _))| matches!(stage, Stage::Won | Stage::Lost))
-        .map(|(&i, &(stage, features))| TrainingRow {
-            project: Named::project(snapshot, ProjectId(i)),
-            won: stage == Stage::Won,
-            features,
-        })
-        .collect();
-    let model = WinModel::fit(&history, params)?;
-    for (row, (stage, f)) in rows.iter_mut().zip(features) {
-        if stage.is_open() {
-            row.win_probability = Some(model.explain(f).probability);
-        }
-    }
-    Some(model)
-}
-
-/// A project's row (without its win probability, which needs the model) and its stage
-/// and features.
-fn project_row(ctx: &Ctx<'_, &Snapshot>, x: ProjectId) -> (ProjectRow, (Stage, WinFeatures)) {
+/// A project's row (without its win probability, which needs the model) and its
+/// features.
+fn project_row(ctx: &Ctx<'_, &Snapshot>, x: ProjectId) -> (ProjectRow, WinFeatures) {
     let owned = |p: &Named<'_, PersonId>| p.xid.to_string();
     let analysis = project::analyse(ctx, x);
     let (chain_closeness, chain_rivals) = match &analysis.competition {
@@ -530,5 +671,5 @@ fn project_row(ctx: &Ctx<'_, &Snapshot>, x: ProjectId) -> (ProjectRow, (Stage, W
             .collect(),
         win_probability: None,
     };
-    (row, (analysis.stage, analysis.features))
+    (row, analysis.features)
 }

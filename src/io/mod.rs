@@ -121,7 +121,7 @@ mod write;
 pub use db::{export_dir, import_dir, import_dir_with, plan_import, TransferError};
 pub use error::{CsvExportError, CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
 pub use folder::{Folder, Resolve};
-pub use json::write_report_json;
+pub use json::{compute_report_json, write_report_json};
 pub use plan::{
     Changes, Delta, ImportCounts, ImportMode, ImportOptions, ImportPlan, InteractionRow,
     UnknownMode,

@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 /// a cache as large as the tables (the engine's default is 1 GiB) would only hold what was
 /// read a second time in memory — 80 MB of the full report's 625 MB peak on a 3M-edge
 /// network — without saving a read. The interior pages of the trees fit many times over.
-const READ_ONLY_CACHE: usize = 32 << 20;
+const READ_ONLY_CACHE: usize = 16 << 20;
 
 /// The meta-table key that marks a database whose data was removed by an erasure that
 /// has not been followed by a successful rewrite yet (see [`Database::rewrite_pending`]).
