@@ -320,36 +320,42 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: Vec<Touch>) -> Sn
         ..
     } = e;
     project_account.resize(nx, NONE);
+    // Each task takes its edge lists and drops each one as soon as its table is built,
+    // so that the lists and the tables made from them are not all held at once (the
+    // load's peak memory).
     let ((graphs, raw), (tie_tables, (account_projects, small))) = rayon::join(
-        || {
+        move || {
             rayon::join(
-                || Graphs::build(np, &deference),
-                || {
+                move || Graphs::build(np, &deference),
+                move || {
                     nodes.build_indexes();
-                    (
-                        Csr::from_pairs(np, &reports_to),
-                        Csr::from_pairs(np, &influences),
-                        EmploymentTables::build(na, np, &employments),
-                    )
+                    let reports = Csr::from_pairs(np, &reports_to);
+                    drop(reports_to);
+                    let influence = Csr::from_pairs(np, &influences);
+                    drop(influences);
+                    let employment = EmploymentTables::build(na, np, &employments);
+                    drop(employments);
+                    (nodes, (reports, influence, employment))
                 },
             )
         },
         || {
             rayon::join(
-                || TieTables::build(np, ne, &ties, interactions),
+                move || TieTables::build(np, ne, &ties, interactions),
                 || {
                     rayon::join(
                         || account_projects(na, &project_account),
-                        || {
+                        move || {
                             let memberships: Vec<(usize, ProjectId)> = members
                                 .iter()
                                 .map(|(x, m)| (m.person.index(), ProjectId(*x as u32)))
                                 .collect();
+                            let chains = Csr::from_pairs(nx, &members);
+                            drop(members);
+                            let of_person = Csr::from_pairs(np, &memberships);
+                            drop(memberships);
                             (
-                                (
-                                    Csr::from_pairs(nx, &members),
-                                    Csr::from_pairs(np, &memberships),
-                                ),
+                                (chains, of_person),
                                 Csr::from_pairs(np, &rivals),
                                 Csr::from_pairs(nx, &competes),
                                 Owners::build(na, ne, nx, &owned, &owned_projects),
@@ -360,6 +366,7 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: Vec<Touch>) -> Sn
             )
         },
     );
+    let (nodes, raw) = raw;
     let Graphs {
         deference,
         links,
