@@ -161,6 +161,10 @@ pub(crate) struct Precomputed<'s> {
     pub(crate) staffing: Cow<'s, Staffing>,
     /// `π(p)` by person id (4.4; 0 for a person who works nowhere at the date).
     pub(crate) influence: Vec<f64>,
+    /// Each person's strongest path from any employee (4.8), guiding the path searches
+    /// of a full report's levers; empty unless [`with_employee_reach`](Self::with_employee_reach)
+    /// computed it.
+    pub(crate) employee_reach: Vec<f64>,
 }
 
 impl<'s> Precomputed<'s> {
@@ -175,7 +179,26 @@ impl<'s> Precomputed<'s> {
             closeness,
             staffing,
             influence,
+            employee_reach: Vec::new(),
         }
+    }
+
+    /// The same arrays with each person's strongest path from any employee, for
+    /// reports that search many such paths (one search over the network, then each
+    /// path search goes straight to its answer).
+    #[must_use]
+    pub(crate) fn with_employee_reach(
+        mut self,
+        snapshot: &'s Snapshot,
+        params: &Params,
+        day: Day,
+    ) -> Self {
+        let reach = {
+            let ctx = Ctx::new(snapshot, params, day).with_precomputed(&self);
+            path::employee_reach(&ctx)
+        };
+        self.employee_reach = reach;
+        self
     }
 }
 
@@ -266,6 +289,13 @@ impl<'s, G: Graph<'s>> Ctx<'s, G> {
     /// The person of the tie at index `tie`.
     pub(crate) fn tie_person(&self, tie: usize) -> Option<PersonId> {
         self.graph.tie(tie).map(|t| t.person)
+    }
+
+    /// Each person's strongest path from any employee, when precomputed.
+    pub(crate) fn employee_reach(&self) -> Option<&[f64]> {
+        self.pre
+            .map(|p| p.employee_reach.as_slice())
+            .filter(|r| !r.is_empty())
     }
 
     /// `c_eff` of the tie at index `tie` (§8.1); 0 if it does not count at the date.

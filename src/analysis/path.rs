@@ -24,7 +24,7 @@
 
 use super::rank;
 use super::{Ctx, Named};
-use crate::graph::Graph;
+use crate::graph::{Graph, Snapshot};
 use crate::model::{EmployeeId, NodeKind, PersonId};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -325,20 +325,10 @@ pub(crate) fn strongest<'s, G: Graph<'s>>(
     }
     let mut search = Search::new(ctx, &[target], true, excluded);
     let np = search.persons();
-    let mut found: Vec<(usize, f64)> = Vec::new();
-    while let Some((node, strength)) = search.next_settled() {
-        // Settled strongest first: past the k-th, only a strength equal to it for
-        // ranking (see `rank`) can still win its place by the tie-break.
-        if found.len() >= k
-            && strength < found[k - 1].1
-            && !rank::nearly_equal(strength, found[k - 1].1)
-        {
-            break;
-        }
-        if node >= np {
-            found.push((node, strength));
-        }
-    }
+    let found = match ctx.employee_reach() {
+        Some(reach) => search.guided(k, reach),
+        None => search.plain(k),
+    };
     let graph = ctx.graph;
     let mut named: Vec<(Named<'s, EmployeeId>, usize, f64)> = found
         .into_iter()
@@ -361,4 +351,335 @@ pub(crate) fn strongest<'s, G: Graph<'s>>(
                 .collect(),
         })
         .collect()
+}
+
+/// Slack on a guiding bound: a path's product taken in another order may differ from
+/// the bound's in the last bits, one rounding per hop, far below this.
+const GUIDE_MARGIN: f64 = 1.0 + 1e-9;
+
+impl<'s, G: Graph<'s>> Search<'_, 's, G> {
+    /// The employees (as nodes, with their strengths) that can rank among the first `k`:
+    /// every employee settled until `k` are and the next node is weaker than the `k`-th
+    /// by more than a rounding (see [`rank`]).
+    fn plain(&mut self, k: usize) -> Vec<(usize, f64)> {
+        let np = self.persons();
+        let mut found: Vec<(usize, f64)> = Vec::new();
+        while let Some((node, strength)) = self.next_settled() {
+            // Settled strongest first: past the k-th, only a strength equal to it for
+            // ranking (see `rank`) can still win its place by the tie-break.
+            if found.len() >= k
+                && strength < found[k - 1].1
+                && !rank::nearly_equal(strength, found[k - 1].1)
+            {
+                break;
+            }
+            if node >= np {
+                found.push((node, strength));
+            }
+        }
+        found
+    }
+
+    /// What [`plain`](Self::plain) finds, found by a search guided by `reach` (each
+    /// person's strongest path from any employee, [`employee_reach`]): best-first on
+    /// `label · reach`, an upper bound on the strength of any employee's path through
+    /// the node, so that the search follows the strongest paths straight to their
+    /// employees instead of settling every node stronger than the answer.
+    ///
+    /// A node's label may rise after it was expanded (the order is no longer by label);
+    /// it is then expanded again. The search stops once no node left can lead to an
+    /// employee within a rounding of the `k`-th best label: every employee that can
+    /// rank then has its final label, the same float as the plain search's (the same
+    /// products, taken from the target outward), so the answer is the same to the bit.
+    fn guided(&mut self, k: usize, reach: &[f64]) -> Vec<(usize, f64)> {
+        let np = self.persons();
+        let bound = |node: usize| {
+            let r = if node >= np {
+                1.0
+            } else {
+                reach.get(node).copied().unwrap_or(0.0)
+            };
+            r * GUIDE_MARGIN
+        };
+        // The sources were queued by their labels: queue them by their bounds.
+        let sources: Vec<Entry> = self.s.heap.drain().collect();
+        for e in sources {
+            let key = e.strength * bound(e.node);
+            if key > 0.0 {
+                self.s.heap.push(Entry {
+                    strength: key,
+                    node: e.node,
+                });
+            }
+        }
+        let graph = self.ctx.graph;
+        let mut employees: Vec<usize> = Vec::new();
+        // The k-th best employee label so far (labels only rise): 0 until k are found.
+        let mut kth = 0.0f64;
+        while let Some(Entry {
+            strength: key,
+            node,
+        }) = self.s.heap.pop()
+        {
+            let Some(state) = self.s.node(node) else {
+                continue;
+            };
+            let label = state.best;
+            // The same product as when queued, unless the label rose since: then this
+            // entry is stale (the newer one came first).
+            if state.seen != self.s.stamp || key.to_bits() != (label * bound(node)).to_bits() {
+                continue;
+            }
+            if employees.len() >= k && key < kth * (1.0 - 2.0 * rank::TIE_TOL) {
+                break;
+            }
+            if node >= np {
+                continue; // an employee: paths end there
+            }
+            let p = PersonId(node as u32);
+            for l in graph.links(p).iter() {
+                let to = l.to.index();
+                self.relax_guided(to, label * l.weight, node as u32, bound(to));
+            }
+            for i in graph.person_ties(p) {
+                let Some(e) = self.ctx.tie_employee(i) else {
+                    continue;
+                };
+                if Some(e) == self.excluded {
+                    continue;
+                }
+                let to = np + e.index();
+                let before = self.label(to);
+                let c = self.ctx.effective(i);
+                if self.relax_guided(to, label * c, node as u32, bound(to)) {
+                    if before.is_none() {
+                        employees.push(to);
+                    }
+                    kth = self.kth_label(&employees, k);
+                }
+            }
+        }
+        let labelled: Vec<(usize, f64)> = employees
+            .iter()
+            .filter_map(|&e| Some((e, self.label(e)?)))
+            .collect();
+        if labelled.len() <= k {
+            return labelled;
+        }
+        let kth = self.kth_label(&employees, k);
+        labelled
+            .into_iter()
+            .filter(|&(_, s)| s >= kth || rank::nearly_equal(s, kth))
+            .collect()
+    }
+
+    /// The `k`-th largest label of `nodes` (0 if fewer than `k`).
+    fn kth_label(&self, nodes: &[usize], k: usize) -> f64 {
+        if nodes.len() < k {
+            return 0.0;
+        }
+        let mut labels: Vec<f64> = nodes.iter().filter_map(|&n| self.label(n)).collect();
+        if labels.len() < k {
+            return 0.0;
+        }
+        let (_, kth, _) = labels.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        *kth
+    }
+
+    /// [`relax`](Self::relax) for [`guided`](Self::guided): queued by `strength ·
+    /// bound`, and not at all where no employee's path can pass (`bound` 0). Whether the
+    /// label rose.
+    #[inline]
+    fn relax_guided(&mut self, node: usize, strength: f64, pred: u32, bound: f64) -> bool {
+        if strength <= 0.0 || bound <= 0.0 {
+            return false;
+        }
+        let stamp = self.s.stamp;
+        let Some(n) = self.s.node(node) else {
+            return false;
+        };
+        if n.seen == stamp && strength <= n.best {
+            return false;
+        }
+        self.s.set(
+            node,
+            NodeState {
+                best: strength,
+                seen: stamp,
+                done: n.done,
+                pred,
+            },
+        );
+        self.s.heap.push(Entry {
+            strength: strength * bound,
+            node,
+        });
+        true
+    }
+}
+
+/// Rounds of [`employee_reach`]: each tightens the bound by one more hop.
+const REACH_ROUNDS: usize = 8;
+
+/// For every person id, an upper bound on the strength of the strongest path from any
+/// employee to the person in the path graph at the context's date (ties by `c_eff`,
+/// links both ways): 0 where no employee's path can reach (a connected component
+/// without a tie that counts). It guides [`strongest`]'s searches in a full report
+/// (see `Search::guided`).
+///
+/// The bound starts at 1 in every component that holds a tie and is tightened by
+/// rounds of `h(v) ← max(strongest tie of v, max over links h(u)·w(u, v))`: every round
+/// keeps it an upper bound (the exact strengths are the fixed point, and the map is
+/// monotone) and makes it exact for the persons whose best path has fewer hops than the
+/// rounds run. Each round is a parallel pass over the links, each person computed from
+/// the previous round's values, so the result does not depend on the thread count.
+pub(crate) fn employee_reach(ctx: &Ctx<'_, &Snapshot>) -> Vec<f64> {
+    use rayon::prelude::*;
+    let snapshot = ctx.graph;
+    let np = snapshot.id_bound(NodeKind::Person);
+    let tie: Vec<f64> = (0..np)
+        .into_par_iter()
+        .map(|v| {
+            Graph::person_ties(snapshot, PersonId(v as u32))
+                .map(|i| ctx.effective(i))
+                .fold(0.0f64, f64::max)
+        })
+        .collect();
+    // Components are named by their smallest person id.
+    let mut with_tie = vec![false; np];
+    for (v, &t) in tie.iter().enumerate() {
+        if t > 0.0 {
+            if let Some(slot) = with_tie.get_mut(snapshot.component(PersonId(v as u32)) as usize) {
+                *slot = true;
+            }
+        }
+    }
+    let mut reach: Vec<f64> = (0..np)
+        .map(|v| {
+            let c = snapshot.component(PersonId(v as u32)) as usize;
+            if with_tie.get(c).copied().unwrap_or(false) {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    for _ in 0..REACH_ROUNDS {
+        let next: Vec<f64> = (0..np)
+            .into_par_iter()
+            .map(|v| {
+                if reach[v] == 0.0 {
+                    return 0.0;
+                }
+                snapshot
+                    .links(PersonId(v as u32))
+                    .iter()
+                    .map(|l| reach.get(l.to.index()).copied().unwrap_or(0.0) * l.weight)
+                    .fold(tie[v], f64::max)
+            })
+            .collect();
+        let changed = next != reach;
+        reach = next;
+        if !changed {
+            break;
+        }
+    }
+    reach
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Params, Precomputed};
+    use crate::graph::Snapshot;
+    use crate::model::Day;
+
+    /// `(employee, strength bits, path)` of each answer.
+    type Answer = Vec<(String, u64, Vec<String>)>;
+
+    fn answers(paths: Vec<Path<'_>>) -> Answer {
+        paths
+            .into_iter()
+            .map(|p| {
+                let hops = p.persons.iter().map(|n| n.xid.to_string()).collect();
+                (p.employee.xid.to_string(), p.strength.to_bits(), hops)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn guided_searches_find_the_plain_searches_employees_and_strengths_to_the_bit() {
+        let params = Params::default();
+        let mut guided_queries = 0;
+        for seed in 1..=4 {
+            let net = crate::synth::generate(crate::synth::Preset::Small, seed);
+            let snap = Snapshot::from_network(&net);
+            for as_of in [
+                Day::from_ymd(2025, 6, 30).unwrap(),
+                Day::from_ymd(2023, 1, 1).unwrap(),
+            ] {
+                let pre = Precomputed::compute(&snap, &params, as_of);
+                let guided_pre = pre.clone().with_employee_reach(&snap, &params, as_of);
+                let plain = Ctx::new(&snap, &params, as_of).with_precomputed(&pre);
+                let guided = Ctx::new(&snap, &params, as_of).with_precomputed(&guided_pre);
+                assert!(plain.employee_reach().is_none());
+                assert!(guided.employee_reach().is_some());
+                let excluded = [None, Some(EmployeeId(0)), Some(EmployeeId(3))];
+                for p in snap.person_ids().step_by(7) {
+                    for (k, excluded) in [(1, excluded[0]), (2, excluded[1]), (3, excluded[2])] {
+                        let want = answers(strongest(&plain, p, k, excluded));
+                        let got = answers(strongest(&guided, p, k, excluded));
+                        // The same employees with the same strengths, in the same order.
+                        let key = |a: &Answer| {
+                            a.iter()
+                                .map(|(e, s, _)| (e.clone(), *s))
+                                .collect::<Vec<_>>()
+                        };
+                        assert_eq!(key(&got), key(&want), "seed {seed}, {as_of}, {p:?}, k {k}");
+                        // Each path is a path of the network, from the employee's contact
+                        // to the target.
+                        for (_, _, hops) in &got {
+                            assert_eq!(hops.last().map(String::as_str), Some(snap.person_xid(p)));
+                        }
+                        guided_queries += usize::from(!want.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(
+            guided_queries > 500,
+            "{guided_queries} queries with an answer"
+        );
+    }
+
+    #[test]
+    fn the_reach_bound_is_never_below_the_strongest_path_from_an_employee() {
+        let params = Params::default();
+        let net = crate::synth::generate(crate::synth::Preset::Small, 9);
+        let snap = Snapshot::from_network(&net);
+        let as_of = Day::from_ymd(2025, 6, 30).unwrap();
+        let pre = Precomputed::compute(&snap, &params, as_of);
+        let ctx = Ctx::new(&snap, &params, as_of).with_precomputed(&pre);
+        let reach = employee_reach(&ctx);
+        let (mut unreached, mut reached) = (0, 0);
+        for p in snap.person_ids() {
+            let best = strongest(&ctx, p, 1, None)
+                .first()
+                .map_or(0.0, |a| a.strength);
+            let bound = reach[p.index()];
+            assert!(
+                best <= bound * GUIDE_MARGIN,
+                "{p:?}: {best} above its bound {bound}"
+            );
+            if best == 0.0 {
+                unreached += 1;
+            } else {
+                reached += 1;
+            }
+        }
+        assert!(
+            reached > 100 && unreached > 0,
+            "{reached} reached, {unreached} not"
+        );
+    }
 }

@@ -331,6 +331,13 @@ impl<'s> Staged<'s> {
     /// the departed rows (in parallel on the current rayon pool).
     pub(crate) fn compute(snapshot: &'s Snapshot, params: &Params, as_of: Day) -> Staged<'s> {
         let pre = Precomputed::compute(snapshot, params, as_of);
+        // The levers' path searches (one per lever of every project) are guided by
+        // every person's strongest path from any employee.
+        let pre = if params.k_levers > 0 {
+            pre.with_employee_reach(snapshot, params, as_of)
+        } else {
+            pre
+        };
         // The earlier date of the trends; nothing to compute when it is today.
         let earlier = (params.trend_days != 0).then(|| {
             Earlier::compute(
