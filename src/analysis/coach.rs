@@ -58,8 +58,10 @@ use super::path::Search;
 use super::{closeness, Ctx, Named};
 use crate::graph::{ChainMember, Graph};
 use crate::model::{PersonId, ProjectId, Role};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::{BinaryHeap, HashMap};
+use std::cell::RefCell;
+use std::collections::BinaryHeap;
 
 /// A coach candidate and the four factors of its score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -243,8 +245,8 @@ const CONTENDER_SLACK: f64 = 1.0 + 1e-6;
 struct Distinct<'p> {
     weight: &'p [f64],
     k: usize,
-    nodes: HashMap<usize, Labels>,
-    heap: BinaryHeap<Pending>,
+    /// The search's working memory, taken from (and given back to) a per-thread pool.
+    work: DistinctWork,
     /// Heap entries per source.
     pending: Vec<usize>,
     /// Whether a label of the source was refused or dropped.
@@ -254,11 +256,41 @@ struct Distinct<'p> {
     exhausted: bool,
 }
 
-/// A node's labels: at most one per source, and the number settled.
+/// [`Distinct`]'s maps, kept per thread and cleared between searches, so that a search
+/// allocates nothing once its thread has run a few: the nodes reached (a fast hash map:
+/// its keys are node ids of the network, not input an adversary picks per search, and
+/// its iteration order is never used), and every label in one arena, each node's
+/// labels a list through it.
 #[derive(Default)]
+struct DistinctWork {
+    nodes: FxHashMap<usize, Labels>,
+    arena: Vec<Label>,
+    heap: BinaryHeap<Pending>,
+}
+
+thread_local! {
+    static DISTINCT_POOL: RefCell<Vec<DistinctWork>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Drop for Distinct<'_> {
+    fn drop(&mut self) {
+        let mut work = std::mem::take(&mut self.work);
+        work.nodes.clear();
+        work.arena.clear();
+        work.heap.clear();
+        DISTINCT_POOL.with(|p| p.borrow_mut().push(work));
+    }
+}
+
+/// No label: the end of a node's list.
+const NO_LABEL: u32 = u32::MAX;
+
+/// A node's labels: at most one per source (a list through the arena, newest first),
+/// and the number settled.
+#[derive(Clone, Copy)]
 struct Labels {
     settled: usize,
-    list: Vec<Label>,
+    first: u32,
 }
 
 /// One source's best known path to a node.
@@ -267,6 +299,24 @@ struct Label {
     src: usize,
     reach: f64,
     done: bool,
+    /// The node's next label in the arena.
+    next: u32,
+}
+
+/// The labels of one node, walking its list through the arena.
+struct LabelIter<'a> {
+    arena: &'a [Label],
+    at: u32,
+}
+
+impl<'a> Iterator for LabelIter<'a> {
+    type Item = &'a Label;
+
+    fn next(&mut self) -> Option<&'a Label> {
+        let l = self.arena.get(self.at as usize)?;
+        self.at = l.next;
+        Some(l)
+    }
 }
 
 /// A heap entry: `key = weight[src] · reach`.
@@ -305,12 +355,25 @@ impl<'p> Distinct<'p> {
         Distinct {
             weight,
             k,
-            nodes: HashMap::new(),
-            heap: BinaryHeap::new(),
+            work: DISTINCT_POOL
+                .with(|p| p.borrow_mut().pop())
+                .unwrap_or_default(),
             pending: vec![0; weight.len()],
             cut: vec![false; weight.len()],
             exhausted: false,
         }
+    }
+
+    /// The arena index of `src`'s label at the node whose list starts at `first`.
+    fn find(&self, first: u32, src: usize) -> Option<usize> {
+        let mut at = first;
+        while let Some(l) = self.work.arena.get(at as usize) {
+            if l.src == src {
+                return Some(at as usize);
+            }
+            at = l.next;
+        }
+        None
     }
 
     /// Offers `src` a path of strength `reach` to `node`.
@@ -320,21 +383,36 @@ impl<'p> Distinct<'p> {
             self.cut[src] = true;
             return;
         }
-        let labels = self.nodes.entry(node).or_default();
+        let labels = *self.work.nodes.entry(node).or_insert(Labels {
+            settled: 0,
+            first: NO_LABEL,
+        });
         if labels.settled >= self.k {
             self.cut[src] = true;
             return;
         }
-        match labels.list.iter_mut().find(|l| l.src == src) {
-            Some(l) if l.done || l.reach >= reach => return,
-            Some(l) => l.reach = reach,
-            None => labels.list.push(Label {
+        if let Some(i) = self.find(labels.first, src) {
+            let l = &mut self.work.arena[i];
+            if l.done || l.reach >= reach {
+                return;
+            }
+            l.reach = reach;
+        } else {
+            let Ok(at) = u32::try_from(self.work.arena.len()) else {
+                self.cut[src] = true; // beyond 2³² labels: treated as refused
+                return;
+            };
+            self.work.arena.push(Label {
                 src,
                 reach,
                 done: false,
-            }),
+                next: labels.first,
+            });
+            if let Some(l) = self.work.nodes.get_mut(&node) {
+                l.first = at;
+            }
         }
-        self.heap.push(Pending {
+        self.work.heap.push(Pending {
             key,
             reach,
             node,
@@ -348,13 +426,13 @@ impl<'p> Distinct<'p> {
     /// there), `Some(false)` when a better entry of the source replaced it or it is
     /// settled.
     fn stale(&self, p: &Pending) -> Option<bool> {
-        let Some(labels) = self.nodes.get(&p.node) else {
+        let Some(labels) = self.work.nodes.get(&p.node) else {
             return Some(false);
         };
-        let current = labels
-            .list
-            .iter()
-            .any(|l| l.src == p.src && !l.done && l.reach.to_bits() == p.reach.to_bits());
+        let current = self.find(labels.first, p.src).is_some_and(|i| {
+            let l = &self.work.arena[i];
+            !l.done && l.reach.to_bits() == p.reach.to_bits()
+        });
         match (current, labels.settled < self.k) {
             (true, true) => None,
             (true, false) => Some(true),
@@ -372,12 +450,12 @@ impl<'p> Distinct<'p> {
 
     /// The key of the next label to settle (an upper bound on every unsettled label).
     fn peek(&mut self) -> Option<f64> {
-        while let Some(top) = self.heap.peek() {
+        while let Some(top) = self.work.heap.peek() {
             let Some(cut) = self.stale(top) else {
                 return Some(top.key);
             };
             let src = top.src;
-            self.heap.pop();
+            self.work.heap.pop();
             self.cut[src] |= cut;
             self.release(src);
         }
@@ -388,19 +466,23 @@ impl<'p> Distinct<'p> {
     /// relaxes the node's links.
     fn next_settled(&mut self) -> Option<(usize, usize, f64)> {
         self.peek()?;
-        let top = self.heap.pop()?;
+        let top = self.work.heap.pop()?;
         self.release(top.src);
-        let labels = self.nodes.get_mut(&top.node)?;
+        let labels = self.work.nodes.get_mut(&top.node)?;
         labels.settled += 1;
-        if let Some(l) = labels.list.iter_mut().find(|l| l.src == top.src) {
-            l.done = true;
+        let first = labels.first;
+        if let Some(i) = self.find(first, top.src) {
+            self.work.arena[i].done = true;
         }
         Some((top.node, top.src, top.reach))
     }
 
     /// Every label known at `node` (each is a real path).
-    fn labels(&self, node: usize) -> &[Label] {
-        self.nodes.get(&node).map_or(&[], |l| l.list.as_slice())
+    fn labels(&self, node: usize) -> LabelIter<'_> {
+        LabelIter {
+            arena: &self.work.arena,
+            at: self.work.nodes.get(&node).map_or(NO_LABEL, |l| l.first),
+        }
     }
 
     /// Whether some source's search ran out since the last call.
