@@ -450,12 +450,19 @@ impl<'s, G: Graph<'s>> Search<'_, 's, G> {
                 }
                 let to = np + e.index();
                 let before = self.label(to);
-                let c = self.ctx.effective(i);
-                if self.relax_guided(to, label * c, node as u32, bound(to)) {
+                let strength = label * self.ctx.effective(i);
+                if self.relax_guided(to, strength, node as u32, bound(to)) {
                     if before.is_none() {
                         employees.push(to);
                     }
-                    kth = self.kth_label(&employees, k);
+                    // Labels only rise: the k-th best moves only when one passes it.
+                    if employees.len() >= k && strength > kth {
+                        kth = if k == 1 {
+                            strength
+                        } else {
+                            self.kth_label(&employees, k)
+                        };
+                    }
                 }
             }
         }
