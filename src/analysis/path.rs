@@ -21,6 +21,17 @@
 //!
 //! The same search, from several sources and over persons only, gives the coach
 //! analysis (4.9) its `reach`.
+//!
+//! **Many searches at once.** A full report asks for the best employee of every
+//! lever of every project — hundreds of thousands of searches on a large network, each
+//! settling every node stronger than its answer. There, one pass first bounds every
+//! person's strongest path from any employee ([`employee_reach`]), and each search is
+//! guided by that bound (best-first on `label · bound`, as A* is on lengths): it goes
+//! straight along the strongest paths to their employees and stops as soon as nothing
+//! left can come within a rounding of the answer. The labels it settles are the same
+//! products as the plain search's, so the employees and strengths are the same to the
+//! bit (tested against the plain search); a query on its own, which has no such pass to
+//! share, runs the plain search.
 
 use super::rank;
 use super::{Ctx, Named};
