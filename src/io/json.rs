@@ -30,9 +30,14 @@ const WINDOW_CHUNKS: usize = 16;
 
 /// Project and employee rows computed and serialised by one task of
 /// [`compute_report_json`]: an open project's row is analysed as it is written (about
-/// 0.1 ms) and takes about 1.7 kB of JSON, an employee's a few kB, so a window holds a
-/// few megabytes and a task takes a few milliseconds.
+/// 0.1 ms) and takes about 1.7 kB of JSON, an employee's a few kB, so a task takes a
+/// millisecond or two.
 const HEAVY_CHUNK_ROWS: usize = 16;
+
+/// Chunks of such rows per window: a window holds a few megabytes of JSON, and the
+/// threads that finish their last chunk of a window first wait for the others only a
+/// small part of the window's time.
+const HEAVY_WINDOW_CHUNKS: usize = 64;
 
 /// Spaces per level of indentation, as in [`Report::to_json`].
 const INDENT: &[u8] = b"  ";
@@ -129,17 +134,24 @@ pub fn compute_report_json<W: Write + Send>(
     out: W,
 ) -> io::Result<()> {
     let staged = Staged::compute(snapshot, params, as_of);
-    write_staged(&staged, as_of, out, CHUNK_ROWS, HEAVY_CHUNK_ROWS)
+    let light = (CHUNK_ROWS, WINDOW_CHUNKS);
+    write_staged(
+        &staged,
+        as_of,
+        out,
+        light,
+        (HEAVY_CHUNK_ROWS, HEAVY_WINDOW_CHUNKS),
+    )
 }
 
-/// Writes a staged report, computing its rows in chunks of `light` (persons) and `heavy`
-/// (projects, employees) rows.
+/// Writes a staged report, computing its rows in chunks and windows of `light` (persons)
+/// and `heavy` (projects, employees) sizes: (rows per chunk, chunks per window).
 fn write_staged<W: Write + Send>(
     staged: &Staged<'_>,
     as_of: Day,
     mut out: W,
-    light: usize,
-    heavy: usize,
+    light: (usize, usize),
+    heavy: (usize, usize),
 ) -> io::Result<()> {
     out.write_all(b"{\n  \"as_of\": ")?;
     value(&mut out, &as_of.to_string())?;
@@ -178,13 +190,21 @@ fn list<W: Write + Send, T: Serialize + Sync>(
     name: &str,
     rows_: &[T],
 ) -> io::Result<()> {
-    rows(out, name, rows_.len(), CHUNK_ROWS, |k| &rows_[k])
+    rows(out, name, rows_.len(), (CHUNK_ROWS, WINDOW_CHUNKS), |k| {
+        &rows_[k]
+    })
 }
 
 /// `,\n  "name": [ … ]` with its `count` rows made by `row(k)` (for `k` in order) and
-/// serialised in parallel chunks of `chunk` rows, [`WINDOW_CHUNKS`] chunks at a time;
-/// the window being written overlaps the making of the next.
-fn rows<W, T, F>(out: &mut W, name: &str, count: usize, chunk: usize, row: F) -> io::Result<()>
+/// serialised in parallel chunks of `chunk.0` rows, `chunk.1` chunks at a time; the
+/// window being written overlaps the making of the next.
+fn rows<W, T, F>(
+    out: &mut W,
+    name: &str,
+    count: usize,
+    chunk: (usize, usize),
+    row: F,
+) -> io::Result<()>
 where
     W: Write + Send,
     T: Serialize,
@@ -196,7 +216,8 @@ where
         return out.write_all(b": []");
     }
     out.write_all(b": [")?;
-    let window = chunk * WINDOW_CHUNKS;
+    let (chunk, chunks) = (chunk.0.max(1), chunk.1.max(1));
+    let window = chunk * chunks;
     let mut pending: Vec<Vec<u8>> = Vec::new();
     for start in (0..count).step_by(window) {
         let end = count.min(start + window);
@@ -376,7 +397,7 @@ mod tests {
             compute_report_json(snap, params, as_of, &mut bytes).unwrap();
             let mut small = Vec::new();
             let staged = Staged::compute(snap, params, as_of);
-            write_staged(&staged, as_of, &mut small, 7, 3).unwrap();
+            write_staged(&staged, as_of, &mut small, (7, 3), (3, 2)).unwrap();
             [bytes, small]
         })
     }
@@ -395,7 +416,7 @@ mod tests {
             // Several chunks of persons, several windows of projects, closed and open
             // projects, a fitted model: every path of the writer is taken.
             assert!(report.persons.len() > 3 * CHUNK_ROWS);
-            assert!(report.projects.len() > HEAVY_CHUNK_ROWS * WINDOW_CHUNKS);
+            assert!(report.projects.len() > 3 * 2 * 10);
             assert!(report.win_model.is_some());
             let open = report
                 .projects
