@@ -152,13 +152,20 @@ fn read_folder(
     };
     let mut errs = Collector::default();
     let mut imp = Importer::new(outside);
-    let e = &mut errs;
-    imp.nodes.accounts.broken = !read_rows(ACCOUNTS, &accounts, e, &mut imp, Importer::account);
+    let mut edge_files = Vec::new();
+    let nodes = rayon::in_place_scope(|s| {
+        // The edge files are loaded while the node files are read.
+        s.spawn(|_| {
+            edge_files = EDGE_TABLES
+                .par_iter()
+                .map(|&table| load(dir, table))
+                .collect();
+        });
+        read_node_files(dir, &accounts, &mut errs, &mut imp)
+    });
     drop(accounts);
-    imp.nodes.persons.broken = !read_file(dir, PERSONS, e, &mut imp, Importer::person)?;
-    imp.nodes.employees.broken = !read_file(dir, EMPLOYEES, e, &mut imp, Importer::employee)?;
-    imp.nodes.projects.broken = !read_file(dir, PROJECTS, e, &mut imp, Importer::project)?;
-    let parts = read_edge_files(dir, &mut imp)?;
+    nodes?;
+    let parts = read_edge_files(edge_files, &mut imp)?;
     let mut edges = Parts::default();
     for (table, file) in EDGE_TABLES.into_iter().zip(parts) {
         let start = errs.0.errors.len();
@@ -181,6 +188,21 @@ fn read_folder(
         .validate()
         .map_err(CsvImportError::Invalid)?;
     Ok(folder)
+}
+
+/// Reads the node files, `accounts` (the contents of `accounts.csv`) first; the first
+/// file that cannot be read is the error.
+fn read_node_files(
+    dir: &Path,
+    accounts: &[u8],
+    errs: &mut Collector,
+    imp: &mut Importer<'_>,
+) -> Result<(), CsvImportError> {
+    imp.nodes.accounts.broken = !read_rows(ACCOUNTS, accounts, errs, imp, Importer::account);
+    imp.nodes.persons.broken = !read_file(dir, PERSONS, errs, imp, Importer::person)?;
+    imp.nodes.employees.broken = !read_file(dir, EMPLOYEES, errs, imp, Importer::employee)?;
+    imp.nodes.projects.broken = !read_file(dir, PROJECTS, errs, imp, Importer::project)?;
+    Ok(())
 }
 
 /// The files of edges and interactions, in the format's order: read once the node files
@@ -216,9 +238,10 @@ struct Job<'b> {
     errs: Collector,
 }
 
-/// Reads the edge files ([`EDGE_TABLES`]) once the node files are read: for each file,
-/// in the format's order, its pieces' rows and problems (none if the file is absent),
-/// in file order. The first file that cannot be read is the error.
+/// Reads the edge files ([`EDGE_TABLES`], `loaded` in that order) once the node files
+/// are read: for each file, in the format's order, its pieces' rows and problems (none if
+/// the file is absent), in file order. The first file that could not be read is the
+/// error.
 ///
 /// The node files' ids are fixed by then, so the rows of each edge file depend only on
 /// them and on the file's earlier rows. The files — and the pieces of `interactions.csv`,
@@ -228,13 +251,9 @@ struct Job<'b> {
 /// whatever the number of threads. Only a folder read against a database is read one job
 /// after the other, since a reference found outside adds a node.
 fn read_edge_files(
-    dir: &Path,
+    loaded: Vec<Result<Option<Vec<u8>>, CsvImportError>>,
     imp: &mut Importer<'_>,
 ) -> Result<Vec<Vec<(Part, Collector)>>, CsvImportError> {
-    let loaded: Vec<Result<Option<Vec<u8>>, CsvImportError>> = EDGE_TABLES
-        .par_iter()
-        .map(|&table| load(dir, table))
-        .collect();
     let mut data = Vec::with_capacity(loaded.len());
     for file in loaded {
         data.push(file?);
