@@ -282,7 +282,7 @@ fn read_edge_files(
         };
         let mut breaks = line_breaks(body, 0, opened.rest);
         for (i, (from, to)) in pieces.into_iter().enumerate() {
-            let newlines = body[from..to].iter().filter(|&&b| b == b'\n').count();
+            let newlines = newlines(&body[from..to]);
             jobs.push(Job {
                 file,
                 opened: Some(opened),
@@ -332,13 +332,20 @@ fn pieces(body: &[u8], rest: usize) -> Vec<(usize, usize)> {
     pieces
 }
 
+/// How many `\n` bytes `bytes` holds.
+// The compiler turns this loop into vector instructions: no crate needed.
+#[allow(clippy::naive_bytecount)]
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
 /// How many line breaks `body[from..to]` holds ([`is_line_break`]).
 fn line_breaks(body: &[u8], from: usize, to: usize) -> u64 {
     let slice = &body[from..to];
     let n = if slice.contains(&b'\r') {
         (from..to).filter(|&i| is_line_break(body, i)).count()
     } else {
-        slice.iter().filter(|&&b| b == b'\n').count()
+        newlines(slice)
     };
     n as u64
 }
@@ -443,7 +450,7 @@ fn read_rows<'o>(
     imp: &mut Importer<'o>,
     on_row: OnRow<'o>,
 ) -> bool {
-    let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+    let lines = newlines(data) + 1;
     imp.reserve(table, lines);
     let Some(opened) = open(table, data, errs) else {
         return false;

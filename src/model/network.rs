@@ -15,6 +15,7 @@ use super::{
     Account, AccountId, AccountKind, Day, Edge, EdgeKey, EdgeKind, Employee, Employment,
     Interaction, ModelError, NodeKind, NodeRef, NodeView, Person, PersonId, Project,
 };
+use foldhash::fast::RandomState;
 use foldhash::HashSet;
 use std::fmt;
 
@@ -276,7 +277,8 @@ impl Network {
 
     fn validate_nodes(&self, errors: &mut Vec<NetworkError>) {
         for kind in NodeKind::ALL {
-            let mut seen = HashSet::with_capacity_and_hasher(self.count(kind), Default::default());
+            let mut seen =
+                HashSet::with_capacity_and_hasher(self.count(kind), RandomState::default());
             for i in 0..self.count(kind) {
                 let node = NodeRef::new(kind, i as u32);
                 let Some(view) = self.view(node) else {
@@ -312,7 +314,7 @@ impl Network {
     fn validate_edges(&self, errors: &mut Vec<NetworkError>) -> Vec<(PersonId, usize)> {
         // Keys of the network's own edges: foldhash (keyed per process) rather than SipHash,
         // several times faster on these small integer keys.
-        let mut keys = HashSet::with_capacity_and_hasher(self.edges.len(), Default::default());
+        let mut keys = HashSet::with_capacity_and_hasher(self.edges.len(), RandomState::default());
         let mut single: HashSet<(EdgeKind, NodeRef)> = HashSet::default();
         let mut works_at = Vec::new();
         for (i, edge) in self.edges.iter().enumerate() {
