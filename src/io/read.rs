@@ -1177,23 +1177,36 @@ impl Nodes {
             mut works_at,
             ..
         } = self;
-        works_at.extend(parts.works_at);
-        works_at.sort_by_key(|e| e.key().from.id);
-        works_at.reserve(net.edges.len() + parts.edges.iter().map(Vec::len).sum::<usize>());
-        works_at.append(&mut net.edges);
-        for mut edges in parts.edges {
-            works_at.append(&mut edges);
-        }
-        net.edges = works_at;
-        let mut interactions = parts.interactions.into_iter();
-        if let Some(first) = interactions.next() {
-            net.interactions = first;
-            net.interactions
-                .reserve(interactions.as_slice().iter().map(Vec::len).sum());
-            for mut more in interactions {
-                net.interactions.append(&mut more);
-            }
-        }
+        let Parts {
+            edges: files,
+            interactions: pieces,
+            works_at: periods,
+        } = parts;
+        let mut of = std::mem::take(&mut net.edges);
+        // The edges and the interactions are put together side by side.
+        let (edges, interactions) = rayon::join(
+            move || {
+                works_at.extend(periods);
+                works_at.sort_by_key(|e| e.key().from.id);
+                works_at.reserve(of.len() + files.iter().map(Vec::len).sum::<usize>());
+                works_at.append(&mut of);
+                for mut edges in files {
+                    works_at.append(&mut edges);
+                }
+                works_at
+            },
+            move || {
+                let mut pieces = pieces.into_iter();
+                let mut all = pieces.next().unwrap_or_default();
+                all.reserve(pieces.as_slice().iter().map(Vec::len).sum());
+                for mut more in pieces {
+                    all.append(&mut more);
+                }
+                all
+            },
+        );
+        net.edges = edges;
+        net.interactions = interactions;
         let defined = NodeKind::ALL.map(|k| {
             let n = u32::try_from(net.count(k)).unwrap_or(u32::MAX);
             n - referenced[usize::from(k.code())]
