@@ -13,6 +13,15 @@
 //! is checked for another separator (`;` or a tab), and a short last row without a final
 //! line break is reported as a file cut short. The folder itself is checked for files
 //! that look like files of the format but are not (`Persons.csv`).
+//!
+//! The node files are read first, one after the other (a row may refer to an account,
+//! and ids are numbered in file order); the edge files are loaded meanwhile. Then the
+//! edge files — and `interactions.csv` in pieces cut at line breaks, when it has no
+//! quote — are read side by side on the thread pool, each into its own rows and
+//! problems, and put together in the format's order: the network and the problems (their
+//! order, messages and cap) are those of reading every file in turn, whatever the number
+//! of threads. A folder read against a database reads its edge files in turn, since a
+//! reference found outside adds a node.
 
 use super::error::{CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
 use super::folder::{Folder, Resolve};
