@@ -13,6 +13,15 @@
 //! is checked for another separator (`;` or a tab), and a short last row without a final
 //! line break is reported as a file cut short. The folder itself is checked for files
 //! that look like files of the format but are not (`Persons.csv`).
+//!
+//! The node files are read first, one after the other (a row may refer to an account,
+//! and ids are numbered in file order); the edge files are loaded meanwhile. Then the
+//! edge files — and `interactions.csv` in pieces cut at line breaks, when it has no
+//! quote — are read side by side on the thread pool, each into its own rows and
+//! problems, and put together in the format's order: the network and the problems (their
+//! order, messages and cap) are those of reading every file in turn, whatever the number
+//! of threads. A folder read against a database reads its edge files in turn, since a
+//! reference found outside adds a node.
 
 use super::error::{CsvImportError, RowError, RowErrorKind, RowErrors, UnknownFile};
 use super::folder::{Folder, Resolve};
@@ -28,8 +37,8 @@ use crate::model::{
 };
 use crate::store::StoreError;
 use csv::ByteRecord;
+use rayon::prelude::*;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::Path;
 use std::str::FromStr;
@@ -152,34 +161,222 @@ fn read_folder(
     };
     let mut errs = Collector::default();
     let mut imp = Importer::new(outside);
-    let e = &mut errs;
-    imp.accounts.broken = !read_rows(ACCOUNTS, &accounts, e, &mut imp, Importer::account);
+    let mut edge_files = Vec::new();
+    let nodes = rayon::in_place_scope(|s| {
+        // The edge files are loaded while the node files are read.
+        s.spawn(|_| {
+            edge_files = EDGE_TABLES
+                .par_iter()
+                .map(|&table| load(dir, table))
+                .collect();
+        });
+        read_node_files(dir, &accounts, &mut errs, &mut imp)
+    });
     drop(accounts);
-    imp.persons.broken = !read_file(dir, PERSONS, e, &mut imp, Importer::person)?;
-    imp.employees.broken = !read_file(dir, EMPLOYEES, e, &mut imp, Importer::employee)?;
-    imp.projects.broken = !read_file(dir, PROJECTS, e, &mut imp, Importer::project)?;
-    read_file(dir, TIES, e, &mut imp, Importer::tie)?;
-    read_file(dir, CHAIN, e, &mut imp, Importer::member)?;
-    read_file(dir, INFLUENCE, e, &mut imp, Importer::influence)?;
-    read_file(dir, RIVAL_TIES, e, &mut imp, Importer::rival_tie)?;
-    read_file(dir, COMPETES, e, &mut imp, Importer::competes)?;
-    read_file(dir, OWNERS, e, &mut imp, Importer::owns)?;
-    let start = e.0.errors.len();
-    read_file(dir, EMPLOYMENT, e, &mut imp, Importer::employment)?;
-    imp.overlapping_periods(e);
-    e.sort_from(start);
-    read_file(dir, INTERACTIONS, e, &mut imp, Importer::interaction)?;
+    nodes?;
+    let parts = read_edge_files(edge_files, &mut imp)?;
+    let mut edges = Parts::default();
+    for (table, file) in EDGE_TABLES.into_iter().zip(parts) {
+        let start = errs.0.errors.len();
+        for (part, part_errs) in file {
+            errs.absorb(part_errs);
+            edges.push(part);
+        }
+        if table.file == EMPLOYMENT.file {
+            errs.sort_from(start);
+        }
+    }
 
     *failure = imp.failure.take();
     if !errs.0.errors.is_empty() {
         return Err(CsvImportError::Rows(errs.0));
     }
-    let folder = imp.finish();
+    let folder = imp.nodes.finish(edges);
     folder
         .network()
         .validate()
         .map_err(CsvImportError::Invalid)?;
     Ok(folder)
+}
+
+/// Reads the node files, `accounts` (the contents of `accounts.csv`) first; the first
+/// file that cannot be read is the error.
+fn read_node_files(
+    dir: &Path,
+    accounts: &[u8],
+    errs: &mut Collector,
+    imp: &mut Importer<'_>,
+) -> Result<(), CsvImportError> {
+    imp.nodes.accounts.broken = !read_rows(ACCOUNTS, accounts, errs, imp, Importer::account);
+    imp.nodes.persons.broken = !read_file(dir, PERSONS, errs, imp, Importer::person)?;
+    imp.nodes.employees.broken = !read_file(dir, EMPLOYEES, errs, imp, Importer::employee)?;
+    imp.nodes.projects.broken = !read_file(dir, PROJECTS, errs, imp, Importer::project)?;
+    Ok(())
+}
+
+/// The files of edges and interactions, in the format's order: read once the node files
+/// are, each on its own.
+const EDGE_TABLES: [Table; 8] = [
+    TIES,
+    CHAIN,
+    INFLUENCE,
+    RIVAL_TIES,
+    COMPETES,
+    OWNERS,
+    EMPLOYMENT,
+    INTERACTIONS,
+];
+
+/// `interactions.csv` is read in pieces of about this many bytes, side by side.
+const PIECE_BYTES: usize = 1 << 19;
+
+/// One piece of work of [`read_edge_files`]: a range of a file's records, or the file's
+/// header problems alone (an empty range).
+struct Job<'b> {
+    /// Which of [`EDGE_TABLES`].
+    file: usize,
+    opened: Option<Opened<'b>>,
+    /// The records are parsed from `body[from..to]`…
+    from: usize,
+    to: usize,
+    /// …which has this many line breaks before it…
+    breaks: u64,
+    /// …and this many `\n` bytes in it (for sizing the tables).
+    newlines: usize,
+    /// The problems of the file's header, for the file's first job.
+    errs: Collector,
+}
+
+/// Reads the edge files ([`EDGE_TABLES`], `loaded` in that order) once the node files
+/// are read: for each file, in the format's order, its pieces' rows and problems (none if
+/// the file is absent), in file order. The first file that could not be read is the
+/// error.
+///
+/// The node files' ids are fixed by then, so the rows of each edge file depend only on
+/// them and on the file's earlier rows. The files — and the pieces of `interactions.csv`,
+/// whose rows depend on nothing but the nodes — are then read side by side on the thread
+/// pool, each into its own [`Part`] with its own problems; in file order, these are
+/// exactly the rows and problems that reading the files one after the other would give,
+/// whatever the number of threads. Only a folder read against a database is read one job
+/// after the other, since a reference found outside adds a node.
+fn read_edge_files(
+    loaded: Vec<Result<Option<Vec<u8>>, CsvImportError>>,
+    imp: &mut Importer<'_>,
+) -> Result<Vec<Vec<(Part, Collector)>>, CsvImportError> {
+    let mut data = Vec::with_capacity(loaded.len());
+    for file in loaded {
+        data.push(file?);
+    }
+    let mut jobs = Vec::new();
+    for (file, (&table, data)) in EDGE_TABLES.iter().zip(&data).enumerate() {
+        let Some(data) = data else { continue };
+        let mut errs = Collector::default();
+        let Some(opened) = open(table, data, &mut errs) else {
+            jobs.push(Job {
+                file,
+                opened: None,
+                from: 0,
+                to: 0,
+                breaks: 0,
+                newlines: 0,
+                errs,
+            });
+            continue;
+        };
+        let body = opened.body;
+        let pieces = if table.file == INTERACTIONS.file && !body.contains(&b'"') {
+            pieces(body, opened.rest)
+        } else {
+            vec![(opened.rest, body.len())]
+        };
+        let mut breaks = line_breaks(body, 0, opened.rest);
+        for (i, (from, to)) in pieces.into_iter().enumerate() {
+            let newlines = newlines(&body[from..to]);
+            jobs.push(Job {
+                file,
+                opened: Some(opened),
+                from,
+                to,
+                breaks,
+                newlines,
+                errs: if i == 0 {
+                    std::mem::take(&mut errs)
+                } else {
+                    Collector::default()
+                },
+            });
+            breaks += line_breaks(body, from, to);
+        }
+    }
+    let done: Vec<(usize, Part, Collector)> = if imp.outside.is_some() {
+        jobs.into_iter().map(|job| read_job(job, imp)).collect()
+    } else {
+        let nodes = &imp.nodes;
+        jobs.into_par_iter()
+            .map(|job| read_job(job, &mut &*nodes))
+            .collect()
+    };
+    let mut files: Vec<Vec<(Part, Collector)>> = EDGE_TABLES.iter().map(|_| Vec::new()).collect();
+    for (file, part, errs) in done {
+        files[file].push((part, errs));
+    }
+    Ok(files)
+}
+
+/// Where `body[rest..]` is cut into pieces of about [`PIECE_BYTES`]: just after a `\n`,
+/// so that each piece starts at a record (the body has no quote, so every line break
+/// ends a record).
+fn pieces(body: &[u8], rest: usize) -> Vec<(usize, usize)> {
+    let mut pieces = Vec::new();
+    let mut from = rest.min(body.len());
+    while body.len() - from > PIECE_BYTES {
+        let Some(cut) = body[from + PIECE_BYTES..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let to = from + PIECE_BYTES + cut + 1;
+        pieces.push((from, to));
+        from = to;
+    }
+    pieces.push((from, body.len()));
+    pieces
+}
+
+/// How many `\n` bytes `bytes` holds.
+// The compiler turns this loop into vector instructions: no crate needed.
+#[allow(clippy::naive_bytecount)]
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// How many line breaks `body[from..to]` holds ([`is_line_break`]).
+fn line_breaks(body: &[u8], from: usize, to: usize) -> u64 {
+    let slice = &body[from..to];
+    let n = if slice.contains(&b'\r') {
+        (from..to).filter(|&i| is_line_break(body, i)).count()
+    } else {
+        newlines(slice)
+    };
+    n as u64
+}
+
+/// Reads one job's rows into a new [`Part`]; returns the job's file, the part and its
+/// problems (the header's first).
+fn read_job<R: Refs>(job: Job<'_>, refs: &mut R) -> (usize, Part, Collector) {
+    let mut errs = job.errs;
+    let mut part = Part::default();
+    let Some(opened) = job.opened else {
+        return (job.file, part, errs);
+    };
+    let table = opened.table;
+    part.reserve(table, job.newlines + 1);
+    let on_row = Part::on_row::<R>(table);
+    rows(&opened, job.from, job.to, job.breaks, &mut errs, |r, f| {
+        on_row(&mut part, refs, r, f);
+    });
+    if table.file == EMPLOYMENT.file {
+        part.overlapping_periods(refs.nodes(), &mut errs);
+    }
+    (job.file, part, errs)
 }
 
 /// The regular files of `dir` whose names end in `.csv` in any letter case but are not
@@ -253,8 +450,8 @@ fn read_file<'o>(
     })
 }
 
-/// Reads a file's contents, first sizing the importer's tables for its rows (at most one
-/// per line), so that they never grow while reading.
+/// Reads a node file's contents, first sizing the importer's tables for its rows (at
+/// most one per line), so that they never grow while reading.
 fn read_rows<'o>(
     table: Table,
     data: &[u8],
@@ -262,9 +459,23 @@ fn read_rows<'o>(
     imp: &mut Importer<'o>,
     on_row: OnRow<'o>,
 ) -> bool {
-    let lines = data.split(|&b| b == b'\n').count();
+    let lines = newlines(data) + 1;
     imp.reserve(table, lines);
-    each_row(table, data, errs, |r, f| on_row(imp, r, f))
+    let Some(opened) = open(table, data, errs) else {
+        return false;
+    };
+    let breaks = line_breaks(opened.body, 0, opened.rest);
+    rows(
+        &opened,
+        opened.rest,
+        opened.body.len(),
+        breaks,
+        errs,
+        |r, f| {
+            on_row(imp, r, f);
+        },
+    );
+    true
 }
 
 /// Keeps the first [`MAX_REPORTED_PROBLEMS`] problems and counts the rest.
@@ -278,6 +489,17 @@ impl Collector {
         } else {
             self.0.omitted += 1;
         }
+    }
+
+    /// Adds the problems of a later part of the folder, as if they had been pushed here.
+    /// (`other` kept its first problems and counted the rest; this keeps as many of
+    /// those first ones as it has room for, so the result is the same.)
+    fn absorb(&mut self, other: Collector) {
+        let RowErrors { errors, omitted } = other.0;
+        for error in errors {
+            self.push(error);
+        }
+        self.0.omitted += omitted;
     }
 
     /// Puts the problems kept from the `start`th on (all of one file) in line order.
@@ -303,11 +525,12 @@ struct Lines<'b> {
 }
 
 impl<'b> Lines<'b> {
-    fn new(body: &'b [u8]) -> Self {
+    /// A counter for `body`, which has `breaks` line breaks before it.
+    fn new(body: &'b [u8], breaks: u64) -> Self {
         Lines {
             body,
             offset: 0,
-            breaks: 0,
+            breaks,
         }
     }
 
@@ -401,22 +624,31 @@ fn other_separator(body: &[u8], table: Table) -> Option<char> {
     })
 }
 
-/// Parses one file and calls `on_row` with the listed columns of every well-formed row,
-/// in the table's column order (an absent optional column gives empty fields). Returns
-/// whether the header was usable.
-fn each_row(
+/// A file whose header is usable: where its records are, and where its columns.
+#[derive(Clone, Copy)]
+struct Opened<'b> {
     table: Table,
-    data: &[u8],
-    errs: &mut Collector,
-    mut on_row: impl FnMut(&mut Row<'_>, &[&str]),
-) -> bool {
+    /// The file's contents without the UTF-8 byte-order mark.
+    body: &'b [u8],
+    /// Where the parser stands after the header (the first record is parsed from here).
+    rest: usize,
+    /// Each column's field index ([`header_index`]).
+    index: [Option<usize>; MAX_COLUMNS],
+    /// How many fields the header has (every row must have as many).
+    width: usize,
+    /// Where a quoted field that is never closed opens ([`unclosed_quote`]).
+    unclosed: Option<(usize, u64)>,
+}
+
+/// Checks a file's encoding and header; `None` (reported) if the file is unusable.
+fn open<'b>(table: Table, data: &'b [u8], errs: &mut Collector) -> Option<Opened<'b>> {
     let file_error = |errs: &mut Collector, line, kind| {
         errs.push(RowError {
             file: table.file,
             line,
             kind,
         });
-        false
+        None
     };
     if data.starts_with(b"\xFF\xFE") || data.starts_with(b"\xFE\xFF") {
         return file_error(errs, 1, RowErrorKind::Utf16 { bom: true });
@@ -426,29 +658,75 @@ fn each_row(
     }
     let body = data.strip_prefix(BOM).unwrap_or(data);
     let unclosed = unclosed_quote(body);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let at_end = |rdr: &csv::Reader<&[u8]>| {
-        usize::try_from(rdr.position().byte()).map_or(true, |p| p >= body.len())
-    };
+    let mut rdr = reader(body);
     let mut record = ByteRecord::new();
     // Reading from memory, the parser cannot fail: every byte sequence is some CSV.
     let has_header = rdr.read_byte_record(&mut record).unwrap_or(false);
-    let mut lines = Lines::new(body);
     let header_line = if has_header {
-        lines.start(&record).0
+        Lines::new(body, 0).start(&record).0
     } else {
         1
     };
-    if let (Some((_, line)), true) = (unclosed, has_header && at_end(&rdr)) {
+    let rest = usize::try_from(rdr.position().byte()).map_or(body.len(), |p| p.min(body.len()));
+    if let (Some((_, line)), true) = (unclosed, has_header && rest >= body.len()) {
         return file_error(errs, line, RowErrorKind::UnclosedQuote { line });
     }
-    let Some(index) = header_index(table, &record, body, header_line, errs) else {
-        return false;
+    let index = header_index(table, &record, body, header_line, errs)?;
+    Some(Opened {
+        table,
+        body,
+        rest,
+        index,
+        width: record.len(),
+        unclosed,
+    })
+}
+
+/// The parser as the reader uses it: raw records of any width, no header handling.
+fn reader(body: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body)
+}
+
+/// Parses the records of `file.body[from..to]` — which starts where a record may start
+/// and has `breaks` line breaks before it — and calls `on_row` with the listed columns of
+/// every well-formed row, in the table's column order (an absent optional column gives
+/// empty fields).
+fn rows(
+    file: &Opened<'_>,
+    from: usize,
+    to: usize,
+    breaks: u64,
+    errs: &mut Collector,
+    mut on_row: impl FnMut(&mut Row<'_>, &[&str]),
+) {
+    let Opened {
+        table,
+        body,
+        index,
+        width,
+        unclosed,
+        ..
+    } = *file;
+    if from >= to {
+        return;
+    }
+    // The parser drops a UTF-8 byte-order mark at the start of what it reads, which is
+    // right only at the start of the file: a later piece is read from the line break
+    // before it (which the parser skips as an empty line), so that a first field
+    // starting with one keeps it.
+    let lead = usize::from(from > 0 && matches!(body[from - 1], b'\n' | b'\r'));
+    let from = from - lead;
+    let breaks = breaks - u64::from(lead == 1 && is_line_break(body, from));
+    let piece = &body[from..to];
+    let mut rdr = reader(piece);
+    let at_end = |rdr: &csv::Reader<&[u8]>| {
+        usize::try_from(rdr.position().byte()).map_or(true, |p| from + p >= body.len())
     };
-    let width = record.len();
+    let mut record = ByteRecord::new();
+    let mut lines = Lines::new(piece, breaks);
     let n = table.columns.len();
     while rdr.read_byte_record(&mut record).unwrap_or(false) {
         let (line, start) = lines.start(&record);
@@ -460,7 +738,7 @@ fn each_row(
         };
         let last = at_end(&rdr);
         if let (Some((quote, quote_line)), true) = (unclosed, last) {
-            if start <= quote {
+            if from + start <= quote {
                 row.line = quote_line;
                 row.fail(RowErrorKind::UnclosedQuote { line: quote_line });
                 continue;
@@ -494,7 +772,6 @@ fn each_row(
             on_row(&mut row, &fields[..n]);
         }
     }
-    true
 }
 
 /// Finds each column of `table` in the header `record`: its field index, `None` for an
@@ -703,11 +980,71 @@ const INFLUENCE_KINDS: &str = "reports_to or influences";
 const TARGET_KINDS: &str = "account or project";
 const INTERACTION_KINDS: &str = "meeting, event, call, message or email";
 
+// The reader's maps are keyed by external ids and edge ends taken from the files being
+// read, so their hasher is foldhash's rather than the standard library's SipHash: several
+// times faster on the short keys met here. foldhash is keyed with a per-process random
+// seed, which is enough here: the files are the user's own and are read once, by a
+// process that ends or returns — someone able to craft colliding ids would only slow
+// down the import of their own file.
+type FastMap<K, V> = foldhash::HashMap<K, V>;
+type FastSet<T> = foldhash::HashSet<T>;
+
+/// External ids → (dense index, line of the defining row). An id of at most 15 bytes —
+/// every id in practice — is kept inline in the table as one `u128`, so that a lookup
+/// compares integers and reads no other memory; longer ids are kept apart.
+#[derive(Default)]
+struct XidMap {
+    short: FastMap<u128, (u32, u64)>,
+    long: FastMap<Box<str>, (u32, u64)>,
+}
+
+/// An id of at most 15 bytes as a `u128`: its bytes, zero-padded, then its length.
+fn short_key(id: &str) -> Option<u128> {
+    let bytes = id.as_bytes();
+    let len = u8::try_from(bytes.len()).ok().filter(|&n| n < 16)?;
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[15] = len;
+    Some(u128::from_le_bytes(key))
+}
+
+impl XidMap {
+    fn len(&self) -> usize {
+        self.short.len() + self.long.len()
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.short.reserve(n);
+    }
+
+    fn get(&self, id: &str) -> Option<(u32, u64)> {
+        match short_key(id) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    /// Adds `id` if it is new; otherwise returns what the first one holds.
+    fn insert_new(&mut self, id: &str, value: (u32, u64)) -> Result<(), (u32, u64)> {
+        let entry = match short_key(id) {
+            Some(key) => match self.short.entry(key) {
+                Entry::Occupied(e) => Err(*e.get()),
+                Entry::Vacant(e) => Ok(e.insert(value)),
+            },
+            None => match self.long.entry(id.into()) {
+                Entry::Occupied(e) => Err(*e.get()),
+                Entry::Vacant(e) => Ok(e.insert(value)),
+            },
+        };
+        entry.map(|_| ())
+    }
+}
+
 /// The external ids of one node type, with the line that defined each.
 #[derive(Default)]
 struct Ids {
     file: &'static str,
-    map: HashMap<String, (u32, u64)>,
+    map: XidMap,
     /// The file's header was unusable: references into it are not reported as unknown,
     /// since the header problem already explains them.
     broken: bool,
@@ -728,30 +1065,51 @@ impl Ids {
         let id = row.required("id", id)?;
         row.capped("id", id, MAX_ID_BYTES);
         let next = u32::try_from(self.map.len()).unwrap_or(u32::MAX);
-        match self.map.entry(id.to_owned()) {
-            Entry::Occupied(e) => {
+        match self.map.insert_new(id, (next, row.line)) {
+            Err((_, first_line)) => {
                 row.fail(RowErrorKind::DuplicateId {
                     id: shown(id),
-                    first_line: e.get().1,
+                    first_line,
                 });
                 None
             }
-            Entry::Vacant(e) => {
-                e.insert((next, row.line));
-                Some(next)
-            }
+            Ok(()) => Some(next),
+        }
+    }
+
+    /// Reports a reference to an id that is not found, unless the file's header was
+    /// unusable or the outside lookup failed (`silent`): then the row is only marked bad.
+    fn unknown(
+        &self,
+        row: &mut Row<'_>,
+        column: &'static str,
+        id: &str,
+        database: bool,
+        silent: bool,
+    ) {
+        if self.broken || silent {
+            row.ok = false;
+        } else {
+            row.fail(RowErrorKind::UnknownId {
+                column,
+                id: shown(id),
+                file: self.file,
+                database,
+            });
         }
     }
 }
 
 /// Remembers the line of each edge's first row, to find duplicate rows.
-struct Seen<K>(HashMap<K, u64>);
+struct Seen<K>(FastMap<K, u64>);
+
+impl<K> Default for Seen<K> {
+    fn default() -> Self {
+        Seen(FastMap::default())
+    }
+}
 
 impl<K: std::hash::Hash + Eq> Seen<K> {
-    fn new() -> Self {
-        Seen(HashMap::new())
-    }
-
     /// `true` if `key` is new; otherwise reports a duplicate row.
     fn first(&mut self, row: &mut Row<'_>, edge: EdgeKind, key: K) -> bool {
         match self.0.entry(key) {
@@ -778,14 +1136,13 @@ struct Period {
     employment: Employment,
 }
 
-/// The network being built and the indexes needed to resolve references.
-struct Importer<'o> {
+/// The nodes read from the node files (and, for a folder read against a database, the
+/// outside nodes its rows refer to), with what the edge files need to resolve and check
+/// their references.
+struct Nodes {
+    /// The nodes, and the `of` edges of `projects.csv`.
     net: Network,
-    /// Where ids the folder does not define are looked up, if anywhere.
-    outside: Option<&'o dyn Resolve>,
-    /// The first failure of `outside`; no lookup is made after it.
-    failure: Option<StoreError>,
-    /// How many nodes of each kind came from `outside` (after the folder's own).
+    /// How many nodes of each kind came from outside (after the folder's own).
     referenced: [u32; NodeKind::COUNT],
     accounts: Ids,
     persons: Ids,
@@ -795,47 +1152,12 @@ struct Importer<'o> {
     account_kinds: Vec<Option<AccountKind>>,
     /// Each person's `persons.csv` account and line, by person index.
     person_accounts: Vec<(Option<u32>, u64)>,
-    /// The `works_at` edges, placed before every other edge by [`Importer::finish`].
+    /// The `works_at` edges of `persons.csv`, placed before every other edge by
+    /// [`Nodes::finish`].
     works_at: Vec<Edge>,
-    /// The rows of `employment.csv` that passed their own checks.
-    periods: Vec<Period>,
-    /// Persons already reported for having both an account and employment rows.
-    doubly_employed: HashSet<u32>,
-    ties: Seen<(u32, u32)>,
-    members: Seen<(u32, u32)>,
-    influence: Seen<(EdgeKind, u32, u32)>,
-    rival_ties: Seen<(u32, u32)>,
-    employment: Seen<(u32, u32)>,
-    competes: HashSet<(u32, u32)>,
-    owners: HashSet<(u32, OwnsTarget)>,
 }
 
-impl<'o> Importer<'o> {
-    fn new(outside: Option<&'o dyn Resolve>) -> Self {
-        Importer {
-            net: Network::new(),
-            outside,
-            failure: None,
-            referenced: [0; NodeKind::COUNT],
-            accounts: Ids::new(ACCOUNTS),
-            persons: Ids::new(PERSONS),
-            employees: Ids::new(EMPLOYEES),
-            projects: Ids::new(PROJECTS),
-            account_kinds: Vec::new(),
-            person_accounts: Vec::new(),
-            works_at: Vec::new(),
-            periods: Vec::new(),
-            doubly_employed: HashSet::new(),
-            ties: Seen::new(),
-            members: Seen::new(),
-            influence: Seen::new(),
-            rival_ties: Seen::new(),
-            employment: Seen::new(),
-            competes: HashSet::new(),
-            owners: HashSet::new(),
-        }
-    }
-
+impl Nodes {
     fn ids(&self, kind: NodeKind) -> &Ids {
         match kind {
             NodeKind::Account => &self.accounts,
@@ -854,8 +1176,76 @@ impl<'o> Importer<'o> {
         }
     }
 
-    /// Resolves a required reference to a node of `kind`: among the folder's ids, then
-    /// outside. `None` (reported) if empty or unknown.
+    /// The folder: `works_at` edges first, grouped by person in person order (a
+    /// person's periods in file order), then the other edges in the order read — the
+    /// `of` edges, then the edge files' rows in file order — and the interactions.
+    fn finish(self, parts: Parts) -> Folder {
+        let Nodes {
+            mut net,
+            referenced,
+            mut works_at,
+            ..
+        } = self;
+        let Parts {
+            edges: files,
+            interactions: pieces,
+            works_at: periods,
+        } = parts;
+        let mut of = std::mem::take(&mut net.edges);
+        // The edges and the interactions are put together side by side.
+        let (edges, interactions) = rayon::join(
+            move || {
+                works_at.extend(periods);
+                works_at.sort_by_key(|e| e.key().from.id);
+                works_at.reserve(of.len() + files.iter().map(Vec::len).sum::<usize>());
+                works_at.append(&mut of);
+                for mut edges in files {
+                    works_at.append(&mut edges);
+                }
+                works_at
+            },
+            move || {
+                let mut pieces = pieces.into_iter();
+                let mut all = pieces.next().unwrap_or_default();
+                all.reserve(pieces.as_slice().iter().map(Vec::len).sum());
+                for mut more in pieces {
+                    all.append(&mut more);
+                }
+                all
+            },
+        );
+        net.edges = edges;
+        net.interactions = interactions;
+        let defined = NodeKind::ALL.map(|k| {
+            let n = u32::try_from(net.count(k)).unwrap_or(u32::MAX);
+            n - referenced[usize::from(k.code())]
+        });
+        Folder::new(net, defined)
+    }
+}
+
+/// How an edge file's rows find the nodes they refer to.
+trait Refs {
+    /// The nodes read so far.
+    fn nodes(&self) -> &Nodes;
+
+    /// Resolves a required reference to a node of `kind`; `None` (reported) if empty or
+    /// unknown.
+    fn resolve(
+        &mut self,
+        kind: NodeKind,
+        row: &mut Row<'_>,
+        column: &'static str,
+        id: &str,
+    ) -> Option<u32>;
+}
+
+/// The node files' nodes alone, shared by the edge files read side by side.
+impl Refs for &Nodes {
+    fn nodes(&self) -> &Nodes {
+        self
+    }
+
     fn resolve(
         &mut self,
         kind: NodeKind,
@@ -864,23 +1254,70 @@ impl<'o> Importer<'o> {
         id: &str,
     ) -> Option<u32> {
         let id = row.required(column, id)?;
-        if let Some(&(index, _)) = self.ids(kind).map.get(id) {
+        let ids = self.ids(kind);
+        if let Some((index, _)) = ids.map.get(id) {
+            return Some(index);
+        }
+        ids.unknown(row, column, id, false, false);
+        None
+    }
+}
+
+/// The reader of the node files, which also resolves references outside the folder.
+struct Importer<'o> {
+    nodes: Nodes,
+    /// Where ids the folder does not define are looked up, if anywhere.
+    outside: Option<&'o dyn Resolve>,
+    /// The first failure of `outside`; no lookup is made after it.
+    failure: Option<StoreError>,
+}
+
+/// Among the folder's ids, then outside.
+impl Refs for Importer<'_> {
+    fn nodes(&self) -> &Nodes {
+        &self.nodes
+    }
+
+    fn resolve(
+        &mut self,
+        kind: NodeKind,
+        row: &mut Row<'_>,
+        column: &'static str,
+        id: &str,
+    ) -> Option<u32> {
+        let id = row.required(column, id)?;
+        if let Some((index, _)) = self.nodes.ids(kind).map.get(id) {
             return Some(index);
         }
         if let Some(index) = self.look_outside(kind, id) {
             return Some(index);
         }
-        if self.ids(kind).broken || self.failure.is_some() {
-            row.ok = false;
-        } else {
-            row.fail(RowErrorKind::UnknownId {
-                column,
-                id: shown(id),
-                file: self.ids(kind).file,
-                database: self.outside.is_some(),
-            });
-        }
+        let database = self.outside.is_some();
+        let silent = self.failure.is_some();
+        self.nodes
+            .ids(kind)
+            .unknown(row, column, id, database, silent);
         None
+    }
+}
+
+impl<'o> Importer<'o> {
+    fn new(outside: Option<&'o dyn Resolve>) -> Self {
+        Importer {
+            nodes: Nodes {
+                net: Network::new(),
+                referenced: [0; NodeKind::COUNT],
+                accounts: Ids::new(ACCOUNTS),
+                persons: Ids::new(PERSONS),
+                employees: Ids::new(EMPLOYEES),
+                projects: Ids::new(PROJECTS),
+                account_kinds: Vec::new(),
+                person_accounts: Vec::new(),
+                works_at: Vec::new(),
+            },
+            outside,
+            failure: None,
+        }
     }
 
     /// Looks `xid` up outside the folder; if found, adds the node after the folder's own
@@ -897,80 +1334,58 @@ impl<'o> Importer<'o> {
                 return None;
             }
         };
-        let ids = self.ids_mut(kind);
+        let nodes = &mut self.nodes;
+        let ids = nodes.ids_mut(kind);
         let index = u32::try_from(ids.map.len()).unwrap_or(u32::MAX);
-        ids.map.insert(xid.to_owned(), (index, 0));
+        // The id was not in the map: the insertion cannot fail.
+        let _ = ids.map.insert_new(xid, (index, 0));
         match node {
             Node::Account(a) => {
-                self.account_kinds.push(Some(a.kind));
-                self.net.accounts.push(a);
+                nodes.account_kinds.push(Some(a.kind));
+                nodes.net.accounts.push(a);
             }
             Node::Person(p) => {
-                self.person_accounts.push((None, 0));
-                self.net.persons.push(p);
+                nodes.person_accounts.push((None, 0));
+                nodes.net.persons.push(p);
             }
-            Node::Employee(e) => self.net.employees.push(e),
-            Node::Project(x) => self.net.projects.push(x),
+            Node::Employee(e) => nodes.net.employees.push(e),
+            Node::Project(x) => nodes.net.projects.push(x),
         }
-        self.referenced[usize::from(kind.code())] += 1;
+        nodes.referenced[usize::from(kind.code())] += 1;
         Some(index)
     }
 
-    /// Makes room for `rows` more rows of `table`.
+    /// Makes room for `rows` more rows of the node file `table`.
     fn reserve(&mut self, table: Table, rows: usize) {
+        let nodes = &mut self.nodes;
         match table.file {
             f if f == ACCOUNTS.file => {
-                self.accounts.map.reserve(rows);
-                self.net.accounts.reserve(rows);
+                nodes.accounts.map.reserve(rows);
+                nodes.net.accounts.reserve(rows);
+                nodes.account_kinds.reserve(rows);
             }
             f if f == PERSONS.file => {
-                self.persons.map.reserve(rows);
-                self.net.persons.reserve(rows);
-                self.works_at.reserve(rows);
+                nodes.persons.map.reserve(rows);
+                nodes.net.persons.reserve(rows);
+                nodes.person_accounts.reserve(rows);
+                nodes.works_at.reserve(rows);
             }
             f if f == EMPLOYEES.file => {
-                self.employees.map.reserve(rows);
-                self.net.employees.reserve(rows);
+                nodes.employees.map.reserve(rows);
+                nodes.net.employees.reserve(rows);
             }
-            f if f == PROJECTS.file => {
-                self.projects.map.reserve(rows);
-                self.net.projects.reserve(rows);
+            _ => {
+                nodes.projects.map.reserve(rows);
+                nodes.net.projects.reserve(rows);
+                nodes.net.edges.reserve(rows);
             }
-            f if f == TIES.file => self.ties.0.reserve(rows),
-            f if f == CHAIN.file => self.members.0.reserve(rows),
-            f if f == INFLUENCE.file => self.influence.0.reserve(rows),
-            f if f == RIVAL_TIES.file => self.rival_ties.0.reserve(rows),
-            f if f == COMPETES.file => self.competes.reserve(rows),
-            f if f == OWNERS.file => self.owners.reserve(rows),
-            f if f == EMPLOYMENT.file => {
-                self.employment.0.reserve(rows);
-                self.periods.reserve(rows);
-            }
-            _ => self.net.interactions.reserve(rows),
         }
-        if table.file != INTERACTIONS.file {
-            self.net.edges.reserve(rows);
-        }
-    }
-
-    /// The folder: `works_at` edges first, grouped by person in person order (a
-    /// person's periods in file order), then the other edges in the order read.
-    fn finish(mut self) -> Folder {
-        let mut works_at = std::mem::take(&mut self.works_at);
-        works_at.sort_by_key(|e| e.key().from.id);
-        works_at.append(&mut self.net.edges);
-        self.net.edges = works_at;
-        let defined = NodeKind::ALL.map(|k| {
-            let n = u32::try_from(self.net.count(k)).unwrap_or(u32::MAX);
-            n - self.referenced[usize::from(k.code())]
-        });
-        Folder::new(self.net, defined)
     }
 
     // Each method receives the listed columns in the table's order.
 
     fn account(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let index = self.accounts.register(r, f[0]);
+        let index = self.nodes.accounts.register(r, f[0]);
         let name = r.name(f[1]);
         let kind = if f[2].is_empty() {
             Some(AccountKind::Client)
@@ -978,8 +1393,8 @@ impl<'o> Importer<'o> {
             r.word::<AccountKind>("kind", f[2], ACCOUNT_KINDS)
         };
         if index.is_some() {
-            self.account_kinds.push(kind);
-            self.net.accounts.push(Account {
+            self.nodes.account_kinds.push(kind);
+            self.nodes.net.accounts.push(Account {
                 xid: f[0].to_owned(),
                 name: name.to_owned(),
                 kind: kind.unwrap_or(AccountKind::Client),
@@ -988,7 +1403,7 @@ impl<'o> Importer<'o> {
     }
 
     fn person(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let index = self.persons.register(r, f[0]);
+        let index = self.nodes.persons.register(r, f[0]);
         let name = r.name(f[1]);
         let account = if f[2].is_empty() {
             None
@@ -997,14 +1412,14 @@ impl<'o> Importer<'o> {
         };
         let title = r.title(f[3]);
         let Some(index) = index else { return };
-        self.net.persons.push(Person {
+        self.nodes.net.persons.push(Person {
             xid: f[0].to_owned(),
             name: name.to_owned(),
             title,
         });
-        self.person_accounts.push((account, r.line));
+        self.nodes.person_accounts.push((account, r.line));
         if let (Some(account), true) = (account, r.ok) {
-            self.works_at.push(Edge::WorksAt {
+            self.nodes.works_at.push(Edge::WorksAt {
                 person: PersonId(index),
                 account: AccountId(account),
                 employment: Employment::default(),
@@ -1013,11 +1428,11 @@ impl<'o> Importer<'o> {
     }
 
     fn employee(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let index = self.employees.register(r, f[0]);
+        let index = self.nodes.employees.register(r, f[0]);
         let name = r.name(f[1]);
         let left = r.date("left", f[2]);
         if index.is_some() {
-            self.net.employees.push(Employee {
+            self.nodes.net.employees.push(Employee {
                 xid: f[0].to_owned(),
                 name: name.to_owned(),
                 left,
@@ -1026,31 +1441,119 @@ impl<'o> Importer<'o> {
     }
 
     fn project(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let index = self.projects.register(r, f[0]);
+        let index = self.nodes.projects.register(r, f[0]);
         let name = r.name(f[1]);
         let account = self.resolve(NodeKind::Account, r, "account_id", f[2]);
         let stage = r.word::<Stage>("stage", f[3], STAGES);
         let amount = r.amount("amount", f[4]);
         let Some(index) = index else { return };
-        self.net.projects.push(Project {
+        self.nodes.net.projects.push(Project {
             xid: f[0].to_owned(),
             name: name.to_owned(),
             stage: stage.unwrap_or(Stage::Lead),
             amount: amount.unwrap_or_default(),
         });
         if let (Some(account), true) = (account, r.ok) {
-            self.net.edges.push(Edge::Of {
+            self.nodes.net.edges.push(Edge::Of {
                 project: ProjectId(index),
                 account: AccountId(account),
             });
         }
     }
+}
 
-    fn tie(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let employee = self.resolve(NodeKind::Employee, r, "employee_id", f[0]);
-        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
+/// What one edge file, or one piece of `interactions.csv`, gives: its rows, and the state
+/// its rules need (each file's duplicate rows are found within the file).
+#[derive(Default)]
+struct Part {
+    edges: Vec<Edge>,
+    interactions: Vec<Interaction>,
+    /// The `works_at` edges of `employment.csv`.
+    works_at: Vec<Edge>,
+    /// The rows of `employment.csv` that passed their own checks.
+    periods: Vec<Period>,
+    /// Persons already reported for having both an account and employment rows.
+    doubly_employed: FastSet<u32>,
+    /// The edges of `ties.csv`, `chain.csv`, `rival_ties.csv` or `employment.csv`, by
+    /// their two ends.
+    pairs: Seen<(u32, u32)>,
+    influence: Seen<(EdgeKind, u32, u32)>,
+    competes: FastSet<(u32, u32)>,
+    owners: FastSet<(u32, OwnsTarget)>,
+}
+
+/// What an edge file's reader does with one row.
+type OnEdge<R> = fn(&mut Part, &mut R, &mut Row<'_>, &[&str]);
+
+/// The rows of all the edge files, in file order.
+#[derive(Default)]
+struct Parts {
+    edges: Vec<Vec<Edge>>,
+    interactions: Vec<Vec<Interaction>>,
+    works_at: Vec<Edge>,
+}
+
+impl Parts {
+    fn push(&mut self, mut part: Part) {
+        if !part.edges.is_empty() {
+            self.edges.push(part.edges);
+        }
+        if !part.interactions.is_empty() {
+            self.interactions.push(part.interactions);
+        }
+        self.works_at.append(&mut part.works_at);
+    }
+}
+
+impl Part {
+    /// The row reader of the edge file `table`.
+    fn on_row<R: Refs>(table: Table) -> OnEdge<R> {
+        match table.file {
+            f if f == TIES.file => Part::tie,
+            f if f == CHAIN.file => Part::member,
+            f if f == INFLUENCE.file => Part::influence,
+            f if f == RIVAL_TIES.file => Part::rival_tie,
+            f if f == COMPETES.file => Part::competes,
+            f if f == OWNERS.file => Part::owns,
+            f if f == EMPLOYMENT.file => Part::employment,
+            _ => Part::interaction,
+        }
+    }
+
+    /// Makes room for `rows` rows of `table`.
+    fn reserve(&mut self, table: Table, rows: usize) {
+        match table.file {
+            f if f == INTERACTIONS.file => self.interactions.reserve(rows),
+            f if f == INFLUENCE.file => {
+                self.influence.0.reserve(rows);
+                self.edges.reserve(rows);
+            }
+            f if f == COMPETES.file => {
+                self.competes.reserve(rows);
+                self.edges.reserve(rows);
+            }
+            f if f == OWNERS.file => {
+                self.owners.reserve(rows);
+                self.edges.reserve(rows);
+            }
+            f if f == EMPLOYMENT.file => {
+                self.pairs.0.reserve(rows);
+                self.periods.reserve(rows);
+            }
+            _ => {
+                self.pairs.0.reserve(rows);
+                self.edges.reserve(rows);
+            }
+        }
+    }
+
+    // Each method receives the listed columns in the table's order.
+
+    fn tie<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let employee = refs.resolve(NodeKind::Employee, r, "employee_id", f[0]);
+        let person = refs.resolve(NodeKind::Person, r, "person_id", f[1]);
         let new = match (employee, person) {
-            (Some(e), Some(p)) => self.ties.first(r, EdgeKind::Tie, (e, p)),
+            (Some(e), Some(p)) => self.pairs.first(r, EdgeKind::Tie, (e, p)),
             _ => false,
         };
         let closeness = r.score("closeness", f[2]);
@@ -1059,7 +1562,7 @@ impl<'o> Importer<'o> {
         if let (true, Some(e), Some(p), Some(closeness)) =
             (new && r.ok, employee, person, closeness)
         {
-            self.net.edges.push(Edge::Tie {
+            self.edges.push(Edge::Tie {
                 employee: EmployeeId(e),
                 person: PersonId(p),
                 tie: Tie {
@@ -1071,11 +1574,11 @@ impl<'o> Importer<'o> {
         }
     }
 
-    fn member(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let project = self.resolve(NodeKind::Project, r, "project_id", f[0]);
-        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
+    fn member<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let project = refs.resolve(NodeKind::Project, r, "project_id", f[0]);
+        let person = refs.resolve(NodeKind::Person, r, "person_id", f[1]);
         let new = match (project, person) {
-            (Some(x), Some(p)) => self.members.first(r, EdgeKind::Member, (x, p)),
+            (Some(x), Some(p)) => self.pairs.first(r, EdgeKind::Member, (x, p)),
             _ => false,
         };
         let role = r.word::<Role>("role", f[2], ROLES);
@@ -1083,7 +1586,7 @@ impl<'o> Importer<'o> {
         let solution = r.opt_score("solution", f[4]);
         let price = r.opt_score("price", f[5]);
         if let (true, Some(x), Some(p), Some(role)) = (new && r.ok, project, person, role) {
-            self.net.edges.push(Edge::Member {
+            self.edges.push(Edge::Member {
                 person: PersonId(p),
                 project: ProjectId(x),
                 member: Member {
@@ -1096,9 +1599,9 @@ impl<'o> Importer<'o> {
         }
     }
 
-    fn influence(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let from = self.resolve(NodeKind::Person, r, "from_id", f[0]);
-        let to = self.resolve(NodeKind::Person, r, "to_id", f[1]);
+    fn influence<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let from = refs.resolve(NodeKind::Person, r, "from_id", f[0]);
+        let to = refs.resolve(NodeKind::Person, r, "to_id", f[1]);
         let kind = r.required("kind", f[2]).and_then(|k| match k {
             "reports_to" => Some(EdgeKind::ReportsTo),
             "influences" => Some(EdgeKind::Influences),
@@ -1131,7 +1634,7 @@ impl<'o> Importer<'o> {
             (new && r.ok, from, to, kind, weight)
         {
             let (from, to) = (PersonId(a), PersonId(b));
-            self.net.edges.push(if kind == EdgeKind::ReportsTo {
+            self.edges.push(if kind == EdgeKind::ReportsTo {
                 Edge::ReportsTo {
                     person: from,
                     manager: to,
@@ -1144,9 +1647,15 @@ impl<'o> Importer<'o> {
     }
 
     /// Resolves `competitor_id`, which must be an account of kind competitor.
-    fn competitor(&mut self, r: &mut Row<'_>, id: &str) -> Option<u32> {
-        let index = self.resolve(NodeKind::Account, r, "competitor_id", id)?;
-        match self.account_kinds.get(index as usize).copied().flatten() {
+    fn competitor<R: Refs>(refs: &mut R, r: &mut Row<'_>, id: &str) -> Option<u32> {
+        let index = refs.resolve(NodeKind::Account, r, "competitor_id", id)?;
+        match refs
+            .nodes()
+            .account_kinds
+            .get(index as usize)
+            .copied()
+            .flatten()
+        {
             Some(AccountKind::Competitor) => Some(index),
             Some(kind) => {
                 r.fail(RowErrorKind::NotACompetitor {
@@ -1163,18 +1672,18 @@ impl<'o> Importer<'o> {
         }
     }
 
-    fn rival_tie(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let competitor = self.competitor(r, f[0]);
-        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
+    fn rival_tie<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let competitor = Self::competitor(refs, r, f[0]);
+        let person = refs.resolve(NodeKind::Person, r, "person_id", f[1]);
         let new = match (competitor, person) {
-            (Some(k), Some(p)) => self.rival_ties.first(r, EdgeKind::RivalTie, (k, p)),
+            (Some(k), Some(p)) => self.pairs.first(r, EdgeKind::RivalTie, (k, p)),
             _ => false,
         };
         let closeness = r.score("closeness", f[2]);
         if let (true, Some(k), Some(p), Some(closeness)) =
             (new && r.ok, competitor, person, closeness)
         {
-            self.net.edges.push(Edge::RivalTie {
+            self.edges.push(Edge::RivalTie {
                 competitor: AccountId(k),
                 person: PersonId(p),
                 closeness,
@@ -1182,13 +1691,13 @@ impl<'o> Importer<'o> {
         }
     }
 
-    fn competes(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let competitor = self.competitor(r, f[0]);
-        let project = self.resolve(NodeKind::Project, r, "project_id", f[1]);
+    fn competes<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let competitor = Self::competitor(refs, r, f[0]);
+        let project = refs.resolve(NodeKind::Project, r, "project_id", f[1]);
         if let (true, Some(k), Some(x)) = (r.ok, competitor, project) {
             // A repeated row is merged into the first (§5).
             if self.competes.insert((k, x)) {
-                self.net.edges.push(Edge::Competes {
+                self.edges.push(Edge::Competes {
                     competitor: AccountId(k),
                     project: ProjectId(x),
                 });
@@ -1196,13 +1705,13 @@ impl<'o> Importer<'o> {
         }
     }
 
-    fn owns(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let employee = self.resolve(NodeKind::Employee, r, "employee_id", f[0]);
+    fn owns<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let employee = refs.resolve(NodeKind::Employee, r, "employee_id", f[0]);
         let target = match r.required("target_kind", f[1]) {
-            Some("account") => self
+            Some("account") => refs
                 .resolve(NodeKind::Account, r, "target_id", f[2])
                 .map(|a| OwnsTarget::Account(AccountId(a))),
-            Some("project") => self
+            Some("project") => refs
                 .resolve(NodeKind::Project, r, "target_id", f[2])
                 .map(|x| OwnsTarget::Project(ProjectId(x))),
             Some(other) => {
@@ -1222,7 +1731,7 @@ impl<'o> Importer<'o> {
         if let (true, Some(e), Some(target)) = (r.ok, employee, target) {
             // A repeated row is merged into the first (§5).
             if self.owners.insert((e, target)) {
-                self.net.edges.push(Edge::Owns {
+                self.edges.push(Edge::Owns {
                     employee: EmployeeId(e),
                     target,
                 });
@@ -1230,20 +1739,20 @@ impl<'o> Importer<'o> {
         }
     }
 
-    fn employment(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let person = self.resolve(NodeKind::Person, r, "person_id", f[0]);
-        let account = self.resolve(NodeKind::Account, r, "account_id", f[1]);
+    fn employment<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let person = refs.resolve(NodeKind::Person, r, "person_id", f[0]);
+        let account = refs.resolve(NodeKind::Account, r, "account_id", f[1]);
         let new = match (person, account) {
-            (Some(p), Some(a)) => self.employment.first(r, EdgeKind::WorksAt, (p, a)),
+            (Some(p), Some(a)) => self.pairs.first(r, EdgeKind::WorksAt, (p, a)),
             _ => false,
         };
         if let Some(p) = person {
-            let in_persons = self.person_accounts.get(p as usize).copied();
+            let in_persons = refs.nodes().person_accounts.get(p as usize).copied();
             if let Some((Some(a), persons_line)) = in_persons {
                 if self.doubly_employed.insert(p) {
                     r.fail(RowErrorKind::AccountInPersons {
                         person: shown(f[0]),
-                        account: shown(&self.net.accounts[a as usize].xid),
+                        account: shown(&refs.nodes().net.accounts[a as usize].xid),
                         persons_line,
                     });
                 }
@@ -1273,7 +1782,7 @@ impl<'o> Importer<'o> {
 
     /// After `employment.csv`: reports each period overlapping another of the same person
     /// on the later row of the two, and turns the rows into `works_at` edges.
-    fn overlapping_periods(&mut self, errs: &mut Collector) {
+    fn overlapping_periods(&mut self, nodes: &Nodes, errs: &mut Collector) {
         let mut order: Vec<usize> = (0..self.periods.len()).collect();
         order.sort_by_key(|&i| self.periods[i].person);
         for group in order.chunk_by(|&a, &b| self.periods[a].person == self.periods[b].person) {
@@ -1281,12 +1790,12 @@ impl<'o> Importer<'o> {
                 group.iter().map(|&i| &self.periods[i].employment).collect();
             for (a, b) in Employment::overlapping_pairs(&employments) {
                 let (first, second) = (&self.periods[group[a]], &self.periods[group[b]]);
-                let xid = |i: u32| shown(&self.net.accounts[i as usize].xid);
+                let xid = |i: u32| shown(&nodes.net.accounts[i as usize].xid);
                 errs.push(RowError {
                     file: EMPLOYMENT.file,
                     line: second.line,
                     kind: RowErrorKind::OverlappingPeriods {
-                        person: shown(&self.net.persons[second.person as usize].xid),
+                        person: shown(&nodes.net.persons[second.person as usize].xid),
                         account: xid(second.account),
                         other: xid(first.account),
                         other_line: first.line,
@@ -1303,21 +1812,21 @@ impl<'o> Importer<'o> {
         }
     }
 
-    fn interaction(&mut self, r: &mut Row<'_>, f: &[&str]) {
-        let employee = self.resolve(NodeKind::Employee, r, "employee_id", f[0]);
-        let person = self.resolve(NodeKind::Person, r, "person_id", f[1]);
+    fn interaction<R: Refs>(&mut self, refs: &mut R, r: &mut Row<'_>, f: &[&str]) {
+        let employee = refs.resolve(NodeKind::Employee, r, "employee_id", f[0]);
+        let person = refs.resolve(NodeKind::Person, r, "person_id", f[1]);
         let date = r.required_date("date", f[2]);
         let kind = r.word::<InteractionKind>("kind", f[3], INTERACTION_KINDS);
         let project = if f[4].is_empty() {
             Some(None)
         } else {
-            self.resolve(NodeKind::Project, r, "project_id", f[4])
+            refs.resolve(NodeKind::Project, r, "project_id", f[4])
                 .map(|x| Some(ProjectId(x)))
         };
         if let (true, Some(e), Some(p), Some(date), Some(kind), Some(project)) =
             (r.ok, employee, person, date, kind, project)
         {
-            self.net.interactions.push(Interaction {
+            self.interactions.push(Interaction {
                 employee: EmployeeId(e),
                 person: PersonId(p),
                 date,
