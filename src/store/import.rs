@@ -104,33 +104,41 @@ fn import_core(
 /// employment periods, which [`import_edges`] detects for free after sorting. Cheaper than the full check (no hash
 /// set of a million edge keys); when it fails, the full check produces the report.
 fn quick_valid(net: &Network) -> bool {
-    for kind in NodeKind::ALL {
-        let mut xids = Vec::with_capacity(net.count(kind));
-        for i in 0..net.count(kind) {
-            match net.view(NodeRef::new(kind, i as u32)) {
-                Some(view) if view.validate().is_ok() => xids.push(view.xid()),
-                _ => return false,
+    use rayon::prelude::*;
+    // Three independent checks, side by side on the thread pool.
+    let nodes_valid = || {
+        NodeKind::ALL.par_iter().all(|&kind| {
+            let mut xids = Vec::with_capacity(net.count(kind));
+            for i in 0..net.count(kind) {
+                match net.view(NodeRef::new(kind, i as u32)) {
+                    Some(view) if view.validate().is_ok() => xids.push(view.xid()),
+                    _ => return false,
+                }
             }
-        }
-        xids.sort_unstable();
-        if xids.windows(2).any(|w| w[0] == w[1]) {
-            return false;
-        }
-    }
-    let edges_valid = net.edges.iter().all(|e| {
-        let key = e.key();
-        e.validate().is_ok()
-            && net.contains(key.from)
-            && net.contains(key.to)
-            && (!key.kind.starts_at_competitor()
-                || net.accounts[key.from.id as usize].kind == AccountKind::Competitor)
-    });
-    edges_valid
-        && net.interactions.iter().all(|i| {
+            xids.par_sort_unstable();
+            !xids.windows(2).any(|w| w[0] == w[1])
+        })
+    };
+    let edges_valid = || {
+        net.edges.par_iter().all(|e| {
+            let key = e.key();
+            e.validate().is_ok()
+                && net.contains(key.from)
+                && net.contains(key.to)
+                && (!key.kind.starts_at_competitor()
+                    || net.accounts[key.from.id as usize].kind == AccountKind::Competitor)
+        })
+    };
+    let interactions_valid = || {
+        net.interactions.par_iter().all(|i| {
             net.contains(i.employee.into())
                 && net.contains(i.person.into())
                 && i.project.is_none_or(|x| net.contains(x.into()))
         })
+    };
+    let (nodes, (edges, interactions)) =
+        rayon::join(nodes_valid, || rayon::join(edges_valid, interactions_valid));
+    nodes && edges && interactions
 }
 
 /// The network's interactions that the database does not hold yet (see
@@ -216,13 +224,6 @@ fn write_interactions(txn: &redb::WriteTransaction, new: &NewInteractions) -> Re
     if added.is_empty() {
         return Ok(());
     }
-    let mut t = interaction::Tables::open(txn)?;
-    // Ids are increasing: the record table fills in order.
-    let mut sink = Sink::open(&mut t.records, added.first().map(|a| a.0 .0))?;
-    for (n, (id, _)) in added.iter().enumerate() {
-        sink.put(id.0, new.record(n))?;
-    }
-    sink.close()?;
     // Each index is sorted first, on its key packed into an integer with the position in
     // `added` in the low bits (positions are in id order, as the keys' last part is).
     let positions = u32::try_from(added.len()).map_err(|_| StoreError::Corrupt {
@@ -232,50 +233,83 @@ fn write_interactions(txn: &redb::WriteTransaction, new: &NewInteractions) -> Re
     let day = |i: &Interaction| u128::from(u32::from_be_bytes(interaction::day_bytes(i.date)));
     let low = |packed: u128| (packed & 0xffff_ffff) as usize;
     let keys = |n: usize| interaction::IndexKeys::of(added[n].0, &added[n].1);
-    let mut order: Vec<u128> = Vec::with_capacity(added.len());
-    order.extend((0..positions).zip(added).map(|(n, (_, i))| {
-        u128::from(i.employee.0) << 96 | u128::from(i.person.0) << 64 | day(i) << 32 | u128::from(n)
-    }));
-    order.sort_unstable();
-    let first = order.first().map(|&k| keys(low(k)).pair);
-    let mut sink = Sink::open(&mut t.pair, first.as_ref())?;
-    for &k in &order {
-        sink.put(&keys(low(k)).pair, new.record(low(k)))?;
-    }
-    sink.close()?;
-    order.clear();
-    order.extend(
-        (0..positions)
+    // One index table, its entries in the order of `packed`'s sorted values.
+    let index = |packed: &(dyn Fn(u32, &Interaction) -> u128 + Sync),
+                 write: &(dyn Fn(&[u128]) -> Result<()> + Sync)| {
+        let mut order: Vec<u128> = (0..positions)
             .zip(added)
-            .map(|(n, (_, i))| u128::from(i.person.0) << 64 | day(i) << 32 | u128::from(n)),
-    );
-    order.sort_unstable();
-    let first = order.first().map(|&k| keys(low(k)).person);
-    let mut sink = Sink::open(&mut t.person, first.as_ref())?;
-    for &k in &order {
-        sink.put(&keys(low(k)).person, new.record(low(k)))?;
-    }
-    sink.close()?;
-    order.clear();
-    order.extend(
-        (0..positions)
-            .zip(added)
-            .map(|(n, (_, i))| day(i) << 32 | u128::from(n)),
-    );
-    order.sort_unstable();
-    let first = order.first().map(|&k| keys(low(k)).date);
-    let mut sink = Sink::open(&mut t.date, first.as_ref())?;
-    for &k in &order {
-        sink.put(&keys(low(k)).date, new.record(low(k)))?;
-    }
-    sink.close()?;
-    let mut projects: Vec<[u8; 12]> = (0..added.len()).filter_map(|n| keys(n).project).collect();
-    projects.sort_unstable();
-    let mut sink = Sink::open(&mut t.project, projects.first())?;
-    for k in &projects {
-        sink.put(k, ())?;
-    }
-    sink.close()
+            .map(|(n, (_, i))| packed(n, i))
+            .collect();
+        order.sort_unstable();
+        write(&order)
+    };
+    // The record table and the four indexes are apart: written side by side (the
+    // storage engine lets one transaction's tables be written from several threads).
+    let records = || -> Result<()> {
+        let mut table = txn.open_table(tables::INTERACTIONS)?;
+        // Ids are increasing: the record table fills in order.
+        let mut sink = Sink::open(&mut table, added.first().map(|a| a.0 .0))?;
+        for (n, (id, _)) in added.iter().enumerate() {
+            sink.put(id.0, new.record(n))?;
+        }
+        sink.close()?;
+        let mut table = txn.open_table(tables::BY_PROJECT)?;
+        let mut projects: Vec<[u8; 12]> =
+            (0..added.len()).filter_map(|n| keys(n).project).collect();
+        projects.sort_unstable();
+        let mut sink = Sink::open(&mut table, projects.first())?;
+        for k in &projects {
+            sink.put(k, ())?;
+        }
+        sink.close()
+    };
+    let pair = || {
+        index(
+            &|n, i| {
+                u128::from(i.employee.0) << 96
+                    | u128::from(i.person.0) << 64
+                    | day(i) << 32
+                    | u128::from(n)
+            },
+            &|order| {
+                let mut table = txn.open_table(tables::BY_PAIR)?;
+                let first = order.first().map(|&k| keys(low(k)).pair);
+                let mut sink = Sink::open(&mut table, first.as_ref())?;
+                for &k in order {
+                    sink.put(&keys(low(k)).pair, new.record(low(k)))?;
+                }
+                sink.close()
+            },
+        )
+    };
+    let person = || {
+        index(
+            &|n, i| u128::from(i.person.0) << 64 | day(i) << 32 | u128::from(n),
+            &|order| {
+                let mut table = txn.open_table(tables::BY_PERSON)?;
+                let first = order.first().map(|&k| keys(low(k)).person);
+                let mut sink = Sink::open(&mut table, first.as_ref())?;
+                for &k in order {
+                    sink.put(&keys(low(k)).person, new.record(low(k)))?;
+                }
+                sink.close()
+            },
+        )
+    };
+    let date = || {
+        index(&|n, i| day(i) << 32 | u128::from(n), &|order| {
+            let mut table = txn.open_table(tables::BY_DATE)?;
+            let first = order.first().map(|&k| keys(low(k)).date);
+            let mut sink = Sink::open(&mut table, first.as_ref())?;
+            for &k in order {
+                sink.put(&keys(low(k)).date, new.record(low(k)))?;
+            }
+            sink.close()
+        })
+    };
+    let ((records, pair), (person, date)) =
+        rayon::join(|| rayon::join(records, pair), || rayon::join(person, date));
+    records.and(pair).and(person).and(date)
 }
 
 /// Logs the new interactions, after every other change of the import.
