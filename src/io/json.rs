@@ -34,10 +34,10 @@ const WINDOW_CHUNKS: usize = 16;
 /// millisecond or two.
 const HEAVY_CHUNK_ROWS: usize = 16;
 
-/// Chunks of such rows per window: a window holds a few megabytes of JSON, and the
-/// threads that finish their last chunk of a window first wait for the others only a
-/// small part of the window's time.
-const HEAVY_WINDOW_CHUNKS: usize = 64;
+/// Chunks of such rows per window (4 096 rows): a window holds about 7 MB of JSON, and a
+/// thread that finishes its last chunk of a window first waits for the others (a few
+/// projects cost far more than the rest) only a small part of the window's time.
+const HEAVY_WINDOW_CHUNKS: usize = 256;
 
 /// Spaces per level of indentation, as in [`Report::to_json`].
 const INDENT: &[u8] = b"  ";
