@@ -215,25 +215,35 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
 
     #[inline]
     fn relax(&mut self, node: usize, strength: f64, pred: u32) {
+        if self.raise(node, strength, pred) {
+            self.s.heap.push(Entry { strength, node });
+        }
+    }
+
+    /// Gives `node` the label `strength` (from `pred`) if it beats the node's label in
+    /// this search, and says whether it did; the caller queues the node.
+    #[inline]
+    fn raise(&mut self, node: usize, strength: f64, pred: u32) -> bool {
         if strength <= 0.0 {
-            return;
+            return false;
         }
         let stamp = self.s.stamp;
         let Some(n) = self.s.node(node) else {
-            return;
+            return false;
         };
-        if n.seen != stamp || strength > n.best {
-            self.s.set(
-                node,
-                NodeState {
-                    best: strength,
-                    seen: stamp,
-                    done: n.done,
-                    pred,
-                },
-            );
-            self.s.heap.push(Entry { strength, node });
+        if n.seen == stamp && strength <= n.best {
+            return false;
         }
+        self.s.set(
+            node,
+            NodeState {
+                best: strength,
+                seen: stamp,
+                done: n.done,
+                pred,
+            },
+        );
+        true
     }
 
     /// The strength of the next node to settle (an upper bound on every unsettled
@@ -509,25 +519,9 @@ impl<'s, G: Graph<'s>> Search<'_, 's, G> {
     /// label rose.
     #[inline]
     fn relax_guided(&mut self, node: usize, strength: f64, pred: u32, bound: f64) -> bool {
-        if strength <= 0.0 || bound <= 0.0 {
+        if bound <= 0.0 || !self.raise(node, strength, pred) {
             return false;
         }
-        let stamp = self.s.stamp;
-        let Some(n) = self.s.node(node) else {
-            return false;
-        };
-        if n.seen == stamp && strength <= n.best {
-            return false;
-        }
-        self.s.set(
-            node,
-            NodeState {
-                best: strength,
-                seen: stamp,
-                done: n.done,
-                pred,
-            },
-        );
         self.s.heap.push(Entry {
             strength: strength * bound,
             node,

@@ -176,7 +176,7 @@ fn read_folder(
     nodes?;
     let parts = read_edge_files(edge_files, &mut imp)?;
     let mut edges = Parts::default();
-    for (table, file) in EDGE_TABLES.into_iter().zip(parts) {
+    for (table, file) in EDGE_TABLES.iter().zip(parts) {
         let start = errs.0.errors.len();
         for (part, part_errs) in file {
             errs.absorb(part_errs);
@@ -216,16 +216,8 @@ fn read_node_files(
 
 /// The files of edges and interactions, in the format's order: read once the node files
 /// are, each on its own.
-const EDGE_TABLES: [Table; 8] = [
-    TIES,
-    CHAIN,
-    INFLUENCE,
-    RIVAL_TIES,
-    COMPETES,
-    OWNERS,
-    EMPLOYMENT,
-    INTERACTIONS,
-];
+/// (The format lists the four node files first.)
+const EDGE_TABLES: &[Table] = super::TABLES.as_slice().split_at(4).1;
 
 /// `interactions.csv` is read in pieces of about this many bytes, side by side.
 const PIECE_BYTES: usize = 1 << 19;
@@ -1840,6 +1832,24 @@ impl Part {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_edge_files_are_every_file_after_the_four_node_files() {
+        let names: Vec<&str> = EDGE_TABLES.iter().map(|t| t.file).collect();
+        assert_eq!(
+            names,
+            [
+                "ties.csv",
+                "chain.csv",
+                "influence.csv",
+                "rival_ties.csv",
+                "competes.csv",
+                "owners.csv",
+                "employment.csv",
+                "interactions.csv"
+            ]
+        );
+    }
 
     #[test]
     fn default_reports_to_weight_is_point_eight() {
