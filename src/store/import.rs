@@ -8,6 +8,14 @@
 //! again, and the encode buffers are reused. It shares the single-change write path's
 //! node upsert and change-log append (in `transaction.rs`), so both write identical
 //! records and log entries.
+//!
+//! A database that holds nothing yet — a new file, the common case of `brm import` and
+//! `brm generate --db` — is filled by a second way, [`import_into_empty`]: there nothing
+//! can clash with a stored record and every id is known before anything is written, so
+//! each table (node records, id indexes, out and in tables, the interactions' four tables,
+//! the log) is filled from its own task, side by side, with the records and log entries
+//! encoded in parallel pieces first. It writes the same entries, byte for byte, as the
+//! general way; a test compares every table of the two.
 
 use super::error::{Result, StoreError};
 use super::interaction::{self, InteractionId};
@@ -17,7 +25,10 @@ use super::internal::records::{bad_attrs, corrupt_key};
 use super::internal::tables::{self, IN, LOG, OUT};
 use super::log::{Before, ChangeRef, NodeView};
 use super::read::IdMap;
-use super::transaction::{edge_label, log_entry, upsert_core, Bulk, How, Outcome, State, WriteTxn};
+use super::transaction::{
+    edge_label, encode_log, encode_view, log_entry, upsert_core, Bulk, How, Outcome, State,
+    WriteTxn,
+};
 use crate::model::{
     AccountKind, Edge, EdgeAttrs, EdgeKey, EdgeKind, EmployeeId, Employment, Interaction, Network,
     NodeKind, NodeRef, PersonId, ProjectId,
@@ -70,18 +81,23 @@ impl WriteTxn {
     /// are inserted (so the B-trees fill in order), node existence is known from the
     /// upserts and not looked up again, and encode buffers are reused.
     pub fn import_network(&mut self, net: &Network) -> Result<ImportSummary> {
-        self.guarded(|w| import_core(&w.txn, &mut w.state, net))
+        self.guarded(|w| import_core(&w.txn, &mut w.state, net, true))
     }
 }
 
-/// The bulk import.
+/// The bulk import; into a database that holds nothing by [`import_into_empty`] if
+/// `into_empty` allows (the tests compare the two ways).
 fn import_core(
     txn: &redb::WriteTransaction,
     st: &mut State,
     net: &Network,
+    into_empty: bool,
 ) -> Result<ImportSummary> {
     if !quick_valid(net) {
         net.validate().map_err(StoreError::Network)?;
+    }
+    if into_empty && holds_nothing(st) {
+        return import_into_empty(txn, st, net);
     }
     let mut summary = ImportSummary::default();
     let map = import_nodes(txn, st, net, &mut summary)?;
@@ -98,6 +114,266 @@ fn import_core(
     log_interactions(txn, st, &new)?;
     summary.ids = map;
     Ok(summary)
+}
+
+/// Whether the database holds no node, edge or interaction (its ids and sequence numbers
+/// may have moved on): then every record of an import is new.
+fn holds_nothing(st: &State) -> bool {
+    st.counters.nodes.iter().all(|&n| n == 0)
+        && st.counters.edges.iter().all(|&n| n == 0)
+        && st.counters.interactions == 0
+}
+
+/// The bulk import into a database that holds nothing ([`holds_nothing`]): what
+/// [`import_core`] writes — the same records, keys, log entries and counters — but with
+/// nothing to look up, every table is filled in key order from its own task, side by side:
+/// the node records, the external-id indexes, the out and in tables, the interactions'
+/// tables, and the log (node, edge, then interaction entries, as [`import_core`] orders
+/// them). The node ids are known up front: each kind's nodes get consecutive ids from the
+/// kind's next id, in the network's order, as one upsert after another would give them.
+fn import_into_empty(
+    txn: &redb::WriteTransaction,
+    st: &mut State,
+    net: &Network,
+) -> Result<ImportSummary> {
+    use rayon::prelude::*;
+    let mut summary = ImportSummary::default();
+    // The network is valid (checked above), so its nodes are; only the id space can run
+    // out, and a single upsert refuses the largest id.
+    let first = st.counters.next_id;
+    for kind in NodeKind::ALL {
+        let k = usize::from(kind.code());
+        if u64::from(first[k]) + net.count(kind) as u64 > u64::from(u32::MAX) {
+            return Err(StoreError::IdsExhausted(kind));
+        }
+    }
+    let ids = |kind: NodeKind| {
+        let k = usize::from(kind.code());
+        // Cannot wrap: checked above.
+        (0..net.count(kind) as u32).map(move |i| first[k] + i)
+    };
+    let map = IdMap::from_store_ids(NodeKind::ALL.map(|kind| ids(kind).collect()));
+    let (entries, new) = rayon::join(
+        || sorted_keys(net, &map),
+        || new_interactions(txn, st, net, &map, &mut summary),
+    );
+    let (entries, new) = (entries?, new?);
+    let nodes = || -> Result<()> {
+        let mut buf = Vec::new();
+        for kind in NodeKind::ALL {
+            let mut table = txn.open_table(tables::nodes(kind))?;
+            let mut sink = Sink::open(&mut table, ids(kind).next())?;
+            for (i, id) in ids(kind).enumerate() {
+                encode_view(node_view(net, kind, i), &mut buf)?;
+                sink.put(id, buf.as_slice())?;
+            }
+            sink.close()?;
+        }
+        Ok(())
+    };
+    let xids = || -> Result<()> {
+        for kind in NodeKind::ALL {
+            let mut pending: Vec<(&str, u32)> = ids(kind)
+                .enumerate()
+                .map(|(i, id)| (node_view(net, kind, i).xid(), id))
+                .collect();
+            pending.par_sort_unstable();
+            let mut table = txn.open_table(tables::xids(kind))?;
+            let mut sink = Sink::open(&mut table, pending.first().map(|p| p.0))?;
+            for (xid, id) in pending {
+                sink.put(xid, id)?;
+            }
+            sink.close()?;
+        }
+        Ok(())
+    };
+    let out = || -> Result<[u64; EdgeKind::COUNT]> {
+        let mut counts = [0; EdgeKind::COUNT];
+        let mut buf = Vec::new();
+        let mut table = txn.open_table(OUT)?;
+        let mut sink = Sink::open(&mut table, entries.first().map(|(k, _)| k))?;
+        for (k, i) in &entries {
+            let edge = &net.edges[*i as usize];
+            encode_into(&edge.attrs(), &mut buf, &|| format!("edge {}", edge.key()))?;
+            sink.put(k, buf.as_slice())?;
+            counts[usize::from(k[0])] += 1;
+        }
+        sink.close()?;
+        Ok(counts)
+    };
+    let inn = || put_in_keys(txn, entries.iter().map(|(k, _)| k));
+    let interactions = || write_interactions(txn, &new);
+    let (first_seq, time) = (st.counters.next_seq, st.time);
+    let node_count: usize = NodeKind::ALL.iter().map(|&kind| net.count(kind)).sum();
+    let changes = node_count + entries.len() + new.added.len();
+    let log = || log_everything(txn, (first_seq, time), net, first, &entries, &new);
+    // The log, the longest task, starts first, on this thread; the other tasks are taken
+    // up by the pool's other threads (and by this one once the log is written).
+    let (logged, (((nodes, xids), (out, inn)), interactions)) = rayon::join(log, || {
+        rayon::join(
+            || rayon::join(|| rayon::join(nodes, xids), || rayon::join(out, inn)),
+            interactions,
+        )
+    });
+    nodes?;
+    xids?;
+    let edge_counts = out?;
+    inn?;
+    interactions?;
+    logged?;
+    for kind in NodeKind::ALL {
+        let k = usize::from(kind.code());
+        let n = net.count(kind) as u32;
+        st.counters.next_id[k] += n;
+        st.counters.nodes[k] += u64::from(n);
+        summary.nodes_added += u64::from(n);
+    }
+    for (total, n) in st.counters.edges.iter_mut().zip(edge_counts) {
+        *total += n;
+    }
+    // What `log_entry` counts for each entry, all of them additions.
+    st.counters.next_seq += changes as u64;
+    st.counts.nodes.added += node_count as u64;
+    st.counts.edges.added += entries.len() as u64;
+    st.counts.interactions.added += new.added.len() as u64;
+    summary.edges_added = entries.len() as u64;
+    summary.ids = map;
+    Ok(summary)
+}
+
+/// Logs what [`import_into_empty`] adds, in [`import_core`]'s order, from sequence number
+/// `first_seq` on, made at `time`: the nodes (kind by kind, in the network's order, their
+/// ids from `first_ids`), the edges (in key order), the interactions (in id order). The
+/// entries are encoded side by side in pieces, then put in one run.
+fn log_everything(
+    txn: &redb::WriteTransaction,
+    (first_seq, time): (u64, i64),
+    net: &Network,
+    first_ids: [u32; NodeKind::COUNT],
+    entries: &[(RawKey, u32)],
+    new: &NewInteractions,
+) -> Result<()> {
+    let nodes: usize = NodeKind::ALL.iter().map(|&kind| net.count(kind)).sum();
+    let changes = nodes + entries.len() + new.added.len();
+    let pieces = encode_pieces(changes, &|j, buf| {
+        let seq = first_seq + j as u64;
+        if j < nodes {
+            let (mut kind, mut i) = (NodeKind::ALL[0], j);
+            for k in NodeKind::ALL {
+                kind = k;
+                if i < net.count(k) {
+                    break;
+                }
+                i -= net.count(k);
+            }
+            let change = ChangeRef::UpsertNode {
+                node: NodeRef::new(kind, first_ids[usize::from(kind.code())] + i as u32),
+                record: node_view(net, kind, i),
+                before: Before::Absent,
+            };
+            return encode_log(time, seq, &change, buf);
+        }
+        if let Some((k, i)) = entries.get(j - nodes) {
+            let key = keys::decode_out(k).ok_or_else(|| corrupt_key("out", k))?;
+            let edge = Edge::from_parts(key, net.edges[*i as usize].attrs())
+                .ok_or_else(|| bad_attrs(&key))?;
+            let change = ChangeRef::PutEdge {
+                edge: &edge,
+                before: Before::Absent,
+            };
+            return encode_log(time, seq, &change, buf);
+        }
+        let (id, i) = &new.added[j - nodes - entries.len()];
+        let change = ChangeRef::PutInteraction {
+            id: *id,
+            interaction: i,
+            before: Before::Absent,
+        };
+        encode_log(time, seq, &change, buf)
+    })?;
+    let mut table = txn.open_table(LOG)?;
+    let mut sink = Sink::open(&mut table, Some(first_seq))?;
+    for (seq, bytes) in (first_seq..).zip(pieces.iter().flat_map(Packed::iter)) {
+        sink.put(seq, bytes)?;
+    }
+    sink.close()
+}
+
+/// Byte strings back to back: records encoded, or gathered, before a table is filled.
+#[derive(Default)]
+struct Packed {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Packed {
+    /// Room for `n` strings of about `each` bytes.
+    fn with_capacity(n: usize, each: usize) -> Packed {
+        Packed {
+            bytes: Vec::with_capacity(n * each),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+        self.ends.push(self.bytes.len());
+    }
+
+    /// The `n`th string.
+    fn get(&self, n: usize) -> &[u8] {
+        &self.bytes[n.checked_sub(1).map_or(0, |m| self.ends[m])..self.ends[n]]
+    }
+
+    /// The strings, in order.
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(from, &to)| &self.bytes[from..to])
+    }
+
+    /// Puts `other`'s strings after these.
+    fn append(&mut self, other: &Packed) {
+        let offset = self.bytes.len();
+        self.bytes.extend_from_slice(&other.bytes);
+        self.ends.extend(other.ends.iter().map(|end| offset + end));
+    }
+}
+
+/// The strings `encode` writes for `0..n`, encoded side by side in pieces (in order);
+/// the first failure, in that order, is the error.
+fn encode_pieces(
+    n: usize,
+    encode: &(dyn Fn(usize, &mut Vec<u8>) -> Result<()> + Sync),
+) -> Result<Vec<Packed>> {
+    use rayon::prelude::*;
+    /// Strings encoded per piece.
+    const PIECE: usize = 16_384;
+    let pieces: Vec<Result<Packed>> = (0..n.div_ceil(PIECE))
+        .into_par_iter()
+        .map(|p| {
+            let range = p * PIECE..n.min((p + 1) * PIECE);
+            let mut packed = Packed::with_capacity(range.len(), 32);
+            let mut buf = Vec::new();
+            for j in range {
+                encode(j, &mut buf)?;
+                packed.push(&buf);
+            }
+            Ok(packed)
+        })
+        .collect();
+    pieces.into_iter().collect()
+}
+
+/// The log's view of the `i`th node of `kind` in `net`.
+fn node_view(net: &Network, kind: NodeKind, i: usize) -> NodeView<'_> {
+    match kind {
+        NodeKind::Account => NodeView::Account(&net.accounts[i]),
+        NodeKind::Person => NodeView::Person(&net.persons[i]),
+        NodeKind::Employee => NodeView::Employee(&net.employees[i]),
+        NodeKind::Project => NodeView::Project(&net.projects[i]),
+    }
 }
 
 /// The rules of [`Network::validate`] except duplicate edges, a second `of` and overlapping
@@ -143,18 +419,17 @@ fn quick_valid(net: &Network) -> bool {
 
 /// The network's interactions that the database does not hold yet (see
 /// [`WriteTxn::import_network`]), with their ends in store ids, in id order, and their
-/// records' bytes end to end.
+/// records' bytes.
 #[derive(Default)]
 struct NewInteractions {
     added: Vec<(InteractionId, Interaction)>,
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
+    records: Packed,
 }
 
 impl NewInteractions {
     /// The record bytes of the `n`th.
     fn record(&self, n: usize) -> &[u8] {
-        &self.bytes[n.checked_sub(1).map_or(0, |m| self.ends[m])..self.ends[n]]
+        self.records.get(n)
     }
 }
 
@@ -167,6 +442,7 @@ fn new_interactions(
     map: &IdMap,
     summary: &mut ImportSummary,
 ) -> Result<NewInteractions> {
+    use rayon::prelude::*;
     let mut new = NewInteractions::default();
     if net.interactions.is_empty() {
         return Ok(new);
@@ -185,10 +461,10 @@ fn new_interactions(
             *held.entry(i).or_default() += 1;
         }
     }
-    new.added.reserve(net.interactions.len());
-    new.ends.reserve(net.interactions.len());
-    for i in &net.interactions {
-        let mapped = Interaction {
+    // The ends are mapped side by side; the first interaction that cannot be mapped is
+    // the error.
+    let mapped = |i: &Interaction| -> Result<Interaction> {
+        Ok(Interaction {
             employee: EmployeeId(store(i.employee.into())?.id),
             person: PersonId(store(i.person.into())?.id),
             project: match i.project {
@@ -196,21 +472,52 @@ fn new_interactions(
                 None => None,
             },
             ..*i
-        };
-        if let Some(n) = held.get_mut(&mapped).filter(|n| **n > 0) {
-            *n -= 1;
-            summary.interactions_unchanged += 1;
-            continue;
+        })
+    };
+    let all = match net.interactions.par_iter().map(mapped).collect() {
+        Ok(all) => all,
+        Err(e) => {
+            net.interactions
+                .iter()
+                .try_for_each(|i| mapped(i).map(drop))?;
+            return Err(e);
         }
-        let id = InteractionId(st.counters.next_interaction);
-        st.counters.next_interaction = id.0.checked_add(1).ok_or_else(|| StoreError::Corrupt {
-            what: "meta entry \"next_id.interaction\"".to_owned(),
-            reason: "it is at its largest value".to_owned(),
-        })?;
-        encode_into(&mapped, &mut st.buf, &|| format!("{id} record"))?;
-        new.bytes.extend_from_slice(&st.buf);
-        new.ends.push(new.bytes.len());
-        new.added.push((id, mapped));
+    };
+    let fresh: Vec<Interaction> = if held.is_empty() {
+        all
+    } else {
+        all.into_iter()
+            .filter(|i| match held.get_mut(i).filter(|n| **n > 0) {
+                Some(n) => {
+                    *n -= 1;
+                    summary.interactions_unchanged += 1;
+                    false
+                }
+                None => true,
+            })
+            .collect()
+    };
+    let first = st.counters.next_interaction;
+    st.counters.next_interaction =
+        first
+            .checked_add(fresh.len() as u64)
+            .ok_or_else(|| StoreError::Corrupt {
+                what: "meta entry \"next_id.interaction\"".to_owned(),
+                reason: "it is at its largest value".to_owned(),
+            })?;
+    new.added = fresh
+        .into_iter()
+        .zip(first..)
+        .map(|(i, id)| (InteractionId(id), i))
+        .collect();
+    // The records are encoded side by side in pieces, then put together.
+    let added = &new.added;
+    let pieces = encode_pieces(added.len(), &|n, buf| {
+        let (id, i) = &added[n];
+        encode_into(i, buf, &|| format!("{id} record"))
+    })?;
+    for piece in &pieces {
+        new.records.append(piece);
     }
     summary.interactions_added = new.added.len() as u64;
     st.counters.interactions += new.added.len() as u64;
@@ -220,6 +527,7 @@ fn new_interactions(
 /// Writes the new interactions into the record table and its indexes, each filled in key
 /// order. Touches no other table, so it runs beside the edges' writes.
 fn write_interactions(txn: &redb::WriteTransaction, new: &NewInteractions) -> Result<()> {
+    use rayon::prelude::*;
     let added = &new.added;
     if added.is_empty() {
         return Ok(());
@@ -231,17 +539,15 @@ fn write_interactions(txn: &redb::WriteTransaction, new: &NewInteractions) -> Re
         reason: "there are more than 2^32 of them".to_owned(),
     })?;
     let day = |i: &Interaction| u128::from(u32::from_be_bytes(interaction::day_bytes(i.date)));
-    let low = |packed: u128| (packed & 0xffff_ffff) as usize;
     let keys = |n: usize| interaction::IndexKeys::of(added[n].0, &added[n].1);
-    // One index table, its entries in the order of `packed`'s sorted values.
-    let index = |packed: &(dyn Fn(u32, &Interaction) -> u128 + Sync),
-                 write: &(dyn Fn(&[u128]) -> Result<()> + Sync)| {
+    let sorted = |packed: &(dyn Fn(u32, &Interaction) -> u128 + Sync)| {
         let mut order: Vec<u128> = (0..positions)
-            .zip(added)
+            .into_par_iter()
+            .zip(added.par_iter())
             .map(|(n, (_, i))| packed(n, i))
             .collect();
-        order.sort_unstable();
-        write(&order)
+        order.par_sort_unstable();
+        order
     };
     // The record table and the four indexes are apart: written side by side (the
     // storage engine lets one transaction's tables be written from several threads).
@@ -264,52 +570,63 @@ fn write_interactions(txn: &redb::WriteTransaction, new: &NewInteractions) -> Re
         sink.close()
     };
     let pair = || {
-        index(
-            &|n, i| {
-                u128::from(i.employee.0) << 96
-                    | u128::from(i.person.0) << 64
-                    | day(i) << 32
-                    | u128::from(n)
-            },
-            &|order| {
-                let mut table = txn.open_table(tables::BY_PAIR)?;
-                let first = order.first().map(|&k| keys(low(k)).pair);
-                let mut sink = Sink::open(&mut table, first.as_ref())?;
-                for &k in order {
-                    sink.put(&keys(low(k)).pair, new.record(low(k)))?;
-                }
-                sink.close()
-            },
-        )
+        let order = sorted(&|n, i| {
+            u128::from(i.employee.0) << 96
+                | u128::from(i.person.0) << 64
+                | day(i) << 32
+                | u128::from(n)
+        });
+        put_index(txn, tables::BY_PAIR, &order, new, &|n| keys(n).pair)
     };
     let person = || {
-        index(
-            &|n, i| u128::from(i.person.0) << 64 | day(i) << 32 | u128::from(n),
-            &|order| {
-                let mut table = txn.open_table(tables::BY_PERSON)?;
-                let first = order.first().map(|&k| keys(low(k)).person);
-                let mut sink = Sink::open(&mut table, first.as_ref())?;
-                for &k in order {
-                    sink.put(&keys(low(k)).person, new.record(low(k)))?;
-                }
-                sink.close()
-            },
-        )
+        let order = sorted(&|n, i| u128::from(i.person.0) << 64 | day(i) << 32 | u128::from(n));
+        put_index(txn, tables::BY_PERSON, &order, new, &|n| keys(n).person)
     };
     let date = || {
-        index(&|n, i| day(i) << 32 | u128::from(n), &|order| {
-            let mut table = txn.open_table(tables::BY_DATE)?;
-            let first = order.first().map(|&k| keys(low(k)).date);
-            let mut sink = Sink::open(&mut table, first.as_ref())?;
-            for &k in order {
-                sink.put(&keys(low(k)).date, new.record(low(k)))?;
-            }
-            sink.close()
-        })
+        let order = sorted(&|n, i| day(i) << 32 | u128::from(n));
+        put_index(txn, tables::BY_DATE, &order, new, &|n| keys(n).date)
     };
-    let ((records, pair), (person, date)) =
-        rayon::join(|| rayon::join(records, pair), || rayon::join(person, date));
+    let ((pair, person), (records, date)) =
+        rayon::join(|| rayon::join(pair, person), || rayon::join(records, date));
     records.and(pair).and(person).and(date)
+}
+
+/// Writes one index of the new interactions: `order` holds their positions in `new` in the
+/// index's order (in the low 32 bits), `key` gives each one's key. The entries are first
+/// gathered in that order, in pieces side by side — the keys, and the records' bytes next
+/// to each other — so that the one thread that fills the table reads memory in order.
+fn put_index<const K: usize>(
+    txn: &redb::WriteTransaction,
+    table: redb::TableDefinition<&[u8; K], &[u8]>,
+    order: &[u128],
+    new: &NewInteractions,
+    key: &(dyn Fn(usize) -> [u8; K] + Sync),
+) -> Result<()> {
+    use rayon::prelude::*;
+    /// Entries gathered per piece.
+    const PIECE: usize = 16_384;
+    let pieces: Vec<(Vec<[u8; K]>, Packed)> = order
+        .par_chunks(PIECE)
+        .map(|chunk| {
+            let mut keys = Vec::with_capacity(chunk.len());
+            let mut records = Packed::with_capacity(chunk.len(), 24);
+            for &packed in chunk {
+                let n = (packed & 0xffff_ffff) as usize;
+                keys.push(key(n));
+                records.push(new.record(n));
+            }
+            (keys, records)
+        })
+        .collect();
+    let mut table = txn.open_table(table)?;
+    let first = pieces.first().and_then(|p| p.0.first());
+    let mut sink = Sink::open(&mut table, first)?;
+    for (keys, records) in pieces {
+        for (k, record) in keys.iter().zip(records.iter()) {
+            sink.put(k, record)?;
+        }
+    }
+    sink.close()
 }
 
 /// Logs the new interactions, after every other change of the import.
@@ -713,29 +1030,36 @@ fn second_edge(
 /// Duplicate edges, a second `of` of one project and the `works_at` edges of one person end
 /// up adjacent; a clash or an overlap among them is reported through the full network check.
 fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
+    use rayon::prelude::*;
     // Sorting integer triples is several times cheaper than sorting 17-byte arrays.
-    let mut order: Vec<(u8, u64, u64, u32)> = Vec::with_capacity(net.edges.len());
-    for (i, e) in net.edges.iter().enumerate() {
+    let packed = |(i, e): (usize, &Edge)| -> Result<(u8, u64, u64, u32)> {
         let key = e.key();
-        let mapped = EdgeKey {
-            kind: key.kind,
-            from: map
-                .store_ref(key.from)
-                .ok_or_else(|| StoreError::UnknownNode(net.label(key.from)))?,
-            to: map
-                .store_ref(key.to)
-                .ok_or_else(|| StoreError::UnknownNode(net.label(key.to)))?,
+        let store = |n: NodeRef| {
+            map.store_ref(n)
+                .ok_or_else(|| StoreError::UnknownNode(net.label(n)))
         };
-        order.push((
+        Ok((
             key.kind.code(),
-            mapped.from.pack(),
-            mapped.to.pack(),
+            store(key.from)?.pack(),
+            store(key.to)?.pack(),
             i as u32,
-        ));
-    }
-    order.sort_unstable_by_key(|e| (e.0, e.1, e.2));
+        ))
+    };
+    // Mapped side by side; the first edge that cannot be mapped is the error.
+    let mut order: Vec<(u8, u64, u64, u32)> =
+        match net.edges.par_iter().enumerate().map(packed).collect() {
+            Ok(order) => order,
+            Err(e) => {
+                net.edges
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|x| packed(x).map(drop))?;
+                return Err(e);
+            }
+        };
+    order.par_sort_unstable_by_key(|e| (e.0, e.1, e.2));
     let entries: Vec<(RawKey, u32)> = order
-        .into_iter()
+        .into_par_iter()
         .map(|(c, f, t, i)| (keys::raw(c, f, t), i))
         .collect();
     // Duplicates, a second `of` of one project and the works_at edges of one person are
@@ -762,4 +1086,176 @@ fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
         net.validate().map_err(StoreError::Network)?;
     }
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Node;
+    use crate::store::Database;
+    use crate::synth::{generate, Preset};
+    use redb::TableDefinition;
+
+    /// Every entry of one table, as the storage engine holds its bytes.
+    type Entries = Vec<(Vec<u8>, Vec<u8>)>;
+
+    fn entries<K: Key + 'static, V: Value + 'static>(
+        txn: &redb::WriteTransaction,
+        table: TableDefinition<K, V>,
+    ) -> (String, Entries) {
+        let t = txn.open_table(table).unwrap();
+        let name = redb::TableHandle::name(&t).to_owned();
+        let all = t
+            .iter()
+            .unwrap()
+            .map(|r| {
+                let (k, v) = r.unwrap();
+                let k = K::as_bytes(&k.value()).as_ref().to_vec();
+                let v = V::as_bytes(&v.value()).as_ref().to_vec();
+                (k, v)
+            })
+            .collect();
+        (name, all)
+    }
+
+    /// Every table of the database, by name, with its entries; every table the file
+    /// holds is among them.
+    fn contents(db: &Database) -> Vec<(String, Entries)> {
+        let w = db.begin_write(0).unwrap();
+        let txn = &w.txn;
+        let mut all = vec![
+            entries(txn, tables::META),
+            entries(txn, tables::COUNTS),
+            entries(txn, OUT),
+            entries(txn, IN),
+            entries(txn, LOG),
+            entries(txn, tables::COMMITS),
+            entries(txn, tables::REMOVED),
+            entries(txn, tables::INTERACTIONS),
+            entries(txn, tables::BY_PAIR),
+            entries(txn, tables::BY_PERSON),
+            entries(txn, tables::BY_DATE),
+            entries(txn, tables::BY_PROJECT),
+        ];
+        for kind in NodeKind::ALL {
+            all.push(entries(txn, tables::nodes(kind)));
+            all.push(entries(txn, tables::xids(kind)));
+        }
+        let mut names: Vec<String> = txn
+            .list_tables()
+            .unwrap()
+            .map(|t| redb::TableHandle::name(&t).to_owned())
+            .collect();
+        names.sort();
+        let mut ours: Vec<String> = all.iter().map(|(name, _)| name.clone()).collect();
+        ours.sort();
+        assert_eq!(names, ours, "a table is missing from the comparison");
+        all
+    }
+
+    /// Imports `net` into `db` in one commit, by the way into an empty database if
+    /// `into_empty`, else by the general way.
+    fn import(db: &Database, net: &Network, into_empty: bool) -> ImportSummary {
+        db.write(1_700_000_000_000, |w| {
+            w.guarded(|w| import_core(&w.txn, &mut w.state, net, into_empty))
+        })
+        .unwrap()
+    }
+
+    /// A database that held a few records and lost them again: it holds nothing, but its
+    /// ids, interaction ids and sequence numbers have moved on.
+    fn emptied(net: &Network) -> Database {
+        let db = Database::in_memory().unwrap();
+        db.write(1_600_000_000_000, |t| {
+            let a = t.upsert_node(Node::Account(net.accounts[0].clone()))?;
+            let e = t.upsert_node(Node::Employee(net.employees[0].clone()))?;
+            let p = t.upsert_node(Node::Person(net.persons[0].clone()))?;
+            let i = t.add_interaction(Interaction {
+                employee: EmployeeId(e.id),
+                person: PersonId(p.id),
+                project: None,
+                ..net.interactions[0]
+            })?;
+            t.remove_interaction(i)?;
+            for node in [p, e, a] {
+                t.remove_node(node)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        db
+    }
+
+    /// The way into an empty database writes, entry for entry and byte for byte, what the
+    /// general way writes — records, indexes, log, commit record, counters — and reports
+    /// the same summary, into a new database and into one whose counters have moved on.
+    #[test]
+    fn import_into_empty_writes_what_the_general_import_writes() {
+        for (preset, seed) in [(Preset::Tiny, 1), (Preset::Tiny, 7), (Preset::Small, 3)] {
+            let net = generate(preset, seed);
+            assert!(!net.interactions.is_empty() && !net.edges.is_empty());
+            for moved_on in [false, true] {
+                let open = || {
+                    if moved_on {
+                        emptied(&net)
+                    } else {
+                        Database::in_memory().unwrap()
+                    }
+                };
+                let (fast, general) = (open(), open());
+                let fast_summary = import(&fast, &net, true);
+                let general_summary = import(&general, &net, false);
+                assert_eq!(
+                    fast_summary, general_summary,
+                    "{preset:?} {seed} {moved_on}"
+                );
+                let nodes: usize = NodeKind::ALL.iter().map(|&kind| net.count(kind)).sum();
+                assert_eq!(fast_summary.nodes_added, nodes as u64);
+                assert_eq!(fast_summary.edges_added, net.edges.len() as u64);
+                let (a, b) = (contents(&fast), contents(&general));
+                for ((name, x), (_, y)) in a.iter().zip(&b) {
+                    assert!(!name.is_empty());
+                    assert_eq!(x.len(), y.len(), "{name}: entries");
+                    assert!(x == y, "{name}: {preset:?} {seed} {moved_on}");
+                }
+                assert!(a
+                    .iter()
+                    .any(|(name, x)| name == "guanxi.log" && x.len() > 100));
+                assert!(fast.check().unwrap().is_clean());
+            }
+        }
+    }
+
+    /// Ids that would reach the largest, which a single upsert refuses, are refused by
+    /// either way; one fewer node fits.
+    #[test]
+    fn import_refuses_ids_past_the_largest_either_way() {
+        let net = generate(Preset::Tiny, 1);
+        let persons = net.persons.len() as u32;
+        for into_empty in [true, false] {
+            for (next, fits) in [(u32::MAX - persons + 1, false), (u32::MAX - persons, true)] {
+                let db = Database::in_memory().unwrap();
+                let r = db.write(1, |w| {
+                    w.state.counters.next_id[usize::from(NodeKind::Person.code())] = next;
+                    w.guarded(|w| import_core(&w.txn, &mut w.state, &net, into_empty))
+                });
+                match r {
+                    Ok(summary) => {
+                        assert!(fits, "{into_empty} {next}");
+                        let last = summary
+                            .ids
+                            .store_ref(NodeRef::new(NodeKind::Person, persons - 1));
+                        assert_eq!(last.map(|n| n.id), Some(u32::MAX - 1));
+                    }
+                    Err(e) => {
+                        assert!(!fits, "{into_empty} {next}: {e}");
+                        assert!(
+                            matches!(e, StoreError::IdsExhausted(NodeKind::Person)),
+                            "{e}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -563,20 +563,27 @@ pub(super) fn append(st: &mut State, log: &mut LogTable<'_>, change: &ChangeRef<
 /// caller to write (as [`append`] does; the bulk import writes through a cursor).
 pub(super) fn log_entry<'s>(st: &'s mut State, change: &ChangeRef<'_>) -> Result<(u64, &'s [u8])> {
     let seq = st.counters.next_seq;
-    encode_into(
-        &LogRecord {
-            time: st.time,
-            change,
-        },
-        &mut st.log_buf,
-        &|| format!("log entry {seq}"),
-    )?;
+    encode_log(st.time, seq, change, &mut st.log_buf)?;
     st.counters.next_seq += 1;
     change.tally(&mut st.counts);
     Ok((seq, st.log_buf.as_slice()))
 }
 
-fn encode_view(view: NodeView<'_>, buf: &mut Vec<u8>) -> Result<()> {
+/// Encodes the log record of `change`, made at `time`, into `buf` (`seq`, the entry's
+/// sequence number, names it in an error).
+pub(super) fn encode_log(
+    time: i64,
+    seq: u64,
+    change: &ChangeRef<'_>,
+    buf: &mut Vec<u8>,
+) -> Result<()> {
+    encode_into(&LogRecord { time, change }, buf, &|| {
+        format!("log entry {seq}")
+    })
+}
+
+/// Encodes a node's record into `buf`.
+pub(super) fn encode_view(view: NodeView<'_>, buf: &mut Vec<u8>) -> Result<()> {
     let what = || format!("{} {:?}", view.kind(), view.xid());
     match view {
         NodeView::Account(n) => encode_into(n, buf, &what),
