@@ -303,7 +303,7 @@ impl Builder {
 /// The snapshot of `nodes`, `edges` and `interactions`: the counting sorts, merges and
 /// components. The tables are independent of each other, so they are built as separate
 /// tasks on the current rayon pool (each is deterministic on its own).
-pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: Vec<Touch>) -> Snapshot {
+pub(super) fn finish(nodes: Nodes, e: Edges, interactions: Vec<Touch>) -> Snapshot {
     let [na, np, ne, nx] = nodes.bounds();
     let Edges {
         employments,
@@ -328,7 +328,6 @@ pub(super) fn finish(mut nodes: Nodes, e: Edges, interactions: Vec<Touch>) -> Sn
             rayon::join(
                 move || Graphs::build(np, &deference),
                 move || {
-                    nodes.build_indexes();
                     let reports = Csr::from_pairs(np, &reports_to);
                     drop(reports_to);
                     let influence = Csr::from_pairs(np, &influences);

@@ -9,6 +9,7 @@
 use super::NONE;
 use crate::model::{AccountKind, Day, NodeKind, NodeView, Stage};
 use std::hash::{BuildHasher, RandomState};
+use std::sync::OnceLock;
 
 /// Strings laid end to end in one allocation, one per id: no allocation per node.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +78,9 @@ pub(super) struct NodeTable {
     absent: Vec<bool>,
     /// How many ids exist.
     count: usize,
-    index: XidIndex,
+    /// Built on the first lookup: a full report never looks a node up by external id, so
+    /// loading a snapshot does not pay for the index.
+    index: OnceLock<XidIndex>,
 }
 
 impl NodeTable {
@@ -131,11 +134,9 @@ impl NodeTable {
 
     /// The id of the node with external id `xid`, if one exists.
     pub(super) fn find(&self, xid: &str) -> Option<u32> {
-        self.index.find(&self.xid, xid)
-    }
-
-    fn build_index(&mut self) {
-        self.index = XidIndex::build(self);
+        self.index
+            .get_or_init(|| XidIndex::build(self))
+            .find(&self.xid, xid)
     }
 }
 
@@ -288,13 +289,6 @@ impl Nodes {
             spread(&mut self.project_amount, x, nx, 0.0);
         }
     }
-
-    /// Builds the external-id index of every kind.
-    pub(super) fn build_indexes(&mut self) {
-        for table in &mut self.tables {
-            table.build_index();
-        }
-    }
 }
 
 #[cfg(test)]
@@ -307,7 +301,6 @@ mod tests {
             t.push(x, &x.to_uppercase());
         }
         t.spread(ids);
-        t.build_index();
         t
     }
 

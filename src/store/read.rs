@@ -163,7 +163,7 @@ impl Read for ReadTxn {
 /// assert_eq!(map.store_ids(NodeKind::Person), [0, 2]);
 /// # Ok::<(), guanxi::store::StoreError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct IdMap {
     /// Per node kind: network position → store id.
     store_ids: [Vec<u32>; NodeKind::COUNT],
@@ -174,6 +174,10 @@ pub struct IdMap {
 /// Store id → network position for one node kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Positions {
+    /// The store ids are `0..n`, each its own position — no node of the kind was ever
+    /// removed, the usual case: no lookup at all (scans map millions of ends, and each
+    /// lookup in an array of a million entries is a cache miss).
+    Identity(u32),
     /// Indexed by store id, `u32::MAX` for none: when the ids are not much sparser than
     /// the nodes (the usual case), one array lookup.
     Dense(Vec<u32>),
@@ -185,9 +189,19 @@ enum Positions {
 
 impl Default for Positions {
     fn default() -> Self {
-        Positions::Dense(Vec::new())
+        Positions::Identity(0)
     }
 }
+
+/// Two maps are equal when they map the same nodes alike: the positions are derived from
+/// the store ids.
+impl PartialEq for IdMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.store_ids == other.store_ids
+    }
+}
+
+impl Eq for IdMap {}
 
 const NONE: u32 = u32::MAX;
 
@@ -197,7 +211,10 @@ impl IdMap {
         let positions = std::array::from_fn(|k| {
             let ids = &store_ids[k];
             let len = ids.iter().max().map_or(0, |m| *m as usize + 1);
-            if len <= 2 * ids.len() + 1024 {
+            if ids.iter().zip(0..).all(|(&id, i)| id == i) {
+                // `ids.len()` fits: each position is a `u32`.
+                Positions::Identity(ids.len() as u32)
+            } else if len <= 2 * ids.len() + 1024 {
                 let mut pos = vec![NONE; len];
                 for (i, id) in ids.iter().enumerate() {
                     pos[*id as usize] = i as u32;
@@ -222,6 +239,9 @@ impl IdMap {
     /// The store node of a network node, if mapped.
     pub fn store_ref(&self, network: NodeRef) -> Option<NodeRef> {
         let k = usize::from(network.kind.code());
+        if let Positions::Identity(n) = self.positions[k] {
+            return (network.id < n).then_some(network);
+        }
         self.store_ids[k]
             .get(network.id as usize)
             .map(|id| NodeRef::new(network.kind, *id))
@@ -231,6 +251,7 @@ impl IdMap {
     pub fn network_ref(&self, store: NodeRef) -> Option<NodeRef> {
         let k = usize::from(store.kind.code());
         let position = match &self.positions[k] {
+            Positions::Identity(n) => (store.id < *n).then_some(store.id),
             Positions::Dense(pos) => pos.get(store.id as usize).copied(),
             Positions::Sparse(pairs) => pairs
                 .binary_search_by_key(&store.id, |p| p.0)
@@ -1017,10 +1038,31 @@ mod tests {
     #[test]
     fn sparse_and_dense_id_maps_answer_alike() {
         // Dense: a few holes. Sparse: one id far beyond the number of nodes.
-        for ids in [vec![0, 1, 3, 4, 9], vec![2, 7, 4_000_000_000, 11]] {
+        // Identity: no hole at all.
+        for ids in [
+            vec![0, 1, 3, 4, 9],
+            vec![2, 7, 4_000_000_000, 11],
+            vec![0, 1, 2, 3],
+            vec![1, 2, 3],
+            vec![0, 2, 1],
+        ] {
             let map = IdMap::from_store_ids([ids.clone(), Vec::new(), Vec::new(), Vec::new()]);
-            let dense = matches!(map.positions[0], Positions::Dense(_));
-            assert_eq!(dense, ids.len() == 5);
+            let shape = match map.positions[0] {
+                Positions::Identity(n) => format!("identity {n}"),
+                Positions::Dense(_) => "dense".to_owned(),
+                Positions::Sparse(_) => "sparse".to_owned(),
+            };
+            let expected = match ids.len() {
+                5 | 3 => "dense",
+                4 if ids[2] == 2 => "identity 4",
+                _ => "sparse",
+            };
+            assert_eq!(shape, expected, "{ids:?}");
+            let beyond = NodeRef::new(NodeKind::Account, ids.len() as u32);
+            if !ids.contains(&beyond.id) {
+                assert_eq!(map.network_ref(beyond), None);
+            }
+            assert_eq!(map.store_ref(beyond), None);
             for (pos, id) in ids.iter().enumerate() {
                 let store = NodeRef::new(NodeKind::Account, *id);
                 let network = NodeRef::new(NodeKind::Account, pos as u32);
