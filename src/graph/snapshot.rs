@@ -267,7 +267,8 @@ impl Snapshot {
         }
     }
 
-    /// The account with external id `xid`, if any: a hash lookup.
+    /// The account with external id `xid`, if any: a hash lookup. The first lookup of a
+    /// kind builds that kind's index (linear in its nodes); later ones are constant time.
     pub fn account_by_xid(&self, xid: &str) -> Option<AccountId> {
         self.nodes.table(NodeKind::Account).find(xid).map(AccountId)
     }
