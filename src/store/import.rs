@@ -204,8 +204,6 @@ fn import_into_empty(
     let inn = || put_in_keys(txn, entries.iter().map(|(k, _)| k));
     let interactions = || write_interactions(txn, &new);
     let (first_seq, time) = (st.counters.next_seq, st.time);
-    let node_count: usize = NodeKind::ALL.iter().map(|&kind| net.count(kind)).sum();
-    let changes = node_count + entries.len() + new.added.len();
     let log = || log_everything(txn, (first_seq, time), net, first, &entries, &new);
     // The log, the longest task, starts first, on this thread; the other tasks are taken
     // up by the pool's other threads (and by this one once the log is written).
@@ -220,7 +218,7 @@ fn import_into_empty(
     let edge_counts = out?;
     inn?;
     interactions?;
-    logged?;
+    let logged = logged?;
     for kind in NodeKind::ALL {
         let k = usize::from(kind.code());
         let n = net.count(kind) as u32;
@@ -232,8 +230,8 @@ fn import_into_empty(
         *total += n;
     }
     // What `log_entry` counts for each entry, all of them additions.
-    st.counters.next_seq += changes as u64;
-    st.counts.nodes.added += node_count as u64;
+    st.counters.next_seq += logged;
+    st.counts.nodes.added += summary.nodes_added;
     st.counts.edges.added += entries.len() as u64;
     st.counts.interactions.added += new.added.len() as u64;
     summary.edges_added = entries.len() as u64;
@@ -244,7 +242,8 @@ fn import_into_empty(
 /// Logs what [`import_into_empty`] adds, in [`import_core`]'s order, from sequence number
 /// `first_seq` on, made at `time`: the nodes (kind by kind, in the network's order, their
 /// ids from `first_ids`), the edges (in key order), the interactions (in id order). The
-/// entries are encoded side by side in pieces, then put in one run.
+/// entries are encoded side by side in pieces, then put in one run. Returns how many
+/// were written.
 fn log_everything(
     txn: &redb::WriteTransaction,
     (first_seq, time): (u64, i64),
@@ -252,7 +251,7 @@ fn log_everything(
     first_ids: [u32; NodeKind::COUNT],
     entries: &[(RawKey, u32)],
     new: &NewInteractions,
-) -> Result<()> {
+) -> Result<u64> {
     let nodes: usize = NodeKind::ALL.iter().map(|&kind| net.count(kind)).sum();
     let changes = nodes + entries.len() + new.added.len();
     let pieces = encode_pieces(changes, &|j, buf| {
@@ -296,7 +295,26 @@ fn log_everything(
     for (seq, bytes) in (first_seq..).zip(pieces.iter().flat_map(Packed::iter)) {
         sink.put(seq, bytes)?;
     }
-    sink.close()
+    sink.close()?;
+    Ok(changes as u64)
+}
+
+/// `f` of each item (with its position), side by side; when some fail, the error is the
+/// first failure in the items' order, as a loop would report it.
+fn map_in_order<T: Sync, U: Send>(
+    items: &[T],
+    f: &(dyn Fn(usize, &T) -> Result<U> + Sync),
+) -> Result<Vec<U>> {
+    use rayon::prelude::*;
+    match items.par_iter().enumerate().map(|(i, x)| f(i, x)).collect() {
+        Ok(all) => Ok(all),
+        Err(e) => {
+            for (i, x) in items.iter().enumerate() {
+                f(i, x)?;
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Byte strings back to back: records encoded, or gathered, before a table is filled.
@@ -442,7 +460,6 @@ fn new_interactions(
     map: &IdMap,
     summary: &mut ImportSummary,
 ) -> Result<NewInteractions> {
-    use rayon::prelude::*;
     let mut new = NewInteractions::default();
     if net.interactions.is_empty() {
         return Ok(new);
@@ -474,15 +491,7 @@ fn new_interactions(
             ..*i
         })
     };
-    let all = match net.interactions.par_iter().map(mapped).collect() {
-        Ok(all) => all,
-        Err(e) => {
-            net.interactions
-                .iter()
-                .try_for_each(|i| mapped(i).map(drop))?;
-            return Err(e);
-        }
-    };
+    let all = map_in_order(&net.interactions, &|_, i| mapped(i))?;
     let fresh: Vec<Interaction> = if held.is_empty() {
         all
     } else {
@@ -1046,17 +1055,7 @@ fn sorted_keys(net: &Network, map: &IdMap) -> Result<Vec<(RawKey, u32)>> {
         ))
     };
     // Mapped side by side; the first edge that cannot be mapped is the error.
-    let mut order: Vec<(u8, u64, u64, u32)> =
-        match net.edges.par_iter().enumerate().map(packed).collect() {
-            Ok(order) => order,
-            Err(e) => {
-                net.edges
-                    .iter()
-                    .enumerate()
-                    .try_for_each(|x| packed(x).map(drop))?;
-                return Err(e);
-            }
-        };
+    let mut order = map_in_order(&net.edges, &|i, e| packed((i, e)))?;
     order.par_sort_unstable_by_key(|e| (e.0, e.1, e.2));
     let entries: Vec<(RawKey, u32)> = order
         .into_par_iter()
@@ -1235,6 +1234,39 @@ mod tests {
                 assert_eq!(log_len(&fast), logged_before + changes, "{case} {moved_on}");
                 assert!(fast.check().unwrap().is_clean());
             }
+        }
+    }
+
+    /// Of several failures, the first in the items' order is the error, at any thread
+    /// count; without one, every item is mapped, in order.
+    #[test]
+    fn map_in_order_reports_the_first_failure() {
+        let items: Vec<u32> = (0..50_000).collect();
+        let f = |i: usize, x: &u32| -> Result<u64> {
+            if x % 9_973 == 9_972 {
+                return Err(StoreError::IdsExhausted(NodeKind::Person));
+            }
+            assert_eq!(i as u32, *x);
+            Ok(u64::from(*x) * 2)
+        };
+        let fails_at = |i: usize, x: &u32| {
+            f(i, x).map_err(|_| StoreError::Corrupt {
+                what: format!("item {x}"),
+                reason: String::new(),
+            })
+        };
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let r = pool.install(|| map_in_order(&items, &fails_at));
+            assert!(
+                matches!(&r, Err(StoreError::Corrupt { what, .. }) if what == "item 9972"),
+                "{threads}: {r:?}"
+            );
+            let ok = pool.install(|| map_in_order(&items[..9_972], &f)).unwrap();
+            assert_eq!(ok, (0..9_972).map(|x| x * 2).collect::<Vec<u64>>());
         }
     }
 
