@@ -187,20 +187,7 @@ fn import_into_empty(
         }
         Ok(())
     };
-    let out = || -> Result<[u64; EdgeKind::COUNT]> {
-        let mut counts = [0; EdgeKind::COUNT];
-        let mut buf = Vec::new();
-        let mut table = txn.open_table(OUT)?;
-        let mut sink = Sink::open(&mut table, entries.first().map(|(k, _)| k))?;
-        for (k, i) in &entries {
-            let edge = &net.edges[*i as usize];
-            encode_into(&edge.attrs(), &mut buf, &|| format!("edge {}", edge.key()))?;
-            sink.put(k, buf.as_slice())?;
-            counts[usize::from(k[0])] += 1;
-        }
-        sink.close()?;
-        Ok(counts)
-    };
+    let out = || put_new_edges(&mut txn.open_table(OUT)?, net, &entries);
     let inn = || put_in_keys(txn, entries.iter().map(|(k, _)| k));
     let interactions = || write_interactions(txn, &new);
     let (first_seq, time) = (st.counters.next_seq, st.time);
@@ -842,7 +829,11 @@ fn import_edges(
         let mut out = txn.open_table(OUT)?;
         if out.is_empty()? {
             // A fresh table: every edge is new, and no stored edge can clash with one.
-            put_new_edges(&mut out, st, net, &entries, summary)?;
+            let added = put_new_edges(&mut out, net, &entries)?;
+            for (total, n) in st.counters.edges.iter_mut().zip(added) {
+                *total += n;
+            }
+            summary.edges_added += entries.len() as u64;
             status.fill(ADDED);
         }
         for ((k, i), status) in entries
@@ -959,26 +950,24 @@ fn put_in_keys<'k>(
     sink.close()
 }
 
-/// Writes `entries` (sorted, none in the table yet) into the out table, counting them as
-/// added.
+/// Writes `entries` (sorted, none in the table yet) into the out table; returns how many
+/// of each edge kind were added.
 fn put_new_edges(
     out: &mut Table<'_, &'static RawKey, &'static [u8]>,
-    st: &mut State,
     net: &Network,
     entries: &[(RawKey, u32)],
-    summary: &mut ImportSummary,
-) -> Result<()> {
+) -> Result<[u64; EdgeKind::COUNT]> {
+    let mut counts = [0; EdgeKind::COUNT];
+    let mut buf = Vec::new();
     let mut sink = Sink::open(out, entries.first().map(|(k, _)| k))?;
     for (k, i) in entries {
         let edge = &net.edges[*i as usize];
-        encode_into(&edge.attrs(), &mut st.buf, &|| {
-            format!("edge {}", edge.key())
-        })?;
-        sink.put(k, st.buf.as_slice())?;
-        summary.edges_added += 1;
-        st.counters.edges[usize::from(k[0])] += 1;
+        encode_into(&edge.attrs(), &mut buf, &|| format!("edge {}", edge.key()))?;
+        sink.put(k, buf.as_slice())?;
+        counts[usize::from(k[0])] += 1;
     }
-    sink.close()
+    sink.close()?;
+    Ok(counts)
 }
 
 /// Refuses the `works_at` periods of `person` if two of them overlap.
