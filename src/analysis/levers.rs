@@ -151,6 +151,18 @@ pub(crate) fn levers<'s, G: Graph<'s>>(
     x: ProjectId,
     opinion: &Opinion<'s>,
 ) -> Levers<'s> {
+    let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
+    let w = InducedDeference::new(ctx.graph, &persons);
+    levers_on(ctx, x, opinion, &w)
+}
+
+/// [`levers`] with the project's `W` (4.6) already built on the opinion's persons.
+pub(crate) fn levers_on<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    x: ProjectId,
+    opinion: &Opinion<'s>,
+    w: &InducedDeference,
+) -> Levers<'s> {
     let graph = ctx.graph;
     let params = &ctx.params;
     let project = Named::project(graph, x);
@@ -172,8 +184,7 @@ pub(crate) fn levers<'s, G: Graph<'s>>(
             top: Vec::new(),
         };
     }
-    let w = InducedDeference::new(graph, &persons);
-    let lev = leverages(&w, &r, params.susceptibility, params.max_rounds);
+    let lev = leverages(w, &r, params.susceptibility, params.max_rounds);
     let all: Vec<Leverage<'s>> = opinion
         .persons
         .iter()

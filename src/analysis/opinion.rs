@@ -160,6 +160,15 @@ impl Opinion<'_> {
 
 /// Friedkin–Johnsen propagation on project `x` (see the module documentation).
 pub(crate) fn project_opinion<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> Opinion<'s> {
+    opinion_and_deference(ctx, x).0
+}
+
+/// [`project_opinion`] and the `W` it propagated on, for the levers (9.1) of the same
+/// project, which would otherwise build it again.
+pub(crate) fn opinion_and_deference<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    x: ProjectId,
+) -> (Opinion<'s>, InducedDeference) {
     let graph = ctx.graph;
     let params = ctx.params;
     let persons = ctx.project_persons(x);
@@ -196,12 +205,13 @@ pub(crate) fn project_opinion<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) 
         .collect();
     veto_risk.sort();
     veto_risk.dedup();
-    Opinion {
+    let opinion = Opinion {
         persons: persons.iter().map(|&p| Named::person(graph, p)).collect(),
         closeness,
         stance,
         opinion: cur,
         consensus,
         veto_risk,
-    }
+    };
+    (opinion, rows)
 }
