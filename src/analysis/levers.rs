@@ -112,7 +112,7 @@ pub(crate) fn leverages(
 ) -> Vec<f64> {
     let persons = deference.len();
     let total: f64 = role_weights.iter().sum();
-    let incoming = Incoming::new(deference, lambda);
+    let incoming = deference.transposed(lambda);
     let mut adjoint = vec![0.0; persons];
     // λᵏ/(1 − λ): the plain iteration's a priori bound after k rounds, the sweeps' cap.
     let mut a_priori = 1.0 / (1.0 - lambda);
@@ -146,41 +146,6 @@ pub(crate) fn leverages(
             keeps * yp / total
         })
         .collect()
-}
-
-/// `Mᵀ` by rows: for each person `v`, the persons `u` who defer to `v`, each with
-/// `λ·w_uv` — what a sweep of the solve gathers into `y_v`.
-struct Incoming {
-    offsets: Vec<usize>,
-    edges: Vec<(usize, f64)>,
-}
-
-impl Incoming {
-    fn new(deference: &InducedDeference, lambda: f64) -> Self {
-        let persons = deference.len();
-        let mut offsets = vec![0usize; persons + 1];
-        for u in 0..persons {
-            for &(v, _) in deference.row(u) {
-                offsets[v + 1] += 1;
-            }
-        }
-        for v in 0..persons {
-            offsets[v + 1] += offsets[v];
-        }
-        let mut fill = offsets.clone();
-        let mut edges = vec![(0usize, 0.0f64); offsets[persons]];
-        for u in 0..persons {
-            for &(v, w) in deference.row(u) {
-                edges[fill[v]] = (u, lambda * w);
-                fill[v] += 1;
-            }
-        }
-        Incoming { offsets, edges }
-    }
-
-    fn row(&self, v: usize) -> &[(usize, f64)] {
-        &self.edges[self.offsets[v]..self.offsets[v + 1]]
-    }
 }
 
 /// The levers of project `x`, from its opinions (4.6) in the same context.

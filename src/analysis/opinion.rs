@@ -139,6 +139,42 @@ impl InducedDeference {
     pub(crate) fn order(&self) -> &[usize] {
         &self.order
     }
+
+    /// `(scale·W)ᵀ` by rows: for each position `v`, the positions `u` whose rows lead to
+    /// `v`, in increasing order, each with `scale·w_uv` — what a sweep that solves a
+    /// system in `Wᵀ` gathers into `v`.
+    pub(crate) fn transposed(&self, scale: f64) -> Transposed {
+        let persons = self.len();
+        let mut offsets = vec![0usize; persons + 1];
+        for &(v, _) in &self.edges {
+            offsets[v + 1] += 1;
+        }
+        for v in 0..persons {
+            offsets[v + 1] += offsets[v];
+        }
+        let mut fill = offsets.clone();
+        let mut edges = vec![(0usize, 0.0f64); self.edges.len()];
+        for u in 0..persons {
+            for &(v, w) in self.row(u) {
+                edges[fill[v]] = (u, scale * w);
+                fill[v] += 1;
+            }
+        }
+        Transposed { offsets, edges }
+    }
+}
+
+/// A scaled `Wᵀ` by rows ([`InducedDeference::transposed`]).
+pub(crate) struct Transposed {
+    offsets: Vec<usize>,
+    edges: Vec<(usize, f64)>,
+}
+
+impl Transposed {
+    /// The positions leading to `v`, each with its scaled weight.
+    pub(crate) fn row(&self, v: usize) -> &[(usize, f64)] {
+        &self.edges[self.offsets[v]..self.offsets[v + 1]]
+    }
 }
 
 /// The Friedkin–Johnsen fixed point `x = λ·W·x + (1 − λ)·s` (a person with an empty row
