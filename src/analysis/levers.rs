@@ -36,8 +36,8 @@
 //!
 //! and, as a guard against a last-bit oscillation that would keep `‖Δy‖₁` above it, after
 //! as many sweeps as the plain iteration's a priori bound `λᵏ/(1 − λ)` asks for (at
-//! λ = 0.5, 55; sweeps converge at least as fast as rounds of the plain iteration on a
-//! non-negative matrix). The solve runs to the rounding of the sums themselves (the float
+//! λ = 0.5, 55; on a non-negative matrix sweeps converge asymptotically at least as fast
+//! as rounds of the plain iteration). The solve runs to the rounding of the sums themselves (the float
 //! epsilon times the number of persons), so that leverages equal in exact arithmetic
 //! come out a few units in the last place apart at most, and the ranking's tie rule
 //! ([`TIE_TOL`](super::TIE_TOL)) recognises them. An exact elimination would cost

@@ -13,8 +13,9 @@
 //! contraction, so the fixed point is unique. It is found by Gauss–Seidel sweeps from
 //! `x = s` until the largest change is below `fj_tol` (1e-12), each person after those
 //! they defer to: an org chart without cycles is solved in one sweep and confirmed by
-//! a second, where the plain iteration of the formula (Jacobi) needs about 45 rounds
-//! for the same bound on the error (see [`propagate`]).
+//! a second. On the generated networks, whose influence edges make most projects'
+//! graphs cyclic, a median of 17 sweeps replaces the plain iteration's (Jacobi) 31
+//! rounds, for the same bound on the error (see [`propagate`]).
 //!
 //! **Consensus** = `Σ role_weight·x / Σ role_weight` over chain members (`None` for an
 //! empty chain, or if every weight is 0). **Veto risk**: every vetoer or approver with
