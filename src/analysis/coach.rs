@@ -54,7 +54,7 @@
 //! size of the network.
 
 use super::opinion::chain_positions;
-use super::path::Search;
+use super::path::{self, Search};
 use super::{closeness, Ctx, Named};
 use crate::graph::{ChainMember, Graph};
 use crate::model::{PersonId, ProjectId, Role};
@@ -143,10 +143,13 @@ fn ranked_reach<'s, G: Graph<'s>>(
         }
     };
     let approver_scores: Vec<f64> = scored.iter().map(|c| c.score).collect();
-    let known = |reach: &[f64]| -> Vec<f64> {
-        let mut values = approver_scores.clone();
-        values.extend(potential.iter().zip(reach).map(|(p, r)| p * r));
-        values
+    // Every score known so far, gathered into one buffer reused at each update.
+    let mut scores: Vec<f64> = Vec::with_capacity(approver_scores.len() + potential.len());
+    let mut known = |reach: &[f64]| -> f64 {
+        scores.clear();
+        scores.extend_from_slice(&approver_scores);
+        scores.extend(potential.iter().zip(reach).map(|(p, r)| p * r));
+        kth_largest(&mut scores, k)
     };
     let (mut kth, mut lowest, mut dirty) = (0.0, 0.0, true);
     loop {
@@ -165,7 +168,7 @@ fn ranked_reach<'s, G: Graph<'s>>(
                 .filter(|&(src, (_, &r))| !(r == 0.0 && bwd.dead(src)))
                 .map(|(_, (p, r))| p * r)
                 .fold(f64::INFINITY, f64::min);
-            kth = kth_largest(&mut known(&reach), k);
+            kth = known(&reach);
         }
         if bound * MARGIN < kth || bound <= lowest {
             break;
@@ -200,7 +203,7 @@ fn ranked_reach<'s, G: Graph<'s>>(
     // The contenders: every candidate found within a rounding of the k-th best score
     // (the search's products may round differently from the settled labels). Nobody
     // else can make the top k: an unfound path scores below kth / MARGIN.
-    let floor = kth_largest(&mut known(&reach), k) / CONTENDER_SLACK;
+    let floor = known(&reach) / CONTENDER_SLACK;
     let mut open: Vec<(usize, usize)> = reach
         .iter()
         .enumerate()
@@ -216,14 +219,8 @@ fn ranked_reach<'s, G: Graph<'s>>(
         None => true,
     });
     open.sort_unstable();
-    while !open.is_empty() {
-        let Some((u, f)) = fwd.next_settled() else {
-            break;
-        };
-        if let Ok(i) = open.binary_search_by_key(&u, |o| o.0) {
-            settled[open[i].1] = Some(f);
-            open.remove(i);
-        }
+    for (node, src) in open {
+        settled[src] = path::label_from(&mut fwd, PersonId(node as u32), reach[src] / MARGIN);
     }
     settled
 }
@@ -275,12 +272,24 @@ thread_local! {
 impl Drop for Distinct<'_> {
     fn drop(&mut self) {
         let mut work = std::mem::take(&mut self.work);
-        work.nodes.clear();
+        // Clearing a hash map costs its capacity, not its length: a map grown by one
+        // far-reaching search would make the clear after every later search as slow
+        // (it was 6 % of a large report). So a map far larger than this search needed
+        // is replaced by one of the size it needed.
+        let used = work.nodes.len().max(MIN_POOLED_NODES);
+        if work.nodes.capacity() > 4 * used {
+            work.nodes = FxHashMap::with_capacity_and_hasher(used, rustc_hash::FxBuildHasher);
+        } else {
+            work.nodes.clear();
+        }
         work.arena.clear();
         work.heap.clear();
         DISTINCT_POOL.with(|p| p.borrow_mut().push(work));
     }
 }
+
+/// The smallest node map a pooled [`DistinctWork`] keeps.
+const MIN_POOLED_NODES: usize = 256;
 
 /// No label: the end of a node's list.
 const NO_LABEL: u32 = u32::MAX;

@@ -374,6 +374,56 @@ pub(crate) fn strongest<'s, G: Graph<'s>>(
         .collect()
 }
 
+/// The label `target` settles with in `fwd`, a plain search over persons from
+/// `sources` (the strongest product of a path from a source, taken from the source's
+/// end), or `None` if no source reaches it — found without settling every node
+/// stronger than it, given `found`, the product of some path between them.
+///
+/// When `target`'s best path is weak, settling it in `fwd` means settling every node
+/// more strongly connected to the sources than `target` is, which on a large network
+/// can be most of it. Instead, a plain search back from `target` runs beside `fwd`,
+/// each step taken by the side whose next node is the stronger, until no path still
+/// unseen by both can beat `found` (the product of the two sides' next strengths is
+/// below it). The search back's labels then bound every node's strength to `target`
+/// (a settled node's exactly, the others by the next strength it would settle); a
+/// phase of `fwd` guided by them ([`Search::label_guided`]) runs only along the paths
+/// that can be the strongest, and gives `target` the very float `fwd` would settle it
+/// with. `fwd` is left in plain order, able to go on settling nodes exactly.
+pub(crate) fn label_from<'s, G: Graph<'s>>(
+    fwd: &mut Search<'_, 's, G>,
+    target: PersonId,
+    found: f64,
+) -> Option<f64> {
+    let ctx = fwd.ctx;
+    let node = target.index();
+    if let Some(f) = fwd.settled(node) {
+        return Some(f);
+    }
+    let mut back = Search::new(ctx, &[target], false, None);
+    loop {
+        let Some(tf) = fwd.peek() else {
+            // Every node the sources reach is settled.
+            return fwd.settled(node);
+        };
+        let Some(tb) = back.peek() else {
+            break; // every node that reaches `target` is settled by the search back
+        };
+        if tf * tb * GUIDE_MARGIN < found {
+            break;
+        }
+        if tb >= tf {
+            back.next_settled();
+        } else if let Some((u, f)) = fwd.next_settled() {
+            if u == node {
+                return Some(f);
+            }
+        }
+    }
+    // Every node the search back has not settled is at most this strong to `target`.
+    let rest = back.peek().unwrap_or(0.0);
+    fwd.label_guided(target, |u| back.settled(u).unwrap_or(rest) * GUIDE_MARGIN)
+}
+
 /// Slack on a guiding bound: a path's product taken in another order may differ from
 /// the bound's in the last bits, one rounding per hop, far below this.
 const GUIDE_MARGIN: f64 = 1.0 + 1e-9;
@@ -499,6 +549,92 @@ impl<'s, G: Graph<'s>> Search<'_, 's, G> {
             .into_iter()
             .filter(|&(_, s)| s >= kth || rank::nearly_equal(s, kth))
             .collect()
+    }
+
+    /// The final label of the person `target` in this search over persons — the same
+    /// float as [`next_settled`](Self::next_settled) would settle it with — found by a
+    /// phase guided by `bound`: for every node, an upper bound, rounding margin
+    /// included, on the strength of the strongest path from the node to `target` (0
+    /// where none reaches it). `None` if no source reaches `target`.
+    ///
+    /// The phase is best-first on `label · bound` over the nodes not yet settled,
+    /// expanding a node again if its label rises, and stops once no queued node can
+    /// lead to `target` with a product above the target's label. Then every path's
+    /// product is at most that label (a path's first node not expanded with its
+    /// prefix's product is queued with at least that product), so the label is the
+    /// largest product over all paths, each taken from the sources outward: the float
+    /// the plain search settles. The search is left in plain order again: every node it
+    /// labelled is settled or queued by its label, so it can go on settling nodes,
+    /// exactly, as if the phase had not run.
+    pub(crate) fn label_guided(
+        &mut self,
+        target: PersonId,
+        bound: impl Fn(usize) -> f64,
+    ) -> Option<f64> {
+        debug_assert!(
+            !self.with_employees,
+            "a guided label search is over persons"
+        );
+        let target = target.index();
+        if let Some(t) = self.settled(target) {
+            return Some(t);
+        }
+        let queued: Vec<usize> = self.s.heap.drain().map(|e| e.node).collect();
+        self.queue_again(queued, |node, label| label * bound(node));
+        // The nodes taken off the queue: queued again by their labels at the end.
+        let mut touched: Vec<usize> = Vec::new();
+        let graph = self.ctx.graph;
+        let np = self.persons();
+        while let Some(Entry {
+            strength: key,
+            node,
+        }) = self.s.heap.pop()
+        {
+            let Some(state) = self.s.node(node) else {
+                continue;
+            };
+            let label = state.best;
+            // Stale unless it holds the node's current label.
+            if state.seen != self.s.stamp
+                || state.done == self.s.stamp
+                || key.to_bits() != (label * bound(node)).to_bits()
+            {
+                continue;
+            }
+            touched.push(node);
+            if key <= 0.0 || self.label(target).is_some_and(|t| key < t) {
+                break;
+            }
+            if node == target || node >= np {
+                continue;
+            }
+            for l in graph.links(PersonId(node as u32)).iter() {
+                let to = l.to.index();
+                self.relax_guided(to, label * l.weight, node as u32, bound(to));
+            }
+        }
+        let answer = self.label(target);
+        touched.extend(self.s.heap.drain().map(|e| e.node));
+        self.queue_again(touched, |_, label| label);
+        answer
+    }
+
+    /// Queues each of `nodes` that is labelled and not settled once, keyed by
+    /// `key(node, label)`, into the (drained) queue.
+    fn queue_again(&mut self, mut nodes: Vec<usize>, key: impl Fn(usize, f64) -> f64) {
+        nodes.sort_unstable();
+        nodes.dedup();
+        let stamp = self.s.stamp;
+        for node in nodes {
+            if let Some(n) = self.s.node(node) {
+                if n.seen == stamp && n.done != stamp {
+                    self.s.heap.push(Entry {
+                        strength: key(node, n.best),
+                        node,
+                    });
+                }
+            }
+        }
     }
 
     /// The `k`-th largest label of `nodes` (0 if fewer than `k`).
@@ -693,5 +829,77 @@ mod tests {
             reached > 100 && unreached > 0,
             "{reached} reached, {unreached} not"
         );
+    }
+
+    /// Every node's settled label in a plain search from `sources`, by node.
+    fn plain_labels<'s>(ctx: &Ctx<'s, &'s Snapshot>, sources: &[PersonId]) -> Vec<Option<u64>> {
+        let mut search = Search::new(ctx, sources, false, None);
+        let mut labels = vec![None; search.persons()];
+        while let Some((node, strength)) = search.next_settled() {
+            labels[node] = Some(strength.to_bits());
+        }
+        labels
+    }
+
+    #[test]
+    fn a_label_found_from_both_ends_is_the_plain_searchs_label_to_the_bit() {
+        let params = Params::default();
+        let net = crate::synth::generate(crate::synth::Preset::Small, 5);
+        let snap = Snapshot::from_network(&net);
+        let as_of = Day::from_ymd(2025, 6, 30).unwrap();
+        let pre = Precomputed::compute(&snap, &params, as_of);
+        let ctx = Ctx::new(&snap, &params, as_of).with_precomputed(&pre);
+        let persons: Vec<PersonId> = snap.person_ids().collect();
+        let (mut guided, mut weak) = (0, 0);
+        for (case, sources) in [
+            vec![persons[0]],
+            vec![persons[40], persons[41]],
+            vec![persons[700], persons[1300], persons[1800]],
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let want = plain_labels(&ctx, &sources);
+            for (i, &target) in persons.iter().enumerate().step_by(5) {
+                // A search already advanced by some steps, as the coach's is.
+                let steps = [0, 3, 40][i % 3];
+                let mut fwd = Search::new(&ctx, &sources, false, None);
+                for _ in 0..steps {
+                    fwd.next_settled();
+                }
+                let plain = want[target.index()].map(f64::from_bits);
+                // `found` is some path's product: the best one, or a weaker one.
+                let found = plain.map_or(0.0, |f| f * [1.0, 0.5, 1e-3][i % 3]);
+                let got = label_from(&mut fwd, target, found);
+                assert_eq!(
+                    got.map(f64::to_bits),
+                    want[target.index()],
+                    "case {case}, target {target:?}"
+                );
+                guided += usize::from(fwd.settled(target.index()).is_none() && got.is_some());
+                weak += usize::from(plain.is_some_and(|f| f < 1e-2));
+                // The search goes on settling every node with its exact label, in
+                // order of non-increasing strength.
+                let mut last = f64::INFINITY;
+                while let Some((node, strength)) = fwd.next_settled() {
+                    assert!(strength <= last, "case {case}: settled out of order");
+                    last = strength;
+                    assert_eq!(
+                        Some(strength.to_bits()),
+                        want[node],
+                        "case {case}, node {node}"
+                    );
+                }
+                for (node, w) in want.iter().enumerate() {
+                    assert_eq!(
+                        fwd.settled(node).map(f64::to_bits),
+                        *w,
+                        "case {case}, {node}"
+                    );
+                }
+            }
+        }
+        // The guided phase, not the plain search, answered many of them.
+        assert!(guided > 100 && weak > 20, "{guided} guided, {weak} weak");
     }
 }
