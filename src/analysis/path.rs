@@ -88,12 +88,16 @@ const NO_PRED: u32 = u32::MAX;
 /// space of a large database.
 #[derive(Default)]
 struct Scratch {
+    /// The current search's stamp, in `1..=MAX_STAMP`.
     stamp: u32,
-    /// One packed record per node ([`NodeState::pack`]), so that visiting a node
-    /// touches one cache line.
-    nodes: Vec<[u64; 3]>,
+    /// One packed record of 16 bytes per node ([`NodeState::pack`]), so that visiting
+    /// a node touches one cache line, four nodes to a line.
+    nodes: Vec<[u64; 2]>,
     heap: BinaryHeap<Entry>,
 }
+
+/// The largest stamp: a record keeps `stamp · 2 + settled` in 32 bits.
+const MAX_STAMP: u32 = u32::MAX >> 1;
 
 #[derive(Clone, Copy, Default)]
 struct NodeState {
@@ -101,32 +105,36 @@ struct NodeState {
     best: f64,
     /// Stamp of the search that reached the node.
     seen: u32,
-    /// Stamp of the search that settled the node.
+    /// Stamp of the search that settled the node (only kept when it is `seen`: a
+    /// node is settled only by the search that reached it; 0 otherwise).
     done: u32,
     /// Predecessor toward the sources.
     pred: u32,
 }
 
 impl NodeState {
-    /// The record as stored: best's bits, the two stamps, the predecessor.
+    /// The record as stored: best's bits; then the stamp that reached the node, times
+    /// two, plus 1 if that search settled it, and the predecessor.
     #[inline]
-    fn pack(self) -> [u64; 3] {
+    fn pack(self) -> [u64; 2] {
+        let settled = u32::from(self.done == self.seen && self.seen != 0);
         [
             self.best.to_bits(),
-            u64::from(self.seen) | (u64::from(self.done) << 32),
-            u64::from(self.pred),
+            u64::from((self.seen << 1) | settled) | (u64::from(self.pred) << 32),
         ]
     }
 
     /// The record [`pack`](Self::pack) stored (all-zero bits: the default state).
     #[inline]
     #[allow(clippy::cast_possible_truncation)] // unpacks what `pack` packed
-    fn unpack(r: [u64; 3]) -> NodeState {
+    fn unpack(r: [u64; 2]) -> NodeState {
+        let tag = r[1] as u32;
+        let seen = tag >> 1;
         NodeState {
             best: f64::from_bits(r[0]),
-            seen: r[1] as u32,
-            done: (r[1] >> 32) as u32,
-            pred: r[2] as u32,
+            seen,
+            done: if tag & 1 == 1 { seen } else { 0 },
+            pred: (r[1] >> 32) as u32,
         }
     }
 }
@@ -135,11 +143,11 @@ impl Scratch {
     fn reset(&mut self, nodes: usize) {
         if self.nodes.len() < nodes {
             // Zeroed, not filled: untouched pages are never faulted in.
-            self.nodes = vec![[0; 3]; nodes];
+            self.nodes = vec![[0; 2]; nodes];
         }
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.nodes.fill([0; 3]);
+        self.stamp += 1;
+        if self.stamp > MAX_STAMP {
+            self.nodes.fill([0; 2]);
             self.stamp = 1;
         }
         self.heap.clear();
@@ -901,5 +909,41 @@ mod tests {
         }
         // The guided phase, not the plain search, answered many of them.
         assert!(guided > 100 && weak > 20, "{guided} guided, {weak} weak");
+    }
+
+    #[test]
+    fn a_record_keeps_its_stamps_and_the_last_stamp_starts_the_scratch_afresh() {
+        let state = NodeState {
+            best: 0.25,
+            seen: MAX_STAMP,
+            done: MAX_STAMP,
+            pred: u32::MAX - 1,
+        };
+        let back = NodeState::unpack(state.pack());
+        assert_eq!(
+            (back.best, back.seen, back.done, back.pred),
+            (0.25, MAX_STAMP, MAX_STAMP, u32::MAX - 1)
+        );
+        // Settled by an older search than the one that reached it: not settled now.
+        let reached = NodeState::unpack(
+            NodeState {
+                seen: 7,
+                done: 6,
+                ..state
+            }
+            .pack(),
+        );
+        assert_eq!((reached.seen, reached.done), (7, 0));
+        assert_eq!(NodeState::unpack([0, 0]).seen, 0);
+
+        let mut scratch = Scratch::default();
+        scratch.reset(3);
+        assert_eq!(scratch.stamp, 1);
+        scratch.stamp = MAX_STAMP;
+        scratch.set(2, state);
+        scratch.reset(3);
+        // Past the last stamp every record is cleared and stamps start again at 1.
+        assert_eq!(scratch.stamp, 1);
+        assert_eq!(scratch.nodes, vec![[0, 0]; 3]);
     }
 }
