@@ -43,9 +43,15 @@
 //!   component: no approver is in it, its reach is exactly 0, and it no longer holds
 //!   the search open.
 //!
-//! Then the search from the approvers runs on until every candidate within a rounding
-//! of the `k`-th best score is settled, and those candidates are scored with their
-//! settled labels. Persons in another connected component than every approver have
+//! Then every candidate within a rounding of the `k`-th best score is scored with its
+//! settled label in the search from the approvers. A weak best path would mean
+//! settling every node more strongly tied to the approvers first — on a large network
+//! a few such candidates cost as much as all other projects' searches together — so
+//! the label is found from both ends instead (`path::label_from`): a search back from
+//! the candidate, run beside the approvers' one until no unseen path can beat the
+//! meeting already found, bounds every node's strength to the candidate, and a phase
+//! of the approvers' search guided by that bound goes straight along the strongest
+//! paths to the very float the plain search would settle. Persons in another connected component than every approver have
 //! reach 0 without any search when the source knows the components (a snapshot does),
 //! which saves exploring their components; the rule above finds the same answer
 //! without that hint. The result is exactly that of scoring every person with a plain
