@@ -218,3 +218,68 @@ fn a_node_id_beyond_the_next_id_is_damage_not_an_allocation() {
         ),
     }
 }
+
+/// A load reads interactions from the person index (grouped by person, so that only
+/// each person's few need ordering): an index that misses an entry, or whose entry is
+/// filed under another key than its record's, is damage, not a snapshot without it.
+#[test]
+fn a_damaged_person_index_of_interactions_is_a_typed_error() {
+    use redb::{ReadableDatabase as _, ReadableTable as _};
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("db.redb");
+    let network = generate(Preset::Tiny, 1);
+    assert!(network.interactions.len() > 10);
+    Database::create(&path)
+        .and_then(|db| db.import_network(&network, 1))
+        .unwrap();
+    let by_person = redb::TableDefinition::<&[u8; 16], &[u8]>::new("guanxi.interaction.by_person");
+    let first = || {
+        let db = redb::Database::open(&path).unwrap();
+        let r = db.begin_read().unwrap();
+        let t = r.open_table(by_person).unwrap();
+        let (k, v) = t.first().unwrap().unwrap();
+        (*k.value(), v.value().to_vec())
+    };
+    let change = |remove: [u8; 16], insert: Option<([u8; 16], Vec<u8>)>| {
+        let db = redb::Database::open(&path).unwrap();
+        let w = db.begin_write().unwrap();
+        {
+            let mut t = w.open_table(by_person).unwrap();
+            t.remove(&remove).unwrap();
+            if let Some((k, v)) = insert {
+                t.insert(&k, v.as_slice()).unwrap();
+            }
+        }
+        w.commit().unwrap();
+    };
+    let load_error = || {
+        let db = Database::open(&path).unwrap();
+        match Snapshot::load(&db.begin_read().unwrap()) {
+            Err(StoreError::Corrupt { what, reason }) => format!("{what}: {reason}"),
+            other => panic!("expected damage, got {:?}", other.map(|_| ())),
+        }
+    };
+    let (key, record) = first();
+    // Filed under another day: the key no longer matches its record.
+    let mut moved = key;
+    moved[7] ^= 1;
+    change(key, Some((moved, record.clone())));
+    let e = load_error();
+    assert!(
+        e.contains("person index entry") && e.contains("does not match"),
+        "{e}"
+    );
+    // Missing: one entry fewer than the interactions counted.
+    change(moved, None);
+    let e = load_error();
+    assert!(e.contains("person index of interactions"), "{e}");
+    let n = network.interactions.len();
+    assert!(
+        e.contains(&format!("{} entries for {n} interactions", n - 1)),
+        "{e}"
+    );
+    // Restored, it loads again.
+    change(key, Some((key, record)));
+    let db = Database::open(&path).unwrap();
+    assert!(Snapshot::load(&db.begin_read().unwrap()).is_ok());
+}

@@ -173,7 +173,8 @@ impl Visit for Interactions<'_> {
     }
 }
 
-/// Every interaction (one scan of the interaction table), with store ids when
+/// Every interaction (one scan of the person index, so grouped by person), with store
+/// ids when
 /// `to_store_ids`, in a vector sized by the store's count (sixteen bytes each: on a
 /// large network, a vector left to grow by doubling would hold up to twice that, and
 /// copy it at each step). The count is checked against the table's length; past 2²⁷ the
@@ -189,7 +190,13 @@ fn gather_interactions<T: Read>(
         to_store_ids,
         all: Vec::with_capacity(usize::try_from(count.min(1 << 27)).unwrap_or(0)),
     };
-    store::scan_interactions(txn, map, &mut visitor)?;
+    let seen = store::scan_interactions_by_person(txn, map, &mut visitor)?;
+    if seen != count {
+        return Err(StoreError::Corrupt {
+            what: "the person index of interactions".to_owned(),
+            reason: format!("it holds {seen} entries for {count} interactions"),
+        });
+    }
     Ok(visitor.all)
 }
 

@@ -200,7 +200,7 @@ pub use import::ImportSummary;
 pub use interaction::InteractionId;
 pub use log::{Change, ChangeCounts, Commit, LogEntry, LogPage, Tally, Xids};
 pub(crate) use read::{
-    check_edge_total, dense_ids, next_ids, scan_edges, scan_interactions, scan_nodes,
+    check_edge_total, dense_ids, next_ids, scan_edges, scan_interactions_by_person, scan_nodes,
 };
 pub use read::{IdMap, Read, ReadTxn, Visit};
 pub use transaction::WriteTxn;

@@ -1018,6 +1018,45 @@ pub(crate) fn scan_interactions<R: Read + ?Sized>(
     })
 }
 
+/// Every interaction (with the ids of `map`, as in a read transaction), to
+/// [`Visit::interaction`], in person order — by person store id, then date, then id:
+/// one pass over the person index, whose entries hold the records. A snapshot's load
+/// reads them this way so that it only has to order each person's few interactions,
+/// not all of them. Returns how many there were (the caller compares it with the
+/// count). An entry whose key is not its record's, or whose employee, person or
+/// project has no record, is [`StoreError::Corrupt`].
+pub(crate) fn scan_interactions_by_person<R: Read + ?Sized>(
+    src: &R,
+    map: &IdMap,
+    visitor: &mut impl Visit,
+) -> Result<u64> {
+    contained(src, "the interaction tables", || {
+        let Some(table) = src.open_optional(tables::BY_PERSON)? else {
+            return Ok(0);
+        };
+        let mut n = 0;
+        for r in table.iter()? {
+            let (k, v) = r?;
+            let key = k.value();
+            let id = interaction::id_of(key);
+            let i = interaction::decode_record(v.value(), id)?;
+            if *key != interaction::person_key(i.person, interaction::day_bytes(i.date), id.0) {
+                return Err(StoreError::Corrupt {
+                    what: format!("person index entry of {id}"),
+                    reason: format!("its key {key:02x?} does not match its record"),
+                });
+            }
+            let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
+                what: format!("{id}"),
+                reason: format!("its {end} has no record"),
+            })?;
+            callback(|| visitor.interaction(id, &mapped));
+            n += 1;
+        }
+        Ok(n)
+    })
+}
+
 /// The id map [`scan_nodes`] will return if no node was ever
 /// removed (store ids are then `0..count` for each kind), or `None` if the counters
 /// show a removal. A guess from the counters alone, for starting
