@@ -17,8 +17,12 @@ impl Snapshot {
     /// The arrays are built straight from the store's scan, without an intermediate
     /// [`Network`](crate::model::Network): the nodes first, then the edge kinds in
     /// contiguous groups and the interactions, each range-scanned and gathered as its own
-    /// task on the current rayon pool, and appended in key order — so the snapshot is the same to
-    /// the last bit whatever the thread count. Its figures are those of
+    /// task on the current rayon pool, and appended in key order. The interactions are
+    /// read from the person index, whose entries hold their records, so they come grouped
+    /// by person and only each person's few need ordering (an index whose entries do not
+    /// match their records, or number other than the interactions, is damage). The
+    /// snapshot is the same to the last bit whatever the thread count. Its figures are
+    /// those of
     /// [`from_network`](Snapshot::from_network) of [`Read::network`](crate::store::Read::network)
     /// to the last bit too: that network numbers the same nodes in the same order, only
     /// without the holes.
