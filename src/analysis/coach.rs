@@ -532,8 +532,8 @@ fn candidates<'s, G: Graph<'s>>(
             c.sort_unstable();
             c
         });
-    let mut scored: Vec<CoachCandidate<'s>> = Vec::new();
-    let mut waiting: Vec<Waiting<'s>> = Vec::new();
+    let mut scored: Vec<CoachCandidate<'s>> = Vec::with_capacity(approvers.len());
+    let mut waiting: Vec<Waiting<'s>> = Vec::with_capacity(persons.len());
     for (i, &p) in persons.iter().enumerate() {
         let member = chain[i];
         let c = ctx.closeness(p);

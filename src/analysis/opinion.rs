@@ -61,7 +61,8 @@ impl InducedDeference {
     /// list, divided by their sum; a person with none has an empty row.
     pub(crate) fn new<'s>(graph: impl Graph<'s>, persons: &[PersonId]) -> Self {
         let mut offsets = Vec::with_capacity(persons.len() + 1);
-        let mut edges: Vec<(usize, f64)> = Vec::new();
+        // About a handful of edges per person: sized once rather than grown by doubling.
+        let mut edges: Vec<(usize, f64)> = Vec::with_capacity(4 * persons.len());
         offsets.push(0);
         for &p in persons {
             let start = edges.len();
@@ -101,7 +102,7 @@ impl InducedDeference {
         let mut seen = vec![false; n];
         let mut order = Vec::with_capacity(n);
         // (position, how many of its row's entries were followed)
-        let mut path: Vec<(usize, usize)> = Vec::new();
+        let mut path: Vec<(usize, usize)> = Vec::with_capacity(n);
         for root in 0..n {
             if seen[root] {
                 continue;

@@ -326,7 +326,7 @@ impl<'c, 's, G: Graph<'s>> Search<'c, 's, G> {
 
     /// The persons from `node`'s successor toward the sources, ending at a source.
     fn trail(&self, node: usize) -> Vec<PersonId> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(8);
         let mut cur = if self.label(node).is_some() {
             self.s.node(node).map_or(NO_PRED, |n| n.pred)
         } else {
