@@ -164,8 +164,7 @@ pub(crate) fn evaluate<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> [Out
                     })
                     .map(|m| m.person)
                     .collect();
-                let mut seen = std::collections::HashSet::new();
-                fault.retain(|p| seen.insert(*p));
+                dedup_in_order(&mut fault);
                 (fault.is_empty(), fault)
             }
         };
@@ -175,6 +174,26 @@ pub(crate) fn evaluate<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> [Out
             persons,
         }
     })
+}
+
+/// Drops every repeat of a person, keeping the first: a chain lists a few members, so
+/// looking back over those kept costs less than hashing them (a hash set only for a
+/// long list).
+fn dedup_in_order(persons: &mut Vec<PersonId>) {
+    if persons.len() > 64 {
+        let mut seen = std::collections::HashSet::new();
+        persons.retain(|p| seen.insert(*p));
+        return;
+    }
+    let mut kept = 0;
+    for i in 0..persons.len() {
+        let p = persons[i];
+        if !persons[..kept].contains(&p) {
+            persons[kept] = p;
+            kept += 1;
+        }
+    }
+    persons.truncate(kept);
 }
 
 /// The share of all nine checks that project `x` passes at the context's date, whatever
@@ -220,5 +239,29 @@ pub(crate) fn completeness<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> 
     Completeness {
         completeness: Some(passed as f64 / applicable as f64),
         gaps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeats_are_dropped_keeping_first_occurrences_in_order() {
+        let ids = |v: &[u32]| v.iter().map(|&i| PersonId(i)).collect::<Vec<_>>();
+        let mut short = ids(&[5, 3, 5, 9, 3, 1, 9]);
+        dedup_in_order(&mut short);
+        assert_eq!(short, ids(&[5, 3, 9, 1]));
+        // A long list takes the hashed way, with the same result.
+        let long: Vec<u32> = (0..200).map(|i| (i * 7919) % 97).collect();
+        let mut want: Vec<u32> = Vec::new();
+        for &i in &long {
+            if !want.contains(&i) {
+                want.push(i);
+            }
+        }
+        let mut got = ids(&long);
+        dedup_in_order(&mut got);
+        assert_eq!(got, ids(&want));
     }
 }
