@@ -51,8 +51,10 @@
 //! the candidate, run beside the approvers' one until no unseen path can beat the
 //! meeting already found, bounds every node's strength to the candidate, and a phase
 //! of the approvers' search guided by that bound goes straight along the strongest
-//! paths to the very float the plain search would settle. Persons in another connected component than every approver have
-//! reach 0 without any search when the source knows the components (a snapshot does),
+//! paths to the very float the plain search would settle.
+//!
+//! Persons in another connected component than every approver have reach 0 without
+//! any search when the source knows the components (a snapshot does),
 //! which saves exploring their components; the rule above finds the same answer
 //! without that hint. The result is exactly that of scoring every person with a plain
 //! Dijkstra from the approvers (the tests compare); only the work differs. Its cost
@@ -224,7 +226,6 @@ fn ranked_reach<'s, G: Graph<'s>>(
         }
         None => true,
     });
-    open.sort_unstable();
     for (node, src) in open {
         settled[src] = path::label_from(&mut fwd, PersonId(node as u32), reach[src] / MARGIN);
     }

@@ -382,8 +382,8 @@ pub(crate) fn strongest<'s, G: Graph<'s>>(
         .collect()
 }
 
-/// The label `target` settles with in `fwd`, a plain search over persons from
-/// `sources` (the strongest product of a path from a source, taken from the source's
+/// The label `target` settles with in `fwd`, a plain search over persons from its
+/// sources (the strongest product of a path from a source, taken from the source's
 /// end), or `None` if no source reaches it — found without settling every node
 /// stronger than it, given `found`, the product of some path between them.
 ///
