@@ -46,7 +46,7 @@
 //! Then every candidate within a rounding of the `k`-th best score is scored with its
 //! settled label in the search from the approvers. A weak best path would mean
 //! settling every node more strongly tied to the approvers first — on a large network
-//! a few such candidates cost as much as all other projects' searches together — so
+//! a few such candidates cost nearly as much as all projects' searches together — so
 //! the label is found from both ends instead (`path::label_from`): a search back from
 //! the candidate, run beside the approvers' one until no unseen path can beat the
 //! meeting already found, bounds every node's strength to the candidate, and a phase
