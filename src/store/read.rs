@@ -1007,11 +1007,7 @@ pub(crate) fn scan_interactions<R: Read + ?Sized>(
             let (k, v) = r?;
             let id = InteractionId(k.value());
             let i = interaction::decode_record(v.value(), id)?;
-            let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
-                what: format!("{id}"),
-                reason: format!("its {end} has no record"),
-            })?;
-            callback(|| visitor.interaction(id, &mapped));
+            visit_interaction(map, visitor, id, &i)?;
             n += 1;
         }
         Ok(n)
@@ -1046,15 +1042,27 @@ pub(crate) fn scan_interactions_by_person<R: Read + ?Sized>(
                     reason: format!("its key {key:02x?} does not match its record"),
                 });
             }
-            let mapped = map_interaction(map, &i).map_err(|end| StoreError::Corrupt {
-                what: format!("{id}"),
-                reason: format!("its {end} has no record"),
-            })?;
-            callback(|| visitor.interaction(id, &mapped));
+            visit_interaction(map, visitor, id, &i)?;
             n += 1;
         }
         Ok(n)
     })
+}
+
+/// Gives `visitor` the interaction `i` with its ends in `map`'s ids; an end without a
+/// record is [`StoreError::Corrupt`].
+fn visit_interaction(
+    map: &IdMap,
+    visitor: &mut impl Visit,
+    id: InteractionId,
+    i: &Interaction,
+) -> Result<()> {
+    let mapped = map_interaction(map, i).map_err(|end| StoreError::Corrupt {
+        what: format!("{id}"),
+        reason: format!("its {end} has no record"),
+    })?;
+    callback(|| visitor.interaction(id, &mapped));
+    Ok(())
 }
 
 /// The id map [`scan_nodes`] will return if no node was ever
