@@ -156,7 +156,7 @@ pub(crate) fn levers<'s, G: Graph<'s>>(
 ) -> Levers<'s> {
     let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
     let w = InducedDeference::new(ctx.graph, &persons);
-    levers_on(ctx, x, opinion, &w)
+    levers_of(ctx, x, opinion, &persons, &w)
 }
 
 /// [`levers`] with the project's `W` (4.6) already built on the opinion's persons.
@@ -166,12 +166,23 @@ pub(crate) fn levers_on<'s, G: Graph<'s>>(
     opinion: &Opinion<'s>,
     w: &InducedDeference,
 ) -> Levers<'s> {
+    let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
+    levers_of(ctx, x, opinion, &persons, w)
+}
+
+/// [`levers_on`] with the opinion's persons (their ids, in the opinion's order) at hand.
+fn levers_of<'s, G: Graph<'s>>(
+    ctx: &Ctx<'s, G>,
+    x: ProjectId,
+    opinion: &Opinion<'s>,
+    persons: &[PersonId],
+    w: &InducedDeference,
+) -> Levers<'s> {
     let graph = ctx.graph;
     let params = &ctx.params;
     let project = Named::project(graph, x);
-    let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
     let members = graph.members(x);
-    let chain = chain_positions(&persons, &members);
+    let chain = chain_positions(persons, &members);
     let r: Vec<f64> = chain
         .iter()
         .map(|m| m.map_or(0.0, |m| params.role_weights.weight(m.role)))

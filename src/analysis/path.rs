@@ -495,20 +495,7 @@ impl<'s, G: Graph<'s>> Search<'_, 's, G> {
         let mut employees: Vec<usize> = Vec::new();
         // The k-th best employee label so far (labels only rise): 0 until k are found.
         let mut kth = 0.0f64;
-        while let Some(Entry {
-            strength: key,
-            node,
-        }) = self.s.heap.pop()
-        {
-            let Some(state) = self.s.node(node) else {
-                continue;
-            };
-            let label = state.best;
-            // The same product as when queued, unless the label rose since: then this
-            // entry is stale (the newer one came first).
-            if state.seen != self.s.stamp || key.to_bits() != (label * bound(node)).to_bits() {
-                continue;
-            }
+        while let Some((node, key, label)) = self.pop_guided(&bound) {
             if employees.len() >= k && key < kth * (1.0 - 2.0 * rank::TIE_TOL) {
                 break;
             }
@@ -593,22 +580,7 @@ impl<'s, G: Graph<'s>> Search<'_, 's, G> {
         let mut touched: Vec<usize> = Vec::new();
         let graph = self.ctx.graph;
         let np = self.persons();
-        while let Some(Entry {
-            strength: key,
-            node,
-        }) = self.s.heap.pop()
-        {
-            let Some(state) = self.s.node(node) else {
-                continue;
-            };
-            let label = state.best;
-            // Stale unless it holds the node's current label.
-            if state.seen != self.s.stamp
-                || state.done == self.s.stamp
-                || key.to_bits() != (label * bound(node)).to_bits()
-            {
-                continue;
-            }
+        while let Some((node, key, label)) = self.pop_guided(&bound) {
             touched.push(node);
             if key <= 0.0 || self.label(target).is_some_and(|t| key < t) {
                 break;
@@ -625,6 +597,31 @@ impl<'s, G: Graph<'s>> Search<'_, 's, G> {
         touched.extend(self.s.heap.drain().map(|e| e.node));
         self.queue_again(touched, |_, label| label);
         answer
+    }
+
+    /// The next current entry of a guided phase's queue, as `(node, key, label)`: the
+    /// entries popped before it are stale — queued before the node's label rose (the
+    /// newer entry, with the larger key, came first), or for a node settled since — and
+    /// are dropped. An entry is current when its key is still `label · bound(node)` to
+    /// the bit.
+    fn pop_guided(&mut self, bound: impl Fn(usize) -> f64) -> Option<(usize, f64, f64)> {
+        while let Some(Entry {
+            strength: key,
+            node,
+        }) = self.s.heap.pop()
+        {
+            let Some(state) = self.s.node(node) else {
+                continue;
+            };
+            let label = state.best;
+            if state.seen == self.s.stamp
+                && state.done != self.s.stamp
+                && key.to_bits() == (label * bound(node)).to_bits()
+            {
+                return Some((node, key, label));
+            }
+        }
+        None
     }
 
     /// Queues each of `nodes` that is labelled and not settled once, keyed by
