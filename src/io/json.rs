@@ -39,6 +39,16 @@ const HEAVY_CHUNK_ROWS: usize = 16;
 /// projects cost far more than the rest) only a small part of the window's time.
 const HEAVY_WINDOW_CHUNKS: usize = 256;
 
+/// The bytes a row is guessed to take before any row of its list was serialised.
+const FIRST_ROW_BYTES: usize = 128;
+
+/// The most spaces [`SEP_AND_SPACES`] holds.
+const MAX_SPACES: usize = 64;
+
+/// `,\n` and [`MAX_SPACES`] spaces: every line break of the pretty printer, with or
+/// without its comma, and its indentation, is a slice of it.
+const SEP_AND_SPACES: &[u8; 2 + MAX_SPACES] = b",\n                                                                ";
+
 /// Spaces per level of indentation, as in [`Report::to_json`].
 const INDENT: &[u8] = b"  ";
 
@@ -219,14 +229,20 @@ where
     let (chunk, chunks) = (chunk.0.max(1), chunk.1.max(1));
     let window = chunk * chunks;
     let mut pending: Vec<Vec<u8>> = Vec::new();
+    // Bytes per row, for sizing each chunk's buffer once: a guess for the first window,
+    // then the previous window's mean (rows of a list are alike in size), so that the
+    // buffers are not grown by doubling, each step copying what was written.
+    let mut per_row = FIRST_ROW_BYTES;
     for start in (0..count).step_by(window) {
         let end = count.min(start + window);
         let (written, next) = rayon::join(
             || pending.iter().try_for_each(|bytes| out.write_all(bytes)),
-            || serialise_window(start..end, chunk, &row),
+            || serialise_window(start..end, chunk, per_row, &row),
         );
         written?;
         pending = next?;
+        let bytes: usize = pending.iter().map(Vec::len).sum();
+        per_row = bytes.div_ceil(end - start).max(1);
     }
     for bytes in &pending {
         out.write_all(bytes)?;
@@ -235,10 +251,12 @@ where
 }
 
 /// The rows `range` as chunks of bytes, each row preceded by its separator (`\n` before
-/// the list's first row, `,\n` before every other) and indentation.
+/// the list's first row, `,\n` before every other) and indentation; each chunk's buffer
+/// is sized for `per_row` bytes a row, with an eighth to spare.
 fn serialise_window<T, F>(
     range: std::ops::Range<usize>,
     chunk: usize,
+    per_row: usize,
     row: &F,
 ) -> io::Result<Vec<Vec<u8>>>
 where
@@ -250,7 +268,8 @@ where
         .into_par_iter()
         .map(|from| {
             let to = range.end.min(from + chunk);
-            let mut buf = Vec::with_capacity((to - from) * 128);
+            let guess = (to - from).saturating_mul(per_row);
+            let mut buf = Vec::with_capacity(guess.saturating_add(guess / 8));
             for k in from..to {
                 buf.extend_from_slice(if k == 0 { b"\n" } else { b",\n" });
                 buf.extend_from_slice(INDENT);
@@ -280,12 +299,21 @@ impl Pretty {
         }
     }
 
+    /// `sep` (`\n` or `,\n`), then the indentation of the current depth: one write
+    /// (cut from [`SEP_AND_SPACES`]) up to 32 levels deep, as the report always is.
     fn newline_indent<W: ?Sized + Write>(&self, w: &mut W, sep: &[u8]) -> io::Result<()> {
-        w.write_all(sep)?;
-        for _ in 0..self.depth {
-            w.write_all(INDENT)?;
+        let spaces = self.depth * INDENT.len();
+        let from = SEP_AND_SPACES.len() - MAX_SPACES - sep.len();
+        match SEP_AND_SPACES.get(from..from + sep.len() + spaces) {
+            Some(line) if line.starts_with(sep) => w.write_all(line),
+            _ => {
+                w.write_all(sep)?;
+                for _ in 0..self.depth {
+                    w.write_all(INDENT)?;
+                }
+                Ok(())
+            }
         }
-        Ok(())
     }
 }
 
@@ -352,6 +380,29 @@ mod tests {
         let mut streamed = Vec::new();
         write_report_json(report, &mut streamed).unwrap();
         (streamed, report.to_json().into_bytes())
+    }
+
+    #[test]
+    fn values_nested_at_any_depth_are_indented_as_the_pretty_printer_does() {
+        // 0 to 40 levels: within the one-write indentation (32 levels) and past it.
+        for depth in [0usize, 1, 2, 31, 32, 33, 40] {
+            let mut v = serde_json::json!({"a": [1, {"b": "x"}], "c": {}});
+            for k in 0..depth {
+                v = if k % 2 == 0 {
+                    serde_json::json!([v, 2])
+                } else {
+                    serde_json::json!({"k": v, "z": []})
+                };
+            }
+            let mut ours = Vec::new();
+            v.serialize(&mut Serializer::with_formatter(&mut ours, Pretty::at(0)))
+                .unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap(),
+                "{depth} levels"
+            );
+        }
     }
 
     #[test]
