@@ -47,7 +47,8 @@ const MAX_SPACES: usize = 64;
 
 /// `,\n` and [`MAX_SPACES`] spaces: every line break of the pretty printer, with or
 /// without its comma, and its indentation, is a slice of it.
-const SEP_AND_SPACES: &[u8; 2 + MAX_SPACES] = b",\n                                                                ";
+const SEP_AND_SPACES: &[u8; 2 + MAX_SPACES] =
+    b",\n                                                                ";
 
 /// Spaces per level of indentation, as in [`Report::to_json`].
 const INDENT: &[u8] = b"  ";
