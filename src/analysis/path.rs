@@ -495,7 +495,7 @@ impl<'s, G: Graph<'s>> Search<'_, 's, G> {
         let mut employees: Vec<usize> = Vec::new();
         // The k-th best employee label so far (labels only rise): 0 until k are found.
         let mut kth = 0.0f64;
-        while let Some((node, key, label)) = self.pop_guided(&bound) {
+        while let Some((node, key, label)) = self.pop_guided(bound) {
             if employees.len() >= k && key < kth * (1.0 - 2.0 * rank::TIE_TOL) {
                 break;
             }
