@@ -1,9 +1,8 @@
-//! The CSV reader parses the node files side by side on the thread pool (a large
-//! `persons.csv` in pieces) before it reads their rows in order, and reads the edge files
-//! side by side, a large `interactions.csv` in pieces: the network and the problems it
+//! The CSV reader reads the node files in turn, then the edge files side by side on the
+//! thread pool, and a large `interactions.csv` in pieces: the network and the problems it
 //! reports are those of reading the files one after the other — node ids in file order,
 //! problems in file order, then line order, under the same cap, with the same messages —
-//! whatever the number of threads.
+//! whatever the number of threads, and however large `persons.csv` is.
 
 use guanxi::io::{read_csv_dir, CsvImportError, RowErrors, MAX_REPORTED_PROBLEMS};
 use guanxi::model::{Day, EmployeeId, Interaction, InteractionKind, Network, Person, PersonId};

@@ -14,11 +14,10 @@
 //! line break is reported as a file cut short. The folder itself is checked for files
 //! that look like files of the format but are not (`Persons.csv`).
 //!
-//! The node files are read first; the edge files are loaded meanwhile. Their records
-//! are parsed side by side on the thread pool — each file, and a large `persons.csv` in
-//! pieces cut at line breaks between records — and then read in file order, since ids
-//! are numbered in file order and a row may refer to an account. Then the edge files —
-//! and `interactions.csv` in pieces — are read side by side, each into its own rows and
+//! The node files are read first, one after the other (a row may refer to an account,
+//! and ids are numbered in file order); the edge files are loaded meanwhile. Then the
+//! edge files — and `interactions.csv` in pieces cut at line breaks, when it has no
+//! quote — are read side by side on the thread pool, each into its own rows and
 //! problems, and put together in the format's order: the network and the problems (their
 //! order, messages and cap) are those of reading every file in turn, whatever the number
 //! of threads. A folder read against a database reads its edge files in turn, since a
@@ -200,60 +199,19 @@ fn read_folder(
     Ok(folder)
 }
 
-/// Reads the node files ([`NODE_TABLES`]), `accounts` (the contents of `accounts.csv`)
-/// first; the first file that cannot be read is the error.
-///
-/// The files' records are parsed side by side on the thread pool — each file, and each
-/// piece of a large one, into its own [`Records`] — and then handed to the importer
-/// one after the other, in file order: what depends on the rows before (a node's index,
-/// a repeated id, a reference to an account, a lookup outside) is decided in that order,
-/// so the nodes and the problems are those of reading the files in turn.
+/// Reads the node files, `accounts` (the contents of `accounts.csv`) first; the first
+/// file that cannot be read is the error.
 fn read_node_files(
     dir: &Path,
     accounts: &[u8],
     errs: &mut Collector,
     imp: &mut Importer<'_>,
 ) -> Result<(), CsvImportError> {
-    let mut loaded = Vec::with_capacity(NODE_TABLES.len() - 1);
-    for &table in &NODE_TABLES[1..] {
-        loaded.push(load(dir, table)?);
-    }
-    let data: Vec<Option<&[u8]>> = std::iter::once(Some(accounts))
-        .chain(loaded.iter().map(Option::as_deref))
-        .collect();
-    for (&table, data) in NODE_TABLES.iter().zip(&data) {
-        if let Some(data) = data {
-            // At most one row per line: the tables never grow while reading.
-            imp.reserve(table, newlines(data) + 1);
-        }
-    }
-    let jobs = jobs(NODE_TABLES, &data, |_| true);
-    let parsed: Vec<(usize, bool, Records, Collector)> =
-        jobs.into_par_iter().map(parse_job).collect();
-    for (file, usable, records, job_errs) in parsed {
-        let table = NODE_TABLES[file];
-        let (kind, on_row) = node_rows(table);
-        if usable {
-            records.replay(table, job_errs, errs, imp, on_row);
-        } else {
-            imp.nodes.ids_mut(kind).broken = true;
-            errs.absorb(job_errs);
-        }
-    }
+    imp.nodes.accounts.broken = !read_rows(ACCOUNTS, accounts, errs, imp, Importer::account);
+    imp.nodes.persons.broken = !read_file(dir, PERSONS, errs, imp, Importer::person)?;
+    imp.nodes.employees.broken = !read_file(dir, EMPLOYEES, errs, imp, Importer::employee)?;
+    imp.nodes.projects.broken = !read_file(dir, PROJECTS, errs, imp, Importer::project)?;
     Ok(())
-}
-
-/// The node files, in the format's order (the format lists them first).
-const NODE_TABLES: &[Table] = super::TABLES.as_slice().split_at(4).0;
-
-/// The kind of node of the node file `table`, and what the importer does with its rows.
-fn node_rows<'o>(table: Table) -> (NodeKind, OnRow<'o>) {
-    match table.file {
-        f if f == ACCOUNTS.file => (NodeKind::Account, Importer::account),
-        f if f == PERSONS.file => (NodeKind::Person, Importer::person),
-        f if f == EMPLOYEES.file => (NodeKind::Employee, Importer::employee),
-        _ => (NodeKind::Project, Importer::project),
-    }
 }
 
 /// The files of edges and interactions, in the format's order: read once the node files
@@ -264,9 +222,12 @@ const EDGE_TABLES: &[Table] = super::TABLES.as_slice().split_at(4).1;
 /// `interactions.csv` is read in pieces of about this many bytes, side by side.
 const PIECE_BYTES: usize = 1 << 19;
 
-/// A range of a file's records, parsed on its own.
-#[derive(Clone, Copy, Default)]
-struct Span {
+/// One piece of work of [`read_edge_files`]: a range of a file's records, or the file's
+/// header problems alone (an empty range).
+struct Job<'b> {
+    /// Which of [`EDGE_TABLES`].
+    file: usize,
+    opened: Option<Opened<'b>>,
     /// The records are parsed from `body[from..to]`…
     from: usize,
     to: usize,
@@ -274,64 +235,8 @@ struct Span {
     breaks: u64,
     /// …and this many `\n` bytes in it (for sizing the tables).
     newlines: usize,
-}
-
-/// One piece of work of [`read_node_files`] or [`read_edge_files`]: a span of a file's
-/// records, or the file's header problems alone (no file opened, an empty span).
-struct Job<'b> {
-    /// Which of the files read.
-    file: usize,
-    opened: Option<Opened<'b>>,
-    span: Span,
     /// The problems of the file's header, for the file's first job.
     errs: Collector,
-}
-
-/// The jobs that read the files `tables` whose contents are `data` (`None` for an absent
-/// file, which has no job), in file order: each file's header problems go with its
-/// first job; a file is read whole, or in pieces of about [`PIECE_BYTES`] cut between
-/// records if `in_pieces` says so.
-fn jobs<'b>(
-    tables: &[Table],
-    data: &[Option<&'b [u8]>],
-    in_pieces: impl Fn(Table) -> bool,
-) -> Vec<Job<'b>> {
-    let mut jobs = Vec::new();
-    for (file, (&table, data)) in tables.iter().zip(data).enumerate() {
-        let Some(data) = data else { continue };
-        let mut errs = Collector::default();
-        let Some(opened) = open(table, data, &mut errs) else {
-            jobs.push(Job {
-                file,
-                opened: None,
-                span: Span::default(),
-                errs,
-            });
-            continue;
-        };
-        let body = opened.body;
-        let pieces = if in_pieces(table) {
-            pieces(body, opened.rest)
-        } else {
-            vec![(opened.rest, body.len())]
-        };
-        let mut breaks = line_breaks(body, 0, opened.rest);
-        for (from, to) in pieces {
-            jobs.push(Job {
-                file,
-                opened: Some(opened),
-                span: Span {
-                    from,
-                    to,
-                    breaks,
-                    newlines: newlines(&body[from..to]),
-                },
-                errs: std::mem::take(&mut errs),
-            });
-            breaks += line_breaks(body, from, to);
-        }
-    }
-    jobs
 }
 
 /// Reads the edge files ([`EDGE_TABLES`], `loaded` in that order) once the node files
@@ -354,8 +259,47 @@ fn read_edge_files(
     for file in loaded {
         data.push(file?);
     }
-    let data: Vec<Option<&[u8]>> = data.iter().map(Option::as_deref).collect();
-    let jobs = jobs(EDGE_TABLES, &data, |table| table.file == INTERACTIONS.file);
+    let mut jobs = Vec::new();
+    for (file, (&table, data)) in EDGE_TABLES.iter().zip(&data).enumerate() {
+        let Some(data) = data else { continue };
+        let mut errs = Collector::default();
+        let Some(opened) = open(table, data, &mut errs) else {
+            jobs.push(Job {
+                file,
+                opened: None,
+                from: 0,
+                to: 0,
+                breaks: 0,
+                newlines: 0,
+                errs,
+            });
+            continue;
+        };
+        let body = opened.body;
+        let pieces = if table.file == INTERACTIONS.file && !body.contains(&b'"') {
+            pieces(body, opened.rest)
+        } else {
+            vec![(opened.rest, body.len())]
+        };
+        let mut breaks = line_breaks(body, 0, opened.rest);
+        for (i, (from, to)) in pieces.into_iter().enumerate() {
+            let newlines = newlines(&body[from..to]);
+            jobs.push(Job {
+                file,
+                opened: Some(opened),
+                from,
+                to,
+                breaks,
+                newlines,
+                errs: if i == 0 {
+                    std::mem::take(&mut errs)
+                } else {
+                    Collector::default()
+                },
+            });
+            breaks += line_breaks(body, from, to);
+        }
+    }
     let done: Vec<(usize, Part, Collector)> = if imp.outside.is_some() {
         jobs.into_iter().map(|job| read_job(job, imp)).collect()
     } else {
@@ -371,35 +315,17 @@ fn read_edge_files(
     Ok(files)
 }
 
-/// Where `body[rest..]` (`rest` where a record starts) is cut into pieces of about
-/// [`PIECE_BYTES`]: just after a `\n` outside quoted fields, so that each piece starts
-/// at a record. A body without quotes is cut at its first `\n` after every
-/// [`PIECE_BYTES`]; one with quotes is followed byte by byte as the parser reads it
-/// ([`Quoting`]) up to such a `\n`.
+/// Where `body[rest..]` is cut into pieces of about [`PIECE_BYTES`]: just after a `\n`,
+/// so that each piece starts at a record (the body has no quote, so every line break
+/// ends a record).
 fn pieces(body: &[u8], rest: usize) -> Vec<(usize, usize)> {
     let mut pieces = Vec::new();
     let mut from = rest.min(body.len());
-    let quoted = body[from..].contains(&b'"');
     while body.len() - from > PIECE_BYTES {
-        // The first `\n` from `at` on; with quotes, the first outside a quoted field.
-        let mut at = from + PIECE_BYTES;
-        let (mut followed, mut state) = (from, Quoting::Start);
-        let cut = loop {
-            let Some(newline) = body[at..].iter().position(|&b| b == b'\n') else {
-                break None;
-            };
-            let newline = at + newline;
-            if quoted {
-                state = follow(body, followed, newline, state, |_| {});
-                followed = newline;
-                if state == Quoting::Quoted {
-                    at = newline + 1;
-                    continue;
-                }
-            }
-            break Some(newline + 1);
+        let Some(cut) = body[from + PIECE_BYTES..].iter().position(|&b| b == b'\n') else {
+            break;
         };
-        let Some(to) = cut else { break };
+        let to = from + PIECE_BYTES + cut + 1;
         pieces.push((from, to));
         from = to;
     }
@@ -434,9 +360,9 @@ fn read_job<R: Refs>(job: Job<'_>, refs: &mut R) -> (usize, Part, Collector) {
         return (job.file, part, errs);
     };
     let table = opened.table;
-    part.reserve(table, job.span.newlines + 1);
+    part.reserve(table, job.newlines + 1);
     let on_row = Part::on_row::<R>(table);
-    rows(&opened, job.span, &mut errs, |r, f| {
+    rows(&opened, job.from, job.to, job.breaks, &mut errs, |r, f| {
         on_row(&mut part, refs, r, f);
     });
     if table.file == EMPLOYMENT.file {
@@ -502,85 +428,46 @@ fn load(dir: &Path, table: Table) -> Result<Option<Vec<u8>>, CsvImportError> {
 /// What the importer does with one row of a file.
 type OnRow<'o> = fn(&mut Importer<'o>, &mut Row<'_>, &[&str]);
 
-/// The well-formed records of one job of a node file, parsed but not yet read: each
-/// one's listed columns, its line, and how many problems (of malformed records) the job
-/// had before it.
-#[derive(Default)]
-struct Records {
-    /// Each record's line and the job's problem count before it.
-    rows: Vec<(u64, usize)>,
-    /// The listed columns of every record, one after the other…
-    text: String,
-    /// …each ending here in `text`.
-    ends: Vec<usize>,
+/// Reads an optional file; `Ok(true)` if it is absent or its header is usable.
+fn read_file<'o>(
+    dir: &Path,
+    table: Table,
+    errs: &mut Collector,
+    imp: &mut Importer<'o>,
+    on_row: OnRow<'o>,
+) -> Result<bool, CsvImportError> {
+    Ok(match load(dir, table)? {
+        Some(data) => read_rows(table, &data, errs, imp, on_row),
+        None => true,
+    })
 }
 
-/// Parses one job of a node file: returns the job's file, whether the file's header is
-/// usable, its well-formed records and its problems (the header's first).
-fn parse_job(job: Job<'_>) -> (usize, bool, Records, Collector) {
-    let mut errs = job.errs;
-    let mut records = Records::default();
-    if let Some(opened) = &job.opened {
-        let n = opened.table.columns.len();
-        records.rows.reserve(job.span.newlines + 1);
-        records.ends.reserve(n * (job.span.newlines + 1));
-        records.text.reserve(job.span.to - job.span.from);
-        rows(opened, job.span, &mut errs, |r, fields| {
-            records.rows.push((r.line, r.errs.count()));
-            for field in fields {
-                records.text.push_str(field);
-                records.ends.push(records.text.len());
-            }
-        });
-    }
-    (job.file, job.opened.is_some(), records, errs)
-}
-
-impl Records {
-    /// Hands the records to the importer in order, each with the problems of the
-    /// malformed records before it (`job_errs`, the job's own) put into `errs` first: the
-    /// problems end up as if the job had been read by the importer itself.
-    fn replay<'o>(
-        self,
-        table: Table,
-        job_errs: Collector,
-        errs: &mut Collector,
-        imp: &mut Importer<'o>,
-        on_row: OnRow<'o>,
-    ) {
-        let n = table.columns.len();
-        let total = job_errs.count();
-        let mut before = job_errs.0.errors.into_iter();
-        let mut passed = 0;
-        // The job's `until` first problems, counting those it left out (`errs` has then
-        // reached the cap too: it holds at least as many problems).
-        let mut pass = |errs: &mut Collector, until: usize| {
-            while passed < until {
-                match before.next() {
-                    Some(error) => errs.push(error),
-                    None => errs.0.omitted += 1,
-                }
-                passed += 1;
-            }
-        };
-        let mut start = 0;
-        for (&(line, count), ends) in self.rows.iter().zip(self.ends.chunks_exact(n)) {
-            pass(errs, count);
-            let mut fields = [""; MAX_COLUMNS];
-            for (field, &end) in fields.iter_mut().zip(ends) {
-                *field = self.text.get(start..end).unwrap_or_default();
-                start = end;
-            }
-            let mut row = Row {
-                file: table.file,
-                line,
-                errs,
-                ok: true,
-            };
-            on_row(imp, &mut row, &fields[..n]);
-        }
-        pass(errs, total);
-    }
+/// Reads a node file's contents, first sizing the importer's tables for its rows (at
+/// most one per line), so that they never grow while reading.
+fn read_rows<'o>(
+    table: Table,
+    data: &[u8],
+    errs: &mut Collector,
+    imp: &mut Importer<'o>,
+    on_row: OnRow<'o>,
+) -> bool {
+    let lines = newlines(data) + 1;
+    imp.reserve(table, lines);
+    let Some(opened) = open(table, data, errs) else {
+        return false;
+    };
+    let breaks = line_breaks(opened.body, 0, opened.rest);
+    rows(
+        &opened,
+        opened.rest,
+        opened.body.len(),
+        breaks,
+        errs,
+        |r, f| {
+            on_row(imp, r, f);
+        },
+    );
+    true
 }
 
 /// Keeps the first [`MAX_REPORTED_PROBLEMS`] problems and counts the rest.
@@ -588,11 +475,6 @@ impl Records {
 struct Collector(RowErrors);
 
 impl Collector {
-    /// How many problems were pushed, kept or not.
-    fn count(&self) -> usize {
-        self.0.errors.len() + self.0.omitted
-    }
-
     fn push(&mut self, error: RowError) {
         if self.0.errors.len() < MAX_REPORTED_PROBLEMS {
             self.0.errors.push(error);
@@ -842,19 +724,18 @@ fn reader(body: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(body)
 }
 
-/// Parses the records of `file.body[from..to]` (`span`) — which starts where a record
-/// may start and has `breaks` line breaks before it — and calls `on_row` with the listed
-/// columns of every well-formed row, in the table's column order (an absent optional
-/// column gives empty fields).
+/// Parses the records of `file.body[from..to]` — which starts where a record may start
+/// and has `breaks` line breaks before it — and calls `on_row` with the listed columns of
+/// every well-formed row, in the table's column order (an absent optional column gives
+/// empty fields).
 fn rows(
     file: &Opened<'_>,
-    span: Span,
+    from: usize,
+    to: usize,
+    breaks: u64,
     errs: &mut Collector,
     mut on_row: impl FnMut(&mut Row<'_>, &[&str]),
 ) {
-    let Span {
-        from, to, breaks, ..
-    } = span;
     let Opened {
         table,
         body,
@@ -2010,81 +1891,6 @@ mod tests {
                 "interactions.csv"
             ]
         );
-    }
-
-    #[test]
-    fn the_node_files_are_the_first_four() {
-        let names: Vec<&str> = NODE_TABLES.iter().map(|t| t.file).collect();
-        assert_eq!(
-            names,
-            [
-                "accounts.csv",
-                "persons.csv",
-                "employees.csv",
-                "projects.csv"
-            ]
-        );
-        let imp = Importer::new(None);
-        for &table in NODE_TABLES {
-            let (kind, _) = node_rows(table);
-            assert_eq!(imp.nodes.ids(kind).file, table.file);
-        }
-    }
-
-    /// Where the parser starts each record of `body` after the first.
-    fn record_starts(body: &[u8]) -> Vec<usize> {
-        let mut rdr = reader(body);
-        let mut record = ByteRecord::new();
-        let mut starts = Vec::new();
-        while rdr.read_byte_record(&mut record).unwrap() {
-            starts.push(usize::try_from(record.position().unwrap().byte()).unwrap());
-        }
-        starts
-    }
-
-    #[test]
-    fn pieces_are_cut_where_the_parser_starts_a_record_even_with_quotes() {
-        // Quoted fields over several lines, doubled quotes, quotes inside unquoted
-        // fields, and `\r\n` line breaks, near every possible cut.
-        let mut body = b"id,name\n".to_vec();
-        for n in 0..200_000u32 {
-            let row = match n % 5 {
-                0 => format!("x{n},\"a\nb,\"\"c\"\"\n\"\n"),
-                1 => format!("x{n},o\"dd\n"),
-                2 => format!("x{n},\"q\"tail\r\n"),
-                3 => format!("\"x{n}\",\"\n\n\"\n"),
-                _ => format!("x{n},plain\n"),
-            };
-            body.extend_from_slice(row.as_bytes());
-        }
-        let starts = record_starts(&body);
-        for quoted in [true, false] {
-            let body: Vec<u8> = if quoted {
-                body.clone()
-            } else {
-                body.iter().copied().filter(|&b| b != b'"').collect()
-            };
-            let starts = if quoted {
-                starts.clone()
-            } else {
-                record_starts(&body)
-            };
-            let pieces = pieces(&body, 8);
-            assert!(pieces.len() > 3, "{} pieces", pieces.len());
-            assert_eq!(pieces[0].0, 8);
-            assert_eq!(pieces.last().unwrap().1, body.len());
-            for pair in pieces.windows(2) {
-                assert_eq!(pair[0].1, pair[1].0);
-                assert!(pair[0].1 - pair[0].0 >= PIECE_BYTES);
-                // The parser starts a record there, or just before, at the line break
-                // that it skips as an empty line.
-                let cut = pair[0].1;
-                assert!(
-                    starts.contains(&cut) || starts.contains(&(cut - 1)),
-                    "cut at {cut} is not a record start"
-                );
-            }
-        }
     }
 
     #[test]
