@@ -51,6 +51,20 @@ fn places(rows: &RowErrors) -> Vec<(&'static str, u64)> {
     rows.errors.iter().map(|e| (e.file, e.line)).collect()
 }
 
+/// Writes `net` to a folder whose `file` must be over 1.5 MB, and reads it back on each
+/// pool: it must be `net`.
+fn reads_back_identically(net: &Network, file: &str) {
+    let dir = TempDir::new().unwrap();
+    guanxi::io::write_csv_dir(net, dir.path()).unwrap();
+    let size = std::fs::metadata(dir.path().join(file)).unwrap().len();
+    assert!(size > 1_500_000, "{file} is only {size} bytes");
+    let read = read_on_each_pool(dir.path()).unwrap();
+    assert!(
+        read == *net,
+        "the network read back differs from the one written"
+    );
+}
+
 #[test]
 fn a_generated_network_with_many_interactions_reads_back_identically_on_any_pool() {
     let mut net = generate(Preset::Small, 5);
@@ -68,17 +82,7 @@ fn a_generated_network_with_many_interactions_reads_back_identically_on_any_pool
             project: None,
         });
     }
-    let dir = TempDir::new().unwrap();
-    guanxi::io::write_csv_dir(&net, dir.path()).unwrap();
-    let size = std::fs::metadata(dir.path().join("interactions.csv"))
-        .unwrap()
-        .len();
-    assert!(size > 1_500_000, "interactions.csv is only {size} bytes");
-    let read = read_on_each_pool(dir.path()).unwrap();
-    assert!(
-        read == net,
-        "the network read back differs from the one written"
-    );
+    reads_back_identically(&net, "interactions.csv");
 }
 
 /// A folder whose `ties.csv`, `chain.csv` and `interactions.csv` have bad rows; the
@@ -182,8 +186,8 @@ fn the_cap_on_problems_keeps_the_first_in_file_order_on_any_pool() {
 #[test]
 fn a_large_persons_file_with_quoted_fields_reads_back_identically_on_any_pool() {
     let mut net = generate(Preset::Small, 6);
-    // Enough persons for persons.csv to be read in several pieces; some fields quoted,
-    // some over several lines, so that the pieces are cut between quoted records.
+    // A persons.csv far larger than the other node files, with quoted fields, some over
+    // several lines: the persons keep their file order.
     for n in 0..60_000u32 {
         let name = match n % 7 {
             0 => format!("Doe, J. {n}"),
@@ -198,17 +202,7 @@ fn a_large_persons_file_with_quoted_fields_reads_back_identically_on_any_pool() 
             title: (n % 3 == 0).then(|| format!("Title\n{n}")),
         });
     }
-    let dir = TempDir::new().unwrap();
-    guanxi::io::write_csv_dir(&net, dir.path()).unwrap();
-    let size = std::fs::metadata(dir.path().join("persons.csv"))
-        .unwrap()
-        .len();
-    assert!(size > 1_500_000, "persons.csv is only {size} bytes");
-    let read = read_on_each_pool(dir.path()).unwrap();
-    assert!(
-        read == net,
-        "the network read back differs from the one written"
-    );
+    reads_back_identically(&net, "persons.csv");
 }
 
 /// A folder whose `persons.csv` has `persons` rows (with a multi-line quoted title every
@@ -256,8 +250,8 @@ fn folder_with_bad_persons(
 
 #[test]
 fn problems_in_the_node_files_come_in_file_order_then_line_order_on_any_pool() {
-    // Bad rows in every piece of persons.csv: a repeated id (of a row of the first
-    // piece, with an empty name too), a row of the wrong width, a dangling account, a
+    // Bad rows all over a large persons.csv: a repeated id (of an early row, with an
+    // empty name too), a row of the wrong width, a dangling account, a
     // quoted row over several lines, in the order of the rows.
     let bad = [
         (3, "p3,Name,a9,\n".to_owned()),
@@ -319,8 +313,8 @@ fn problems_in_the_node_files_come_in_file_order_then_line_order_on_any_pool() {
 
 #[test]
 fn the_cap_on_problems_keeps_the_first_of_the_node_files_on_any_pool() {
-    // 150 bad rows across the pieces of persons.csv: rows of the wrong width (found while
-    // parsing a piece) and repeated ids (found in order) in turn.
+    // 150 bad rows all over a large persons.csv: rows of the wrong width (found by the
+    // parsing) and repeated ids (found by the rows' reading) in turn.
     let bad: Vec<(u32, String)> = (0..150u32)
         .map(|k| {
             let n = 200 + k * 300;
