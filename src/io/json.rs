@@ -300,15 +300,15 @@ impl Pretty {
         }
     }
 
-    /// `sep` (`\n` or `,\n`), then the indentation of the current depth: one write
-    /// (cut from [`SEP_AND_SPACES`]) up to 32 levels deep, as the report always is.
-    fn newline_indent<W: ?Sized + Write>(&self, w: &mut W, sep: &[u8]) -> io::Result<()> {
-        let spaces = self.depth * INDENT.len();
-        let from = SEP_AND_SPACES.len() - MAX_SPACES - sep.len();
-        match SEP_AND_SPACES.get(from..from + sep.len() + spaces) {
-            Some(line) if line.starts_with(sep) => w.write_all(line),
-            _ => {
-                w.write_all(sep)?;
+    /// A line break (after a comma if `comma`), then the indentation of the current
+    /// depth: one slice of [`SEP_AND_SPACES`] up to 32 levels deep, as the report
+    /// always is.
+    fn newline_indent<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        let from = usize::from(!comma);
+        match SEP_AND_SPACES.get(from..2 + self.depth * INDENT.len()) {
+            Some(line) => w.write_all(line),
+            None => {
+                w.write_all(&SEP_AND_SPACES[from..2])?;
                 for _ in 0..self.depth {
                     w.write_all(INDENT)?;
                 }
@@ -328,13 +328,13 @@ impl Formatter for Pretty {
     fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            self.newline_indent(w, b"\n")?;
+            self.newline_indent(w, false)?;
         }
         w.write_all(b"]")
     }
 
     fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.newline_indent(w, if first { b"\n" } else { b",\n" })
+        self.newline_indent(w, !first)
     }
 
     fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
@@ -351,13 +351,13 @@ impl Formatter for Pretty {
     fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.depth -= 1;
         if self.has_value {
-            self.newline_indent(w, b"\n")?;
+            self.newline_indent(w, false)?;
         }
         w.write_all(b"}")
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.newline_indent(w, if first { b"\n" } else { b",\n" })
+        self.newline_indent(w, !first)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
