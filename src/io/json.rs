@@ -305,16 +305,14 @@ impl Pretty {
     /// always is.
     fn newline_indent<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
         let from = usize::from(!comma);
-        match SEP_AND_SPACES.get(from..2 + self.depth * INDENT.len()) {
-            Some(line) => w.write_all(line),
-            None => {
-                w.write_all(&SEP_AND_SPACES[from..2])?;
-                for _ in 0..self.depth {
-                    w.write_all(INDENT)?;
-                }
-                Ok(())
-            }
+        if let Some(line) = SEP_AND_SPACES.get(from..2 + self.depth * INDENT.len()) {
+            return w.write_all(line);
         }
+        w.write_all(&SEP_AND_SPACES[from..2])?;
+        for _ in 0..self.depth {
+            w.write_all(INDENT)?;
+        }
+        Ok(())
     }
 }
 
