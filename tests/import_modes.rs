@@ -1282,6 +1282,33 @@ fn merge_model(a: &Canon, b: &Network, omitted: &BTreeSet<NodeKey>) -> Option<Ca
     network_of(&m).validate().is_ok().then_some(m)
 }
 
+/// The counts (added, changed, removed, unchanged) of the records whose keys pass
+/// `of_kind`, going from `before` to `after`: "unchanged" are the records of `folder` that
+/// were already there as they are.
+fn expected_counts<K: Ord, V: PartialEq>(
+    before: &BTreeMap<K, V>,
+    after: &BTreeMap<K, V>,
+    folder: &BTreeMap<K, V>,
+    of_kind: impl Fn(&K) -> bool,
+) -> (u64, u64, u64, u64) {
+    let b: BTreeSet<&K> = before.keys().filter(|k| of_kind(k)).collect();
+    let a: BTreeSet<&K> = after.keys().filter(|k| of_kind(k)).collect();
+    let changed = a
+        .intersection(&b)
+        .filter(|k| before[**k] != after[**k])
+        .count();
+    let unchanged = a
+        .intersection(&b)
+        .filter(|k| before[**k] == after[**k] && folder.contains_key(**k))
+        .count();
+    (
+        a.difference(&b).count() as u64,
+        changed as u64,
+        b.difference(&a).count() as u64,
+        unchanged as u64,
+    )
+}
+
 /// Asserts that the plan's counts are the difference between `before` and `after`, with
 /// "unchanged" the folder's records that were already there as they are.
 fn assert_counts_match(
@@ -1293,53 +1320,19 @@ fn assert_counts_match(
 ) {
     let c = plan.counts();
     for kind in NodeKind::ALL {
-        let keys = |s: &Canon| -> BTreeSet<NodeKey> {
-            s.nodes.keys().filter(|k| k.0 == kind).cloned().collect()
-        };
-        let (b, a) = (keys(before), keys(after));
-        let changed = a
-            .intersection(&b)
-            .filter(|k| before.nodes[*k] != after.nodes[*k])
-            .count();
-        let unchanged = a
-            .intersection(&b)
-            .filter(|k| before.nodes[*k] == after.nodes[*k] && folder.nodes.contains_key(*k))
-            .count();
         let got = c.node(kind);
         assert_eq!(
             (got.added, got.changed, got.removed, got.unchanged),
-            (
-                a.difference(&b).count() as u64,
-                changed as u64,
-                b.difference(&a).count() as u64,
-                unchanged as u64
-            ),
+            expected_counts(&before.nodes, &after.nodes, &folder.nodes, |k| k.0 == kind),
             "{mode} {kind}:\n{}",
             plan.details()
         );
     }
     for kind in EdgeKind::ALL {
-        let keys = |s: &Canon| -> BTreeSet<EdgeId> {
-            s.edges.keys().filter(|k| k.0 == kind).cloned().collect()
-        };
-        let (b, a) = (keys(before), keys(after));
-        let changed = a
-            .intersection(&b)
-            .filter(|k| before.edges[*k] != after.edges[*k])
-            .count();
-        let unchanged = a
-            .intersection(&b)
-            .filter(|k| before.edges[*k] == after.edges[*k] && folder.edges.contains_key(*k))
-            .count();
         let got = c.edge(kind);
         assert_eq!(
             (got.added, got.changed, got.removed, got.unchanged),
-            (
-                a.difference(&b).count() as u64,
-                changed as u64,
-                b.difference(&a).count() as u64,
-                unchanged as u64
-            ),
+            expected_counts(&before.edges, &after.edges, &folder.edges, |k| k.0 == kind),
             "{mode} {kind}:\n{}",
             plan.details()
         );
