@@ -39,7 +39,7 @@ fn history(crit: &mut Criterion) {
     let persons = net.persons.len() as u32;
     let projects = net.projects.len() as u32;
     let employees = net.employees.len() as u32;
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for c in 0..10 {
         db.write(2 + c, |t| {
             for i in 0u8..100 {

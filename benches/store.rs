@@ -47,7 +47,7 @@ const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("guanxi.log");
 /// A network with `edges` edges: half ties, 30 % influences, 20 % member edges, over
 /// edges/10 persons, edges/100 employees and projects, edges/200 accounts.
 fn network(edges: usize) -> Network {
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     let mut net = Network::new();
     let (na, np, ne, nx) = (edges / 200, edges / 10, edges / 100, edges / 100);
     for i in 0..na {
@@ -309,7 +309,7 @@ fn scans(crit: &mut Criterion) {
     let copy = dir.path().join("scan-raw.guanxi");
     std::fs::copy(&path, &copy).unwrap();
     let raw = redb::Database::open(&copy).unwrap();
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let (np, ne) = (net.persons.len(), net.employees.len());
     // Store ids equal network ids: the database was empty before the import.
     let queries: Vec<(NodeRef, EdgeKind)> = (0..1000)

@@ -1,29 +1,25 @@
-//! Shared by the benchmarks: the deterministic pseudo-random sequence their workloads are
-//! drawn from.
+//! Shared by the benchmarks: the pseudo-random draws their workloads are made of.
 #![allow(dead_code)]
 
 use guanxi::model::Score;
 
-/// A deterministic pseudo-random sequence (splitmix64).
-pub struct Rng(pub u64);
+/// Draws from the library's `SplitMix64` stream, reduced modulo as the workloads behind
+/// the recorded measurements were drawn (so the same seed gives the same workload).
+pub struct Rng(guanxi::synth::Rng);
 
 impl Rng {
-    /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+    /// The stream seeded with `seed`.
+    pub fn new(seed: u64) -> Rng {
+        Rng(guanxi::synth::Rng::new(seed))
     }
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: usize) -> u32 {
-        (self.next() % n as u64) as u32
+        (self.0.next_u64() % n as u64) as u32
     }
 
     /// A score in [0, 1], in thousandths.
     pub fn score(&mut self) -> Score {
-        Score::new((self.next() % 1001) as f64 / 1000.0).unwrap()
+        Score::new((self.0.next_u64() % 1001) as f64 / 1000.0).unwrap()
     }
 }
