@@ -8,6 +8,7 @@ use guanxi::store::{StoreError, WriteTxn};
 /// ("Rival") on X with a rival tie to p1 at 0.3; chain members p1 (approver, solution
 /// 0.5) and p2 (evaluator) working at A; e1 tied to p1 at 0.6 and e2 to p2 at 0.5, with
 /// no last contact (nothing decays). Returns the ids of A, K, X, p1, p2, e1 and e2.
+#[allow(clippy::many_single_char_names)] // the names of the docs formulas
 pub fn write_deal(t: &mut WriteTxn) -> Result<[u32; 7], StoreError> {
     let a = t.upsert_account(Account {
         xid: "A".into(),
