@@ -172,30 +172,16 @@ fn claims_and_protection_list_the_library_s_accounts_worst_first() {
     let all = guanxi::analysis::protections(&snap, &params, as_of);
     let expired: Vec<_> = all.iter().filter(|p| p.expired).collect();
     assert!(!expired.is_empty(), "tiny-time has an expired protection");
-    let got: Value = serde_json::from_str(&ok(&[
-        "protection",
-        "--db",
-        s(&db),
-        "--as-of",
-        AS_OF,
-        "--json",
-        "--expired",
-    ]))
-    .unwrap();
+    // `brm protection --json` with the options `more`.
+    let protection = |more: &[&str]| -> Value {
+        let args = ["protection", "--db", s(&db), "--as-of", AS_OF, "--json"];
+        serde_json::from_str(&ok(&[&args[..], more].concat())).unwrap()
+    };
+    let got = protection(&["--expired"]);
     assert_eq!(got["accounts"], serde_json::to_value(&expired).unwrap());
     assert_eq!(got["protect_days"], 90);
     // A longer protection: fewer (or as many) expired accounts, worst still first.
-    let got: Value = serde_json::from_str(&ok(&[
-        "protection",
-        "--db",
-        s(&db),
-        "--as-of",
-        AS_OF,
-        "--json",
-        "--protect-days",
-        "100000",
-    ]))
-    .unwrap();
+    let got = protection(&["--protect-days", "100000"]);
     let long = Params {
         protect_days: 100_000,
         ..Params::default()

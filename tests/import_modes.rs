@@ -564,28 +564,21 @@ fn merge_adds_only_the_interactions_beyond_those_held() {
     let db = loaded();
     let header = "employee_id,person_id,date,kind,project_id\n";
     let meeting = "E1,P1,2025-01-02,meeting,X1\n";
-    // A delta folder with one of the two meetings: it matches one already held.
-    let one = format!("{header}{meeting}");
-    let plan = import(
-        &db,
-        &[
+    // Merges a folder of these interactions (and an accounts file without rows).
+    let merge_interactions = |interactions: &str| {
+        let files = [
             ("accounts.csv", "id,name,kind\n"),
-            ("interactions.csv", &one),
-        ],
-        merge(),
-    );
+            ("interactions.csv", interactions),
+        ];
+        import(&db, &files, merge())
+    };
+    // A delta folder with one of the two meetings: it matches one already held.
+    let plan = merge_interactions(&format!("{header}{meeting}"));
     let c = plan.counts().interactions;
     assert_eq!((c.added, c.removed, c.unchanged), (0, 0, 1));
     // Three identical meetings and an email: one meeting more than held, and the email.
     let more = format!("{header}{meeting}{meeting}E1,P2,2025-02-01,email,\n{meeting}");
-    let plan = import(
-        &db,
-        &[
-            ("accounts.csv", "id,name,kind\n"),
-            ("interactions.csv", &more),
-        ],
-        merge(),
-    );
+    let plan = merge_interactions(&more);
     let c = plan.counts().interactions;
     assert_eq!((c.added, c.removed, c.unchanged), (2, 0, 2));
     let added: Vec<String> = plan
