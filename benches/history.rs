@@ -11,34 +11,16 @@
 //! 182 ms; the database after commit 10 (undoing the last commit's 400 changes) 268 ms;
 //! after commit 1, the import, 377 ms.
 
+mod common;
+
+use common::Rng;
 use criterion::{criterion_group, criterion_main, Criterion};
-use guanxi::model::{Day, EmployeeId, InteractionKind, PersonId, ProjectId, Score, Stage};
+use guanxi::model::{Day, EmployeeId, InteractionKind, PersonId, ProjectId, Stage};
 use guanxi::store::{Database, Read};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
 use std::hint::black_box;
 
 const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("guanxi.log");
-
-/// A deterministic pseudo-random sequence (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> u32 {
-        (self.next() % n as u64) as u32
-    }
-
-    fn score(&mut self) -> Score {
-        Score::new((self.next() % 1001) as f64 / 1000.0).unwrap()
-    }
-}
 
 /// The change log as a feed and a history on the generated `medium` network: the import
 /// (commit 1) and then ten commits of 400 event-by-event changes each (renames, stage
@@ -57,7 +39,7 @@ fn history(crit: &mut Criterion) {
     let persons = net.persons.len() as u32;
     let projects = net.projects.len() as u32;
     let employees = net.employees.len() as u32;
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     for c in 0..10 {
         db.write(2 + c, |t| {
             for i in 0u8..100 {

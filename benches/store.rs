@@ -12,10 +12,13 @@
 //!
 //! Run: `cargo bench --bench store -- --warm-up-time 1 --measurement-time 3`.
 
+mod common;
+
+use common::Rng;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use guanxi::model::{
     Account, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Member, Network,
-    NodeKind, NodeRef, Person, PersonId, Project, ProjectId, Role, Score, Stage, Tie,
+    NodeKind, NodeRef, Person, PersonId, Project, ProjectId, Role, Stage, Tie,
 };
 use guanxi::store::{Database, Read};
 use redb::{ReadableDatabase as _, ReadableTable as _, TableDefinition};
@@ -41,31 +44,10 @@ const OUT: TableDefinition<&Key17, &[u8]> = TableDefinition::new("guanxi.edge.ou
 const IN: TableDefinition<&Key17, ()> = TableDefinition::new("guanxi.edge.in");
 const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("guanxi.log");
 
-/// A deterministic pseudo-random sequence (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> u32 {
-        (self.next() % n as u64) as u32
-    }
-
-    fn score(&mut self) -> Score {
-        Score::new((self.next() % 1001) as f64 / 1000.0).unwrap()
-    }
-}
-
 /// A network with `edges` edges: half ties, 30 % influences, 20 % member edges, over
 /// edges/10 persons, edges/100 employees and projects, edges/200 accounts.
 fn network(edges: usize) -> Network {
-    let mut rng = Rng(42);
+    let mut rng = Rng::new(42);
     let mut net = Network::new();
     let (na, np, ne, nx) = (edges / 200, edges / 10, edges / 100, edges / 100);
     for i in 0..na {
@@ -327,7 +309,7 @@ fn scans(crit: &mut Criterion) {
     let copy = dir.path().join("scan-raw.guanxi");
     std::fs::copy(&path, &copy).unwrap();
     let raw = redb::Database::open(&copy).unwrap();
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let (np, ne) = (net.persons.len(), net.employees.len());
     // Store ids equal network ids: the database was empty before the import.
     let queries: Vec<(NodeRef, EdgeKind)> = (0..1000)

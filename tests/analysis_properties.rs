@@ -149,23 +149,10 @@ proptest! {
         let snap = Snapshot::from_network(&random_network(seed, np, 3, 2, 2));
         let params = Params { coach_k: k, ..Params::default() };
         for x in snap.project_ids() {
-            let approvers: Vec<PersonId> = snap.members(x).iter().filter(|m| m.member.role == Role::Approver).map(|m| m.person).collect();
-            let mut want: Vec<(PersonId, f64)> = Vec::new();
-            for p in project_persons(&snap, x) {
-                let member = snap.members(x).iter().find(|m| m.person == p).map(|m| m.member);
-                let reach = if member.is_some_and(|m| m.role == Role::Approver) {
-                    1.0
-                } else {
-                    approvers.iter().map(|&a| best_simple(&snap, p, a, &mut vec![false; np])).fold(0.0, f64::max)
-                };
-                let s = member.and_then(|m| m.solution).map_or(0.5, Score::get);
-                let score = closeness_of(&snap, p, &params) * s * reach * (1.0 - max_rival_closeness(&snap, p));
-                if score > 0.0 {
-                    want.push((p, score));
-                }
-            }
-            want.sort_by(|a, b| b.1.total_cmp(&a.1).then(snap.person_xid(a.0).cmp(snap.person_xid(b.0))));
-            want.truncate(k);
+            let approvers = approvers(&snap, x);
+            let want = naive_coaches(&snap, x, &params, |p| {
+                approvers.iter().map(|&a| best_simple(&snap, p, a, &mut vec![false; np])).fold(0.0, f64::max)
+            });
             let got = coach_candidates(&snap, x, &params, as_of()).unwrap();
             prop_assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
@@ -186,20 +173,8 @@ proptest! {
         let snap = Snapshot::from_network(&random_network(seed, np, 4, 2, 2));
         let params = Params { coach_k: k, ..Params::default() };
         for x in snap.project_ids() {
-            let approvers: Vec<PersonId> = snap.members(x).iter().filter(|m| m.member.role == Role::Approver).map(|m| m.person).collect();
-            let reach = plain_dijkstra(&snap, &approvers);
-            let mut want: Vec<(PersonId, f64)> = Vec::new();
-            for p in project_persons(&snap, x) {
-                let member = snap.members(x).iter().find(|m| m.person == p).map(|m| m.member);
-                let r = if member.is_some_and(|m| m.role == Role::Approver) { 1.0 } else { reach[p.index()] };
-                let s = member.and_then(|m| m.solution).map_or(0.5, Score::get);
-                let score = closeness_of(&snap, p, &params) * s * r * (1.0 - max_rival_closeness(&snap, p));
-                if score > 0.0 {
-                    want.push((p, score));
-                }
-            }
-            want.sort_by(|a, b| b.1.total_cmp(&a.1).then(snap.person_xid(a.0).cmp(snap.person_xid(b.0))));
-            want.truncate(k);
+            let reach = plain_dijkstra(&snap, &approvers(&snap, x));
+            let want = naive_coaches(&snap, x, &params, |p| reach[p.index()]);
             let got = coach_candidates(&snap, x, &params, as_of()).unwrap();
             prop_assert_eq!(got.len(), want.len());
             for (g, w) in got.iter().zip(&want) {
@@ -208,6 +183,51 @@ proptest! {
             }
         }
     }
+}
+
+/// The approvers of project `x`.
+fn approvers(snap: &Snapshot, x: ProjectId) -> Vec<PersonId> {
+    snap.members(x)
+        .iter()
+        .filter(|m| m.member.role == Role::Approver)
+        .map(|m| m.person)
+        .collect()
+}
+
+/// The coaches of project `x` found by scoring every person of the project: closeness ×
+/// solution (0.5 if unstated) × reach (1 for an approver, `reach(p)` for anyone else) ×
+/// (1 − the strongest rival closeness); positive scores only, best first (ties by
+/// external id), the first `params.coach_k`.
+fn naive_coaches(
+    snap: &Snapshot,
+    x: ProjectId,
+    params: &Params,
+    reach: impl Fn(PersonId) -> f64,
+) -> Vec<(PersonId, f64)> {
+    let mut want: Vec<(PersonId, f64)> = Vec::new();
+    for p in project_persons(snap, x) {
+        let member = snap
+            .members(x)
+            .iter()
+            .find(|m| m.person == p)
+            .map(|m| m.member);
+        let r = if member.is_some_and(|m| m.role == Role::Approver) {
+            1.0
+        } else {
+            reach(p)
+        };
+        let s = member.and_then(|m| m.solution).map_or(0.5, Score::get);
+        let score = closeness_of(snap, p, params) * s * r * (1.0 - max_rival_closeness(snap, p));
+        if score > 0.0 {
+            want.push((p, score));
+        }
+    }
+    want.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(snap.person_xid(a.0).cmp(snap.person_xid(b.0)))
+    });
+    want.truncate(params.coach_k);
+    want
 }
 
 /// Max-product Dijkstra over the person links from `sources`, O(n²): the reference.

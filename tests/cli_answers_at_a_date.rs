@@ -6,7 +6,7 @@
 #[path = "common/cli.rs"]
 mod cli;
 
-use cli::{fails, ok, s};
+use cli::{export_dot, fails, ok, s};
 use guanxi::analysis::{strongest_paths, Params, Report};
 use guanxi::graph::Snapshot;
 use serde_json::Value;
@@ -95,30 +95,20 @@ fn queries_answer_at_their_date() {
     let tmp = tempfile::tempdir().unwrap();
     let db = imported(tmp.path());
     // The departure of e5 costs something before it left, and nothing after.
-    let before = ok(&[
-        "departure",
-        "--db",
-        s(&db),
-        "--employee",
-        "e5",
-        "--as-of",
-        "2024-01-01",
-        "--json",
-    ]);
-    let after = ok(&[
-        "departure",
-        "--db",
-        s(&db),
-        "--employee",
-        "e5",
-        "--as-of",
-        "2025-06-30",
-        "--json",
-    ]);
-    let (before, after): (Value, Value) = (
-        serde_json::from_str(&before).unwrap(),
-        serde_json::from_str(&after).unwrap(),
-    );
+    let departure = |as_of: &str| -> Value {
+        let json = ok(&[
+            "departure",
+            "--db",
+            s(&db),
+            "--employee",
+            "e5",
+            "--as-of",
+            as_of,
+            "--json",
+        ]);
+        serde_json::from_str(&json).unwrap()
+    };
+    let (before, after) = (departure("2024-01-01"), departure("2025-06-30"));
     assert_eq!(before["left"], Value::Null);
     assert!(!before["persons"].as_array().unwrap().is_empty());
     assert_eq!(after["left"], "2024-06-16");
@@ -153,19 +143,7 @@ fn queries_answer_at_their_date() {
     assert!(strength("2023-07-01") < strength("2023-12-31"));
     // A drawing at a date marks the gone employee.
     let dot = tmp.path().join("x5.dot");
-    ok(&[
-        "export",
-        "--db",
-        s(&db),
-        "--format",
-        "dot",
-        "--project",
-        "x5",
-        "--as-of",
-        "2025-06-30",
-        "--out",
-        s(&dot),
-    ]);
+    ok(&export_dot(&db, "x5", "2025-06-30", &dot));
     let text = std::fs::read_to_string(&dot).unwrap();
     assert!(text.contains("gone=\"true\"") && text.contains("left=\"2024-06-16\""));
 }

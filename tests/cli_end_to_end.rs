@@ -5,7 +5,7 @@
 #[path = "common/cli.rs"]
 mod cli;
 
-use cli::{contains, ok, run, s};
+use cli::{contains, export_csv, export_dot, ok, run, s};
 use guanxi::analysis::{Params, Report};
 use guanxi::graph::Snapshot;
 use guanxi::io::read_csv_dir;
@@ -172,19 +172,7 @@ fn worked_example_through_the_command_line() {
 
     // Drawings carry the analysis figures as attributes.
     let dot = tmp.path().join("x2.dot");
-    ok(&[
-        "export",
-        "--db",
-        s(&db),
-        "--format",
-        "dot",
-        "--project",
-        "x2",
-        "--as-of",
-        "2025-06-30",
-        "--out",
-        s(&dot),
-    ]);
+    ok(&export_dot(&db, "x2", "2025-06-30", &dot));
     let dot = std::fs::read_to_string(dot).unwrap();
     assert!(
         dot.starts_with("digraph") && dot.contains("\"p:p1\"") && dot.contains("role=\"approver\""),
@@ -213,15 +201,7 @@ fn worked_example_through_the_command_line() {
 
     // CSV export then re-import gives the same report.
     let out = tmp.path().join("again");
-    ok(&[
-        "export",
-        "--db",
-        s(&db),
-        "--format",
-        "csv",
-        "--out",
-        s(&out),
-    ]);
+    ok(&export_csv(&db, &out));
     let db2 = tmp.path().join("again.redb");
     ok(&["import", s(&out), "--db", s(&db2)]);
     let again: Value = serde_json::from_str(&ok(&[

@@ -6,54 +6,13 @@
 #[path = "common/cli.rs"]
 mod cli;
 
-use cli::{bytes, fails, ok, run, s, tiny_db, Mount};
+use cli::{bytes, fails, ok, read_commands, run, s, strs, tiny_db, Mount, AS_OF};
 use guanxi::store::{Database, Read};
 use std::path::Path;
 
-const AS_OF: &str = "2025-06-30";
-
-/// Every read command on the database at `db`, writing what it exports under `out`.
-fn read_commands(db: &Path, out: &Path) -> Vec<Vec<String>> {
-    let db = s(db).to_owned();
-    let o = |name: &str| s(&out.join(name)).to_owned();
-    let q = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
-    vec![
-        q(&["report", "--db", &db, "--as-of", AS_OF]),
-        q(&["report", "--db", &db, "--as-of", AS_OF, "--json"]),
-        q(&["chain", "--db", &db, "--project", "x2", "--as-of", AS_OF]),
-        q(&["path", "--db", &db, "--to", "p2", "--as-of", AS_OF]),
-        q(&[
-            "departure",
-            "--db",
-            &db,
-            "--employee",
-            "e2",
-            "--as-of",
-            AS_OF,
-        ]),
-        q(&["check", "--db", &db]),
-        q(&[
-            "export",
-            "--db",
-            &db,
-            "--format",
-            "dot",
-            "--project",
-            "x2",
-            "--as-of",
-            AS_OF,
-            "--out",
-            &o("x2.dot"),
-        ]),
-        q(&["export", "--db", &db, "--format", "csv", "--out", &o("csv")]),
-        q(&["backup", "--db", &db, "--out", &o("copy.redb")]),
-    ]
-}
-
 fn run_all(db: &Path, out: &Path) {
     for args in read_commands(db, out) {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        ok(&args);
+        ok(&strs(&args));
     }
 }
 

@@ -6,72 +6,44 @@
 #[path = "common/cli.rs"]
 mod cli;
 
-use cli::{fails, ok, run, s, tiny_db};
+use cli::{fails, ok, read_commands, run, s, strings, strs, tiny_db, AS_OF};
 use std::path::Path;
 use std::process::Stdio;
 
-const AS_OF: &str = "2025-06-30";
-
-/// Every command that prints, on the worked example at `db`, writing under `dir`.
+/// Every command that prints, on the worked example at `db`, writing under `dir`: the
+/// read commands, the JSON forms of the per-item ones, and generate, import and compact.
 fn printing_commands(db: &Path, dir: &Path) -> Vec<Vec<String>> {
-    let d = s(db).to_owned();
-    let o = |n: &str| s(&dir.join(n)).to_owned();
-    let q = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
-    vec![
-        q(&["report", "--db", &d, "--as-of", AS_OF]),
-        q(&["report", "--db", &d, "--as-of", AS_OF, "--json"]),
-        q(&["chain", "--db", &d, "--project", "x2", "--as-of", AS_OF]),
-        q(&[
+    let (d, generated, tiny) = (s(db), dir.join("gen"), cli::tiny());
+    let mut commands = read_commands(db, dir);
+    for args in [
+        &[
             "chain",
             "--db",
-            &d,
+            d,
             "--project",
             "x2",
             "--as-of",
             AS_OF,
             "--json",
-        ]),
-        q(&["path", "--db", &d, "--to", "p2", "--as-of", AS_OF]),
-        q(&["path", "--db", &d, "--to", "p2", "--as-of", AS_OF, "--json"]),
-        q(&[
+        ][..],
+        &["path", "--db", d, "--to", "p2", "--as-of", AS_OF, "--json"],
+        &[
             "departure",
             "--db",
-            &d,
-            "--employee",
-            "e2",
-            "--as-of",
-            AS_OF,
-        ]),
-        q(&[
-            "departure",
-            "--db",
-            &d,
+            d,
             "--employee",
             "e2",
             "--as-of",
             AS_OF,
             "--json",
-        ]),
-        q(&["check", "--db", &d]),
-        q(&[
-            "export",
-            "--db",
-            &d,
-            "--format",
-            "dot",
-            "--project",
-            "x2",
-            "--as-of",
-            AS_OF,
-            "--out",
-            &o("x2.dot"),
-        ]),
-        q(&["export", "--db", &d, "--format", "csv", "--out", &o("csv")]),
-        q(&["backup", "--db", &d, "--out", &o("copy.redb")]),
-        q(&["generate", "--preset", "tiny", "--out", &o("gen")]),
-        q(&["import", s(&cli::tiny()), "--db", &d]),
-        q(&["compact", "--db", &d]),
-    ]
+        ],
+        &["generate", "--preset", "tiny", "--out", s(&generated)],
+        &["import", s(&tiny), "--db", d],
+        &["compact", "--db", d],
+    ] {
+        commands.push(strings(args));
+    }
+    commands
 }
 
 #[test]
@@ -83,10 +55,7 @@ fn a_write_error_on_standard_output_is_an_error() {
             .write(true)
             .open("/dev/full")
             .unwrap();
-        let out = cli::cmd(&args.iter().map(String::as_str).collect::<Vec<_>>())
-            .stdout(full)
-            .output()
-            .unwrap();
+        let out = cli::cmd(&strs(&args)).stdout(full).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
         assert!(
@@ -105,7 +74,7 @@ fn a_closed_pipe_ends_quietly() {
         // The reading end is closed before brm starts: its first write meets a closed pipe.
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let out = cli::cmd(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        let out = cli::cmd(&strs(&args))
             .stdout(writer)
             .stderr(Stdio::piped())
             .output()

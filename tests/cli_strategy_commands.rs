@@ -4,7 +4,7 @@
 #[path = "common/cli.rs"]
 mod cli;
 
-use cli::{fails, ok, s};
+use cli::{fails, ok, on_project, s, AS_OF};
 use guanxi::analysis::{levers, Params};
 use guanxi::graph::Snapshot;
 use guanxi::io::read_csv_dir;
@@ -14,8 +14,6 @@ use std::path::PathBuf;
 fn tiny() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny")
 }
-
-const AS_OF: &str = "2025-06-30";
 
 #[test]
 fn levers_json_is_the_library_s_top_levers() {
@@ -31,18 +29,12 @@ fn levers_json_is_the_library_s_top_levers() {
     };
     let want = levers(&snap, x, &params, AS_OF.parse().unwrap()).unwrap();
     assert_eq!(want.top.len(), 2);
-    let json = ok(&[
+    let json = ok(&on_project(
         "levers",
-        "--db",
-        s(&db),
-        "--project",
+        &db,
         "x2",
-        "--as-of",
-        AS_OF,
-        "--json",
-        "--k-levers",
-        "2",
-    ]);
+        &["--json", "--k-levers", "2"],
+    ));
     let v: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["project"], "x2");
     let got = v["levers"].as_array().unwrap();
@@ -56,37 +48,11 @@ fn levers_json_is_the_library_s_top_levers() {
         let hops: Vec<&str> = w.path.iter().map(|p| p.xid.as_ref()).collect();
         assert_eq!(g["hops"], serde_json::json!(hops));
     }
-    let text = ok(&[
-        "levers",
-        "--db",
-        s(&db),
-        "--project",
-        "x2",
-        "--as-of",
-        AS_OF,
-    ]);
+    let text = ok(&on_project("levers", &db, "x2", &[]));
     assert!(text.contains(want.top[0].person.xid.as_ref()), "{text}");
-    let err = fails(&[
-        "levers",
-        "--db",
-        s(&db),
-        "--project",
-        "nope",
-        "--as-of",
-        AS_OF,
-    ]);
+    let err = fails(&on_project("levers", &db, "nope", &[]));
     assert!(err.contains("nope"), "{err}");
-    let err = fails(&[
-        "levers",
-        "--db",
-        s(&db),
-        "--project",
-        "x2",
-        "--as-of",
-        AS_OF,
-        "--k-levers",
-        "0",
-    ]);
+    let err = fails(&on_project("levers", &db, "x2", &["--k-levers", "0"]));
     assert!(err.contains("--k-levers"), "{err}");
 }
 
@@ -136,32 +102,13 @@ fn chain_explains_the_report_s_win_probability() {
         .find(|p| p["win_probability"].is_number())
         .expect("an open project");
     let id = open["id"].as_str().unwrap();
-    let chain: Value = serde_json::from_str(&ok(&[
-        "chain",
-        "--db",
-        s(&db),
-        "--project",
-        id,
-        "--as-of",
-        AS_OF,
-        "--json",
-        "--win",
-    ]))
-    .unwrap();
+    let chain: Value =
+        serde_json::from_str(&ok(&on_project("chain", &db, id, &["--json", "--win"]))).unwrap();
     assert_eq!(chain["win"]["probability"], open["win_probability"]);
     // Without --win the chain is read live from the project's neighbourhood: every other
     // field is the same, to the last digit, and it says how to get the probability.
-    let mut live: Value = serde_json::from_str(&ok(&[
-        "chain",
-        "--db",
-        s(&db),
-        "--project",
-        id,
-        "--as-of",
-        AS_OF,
-        "--json",
-    ]))
-    .unwrap();
+    let mut live: Value =
+        serde_json::from_str(&ok(&on_project("chain", &db, id, &["--json"]))).unwrap();
     assert!(live["win"].is_null());
     assert!(
         live["no_win"].as_str().unwrap().contains("pass --win"),
@@ -178,18 +125,9 @@ fn chain_explains_the_report_s_win_probability() {
             .sum::<f64>();
     let p = open["win_probability"].as_f64().unwrap();
     assert!((p - 1.0 / (1.0 + (-log_odds).exp())).abs() < 1e-12);
-    let text = ok(&[
-        "chain",
-        "--db",
-        s(&db),
-        "--project",
-        id,
-        "--as-of",
-        AS_OF,
-        "--win",
-    ]);
+    let text = ok(&on_project("chain", &db, id, &["--win"]));
     assert!(text.contains("win probability 0."), "{text}");
-    let text = ok(&["chain", "--db", s(&db), "--project", id, "--as-of", AS_OF]);
+    let text = ok(&on_project("chain", &db, id, &[]));
     assert!(
         text.contains("win probability: none (not computed: pass --win"),
         "{text}"
@@ -199,16 +137,12 @@ fn chain_explains_the_report_s_win_probability() {
         .iter()
         .find(|p| p["stage"] == "won")
         .expect("a won project");
-    let chain: Value = serde_json::from_str(&ok(&[
+    let chain: Value = serde_json::from_str(&ok(&on_project(
         "chain",
-        "--db",
-        s(&db),
-        "--project",
+        &db,
         closed["id"].as_str().unwrap(),
-        "--as-of",
-        AS_OF,
-        "--json",
-    ]))
+        &["--json"],
+    )))
     .unwrap();
     assert!(chain["win"].is_null());
     assert_eq!(chain["no_win"], "the project is won");
@@ -238,30 +172,16 @@ fn claims_and_protection_list_the_library_s_accounts_worst_first() {
     let all = guanxi::analysis::protections(&snap, &params, as_of);
     let expired: Vec<_> = all.iter().filter(|p| p.expired).collect();
     assert!(!expired.is_empty(), "tiny-time has an expired protection");
-    let got: Value = serde_json::from_str(&ok(&[
-        "protection",
-        "--db",
-        s(&db),
-        "--as-of",
-        AS_OF,
-        "--json",
-        "--expired",
-    ]))
-    .unwrap();
+    // `brm protection --json` with the options `more`.
+    let protection = |more: &[&str]| -> Value {
+        let args = ["protection", "--db", s(&db), "--as-of", AS_OF, "--json"];
+        serde_json::from_str(&ok(&[&args[..], more].concat())).unwrap()
+    };
+    let got = protection(&["--expired"]);
     assert_eq!(got["accounts"], serde_json::to_value(&expired).unwrap());
     assert_eq!(got["protect_days"], 90);
     // A longer protection: fewer (or as many) expired accounts, worst still first.
-    let got: Value = serde_json::from_str(&ok(&[
-        "protection",
-        "--db",
-        s(&db),
-        "--as-of",
-        AS_OF,
-        "--json",
-        "--protect-days",
-        "100000",
-    ]))
-    .unwrap();
+    let got = protection(&["--protect-days", "100000"]);
     let long = Params {
         protect_days: 100_000,
         ..Params::default()

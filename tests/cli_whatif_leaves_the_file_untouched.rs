@@ -4,111 +4,35 @@
 
 #[path = "common/cli.rs"]
 mod cli;
+#[path = "common/deal.rs"]
+mod deal;
 
-use cli::{fails, ok, run, s};
+use cli::{fails, ok, on_project, run};
+use deal::write_deal;
 use guanxi::analysis::Params;
-use guanxi::model::*;
 use guanxi::store::Database;
 use serde_json::Value;
 use std::path::Path;
 
-const AS_OF: &str = "2025-06-30";
-
-/// Two chain members at a client (p1 approver with solution 0.5, p2 evaluator), e1 tied
-/// to p1 at 0.6 and e2 to p2 at 0.5 (no last contact: nothing decays), competitor K on
-/// the project with a rival tie to p1 at 0.3.
-#[allow(clippy::many_single_char_names)] // the names of the docs formulas
+/// The what-if deal in a new database file at `path`: two chain members at a client (p1
+/// approver with solution 0.5, p2 evaluator), e1 tied to p1 at 0.6 and e2 to p2 at 0.5
+/// (no last contact: nothing decays), competitor K on the project with a rival tie to p1
+/// at 0.3.
 fn create(path: &Path) {
-    let db = Database::create(path).unwrap();
-    db.write(1, |t| {
-        let account = |xid: &str, kind| Account {
-            xid: xid.into(),
-            name: xid.into(),
-            kind,
-        };
-        let a = t.upsert_account(account("A", AccountKind::Client))?;
-        let k = t.upsert_account(account("K", AccountKind::Competitor))?;
-        let x = t.upsert_project(Project {
-            xid: "X".into(),
-            name: "Deal".into(),
-            stage: Stage::Pursuit,
-            amount: Amount::new(1000.0).unwrap(),
-        })?;
-        t.add_edge(Edge::Of {
-            project: x,
-            account: a,
-        })?;
-        t.add_edge(Edge::Competes {
-            competitor: k,
-            project: x,
-        })?;
-        for (xid, role, solution, e, c) in [
-            ("p1", Role::Approver, Some(0.5), "e1", 0.6),
-            ("p2", Role::Evaluator, None, "e2", 0.5),
-        ] {
-            let p = t.upsert_person(Person {
-                xid: xid.into(),
-                name: xid.into(),
-                title: None,
-            })?;
-            t.add_edge(Edge::WorksAt {
-                person: p,
-                account: a,
-                employment: Employment::default(),
-            })?;
-            let solution = solution.map(|v| Score::new(v).unwrap());
-            let member = Member {
-                role,
-                coach: false,
-                solution,
-                price: None,
-            };
-            t.add_edge(Edge::Member {
-                person: p,
-                project: x,
-                member,
-            })?;
-            let e = t.upsert_employee(Employee {
-                xid: e.into(),
-                name: e.into(),
-                left: None,
-            })?;
-            let tie = Tie {
-                closeness: Score::new(c).unwrap(),
-                last_contact: None,
-                private: false,
-            };
-            t.add_edge(Edge::Tie {
-                employee: e,
-                person: p,
-                tie,
-            })?;
-            if xid == "p1" {
-                t.add_edge(Edge::RivalTie {
-                    competitor: k,
-                    person: p,
-                    closeness: Score::new(0.3).unwrap(),
-                })?;
-            }
-        }
-        Ok(())
-    })
-    .unwrap();
+    Database::create(path)
+        .unwrap()
+        .write(1, write_deal)
+        .unwrap();
 }
 
 fn whatif(db: &Path, changes: &[&str]) -> Value {
-    let mut args = vec![
+    let json = ok(&on_project(
         "whatif",
-        "--db",
-        s(db),
-        "--project",
+        db,
         "X",
-        "--as-of",
-        AS_OF,
-        "--json",
-    ];
-    args.extend_from_slice(changes);
-    serde_json::from_str(&ok(&args)).unwrap()
+        &[&["--json"], changes].concat(),
+    ));
+    serde_json::from_str(&json).unwrap()
 }
 
 fn member<'v>(view: &'v Value, id: &str) -> &'v Value {
@@ -131,17 +55,8 @@ fn before_is_the_chain_and_after_moves_as_the_formulas_say() {
     create(&db);
     let params = Params::default();
     let (wa, we) = (params.role_weights.approver, params.role_weights.evaluator);
-    let chain: Value = serde_json::from_str(&ok(&[
-        "chain",
-        "--db",
-        s(&db),
-        "--project",
-        "X",
-        "--as-of",
-        AS_OF,
-        "--json",
-    ]))
-    .unwrap();
+    let chain: Value =
+        serde_json::from_str(&ok(&on_project("chain", &db, "X", &["--json"]))).unwrap();
     // No change: before and after are both the chain.
     let same = whatif(&db, &[]);
     assert_eq!(same["before"], chain);
@@ -191,17 +106,7 @@ fn before_is_the_chain_and_after_moves_as_the_formulas_say() {
     ));
 
     // The readable form shows both.
-    let text = ok(&[
-        "whatif",
-        "--db",
-        s(&db),
-        "--project",
-        "X",
-        "--as-of",
-        AS_OF,
-        "--leave",
-        "e1",
-    ]);
+    let text = ok(&on_project("whatif", &db, "X", &["--leave", "e1"]));
     assert!(text.starts_with("before:\nproject X (pursuit)"), "{text}");
     assert!(text.contains("\nafter:\nproject X (pursuit)"), "{text}");
 }
@@ -225,28 +130,8 @@ fn the_file_is_byte_identical_afterwards() {
             "K:p2:1",
         ],
     );
-    ok(&[
-        "whatif",
-        "--db",
-        s(&db),
-        "--project",
-        "X",
-        "--as-of",
-        AS_OF,
-        "--leave",
-        "e1",
-    ]);
-    fails(&[
-        "whatif",
-        "--db",
-        s(&db),
-        "--project",
-        "X",
-        "--as-of",
-        AS_OF,
-        "--leave",
-        "nobody",
-    ]);
+    ok(&on_project("whatif", &db, "X", &["--leave", "e1"]));
+    fails(&on_project("whatif", &db, "X", &["--leave", "nobody"]));
     let after = std::fs::read(&db).unwrap();
     assert_eq!(before.len(), after.len());
     assert!(before == after, "the database file changed");
@@ -257,11 +142,7 @@ fn bad_ids_and_closeness_are_refused_by_name() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("w.guanxi");
     create(&db);
-    let try_ = |change: &[&str]| {
-        let mut args = vec!["whatif", "--db", s(&db), "--project", "X", "--as-of", AS_OF];
-        args.extend_from_slice(change);
-        fails(&args)
-    };
+    let try_ = |change: &[&str]| fails(&on_project("whatif", &db, "X", change));
     let err = try_(&["--win-over", "nobody"]);
     assert!(err.contains("no person with id \"nobody\""), "{err}");
     let err = try_(&["--leave", "p1"]);
@@ -287,15 +168,7 @@ fn bad_ids_and_closeness_are_refused_by_name() {
     let err = try_(&["--rival-tie", "K:p1:-0.1"]);
     assert!(err.contains("-0.1"), "{err}");
     // A project that does not exist.
-    let out = run(&[
-        "whatif",
-        "--db",
-        s(&db),
-        "--project",
-        "nope",
-        "--as-of",
-        AS_OF,
-    ]);
+    let out = run(&on_project("whatif", &db, "nope", &[]));
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no project with id \"nope\""));
 }

@@ -6,35 +6,15 @@
 #[path = "common/cli.rs"]
 mod cli;
 
-use cli::{bytes, contains, fails, ok, s, tiny, tiny_db, Mount};
+use cli::{
+    bytes, contains, export_csv, export_dot, fails, ok, s, strings, strs, tiny, tiny_db, Mount,
+    AS_OF,
+};
 use guanxi::store::{Database, Read};
 use std::path::Path;
 
-const AS_OF: &str = "2025-06-30";
-
 fn dot(db: &Path, out: &Path, extra: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = [
-        "export",
-        "--db",
-        s(db),
-        "--format",
-        "dot",
-        "--project",
-        "x2",
-        "--as-of",
-        AS_OF,
-        "--out",
-        s(out),
-    ]
-    .iter()
-    .map(|x| (*x).to_owned())
-    .collect();
-    v.extend(extra.iter().map(|x| (*x).to_owned()));
-    v
-}
-
-fn strs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
+    strings(&[&export_dot(db, "x2", AS_OF, out)[..], extra].concat())
 }
 
 #[test]
@@ -81,15 +61,7 @@ fn csv_folders_are_not_overwritten_unless_forced() {
     )
     .unwrap();
 
-    let export = [
-        "export",
-        "--db",
-        s(&db),
-        "--format",
-        "csv",
-        "--out",
-        s(&folder),
-    ];
+    let export = export_csv(&db, &folder);
     let err = fails(&export);
     assert!(
         err.contains("folder with files in it") && err.contains("--force"),
@@ -118,16 +90,7 @@ fn csv_folders_are_not_overwritten_unless_forced() {
 
     // A database is never the target of a CSV export, nor of generate --db.
     let db_bytes = bytes(&db);
-    let err = fails(&[
-        "export",
-        "--db",
-        s(&db),
-        "--format",
-        "csv",
-        "--out",
-        s(&db),
-        "--force",
-    ]);
+    let err = fails(&[&export_csv(&db, &db)[..], &["--force"]].concat());
     assert!(err.contains("database file"), "{err}");
     let err = fails(&["generate", "--preset", "tiny", "--db", s(&db)]);
     assert!(err.contains("exists"), "{err}");
@@ -135,24 +98,8 @@ fn csv_folders_are_not_overwritten_unless_forced() {
     // A new or empty folder needs no --force.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    ok(&[
-        "export",
-        "--db",
-        s(&db),
-        "--format",
-        "csv",
-        "--out",
-        s(&empty),
-    ]);
-    ok(&[
-        "export",
-        "--db",
-        s(&db),
-        "--format",
-        "csv",
-        "--out",
-        s(&tmp.path().join("new")),
-    ]);
+    ok(&export_csv(&db, &empty));
+    ok(&export_csv(&db, &tmp.path().join("new")));
 }
 
 /// Runs `brm import DIR --db FILE` where FILE cannot grow beyond a few hundred KiB:

@@ -24,6 +24,9 @@
 //! the seed of the kill delays:
 //! `GUANXI_CRASH_KILLS=1000 cargo test --release --test crash_consistency -- --nocapture`.
 
+#[path = "common/workload.rs"]
+mod workload;
+
 use guanxi::model::{
     Account, AccountId, AccountKind, Amount, Day, Edge, EdgeKind, Employee, EmployeeId, Employment,
     Interaction, InteractionKind, Member, Network, NodeKind, Person, PersonId, Project, ProjectId,
@@ -37,6 +40,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use workload::counter_account;
 
 const DB_ENV: &str = "GUANXI_CRASH_CHILD_DB";
 const START_ENV: &str = "GUANXI_CRASH_CHILD_START";
@@ -98,11 +102,7 @@ fn score(x: f64) -> Score {
 /// The generated network imported by transaction `i` (with the counter account).
 fn network_of(i: u64) -> Network {
     let mut net = Network::new();
-    net.accounts.push(Account {
-        xid: "counter".into(),
-        name: i.to_string(),
-        kind: AccountKind::Partner,
-    });
+    net.accounts.push(counter_account(&i.to_string()));
     net.accounts.push(Account {
         xid: format!("n{i}-a"),
         name: format!("Account {i}"),
@@ -219,11 +219,7 @@ fn run_txn(db: &Database, i: u64) -> StoreResult<()> {
             }
             prev = Some(p);
         }
-        t.upsert_account(Account {
-            xid: "counter".into(),
-            name: i.to_string(),
-            kind: AccountKind::Partner,
-        })?;
+        t.upsert_account(counter_account(&i.to_string()))?;
         Ok(())
     })
 }
@@ -237,11 +233,7 @@ fn fresh(path: &Path) {
             name: "Anchor".into(),
             title: None,
         })?;
-        t.upsert_account(Account {
-            xid: "counter".into(),
-            name: "none".into(),
-            kind: AccountKind::Partner,
-        })?;
+        t.upsert_account(counter_account("none"))?;
         Ok(())
     })
     .expect("seed");

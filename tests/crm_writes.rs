@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use guanxi::model::*;
-use guanxi::store::{Attention, Change, Database, ErrorKind, MoveOptions, Read, StoreError};
+use guanxi::store::{Attention, Change, Database, ErrorKind, Move, MoveOptions, Read, StoreError};
 
 #[test]
 fn typed_lookups_by_external_id_answer_in_read_and_write_transactions() {
@@ -397,17 +397,39 @@ fn works_at(db: &Database, p: PersonId) -> Vec<(AccountId, Employment)> {
         .collect()
 }
 
-#[test]
-fn a_move_closes_one_period_opens_the_next_and_lists_what_needs_attention() {
-    let (db, ids, b, _) = movers();
-    let on = day("2025-06-01");
-    let options = MoveOptions {
+/// Moves p1 of a fresh [`movers`] database to "B" on 2025-06-01 with `options`; returns
+/// the database, its ids, "B", p3 and the move.
+fn move_p1(options: &MoveOptions) -> (Database, Ids, AccountId, PersonId, Move) {
+    let (db, ids, b, p3) = movers();
+    let moved = db
+        .write(300, |t| {
+            t.move_person(ids.p1, b, day("2025-06-01"), options)
+        })
+        .unwrap();
+    (db, ids, b, p3, moved)
+}
+
+/// Move options that title the new period "COO" and keep every other edge.
+fn as_coo() -> MoveOptions {
+    MoveOptions {
         title: Some("COO".into()),
         ..MoveOptions::default()
-    };
-    let moved = db
-        .write(300, |t| t.move_person(ids.p1, b, on, &options))
-        .unwrap();
+    }
+}
+
+/// Move options that drop the person's reporting and influence edges.
+fn dropping_all() -> MoveOptions {
+    MoveOptions {
+        drop_reporting: true,
+        drop_influence: true,
+        ..MoveOptions::default()
+    }
+}
+
+#[test]
+fn a_move_closes_one_period_opens_the_next_and_lists_what_needs_attention() {
+    let (db, ids, b, _, moved) = move_p1(&as_coo());
+    let on = day("2025-06-01");
     let closed = Employment {
         since: None,
         until: Some(on),
@@ -448,15 +470,7 @@ fn a_move_closes_one_period_opens_the_next_and_lists_what_needs_attention() {
     drop(r);
 
     // Dropping the reporting and influence edges: removed, listed, logged.
-    let (db, ids, b, p3) = movers();
-    let all = MoveOptions {
-        drop_reporting: true,
-        drop_influence: true,
-        ..MoveOptions::default()
-    };
-    let moved = db
-        .write(300, |t| t.move_person(ids.p1, b, on, &all))
-        .unwrap();
+    let (db, ids, _, p3, moved) = move_p1(&dropping_all());
     let dropped: Vec<EdgeKey> = moved.dropped.iter().map(|d| d.edge.key()).collect();
     assert_eq!(
         dropped,
@@ -507,15 +521,7 @@ fn a_move_closes_one_period_opens_the_next_and_lists_what_needs_attention() {
 #[test]
 fn a_move_serialises_with_external_ids() {
     // Kept edges: listed as points of attention, by external id.
-    let (db, ids, b, _) = movers();
-    let on = day("2025-06-01");
-    let options = MoveOptions {
-        title: Some("COO".into()),
-        ..MoveOptions::default()
-    };
-    let moved = db
-        .write(300, |t| t.move_person(ids.p1, b, on, &options))
-        .unwrap();
+    let (.., moved) = move_p1(&as_coo());
     assert_eq!(
         serde_json::to_value(&moved).unwrap(),
         serde_json::json!({
@@ -532,15 +538,7 @@ fn a_move_serialises_with_external_ids() {
         })
     );
     // Dropped edges: named by their ends' external ids, with their weights.
-    let (db, ids, b, _) = movers();
-    let all = MoveOptions {
-        drop_reporting: true,
-        drop_influence: true,
-        ..MoveOptions::default()
-    };
-    let moved = db
-        .write(300, |t| t.move_person(ids.p1, b, on, &all))
-        .unwrap();
+    let (.., moved) = move_p1(&dropping_all());
     let json = serde_json::to_value(&moved).unwrap();
     assert_eq!(
         json["dropped"],

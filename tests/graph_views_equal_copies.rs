@@ -42,6 +42,23 @@ impl<N: std::hash::Hash + Eq + std::marker::Copy> Copy<N> {
     fn edge(&mut self, a: N, b: N, w: f64) {
         self.graph.add_edge(self.index[&a], self.index[&b], w);
     }
+
+    /// Dijkstra's distances from `from`, an edge of weight `w` costing `cost(w)`, by our
+    /// node ids.
+    fn distances(&self, from: N, cost: impl Fn(f64) -> f64) -> Vec<(N, f64)> {
+        dijkstra(&self.graph, self.index[&from], None, |e| cost(*e.weight()))
+            .into_iter()
+            .map(|(i, d)| (self.graph[i], d))
+            .collect()
+    }
+
+    /// The strongly connected components, by our node ids.
+    fn sccs(&self) -> Vec<Vec<N>> {
+        tarjan_scc(&self.graph)
+            .into_iter()
+            .map(|c| c.into_iter().map(|i| self.graph[i]).collect())
+            .collect()
+    }
 }
 
 /// The data of a snapshot as a network with the snapshot's ids: `net` and, per kind,
@@ -187,18 +204,9 @@ fn check_views(snap: &Snapshot, src: &Source) -> Result<(), TestCaseError> {
             .collect();
         prop_assert_eq!(mine, theirs);
         let d_view = dijkstra(view, p, None, |e| *e.weight());
-        let d_copy = dijkstra(&copy.graph, copy.index[&p], None, |e| *e.weight());
-        same_distances(d_view, d_copy.into_iter().map(|(i, d)| (copy.graph[i], d)))?;
+        same_distances(d_view, copy.distances(p, |w| w))?;
     }
-    prop_assert_eq!(
-        sorted_sccs(tarjan_scc(view)),
-        sorted_sccs(
-            tarjan_scc(&copy.graph)
-                .into_iter()
-                .map(|c| c.into_iter().map(|i| copy.graph[i]).collect())
-                .collect()
-        )
-    );
+    prop_assert_eq!(sorted_sccs(tarjan_scc(view)), sorted_sccs(copy.sccs()));
 
     // Path graph.
     let view = snap.path_graph(
@@ -228,18 +236,9 @@ fn check_views(snap: &Snapshot, src: &Source) -> Result<(), TestCaseError> {
             prop_assert_eq!(mine, theirs, "{:?} {:?}", n, dir);
         }
         let d_view = dijkstra(view, n, None, |e| -e.weight().ln());
-        let d_copy = dijkstra(&copy.graph, copy.index[&n], None, |e| -e.weight().ln());
-        same_distances(d_view, d_copy.into_iter().map(|(i, d)| (copy.graph[i], d)))?;
+        same_distances(d_view, copy.distances(n, |w| -w.ln()))?;
     }
-    prop_assert_eq!(
-        sorted_sccs(tarjan_scc(view)),
-        sorted_sccs(
-            tarjan_scc(&copy.graph)
-                .into_iter()
-                .map(|c| c.into_iter().map(|i| copy.graph[i]).collect())
-                .collect()
-        )
-    );
+    prop_assert_eq!(sorted_sccs(tarjan_scc(view)), sorted_sccs(copy.sccs()));
     Ok(())
 }
 

@@ -564,28 +564,21 @@ fn merge_adds_only_the_interactions_beyond_those_held() {
     let db = loaded();
     let header = "employee_id,person_id,date,kind,project_id\n";
     let meeting = "E1,P1,2025-01-02,meeting,X1\n";
-    // A delta folder with one of the two meetings: it matches one already held.
-    let one = format!("{header}{meeting}");
-    let plan = import(
-        &db,
-        &[
+    // Merges a folder of these interactions (and an accounts file without rows).
+    let merge_interactions = |interactions: &str| {
+        let files = [
             ("accounts.csv", "id,name,kind\n"),
-            ("interactions.csv", &one),
-        ],
-        merge(),
-    );
+            ("interactions.csv", interactions),
+        ];
+        import(&db, &files, merge())
+    };
+    // A delta folder with one of the two meetings: it matches one already held.
+    let plan = merge_interactions(&format!("{header}{meeting}"));
     let c = plan.counts().interactions;
     assert_eq!((c.added, c.removed, c.unchanged), (0, 0, 1));
     // Three identical meetings and an email: one meeting more than held, and the email.
     let more = format!("{header}{meeting}{meeting}E1,P2,2025-02-01,email,\n{meeting}");
-    let plan = import(
-        &db,
-        &[
-            ("accounts.csv", "id,name,kind\n"),
-            ("interactions.csv", &more),
-        ],
-        merge(),
-    );
+    let plan = merge_interactions(&more);
     let c = plan.counts().interactions;
     assert_eq!((c.added, c.removed, c.unchanged), (2, 0, 2));
     let added: Vec<String> = plan
@@ -1282,6 +1275,33 @@ fn merge_model(a: &Canon, b: &Network, omitted: &BTreeSet<NodeKey>) -> Option<Ca
     network_of(&m).validate().is_ok().then_some(m)
 }
 
+/// The counts (added, changed, removed, unchanged) of the records whose keys pass
+/// `of_kind`, going from `before` to `after`: "unchanged" are the records of `folder` that
+/// were already there as they are.
+fn expected_counts<K: Ord, V: PartialEq>(
+    before: &BTreeMap<K, V>,
+    after: &BTreeMap<K, V>,
+    folder: &BTreeMap<K, V>,
+    of_kind: impl Fn(&K) -> bool,
+) -> (u64, u64, u64, u64) {
+    let b: BTreeSet<&K> = before.keys().filter(|k| of_kind(k)).collect();
+    let a: BTreeSet<&K> = after.keys().filter(|k| of_kind(k)).collect();
+    let changed = a
+        .intersection(&b)
+        .filter(|k| before[**k] != after[**k])
+        .count();
+    let unchanged = a
+        .intersection(&b)
+        .filter(|k| before[**k] == after[**k] && folder.contains_key(**k))
+        .count();
+    (
+        a.difference(&b).count() as u64,
+        changed as u64,
+        b.difference(&a).count() as u64,
+        unchanged as u64,
+    )
+}
+
 /// Asserts that the plan's counts are the difference between `before` and `after`, with
 /// "unchanged" the folder's records that were already there as they are.
 fn assert_counts_match(
@@ -1293,53 +1313,19 @@ fn assert_counts_match(
 ) {
     let c = plan.counts();
     for kind in NodeKind::ALL {
-        let keys = |s: &Canon| -> BTreeSet<NodeKey> {
-            s.nodes.keys().filter(|k| k.0 == kind).cloned().collect()
-        };
-        let (b, a) = (keys(before), keys(after));
-        let changed = a
-            .intersection(&b)
-            .filter(|k| before.nodes[*k] != after.nodes[*k])
-            .count();
-        let unchanged = a
-            .intersection(&b)
-            .filter(|k| before.nodes[*k] == after.nodes[*k] && folder.nodes.contains_key(*k))
-            .count();
         let got = c.node(kind);
         assert_eq!(
             (got.added, got.changed, got.removed, got.unchanged),
-            (
-                a.difference(&b).count() as u64,
-                changed as u64,
-                b.difference(&a).count() as u64,
-                unchanged as u64
-            ),
+            expected_counts(&before.nodes, &after.nodes, &folder.nodes, |k| k.0 == kind),
             "{mode} {kind}:\n{}",
             plan.details()
         );
     }
     for kind in EdgeKind::ALL {
-        let keys = |s: &Canon| -> BTreeSet<EdgeId> {
-            s.edges.keys().filter(|k| k.0 == kind).cloned().collect()
-        };
-        let (b, a) = (keys(before), keys(after));
-        let changed = a
-            .intersection(&b)
-            .filter(|k| before.edges[*k] != after.edges[*k])
-            .count();
-        let unchanged = a
-            .intersection(&b)
-            .filter(|k| before.edges[*k] == after.edges[*k] && folder.edges.contains_key(*k))
-            .count();
         let got = c.edge(kind);
         assert_eq!(
             (got.added, got.changed, got.removed, got.unchanged),
-            (
-                a.difference(&b).count() as u64,
-                changed as u64,
-                b.difference(&a).count() as u64,
-                unchanged as u64
-            ),
+            expected_counts(&before.edges, &after.edges, &folder.edges, |k| k.0 == kind),
             "{mode} {kind}:\n{}",
             plan.details()
         );

@@ -301,14 +301,6 @@ fn random_project(seed: u64, np: usize) -> Network {
             }
         });
     }
-    let roles = [
-        Role::Approver,
-        Role::Vetoer,
-        Role::DecisionMaker,
-        Role::Evaluator,
-        Role::Influencer,
-        Role::User,
-    ];
     for p in 0..np {
         // The person working elsewhere is always a member (a member from outside).
         if rng.chance(0.5) || (p + 1 == np && np > 2) {
@@ -317,7 +309,7 @@ fn random_project(seed: u64, np: usize) -> Network {
                 person: PersonId(p as u32),
                 project: ProjectId(0),
                 member: Member {
-                    role: roles[rng.below(roles.len())],
+                    role: Role::ALL[rng.below(Role::ALL.len())],
                     coach: false,
                     solution: known(&mut rng),
                     price: known(&mut rng),

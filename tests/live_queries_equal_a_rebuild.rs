@@ -68,6 +68,17 @@ fn compare(txn: &ReadTxn, params: &Params) -> Result<(), TestCaseError> {
         // A fresh live view per date: each reads only what its queries ask.
         let live = LiveGraph::new(txn);
         let l = &live;
+        // `both!(query(args))`: `analysis::query` on the live view and on the snapshot,
+        // with the same arguments, compared by `same` under the query's name.
+        macro_rules! both {
+            ($query:ident($($arg:expr),*)) => {
+                same(
+                    stringify!($query),
+                    analysis::$query(l, $($arg),*),
+                    analysis::$query(s, $($arg),*),
+                )?
+            };
+        }
         // Every id either source holds, and one past: a missing id is an error in both.
         let bound = |kind| Graph::id_bound(s, kind).max(Graph::id_bound(l, kind)) as u32 + 1;
         for kind in NodeKind::ALL {
@@ -76,80 +87,28 @@ fn compare(txn: &ReadTxn, params: &Params) -> Result<(), TestCaseError> {
         }
         for id in 0..bound(NodeKind::Project) {
             let x = ProjectId(id);
-            same(
-                "project_analysis",
-                analysis::project_analysis(l, x, params, as_of),
-                analysis::project_analysis(s, x, params, as_of),
-            )?;
-            same(
-                "levers",
-                analysis::levers(l, x, params, as_of),
-                analysis::levers(s, x, params, as_of),
-            )?;
-            same(
-                "coach_candidates",
-                analysis::coach_candidates(l, x, params, as_of),
-                analysis::coach_candidates(s, x, params, as_of),
-            )?;
-            same(
-                "win_probability",
-                analysis::win_probability(l, x, &model, params, as_of),
-                analysis::win_probability(s, x, &model, params, as_of),
-            )?;
+            both!(project_analysis(x, params, as_of));
+            both!(levers(x, params, as_of));
+            both!(coach_candidates(x, params, as_of));
+            both!(win_probability(x, &model, params, as_of));
         }
         for id in 0..bound(NodeKind::Person) {
             let p = PersonId(id);
-            same(
-                "strongest_paths",
-                analysis::strongest_paths(l, p, 3, params, as_of),
-                analysis::strongest_paths(s, p, 3, params, as_of),
-            )?;
-            same(
-                "person_figures",
-                analysis::person_figures(l, p, params, as_of),
-                analysis::person_figures(s, p, params, as_of),
-            )?;
+            both!(strongest_paths(p, 3, params, as_of));
+            both!(person_figures(p, params, as_of));
         }
         for id in 0..bound(NodeKind::Employee) {
             let e = EmployeeId(id);
-            same(
-                "departure_impact",
-                analysis::departure_impact(l, e, params, as_of),
-                analysis::departure_impact(s, e, params, as_of),
-            )?;
-            same(
-                "employee_figures",
-                analysis::employee_figures(l, e, params, as_of),
-                analysis::employee_figures(s, e, params, as_of),
-            )?;
-            same(
-                "data_quality",
-                analysis::data_quality(l, e, params, as_of),
-                analysis::data_quality(s, e, params, as_of),
-            )?;
+            both!(departure_impact(e, params, as_of));
+            both!(employee_figures(e, params, as_of));
+            both!(data_quality(e, params, as_of));
         }
         for id in 0..bound(NodeKind::Account) {
             let a = AccountId(id);
-            same(
-                "account_figures",
-                analysis::account_figures(l, a, params, as_of),
-                analysis::account_figures(s, a, params, as_of),
-            )?;
-            same(
-                "claim",
-                analysis::claim(l, a, params, as_of),
-                analysis::claim(s, a, params, as_of),
-            )?;
-            same(
-                "protection",
-                analysis::protection(l, a, params, as_of),
-                analysis::protection(s, a, params, as_of),
-            )?;
-            same(
-                "best_owner",
-                analysis::best_owner(l, a, params, as_of),
-                analysis::best_owner(s, a, params, as_of),
-            )?;
+            both!(account_figures(a, params, as_of));
+            both!(claim(a, params, as_of));
+            both!(protection(a, params, as_of));
+            both!(best_owner(a, params, as_of));
         }
         prop_assert_eq!(live.read_failure(), None);
     }

@@ -3,9 +3,12 @@
 //! store refuses; and hand-computed cases: winning a person over, an employee leaving
 //! and a rival gaining a tie move the figures by what §4 says.
 
+#[path = "common/deal.rs"]
+mod deal;
 #[path = "common/live_writes.rs"]
 mod live_writes;
 
+use deal::write_deal;
 use guanxi::analysis::{self, Params};
 use guanxi::graph::Graph;
 use guanxi::live::{what_if, LiveGraph, WhatIf, WhatIfError};
@@ -126,90 +129,10 @@ proptest! {
     }
 }
 
-/// Two approver-and-evaluator chain members at one client, tied to e1 and e2, one
-/// competitor on the project with a rival tie to p1; nothing decays (no last contact).
+/// The deal of [`write_deal`] in a new database, and its ids.
 fn tiny() -> (Database, [u32; 7]) {
     let db = Database::in_memory().unwrap();
-    let ids = db
-        .write(1, |t| {
-            let a = t.upsert_account(Account {
-                xid: "A".into(),
-                name: "Acme".into(),
-                kind: AccountKind::Client,
-            })?;
-            let k = t.upsert_account(Account {
-                xid: "K".into(),
-                name: "Rival".into(),
-                kind: AccountKind::Competitor,
-            })?;
-            let x = t.upsert_project(Project {
-                xid: "X".into(),
-                name: "Deal".into(),
-                stage: Stage::Pursuit,
-                amount: Amount::new(1000.0).unwrap(),
-            })?;
-            t.add_edge(Edge::Of {
-                project: x,
-                account: a,
-            })?;
-            t.add_edge(Edge::Competes {
-                competitor: k,
-                project: x,
-            })?;
-            let mut ps = Vec::new();
-            for (xid, role, solution) in [
-                ("p1", Role::Approver, Some(0.5)),
-                ("p2", Role::Evaluator, None),
-            ] {
-                let p = t.upsert_person(Person {
-                    xid: xid.into(),
-                    name: xid.into(),
-                    title: None,
-                })?;
-                t.add_edge(Edge::WorksAt {
-                    person: p,
-                    account: a,
-                    employment: Employment::default(),
-                })?;
-                let solution = solution.map(|v| Score::new(v).unwrap());
-                t.add_edge(Edge::Member {
-                    person: p,
-                    project: x,
-                    member: Member {
-                        role,
-                        coach: false,
-                        solution,
-                        price: None,
-                    },
-                })?;
-                ps.push(p);
-            }
-            let mut es = Vec::new();
-            for (xid, p, c) in [("e1", ps[0], 0.6), ("e2", ps[1], 0.5)] {
-                let e = t.upsert_employee(Employee {
-                    xid: xid.into(),
-                    name: xid.into(),
-                    left: None,
-                })?;
-                t.add_edge(Edge::Tie {
-                    employee: e,
-                    person: p,
-                    tie: Tie {
-                        closeness: Score::new(c).unwrap(),
-                        last_contact: None,
-                        private: false,
-                    },
-                })?;
-                es.push(e);
-            }
-            t.add_edge(Edge::RivalTie {
-                competitor: k,
-                person: ps[0],
-                closeness: Score::new(0.3).unwrap(),
-            })?;
-            Ok([a.0, k.0, x.0, ps[0].0, ps[1].0, es[0].0, es[1].0])
-        })
-        .unwrap();
+    let ids = db.write(1, write_deal).unwrap();
     (db, ids)
 }
 

@@ -75,6 +75,92 @@ pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
 
+/// The date the command-line tests ask the worked example about.
+pub const AS_OF: &str = "2025-06-30";
+
+/// Owned copies of `args`, for lists of commands kept apart from the paths they name.
+pub fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| (*a).to_owned()).collect()
+}
+
+/// Borrowed views of `args`, to run a command kept as owned strings.
+pub fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// The arguments of `brm <command>` on project `project` of the database at `db` as of
+/// [`AS_OF`], then `more`.
+pub fn on_project<'a>(
+    command: &'a str,
+    db: &'a Path,
+    project: &'a str,
+    more: &[&'a str],
+) -> Vec<&'a str> {
+    [
+        &[
+            command,
+            "--db",
+            s(db),
+            "--project",
+            project,
+            "--as-of",
+            AS_OF,
+        ][..],
+        more,
+    ]
+    .concat()
+}
+
+/// The arguments of `brm export` writing the database at `db` as CSV files into the
+/// folder `out`.
+pub fn export_csv<'a>(db: &'a Path, out: &'a Path) -> [&'a str; 7] {
+    ["export", "--db", s(db), "--format", "csv", "--out", s(out)]
+}
+
+/// The arguments of `brm export` drawing project `project` of the database at `db`, as
+/// it stood on `as_of`, in DOT into the file `out`.
+pub fn export_dot<'a>(
+    db: &'a Path,
+    project: &'a str,
+    as_of: &'a str,
+    out: &'a Path,
+) -> [&'a str; 11] {
+    [
+        "export",
+        "--db",
+        s(db),
+        "--format",
+        "dot",
+        "--project",
+        project,
+        "--as-of",
+        as_of,
+        "--out",
+        s(out),
+    ]
+}
+
+/// Every read command on the worked example at `db` (report, chain, path, departure,
+/// check, export, backup) as of [`AS_OF`], writing what it exports under `out`.
+pub fn read_commands(db: &Path, out: &Path) -> Vec<Vec<String>> {
+    let (dot, csv, copy) = (out.join("x2.dot"), out.join("csv"), out.join("copy.redb"));
+    let d = s(db);
+    [
+        &["report", "--db", d, "--as-of", AS_OF][..],
+        &["report", "--db", d, "--as-of", AS_OF, "--json"],
+        &["chain", "--db", d, "--project", "x2", "--as-of", AS_OF],
+        &["path", "--db", d, "--to", "p2", "--as-of", AS_OF],
+        &["departure", "--db", d, "--employee", "e2", "--as-of", AS_OF],
+        &["check", "--db", d],
+        &export_dot(db, "x2", AS_OF, &dot),
+        &export_csv(db, &csv),
+        &["backup", "--db", d, "--out", s(&copy)],
+    ]
+    .into_iter()
+    .map(strings)
+    .collect()
+}
+
 /// The worked example's CSV folder.
 pub fn tiny() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny")

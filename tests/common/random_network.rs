@@ -102,14 +102,6 @@ pub fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize
             });
         }
     }
-    let roles = [
-        Role::Approver,
-        Role::Vetoer,
-        Role::DecisionMaker,
-        Role::Evaluator,
-        Role::Influencer,
-        Role::User,
-    ];
     for x in 0..2u32 {
         let stage = Stage::ALL[rng.below(Stage::ALL.len())];
         n.projects.push(Project {
@@ -132,7 +124,7 @@ pub fn random_network(seed: u64, np: usize, ne: usize, na: usize, density: usize
                     person: PersonId(p as u32),
                     project: ProjectId(x),
                     member: Member {
-                        role: roles[rng.below(6)],
+                        role: Role::ALL[rng.below(Role::ALL.len())],
                         coach: rng.chance(0.2),
                         solution,
                         price,
