@@ -131,6 +131,7 @@ pub use params::{Params, ParamsError, RoleWeights, MAX_TREND_DAYS};
 pub use path::Path;
 pub use project::ProjectAnalysis;
 pub use protection::Protection;
+pub(crate) use query::exists;
 pub use query::{
     account_figures, best_owner, claim, claims, coach_candidates, data_quality, departed_employees,
     departure_impact, employee_figures, levers, person_figures, project_analysis, protection,
