@@ -404,11 +404,7 @@ impl<'s, G: Graph<'s>> Ctx<'s, G> {
         };
         let persons = self.account_persons(a);
         let pi = influence::pagerank(self.graph, &persons, &self.params);
-        persons
-            .binary_search(&p)
-            .ok()
-            .and_then(|i| pi.get(i).copied())
-            .unwrap_or(0.0)
+        influence::rank_of(&persons, &pi, p).unwrap_or(0.0)
     }
 
     /// The persons of project `x` (4.6, §8.2): its account's persons at the date and its

@@ -265,13 +265,7 @@ pub fn account_figures<'s, G: Graph<'s>>(
     about(graph, a, params, as_of, |ctx, a| {
         let persons = ctx.account_persons(a);
         let pi = ctx.account_influence(a);
-        let pi_of = |p: PersonId| {
-            persons
-                .binary_search(&p)
-                .ok()
-                .and_then(|i| pi.get(i).copied())
-                .unwrap_or(0.0)
-        };
+        let pi_of = |p: PersonId| influence::rank_of(&persons, &pi, p).unwrap_or(0.0);
         let s = strength::account_strength(graph, &persons, pi_of, |p| ctx.closeness(p));
         let trend = if params.trend_days == 0 {
             0.0
@@ -326,12 +320,7 @@ pub fn employee_figures<'s, G: Graph<'s>>(
             ctx.account_of(p)
                 .and_then(|a| accounts.binary_search(&a).ok())
                 .and_then(|k| ranks.get(k))
-                .and_then(|(persons, pi)| {
-                    persons
-                        .binary_search(&p)
-                        .ok()
-                        .and_then(|i| pi.get(i).copied())
-                })
+                .and_then(|(persons, pi)| influence::rank_of(persons, pi, p))
                 .unwrap_or(0.0)
         };
         employee::employee_figures(ctx, e, pi)
