@@ -266,7 +266,7 @@ pub fn protections(list: &[Protection<'_>], as_of: Day, protect_days: i64) -> Re
     Ok(())
 }
 
-/// The report's `rows` in the order `by`, rows that tie by external id (`id`).
+/// The report's `rows` sorted by `by`, and by external id (`id`) where `by` ties.
 fn ranked<'r, T: 'r>(
     rows: impl Iterator<Item = &'r T>,
     by: impl Fn(&T, &T) -> Ordering,
