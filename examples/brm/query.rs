@@ -10,11 +10,12 @@ use clap::Args;
 use guanxi::analysis::{self, Params, Report, WinExplanation, WinFeatures, WinModel};
 use guanxi::graph::{Graph, Snapshot};
 use guanxi::live::LiveGraph;
-use guanxi::model::{Day, EmployeeId, NodeRef, ProjectId};
-use guanxi::store::Read;
+use guanxi::model::{Day, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId};
+use guanxi::store::{Database, Read, ReadTxn};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// `brm report`.
@@ -105,12 +106,9 @@ impl Chain {
         } else {
             let Live { params, as_of, db } = self.common.open()?;
             let path = &self.common.db;
-            let txn = db.begin_read().map_err(|e| describe(path, e))?;
+            let (txn, x) = read_node(&db, path, NodeKind::Project, &self.project)?;
+            let x = ProjectId(x);
             let live = LiveGraph::new(&txn);
-            let x = txn
-                .project_by_xid(&self.project)
-                .map_err(|e| describe(path, e))?
-                .ok_or_else(|| no_such("project", &self.project))?;
             let names = |n: NodeRef| stored_name(&txn, path, n);
             ChainView::new(&live, x, &params, as_of, &names, &WinChoice::NotAsked)?
         };
@@ -128,11 +126,23 @@ pub fn no_such(kind: &str, xid: &str) -> String {
     format!("no {kind} with id {xid:?}")
 }
 
+/// Begins a read of `db` (opened from `path`) and looks up the node of `kind` with
+/// external id `xid` in it: the read and the node's id, or the message for an external
+/// id the database does not hold.
+pub fn read_node(db: &Database, path: &Path, kind: NodeKind, xid: &str) -> Result<(ReadTxn, u32)> {
+    let txn = db.begin_read().map_err(|e| describe(path, e))?;
+    let node = txn
+        .lookup(kind, xid)
+        .map_err(|e| describe(path, e))?
+        .ok_or_else(|| no_such(kind.as_str(), xid))?;
+    Ok((txn, node.id))
+}
+
 /// A node's name in a snapshot.
 fn snapshot_name(snap: &Snapshot, n: NodeRef) -> String {
     match n.kind {
-        guanxi::model::NodeKind::Person => snap.person_name(guanxi::model::PersonId(n.id)),
-        guanxi::model::NodeKind::Project => snap.project_name(ProjectId(n.id)),
+        NodeKind::Person => snap.person_name(PersonId(n.id)),
+        NodeKind::Project => snap.project_name(ProjectId(n.id)),
         _ => "",
     }
     .to_owned()
@@ -164,12 +174,8 @@ impl PathArgs {
     /// Finds the strongest paths to one person.
     pub fn run(self) -> Result<ExitCode> {
         let Live { params, as_of, db } = self.common.open()?;
-        let path = &self.common.db;
-        let txn = db.begin_read().map_err(|e| describe(path, e))?;
-        let p = txn
-            .person_by_xid(&self.to)
-            .map_err(|e| describe(path, e))?
-            .ok_or_else(|| no_such("person", &self.to))?;
+        let (txn, p) = read_node(&db, &self.common.db, NodeKind::Person, &self.to)?;
+        let p = PersonId(p);
         let live = LiveGraph::new(&txn);
         let paths = analysis::strongest_paths(&live, p, params.path_k, &params, as_of)
             .map_err(|e| e.to_string())?;
@@ -203,12 +209,8 @@ impl Departure {
     /// Measures what one employee's departure would cost.
     pub fn run(self) -> Result<ExitCode> {
         let Live { params, as_of, db } = self.common.open()?;
-        let path = &self.common.db;
-        let txn = db.begin_read().map_err(|e| describe(path, e))?;
-        let e = txn
-            .employee_by_xid(&self.employee)
-            .map_err(|e| describe(path, e))?
-            .ok_or_else(|| no_such("employee", &self.employee))?;
+        let (txn, e) = read_node(&db, &self.common.db, NodeKind::Employee, &self.employee)?;
+        let e = EmployeeId(e);
         let view = DepartureView::new(&LiveGraph::new(&txn), e, &params, as_of)?;
         if self.json {
             print_json(&view)?;
@@ -236,12 +238,8 @@ impl LeversArgs {
     /// Lists one project's top levers.
     pub fn run(self) -> Result<ExitCode> {
         let Live { params, as_of, db } = self.common.open()?;
-        let path = &self.common.db;
-        let txn = db.begin_read().map_err(|e| describe(path, e))?;
-        let x = txn
-            .project_by_xid(&self.project)
-            .map_err(|e| describe(path, e))?
-            .ok_or_else(|| no_such("project", &self.project))?;
+        let (txn, x) = read_node(&db, &self.common.db, NodeKind::Project, &self.project)?;
+        let x = ProjectId(x);
         let levers = analysis::levers(&LiveGraph::new(&txn), x, &params, as_of)
             .map_err(|e| e.to_string())?;
         let view = LeversView {
@@ -503,7 +501,7 @@ impl ChainView {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let xids = |ps: &[analysis::Named<'_, guanxi::model::PersonId>]| {
+        let xids = |ps: &[analysis::Named<'_, PersonId>]| {
             let mut v: Vec<String> = ps.iter().map(|p| p.xid.to_string()).collect();
             v.sort_unstable();
             v

@@ -5,8 +5,9 @@
 use crate::query::{ChainView, DepartureView, LeversView, PathView, PathsView};
 use crate::Result;
 use guanxi::analysis::Report;
-use guanxi::analysis::{Claim, ProjectRow, Protection};
+use guanxi::analysis::{AccountRow, Claim, ProjectRow, Protection};
 use guanxi::model::{Day, Stage};
+use std::cmp::Ordering;
 
 /// A figure with three decimals, or `—` when it is unknown.
 fn f(v: Option<f64>) -> String {
@@ -265,6 +266,17 @@ pub fn protections(list: &[Protection<'_>], as_of: Day, protect_days: i64) -> Re
     Ok(())
 }
 
+/// The report's `rows` sorted by `by`, and by external id (`id`) where `by` ties.
+fn ranked<'r, T: 'r>(
+    rows: impl Iterator<Item = &'r T>,
+    by: impl Fn(&T, &T) -> Ordering,
+    id: impl Fn(&T) -> &String,
+) -> Vec<&'r T> {
+    let mut ranked: Vec<&T> = rows.collect();
+    ranked.sort_by(|a, b| by(a, b).then_with(|| id(a).cmp(id(b))));
+    ranked
+}
+
 /// Whether a report row's project is open (lead, validation, pursuit).
 fn is_open(p: &ProjectRow) -> bool {
     p.stage.parse::<Stage>().is_ok_and(Stage::is_open)
@@ -286,8 +298,11 @@ pub fn report(r: &Report, top: usize) -> Result<()> {
 /// The figures of time: accounts cooling fastest, stale decision chains, the employees
 /// who left and whom they left behind.
 fn over_time(r: &Report, top: usize) -> Result<()> {
-    let mut cooling: Vec<_> = r.accounts.iter().filter(|a| a.trend < 0.0).collect();
-    cooling.sort_by(|a, b| a.trend.total_cmp(&b.trend).then_with(|| a.id.cmp(&b.id)));
+    let cooling = ranked(
+        r.accounts.iter().filter(|a| a.trend < 0.0),
+        |a, b| a.trend.total_cmp(&b.trend),
+        |a| &a.id,
+    );
     if !cooling.is_empty() {
         out!("\naccounts cooling fastest (strength, change over the trend period):")?;
         for a in cooling.iter().take(top) {
@@ -307,13 +322,11 @@ fn over_time(r: &Report, top: usize) -> Result<()> {
     }
     if !r.departed.is_empty() {
         out!("\nemployees who left, and the persons nobody else is tied to:")?;
-        let mut gone: Vec<_> = r.departed.iter().collect();
-        gone.sort_by(|a, b| {
-            b.orphans
-                .len()
-                .cmp(&a.orphans.len())
-                .then_with(|| a.id.cmp(&b.id))
-        });
+        let gone = ranked(
+            r.departed.iter(),
+            |a, b| b.orphans.len().cmp(&a.orphans.len()),
+            |d| &d.id,
+        );
         for d in gone.iter().take(top) {
             out!(
                 "  {:<12} left {}  {} orphans: {}",
@@ -328,34 +341,28 @@ fn over_time(r: &Report, top: usize) -> Result<()> {
 }
 
 fn accounts(r: &Report, top: usize) -> Result<()> {
-    let mut strong: Vec<_> = r
-        .accounts
-        .iter()
-        .filter(|a| a.pipeline > 0.0 || a.strength > 0.0)
-        .collect();
-    strong.sort_by(|a, b| {
-        b.strength
-            .total_cmp(&a.strength)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let strong = ranked(
+        r.accounts
+            .iter()
+            .filter(|a| a.pipeline > 0.0 || a.strength > 0.0),
+        |a, b| b.strength.total_cmp(&a.strength),
+        |a| &a.id,
+    );
     out!("\nstrongest accounts (strength, advantage over the strongest rival, open pipeline):")?;
-    for a in strong.iter().take(top) {
-        out!(
-            "  {:<12} {:>7.4} {:>+8.4} {:>14.2}",
-            a.id,
-            a.strength,
-            a.advantage,
-            a.pipeline
-        )?;
-    }
+    account_lines(&strong, top)?;
     out!("\nweakest accounts with open pipeline:")?;
-    let mut weak: Vec<_> = r.accounts.iter().filter(|a| a.pipeline > 0.0).collect();
-    weak.sort_by(|a, b| {
-        a.strength
-            .total_cmp(&b.strength)
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    for a in weak.iter().take(top) {
+    let weak = ranked(
+        r.accounts.iter().filter(|a| a.pipeline > 0.0),
+        |a, b| a.strength.total_cmp(&b.strength),
+        |a| &a.id,
+    );
+    account_lines(&weak, top)
+}
+
+/// The first `top` of `list`, one account a line: strength, advantage over the
+/// strongest rival, open pipeline.
+fn account_lines(list: &[&AccountRow], top: usize) -> Result<()> {
+    for a in list.iter().take(top) {
         out!(
             "  {:<12} {:>7.4} {:>+8.4} {:>14.2}",
             a.id,
@@ -369,18 +376,18 @@ fn accounts(r: &Report, top: usize) -> Result<()> {
 
 fn projects(r: &Report, top: usize) -> Result<()> {
     out!("\nopen projects at veto risk (most negative consensus first):")?;
-    let mut risky: Vec<_> = r
-        .projects
-        .iter()
-        .filter(|p| is_open(p))
-        .filter(|p| !p.veto_risk.is_empty())
-        .collect();
-    risky.sort_by(|a, b| {
-        a.consensus
-            .unwrap_or(0.0)
-            .total_cmp(&b.consensus.unwrap_or(0.0))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let risky = ranked(
+        r.projects
+            .iter()
+            .filter(|p| is_open(p))
+            .filter(|p| !p.veto_risk.is_empty()),
+        |a, b| {
+            a.consensus
+                .unwrap_or(0.0)
+                .total_cmp(&b.consensus.unwrap_or(0.0))
+        },
+        |p| &p.id,
+    );
     for p in risky.iter().take(top) {
         let coach = p.coaches.first().map_or_else(
             || "none".to_owned(),
@@ -395,18 +402,18 @@ fn projects(r: &Report, top: usize) -> Result<()> {
         )?;
     }
     out!("\nopen projects with the largest completeness gaps:")?;
-    let mut gaps: Vec<_> = r
-        .projects
-        .iter()
-        .filter(|p| is_open(p))
-        .filter(|p| p.completeness.is_some_and(|c| c < 1.0))
-        .collect();
-    gaps.sort_by(|a, b| {
-        a.completeness
-            .unwrap_or(1.0)
-            .total_cmp(&b.completeness.unwrap_or(1.0))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let gaps = ranked(
+        r.projects
+            .iter()
+            .filter(|p| is_open(p))
+            .filter(|p| p.completeness.is_some_and(|c| c < 1.0)),
+        |a, b| {
+            a.completeness
+                .unwrap_or(1.0)
+                .total_cmp(&b.completeness.unwrap_or(1.0))
+        },
+        |p| &p.id,
+    );
     for p in gaps.iter().take(top) {
         let checks: Vec<&str> = p.gaps.iter().map(|g| g.check.as_str()).collect();
         out!(
@@ -422,13 +429,11 @@ fn projects(r: &Report, top: usize) -> Result<()> {
 
 fn employees(r: &Report, top: usize) -> Result<()> {
     out!("\nemployees with the most sole ties (who would leave with them):")?;
-    let mut emps: Vec<_> = r.employees.iter().collect();
-    emps.sort_by(|a, b| {
-        b.sole_ties
-            .len()
-            .cmp(&a.sole_ties.len())
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    let emps = ranked(
+        r.employees.iter(),
+        |a, b| b.sole_ties.len().cmp(&a.sole_ties.len()),
+        |e| &e.id,
+    );
     for e in emps.iter().take(top) {
         out!(
             "  {:<12} {:>4} sole ties  portfolio {:.4}",

@@ -2,12 +2,12 @@
 //! database only ever read (the changes live in an overlay, see `guanxi::live::WhatIf`).
 
 use crate::options::{describe, Common, Live};
-use crate::query::{no_such, print_json, stored_name, ChainView, WinChoice};
+use crate::query::{no_such, print_json, read_node, stored_name, ChainView, WinChoice};
 use crate::render;
 use crate::Result;
 use clap::Args;
 use guanxi::live::{LiveGraph, WhatIf};
-use guanxi::model::{AccountId, EmployeeId, NodeKind, NodeRef, PersonId, Score};
+use guanxi::model::{AccountId, EmployeeId, NodeKind, NodeRef, PersonId, ProjectId, Score};
 use guanxi::store::{Read, ReadTxn};
 use serde::Serialize;
 use std::path::Path;
@@ -52,11 +52,8 @@ impl WhatIfArgs {
     pub fn run(self) -> Result<ExitCode> {
         let Live { params, as_of, db } = self.common.open()?;
         let path = self.common.db.as_path();
-        let txn = db.begin_read().map_err(|e| describe(path, e))?;
-        let x = txn
-            .project_by_xid(&self.project)
-            .map_err(|e| describe(path, e))?
-            .ok_or_else(|| no_such("project", &self.project))?;
+        let (txn, x) = read_node(&db, path, NodeKind::Project, &self.project)?;
+        let x = ProjectId(x);
         let live = LiveGraph::new(&txn);
         let names = |n: NodeRef| stored_name(&txn, path, n);
         let before = ChainView::new(&live, x, &params, as_of, &names, &WinChoice::NotAsked)?;

@@ -17,6 +17,7 @@
 //! network. `C` after is the noisy-OR over the remaining ties in the same order, so a
 //! tie of effective closeness 0 changes nothing, bit for bit.
 
+use super::influence::rank_of;
 use super::path::{self, Path};
 use super::{closeness, strength, Ctx, Named};
 use crate::graph::Graph;
@@ -111,13 +112,7 @@ pub(crate) fn departure_impact<'s, G: Graph<'s>>(
     for a in accounts_hit {
         let members = ctx.account_persons(a);
         let pi = ctx.account_influence(a);
-        let pi_of = |p: PersonId| {
-            members
-                .binary_search(&p)
-                .ok()
-                .and_then(|i| pi.get(i).copied())
-                .unwrap_or(0.0)
-        };
+        let pi_of = |p: PersonId| rank_of(&members, &pi, p).unwrap_or(0.0);
         let before =
             strength::account_strength(graph, &members, pi_of, |p| ctx.closeness(p)).strength;
         let after_c = |p: PersonId| {

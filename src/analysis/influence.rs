@@ -26,6 +26,15 @@ use crate::graph::{Graph, Snapshot, Staffing};
 use crate::model::{AccountId, NodeKind, PersonId};
 use rayon::prelude::*;
 
+/// `p`'s entry in `ranks`, which is aligned with `persons` (by increasing id, as a
+/// [`pagerank`] is); `None` when `p` is not one of them.
+pub(crate) fn rank_of(persons: &[PersonId], ranks: &[f64], p: PersonId) -> Option<f64> {
+    persons
+        .binary_search(&p)
+        .ok()
+        .and_then(|i| ranks.get(i).copied())
+}
+
 /// PageRank of one account's `persons` (by increasing id, as at one date), in that
 /// order (empty for none). A deference edge stays inside when its end is one of them.
 pub(crate) fn pagerank<'s>(

@@ -131,6 +131,7 @@ pub use params::{Params, ParamsError, RoleWeights, MAX_TREND_DAYS};
 pub use path::Path;
 pub use project::ProjectAnalysis;
 pub use protection::Protection;
+pub(crate) use query::exists;
 pub use query::{
     account_figures, best_owner, claim, claims, coach_candidates, data_quality, departed_employees,
     departure_impact, employee_figures, levers, person_figures, project_analysis, protection,
@@ -403,11 +404,7 @@ impl<'s, G: Graph<'s>> Ctx<'s, G> {
         };
         let persons = self.account_persons(a);
         let pi = influence::pagerank(self.graph, &persons, &self.params);
-        persons
-            .binary_search(&p)
-            .ok()
-            .and_then(|i| pi.get(i).copied())
-            .unwrap_or(0.0)
+        influence::rank_of(&persons, &pi, p).unwrap_or(0.0)
     }
 
     /// The persons of project `x` (4.6, §8.2): its account's persons at the date and its

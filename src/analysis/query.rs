@@ -52,7 +52,10 @@ pub enum QueryError {
 }
 
 /// `Ok` if `node` exists in `graph` (and `graph` could read whether it does).
-fn exists<'s>(graph: impl Graph<'s>, node: impl Into<NodeRef>) -> Result<(), QueryError> {
+pub(crate) fn exists<'s>(
+    graph: impl Graph<'s>,
+    node: impl Into<NodeRef>,
+) -> Result<(), QueryError> {
     let node = node.into();
     let found = graph.contains(node);
     checked(graph, ())?;
@@ -64,6 +67,20 @@ fn exists<'s>(graph: impl Graph<'s>, node: impl Into<NodeRef>) -> Result<(), Que
             id: node.id,
         })
     }
+}
+
+/// `answer(ctx, node)`, with `ctx` computing on demand over `graph` at `as_of`: `Err`
+/// if `node` does not exist in `graph`, or if `graph` failed to read something on the
+/// way.
+fn about<'s, G: Graph<'s>, N: Into<NodeRef> + Copy, T>(
+    graph: G,
+    node: N,
+    params: &Params,
+    as_of: Day,
+    answer: impl FnOnce(&Ctx<'s, G>, N) -> T,
+) -> Result<T, QueryError> {
+    exists(graph, node)?;
+    checked(graph, answer(&Ctx::new(graph, params, as_of), node))
 }
 
 /// `result`, unless `graph` failed to read something on the way.
@@ -83,8 +100,7 @@ pub fn project_analysis<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<ProjectAnalysis<'s>, QueryError> {
-    exists(graph, x)?;
-    checked(graph, project::analyse(&Ctx::new(graph, params, as_of), x))
+    about(graph, x, params, as_of, project::analyse)
 }
 
 /// The top `params.coach_k` coach candidates of project `x` with their factors (§4.9).
@@ -94,11 +110,7 @@ pub fn coach_candidates<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<Vec<CoachCandidate<'s>>, QueryError> {
-    exists(graph, x)?;
-    checked(
-        graph,
-        coach::coach_candidates(&Ctx::new(graph, params, as_of), x),
-    )
+    about(graph, x, params, as_of, coach::coach_candidates)
 }
 
 /// The levers of project `x` (§9.1): every person's leverage on the consensus, and the
@@ -109,10 +121,9 @@ pub fn levers<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<Levers<'s>, QueryError> {
-    exists(graph, x)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    let opinion = opinion::project_opinion(&ctx, x);
-    checked(graph, lever::levers(&ctx, x, &opinion))
+    about(graph, x, params, as_of, |ctx, x| {
+        lever::levers(ctx, x, &opinion::project_opinion(ctx, x))
+    })
 }
 
 /// The win model's training set (§9.2): every won and lost project with its features
@@ -159,11 +170,9 @@ pub fn strongest_paths<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<Vec<Path<'s>>, QueryError> {
-    exists(graph, person)?;
-    checked(
-        graph,
-        path::strongest(&Ctx::new(graph, params, as_of), person, k, None),
-    )
+    about(graph, person, params, as_of, |ctx, p| {
+        path::strongest(ctx, p, k, None)
+    })
 }
 
 /// The impact of employee `e` leaving (§4.11).
@@ -173,11 +182,7 @@ pub fn departure_impact<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<DepartureImpact<'s>, QueryError> {
-    exists(graph, e)?;
-    checked(
-        graph,
-        departure::departure_impact(&Ctx::new(graph, params, as_of), e),
-    )
+    about(graph, e, params, as_of, departure::departure_impact)
 }
 
 /// A person's figures: the report's person row, and the person's account.
@@ -207,25 +212,24 @@ pub fn person_figures<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<PersonFigures<'s>, QueryError> {
-    exists(graph, p)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    let closeness = ctx.closeness(p);
-    let earlier = ctx.at(earlier_day(as_of, params.trend_days));
-    let memory = memory::attitude_memory(graph, p);
-    let figures = PersonFigures {
-        person: Named::person(graph, p),
-        account: ctx.account_of(p).map(|a| Named::account(graph, a)),
-        closeness,
-        influence: ctx.influence(p),
-        trend: if params.trend_days == 0 {
-            0.0
-        } else {
-            closeness - earlier.closeness(p)
-        },
-        past_solution: memory.solution,
-        past_price: memory.price,
-    };
-    checked(graph, figures)
+    about(graph, p, params, as_of, |ctx, p| {
+        let closeness = ctx.closeness(p);
+        let earlier = ctx.at(earlier_day(as_of, params.trend_days));
+        let memory = memory::attitude_memory(graph, p);
+        PersonFigures {
+            person: Named::person(graph, p),
+            account: ctx.account_of(p).map(|a| Named::account(graph, a)),
+            closeness,
+            influence: ctx.influence(p),
+            trend: if params.trend_days == 0 {
+                0.0
+            } else {
+                closeness - earlier.closeness(p)
+            },
+            past_solution: memory.solution,
+            past_price: memory.price,
+        }
+    })
 }
 
 /// An account's figures: the report's account row, and the influence of each of its
@@ -258,42 +262,35 @@ pub fn account_figures<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<AccountFigures<'s>, QueryError> {
-    exists(graph, a)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    let persons = ctx.account_persons(a);
-    let pi = ctx.account_influence(a);
-    let pi_of = |p: PersonId| {
-        persons
-            .binary_search(&p)
-            .ok()
-            .and_then(|i| pi.get(i).copied())
-            .unwrap_or(0.0)
-    };
-    let s = strength::account_strength(graph, &persons, pi_of, |p| ctx.closeness(p));
-    let trend = if params.trend_days == 0 {
-        0.0
-    } else {
-        s.strength - account_strength_at(&ctx.at(earlier_day(as_of, params.trend_days)), a)
-    };
-    let figures = AccountFigures {
-        account: Named::account(graph, a),
-        kind: graph.account_kind(a),
-        strength: s.strength,
-        rivals: s
-            .rivals
-            .into_iter()
-            .map(|(k, v)| (Named::account(graph, k), v))
-            .collect(),
-        advantage: s.advantage,
-        pipeline: asset::pipeline(graph, a),
-        trend,
-        influence: persons
-            .iter()
-            .zip(&pi)
-            .map(|(&p, &v)| (Named::person(graph, p), v))
-            .collect(),
-    };
-    checked(graph, figures)
+    about(graph, a, params, as_of, |ctx, a| {
+        let persons = ctx.account_persons(a);
+        let pi = ctx.account_influence(a);
+        let pi_of = |p: PersonId| influence::rank_of(&persons, &pi, p).unwrap_or(0.0);
+        let s = strength::account_strength(graph, &persons, pi_of, |p| ctx.closeness(p));
+        let trend = if params.trend_days == 0 {
+            0.0
+        } else {
+            s.strength - account_strength_at(&ctx.at(earlier_day(as_of, params.trend_days)), a)
+        };
+        AccountFigures {
+            account: Named::account(graph, a),
+            kind: graph.account_kind(a),
+            strength: s.strength,
+            rivals: s
+                .rivals
+                .into_iter()
+                .map(|(k, v)| (Named::account(graph, k), v))
+                .collect(),
+            advantage: s.advantage,
+            pipeline: asset::pipeline(graph, a),
+            trend,
+            influence: persons
+                .iter()
+                .zip(&pi)
+                .map(|(&p, &v)| (Named::person(graph, p), v))
+                .collect(),
+        }
+    })
 }
 
 /// Employee `e`'s portfolio, sole ties and fit (§4.10): the PageRank of the accounts of
@@ -304,35 +301,30 @@ pub fn employee_figures<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<EmployeeFigures<'s>, QueryError> {
-    exists(graph, e)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    let mut accounts: Vec<AccountId> = ctx
-        .employee_ties(e)
-        .filter_map(|i| ctx.tie_person(i).and_then(|p| ctx.account_of(p)))
-        .collect();
-    accounts.sort_unstable();
-    accounts.dedup();
-    let ranks: Vec<(Vec<PersonId>, Vec<f64>)> = accounts
-        .iter()
-        .map(|&a| {
-            let persons = ctx.account_persons(a).into_owned();
-            let pi = influence::pagerank(graph, &persons, params);
-            (persons, pi)
-        })
-        .collect();
-    let pi = |p: PersonId| {
-        ctx.account_of(p)
-            .and_then(|a| accounts.binary_search(&a).ok())
-            .and_then(|k| ranks.get(k))
-            .and_then(|(persons, pi)| {
-                persons
-                    .binary_search(&p)
-                    .ok()
-                    .and_then(|i| pi.get(i).copied())
+    about(graph, e, params, as_of, |ctx, e| {
+        let mut accounts: Vec<AccountId> = ctx
+            .employee_ties(e)
+            .filter_map(|i| ctx.tie_person(i).and_then(|p| ctx.account_of(p)))
+            .collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        let ranks: Vec<(Vec<PersonId>, Vec<f64>)> = accounts
+            .iter()
+            .map(|&a| {
+                let persons = ctx.account_persons(a).into_owned();
+                let pi = influence::pagerank(graph, &persons, params);
+                (persons, pi)
             })
-            .unwrap_or(0.0)
-    };
-    checked(graph, employee::employee_figures(&ctx, e, pi))
+            .collect();
+        let pi = |p: PersonId| {
+            ctx.account_of(p)
+                .and_then(|a| accounts.binary_search(&a).ok())
+                .and_then(|k| ranks.get(k))
+                .and_then(|(persons, pi)| influence::rank_of(persons, pi, p))
+                .unwrap_or(0.0)
+        };
+        employee::employee_figures(ctx, e, pi)
+    })
 }
 
 /// The employees gone at `as_of` (§8.3), by external id, each with its leaving day and
@@ -360,13 +352,13 @@ pub fn claim<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<Option<Claim<'s>>, QueryError> {
-    exists(graph, a)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    if claiming::claimants(&ctx, a).len() < 2 {
-        return checked(graph, None);
-    }
-    let reach = reach::account_reach(&ctx, a, reach::account_pi(&ctx, a));
-    checked(graph, claiming::claim(&ctx, a, &reach))
+    about(graph, a, params, as_of, |ctx, a| {
+        if claiming::claimants(ctx, a).len() < 2 {
+            return None;
+        }
+        let reach = reach::account_reach(ctx, a, reach::account_pi(ctx, a));
+        claiming::claim(ctx, a, &reach)
+    })
 }
 
 /// Every account with a claim (§9.3), worst first: the most open pipeline at stake,
@@ -384,11 +376,10 @@ pub fn protection<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<Option<Protection<'s>>, QueryError> {
-    exists(graph, a)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    // Protection reads contacts only: no PageRank needed (the fits stay 0).
-    let protection = protect::protection(&ctx, a, &reach::account_reach(&ctx, a, |_| 0.0));
-    checked(graph, protection)
+    about(graph, a, params, as_of, |ctx, a| {
+        // Protection reads contacts only: no PageRank needed (the fits stay 0).
+        protect::protection(ctx, a, &reach::account_reach(ctx, a, |_| 0.0))
+    })
 }
 
 /// Every protected account (§9.4), worst first: expired before not expired; among
@@ -405,13 +396,13 @@ pub fn best_owner<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<Option<BestOwner<'s>>, QueryError> {
-    exists(graph, a)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    if graph.account_kind(a) != AccountKind::Client {
-        return checked(graph, None);
-    }
-    let reach = reach::account_reach(&ctx, a, reach::account_pi(&ctx, a));
-    checked(graph, owner::best_owner(&ctx, a, &reach))
+    about(graph, a, params, as_of, |ctx, a| {
+        if graph.account_kind(a) != AccountKind::Client {
+            return None;
+        }
+        let reach = reach::account_reach(ctx, a, reach::account_pi(ctx, a));
+        owner::best_owner(ctx, a, &reach)
+    })
 }
 
 /// Employee `e`'s data quality (§9.6): the mean completeness of the open projects it
@@ -422,8 +413,7 @@ pub fn data_quality<'s, G: Graph<'s>>(
     params: &Params,
     as_of: Day,
 ) -> Result<DataQuality<'s>, QueryError> {
-    exists(graph, e)?;
-    let ctx = Ctx::new(graph, params, as_of);
-    let quality = quality::data_quality(&ctx, e, |x| quality::completeness_of(&ctx, x));
-    checked(graph, quality)
+    about(graph, e, params, as_of, |ctx, e| {
+        quality::data_quality(ctx, e, |x| quality::completeness_of(ctx, x))
+    })
 }

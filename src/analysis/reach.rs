@@ -13,6 +13,7 @@
 //!
 //! The sum runs over the account's persons by increasing id.
 
+use super::influence::rank_of;
 use super::Ctx;
 use crate::graph::Graph;
 use crate::model::{AccountId, Day, EmployeeId, PersonId};
@@ -74,11 +75,5 @@ pub(crate) fn account_pi<'s, G: Graph<'s>>(
 ) -> impl Fn(PersonId) -> f64 {
     let persons = ctx.account_persons(a).into_owned();
     let pi = ctx.account_influence(a);
-    move |p| {
-        persons
-            .binary_search(&p)
-            .ok()
-            .and_then(|i| pi.get(i).copied())
-            .unwrap_or(0.0)
-    }
+    move |p| rank_of(&persons, &pi, p).unwrap_or(0.0)
 }

@@ -71,13 +71,7 @@ impl Earlier {
                     strength(persons, pi, c)
                 } else {
                     let ranks = influence::account_pagerank(snapshot, &staffing, a, params);
-                    let pi = |p: PersonId| {
-                        persons
-                            .binary_search(&p)
-                            .ok()
-                            .and_then(|i| ranks.get(i).copied())
-                            .unwrap_or(0.0)
-                    };
+                    let pi = |p: PersonId| influence::rank_of(persons, &ranks, p).unwrap_or(0.0);
                     strength(persons, pi, c)
                 }
             })

@@ -153,17 +153,8 @@ impl crate::store::Visit for Edges {
                 tie,
             } => {
                 if employee_ok(employee) && person_ok(person) {
-                    self.ties.push((
-                        person.index(),
-                        TieRecord {
-                            employee,
-                            person,
-                            recorded: true,
-                            closeness: tie.closeness.get(),
-                            last_contact: tie.last_contact,
-                            private: tie.private,
-                        },
-                    ));
+                    self.ties
+                        .push((person.index(), TieRecord::from_tie(employee, person, tie)));
                 }
             }
             Edge::Member {

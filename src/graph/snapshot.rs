@@ -6,7 +6,7 @@ use super::nodes::Nodes;
 use super::NONE;
 use crate::model::{
     AccountId, AccountKind, Day, EmployeeId, InteractionKind, Member, NodeKind, NodeRef, PersonId,
-    ProjectId, Stage,
+    ProjectId, Stage, Tie,
 };
 
 /// A pair of an employee and a person that is, at some date, a *tie* (§8.1): a tie
@@ -46,6 +46,18 @@ pub struct Contact {
 }
 
 impl TieRecord {
+    /// The record of `employee`'s tie `tie` with `person`.
+    pub(crate) fn from_tie(employee: EmployeeId, person: PersonId, tie: Tie) -> TieRecord {
+        TieRecord {
+            employee,
+            person,
+            recorded: true,
+            closeness: tie.closeness.get(),
+            last_contact: tie.last_contact,
+            private: tie.private,
+        }
+    }
+
     /// The decayed assessed closeness `c_tie` of the record at `as_of` (§4.1, §8.1):
     /// `closeness · 2^(−d / half_life)` with `d` = the days from the record's last
     /// contact to `as_of`, 0 if the contact is later; an undated record does not decay,

@@ -144,6 +144,28 @@ impl Iterator for PersonIds<'_> {
     }
 }
 
+/// The petgraph basics shared by the views: `$view` is a directed graph of `$node`s,
+/// without node weights, whose edges have a `usize` id and an `f64` weight.
+macro_rules! directed_view {
+    ($view:ident, $node:ty) => {
+        impl GraphBase for $view<'_> {
+            type NodeId = $node;
+            type EdgeId = usize;
+        }
+
+        impl GraphRef for $view<'_> {}
+
+        impl Data for $view<'_> {
+            type NodeWeight = ();
+            type EdgeWeight = f64;
+        }
+
+        impl GraphProp for $view<'_> {
+            type EdgeType = Directed;
+        }
+    };
+}
+
 impl Snapshot {
     /// The deference graph as a graph-algorithm view (see [`DeferenceGraph`]).
     pub fn deference_graph(&self) -> DeferenceGraph<'_> {
@@ -189,21 +211,7 @@ pub struct DeferenceGraph<'s> {
     snapshot: &'s Snapshot,
 }
 
-impl GraphBase for DeferenceGraph<'_> {
-    type NodeId = PersonId;
-    type EdgeId = usize;
-}
-
-impl GraphRef for DeferenceGraph<'_> {}
-
-impl Data for DeferenceGraph<'_> {
-    type NodeWeight = ();
-    type EdgeWeight = f64;
-}
-
-impl GraphProp for DeferenceGraph<'_> {
-    type EdgeType = Directed;
-}
+directed_view!(DeferenceGraph, PersonId);
 
 impl NodeIndexable for DeferenceGraph<'_> {
     fn node_bound(&self) -> usize {
@@ -387,21 +395,7 @@ impl PathGraph<'_> {
     }
 }
 
-impl GraphBase for PathGraph<'_> {
-    type NodeId = PathNode;
-    type EdgeId = usize;
-}
-
-impl GraphRef for PathGraph<'_> {}
-
-impl Data for PathGraph<'_> {
-    type NodeWeight = ();
-    type EdgeWeight = f64;
-}
-
-impl GraphProp for PathGraph<'_> {
-    type EdgeType = Directed;
-}
+directed_view!(PathGraph, PathNode);
 
 impl NodeIndexable for PathGraph<'_> {
     fn node_bound(&self) -> usize {

@@ -19,9 +19,9 @@
 //! us) and an edge's pen width its weight, so the picture reads at a glance; a person
 //! who left and a gone employee are drawn dashed and grey.
 
-use crate::analysis::{project_analysis, Ctx, Params, QueryError};
-use crate::graph::Snapshot;
-use crate::model::{AccountId, Day, EmployeeId, NodeRef, PersonId, ProjectId};
+use crate::analysis::{exists, project_analysis, Ctx, Params, QueryError};
+use crate::graph::{Link, Snapshot};
+use crate::model::{AccountId, Day, EmployeeId, PersonId, ProjectId};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -73,18 +73,8 @@ fn opt6(v: Option<f64>) -> String {
     v.map_or_else(String::new, fmt6)
 }
 
-/// `Err` unless `node` exists in `snapshot`.
-fn exists(snapshot: &Snapshot, node: impl Into<NodeRef>) -> Result<(), QueryError> {
-    let node = node.into();
-    if snapshot.contains(node) {
-        Ok(())
-    } else {
-        Err(QueryError::NotFound {
-            kind: node.kind,
-            id: node.id,
-        })
-    }
-}
+/// The recorded edges out of a person, of one kind (`reports_to` or influences).
+type Links = fn(&Snapshot, PersonId) -> &[Link];
 
 /// Adds the persons' `reports_to` and influences edges among themselves (every
 /// recorded weight) and the ties of our employees to them at the date, with those
@@ -93,27 +83,21 @@ fn add_edges(d: &mut Drawing, ctx: &Ctx<'_, &Snapshot>, persons: &BTreeSet<Perso
     let snapshot = ctx.graph;
     let pid = |p: PersonId| format!("p:{}", snapshot.person_xid(p));
     let eid = |e: EmployeeId| format!("e:{}", snapshot.employee_xid(e));
-    for &p in persons {
-        for l in snapshot.reports_to(p) {
-            if persons.contains(&l.to) {
-                d.edges.push(DrawEdge {
-                    from: pid(p),
-                    to: pid(l.to),
-                    kind: "reports_to",
-                    weight: l.weight,
-                });
-            }
-        }
-    }
-    for &p in persons {
-        for l in snapshot.influences(p) {
-            if persons.contains(&l.to) {
-                d.edges.push(DrawEdge {
-                    from: pid(p),
-                    to: pid(l.to),
-                    kind: "influences",
-                    weight: l.weight,
-                });
+    let deference: [(&str, Links); 2] = [
+        ("reports_to", Snapshot::reports_to),
+        ("influences", Snapshot::influences),
+    ];
+    for (kind, links) in deference {
+        for &p in persons {
+            for l in links(snapshot, p) {
+                if persons.contains(&l.to) {
+                    d.edges.push(DrawEdge {
+                        from: pid(p),
+                        to: pid(l.to),
+                        kind,
+                        weight: l.weight,
+                    });
+                }
             }
         }
     }

@@ -338,14 +338,7 @@ impl<'t, R: Read + ?Sized> LiveGraph<'t, R> {
                     employee,
                     person,
                     tie,
-                } => Some(TieRecord {
-                    employee,
-                    person,
-                    recorded: true,
-                    closeness: tie.closeness.get(),
-                    last_contact: tie.last_contact,
-                    private: tie.private,
-                }),
+                } => Some(TieRecord::from_tie(employee, person, tie)),
                 _ => None,
             })
             .collect();

@@ -243,14 +243,7 @@ impl<'s, G: Graph<'s>> WhatIf<'s, G> {
         self.exists(employee)?;
         self.exists(person)?;
         self.patch_tie(employee, person, |_| {
-            Some(TieRecord {
-                employee,
-                person,
-                recorded: true,
-                closeness: tie.closeness.get(),
-                last_contact: tie.last_contact,
-                private: tie.private,
-            })
+            Some(TieRecord::from_tie(employee, person, tie))
         });
         Ok(())
     }

@@ -484,55 +484,15 @@ impl Edge {
     /// store's ids).
     #[must_use]
     pub fn with_ends(&self, mut id: impl FnMut(NodeRef) -> u32) -> Edge {
-        let key = self.key();
-        let (f, t) = (id(key.from), id(key.to));
-        match self {
-            Edge::WorksAt { employment, .. } => Edge::WorksAt {
-                person: PersonId(f),
-                account: AccountId(t),
-                employment: employment.clone(),
-            },
-            Edge::ReportsTo { weight, .. } => Edge::ReportsTo {
-                person: PersonId(f),
-                manager: PersonId(t),
-                weight: *weight,
-            },
-            Edge::Influences { weight, .. } => Edge::Influences {
-                from: PersonId(f),
-                to: PersonId(t),
-                weight: *weight,
-            },
-            Edge::Tie { tie, .. } => Edge::Tie {
-                employee: EmployeeId(f),
-                person: PersonId(t),
-                tie: *tie,
-            },
-            Edge::Member { member, .. } => Edge::Member {
-                person: PersonId(f),
-                project: ProjectId(t),
-                member: *member,
-            },
-            Edge::Owns { target, .. } => Edge::Owns {
-                employee: EmployeeId(f),
-                target: match target {
-                    OwnsTarget::Account(_) => OwnsTarget::Account(AccountId(t)),
-                    OwnsTarget::Project(_) => OwnsTarget::Project(ProjectId(t)),
-                },
-            },
-            Edge::RivalTie { closeness, .. } => Edge::RivalTie {
-                competitor: AccountId(f),
-                person: PersonId(t),
-                closeness: *closeness,
-            },
-            Edge::Competes { .. } => Edge::Competes {
-                competitor: AccountId(f),
-                project: ProjectId(t),
-            },
-            Edge::Of { .. } => Edge::Of {
-                project: ProjectId(f),
-                account: AccountId(t),
-            },
-        }
+        let EdgeKey { kind, from, to } = self.key();
+        let key = EdgeKey {
+            kind,
+            from: NodeRef::new(from.kind, id(from)),
+            to: NodeRef::new(to.kind, id(to)),
+        };
+        // An edge's own key and attributes always fit together, whatever the ids: the
+        // fallback is never taken.
+        Edge::from_parts(key, self.attrs()).unwrap_or_else(|| self.clone())
     }
 
     /// Rebuilds an edge from its key and attributes; `None` if they do not fit together

@@ -231,7 +231,7 @@ fn copy<K: Key + 'static, V: Value + 'static>(
 
 /// Copies a table that a file of an older format may lack (the copy then lacks it too,
 /// and keeps that format).
-fn copy_optional<K: Key + 'static, V: Value + 'static>(
+pub(super) fn copy_optional<K: Key + 'static, V: Value + 'static>(
     src: &redb::ReadTransaction,
     dst: &redb::WriteTransaction,
     def: TableDefinition<'static, K, V>,

@@ -476,15 +476,20 @@ fn check_edges<S: Source + ?Sized>(
     Ok(())
 }
 
-/// Reports overlapping employment periods among one person's `works_at` edges.
-fn overlapping_periods(edges: &[Edge], v: &mut Vec<Violation>) {
-    let periods: Vec<&Employment> = edges
+/// The periods of the `works_at` edges among `edges`, in their order.
+pub(super) fn periods(edges: &[Edge]) -> Vec<&Employment> {
+    edges
         .iter()
         .filter_map(|e| match e {
             Edge::WorksAt { employment, .. } => Some(employment),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// Reports overlapping employment periods among one person's `works_at` edges.
+fn overlapping_periods(edges: &[Edge], v: &mut Vec<Violation>) {
+    let periods = periods(edges);
     for (a, b) in Employment::overlapping_pairs(&periods) {
         v.push(Violation::OverlappingPeriods {
             edge: edges[b].key(),

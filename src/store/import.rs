@@ -985,13 +985,7 @@ fn overlapping_periods(
             v.value(),
         )?);
     }
-    let periods: Vec<&Employment> = edges
-        .iter()
-        .filter_map(|e| match e {
-            Edge::WorksAt { employment, .. } => Some(employment),
-            _ => None,
-        })
-        .collect();
+    let periods = super::check::periods(&edges);
     match Employment::overlapping_pairs(&periods).first() {
         Some(&(a, b)) => Err(StoreError::OverlappingPeriods {
             edge: edge_label(txn, edges[b].key()),

@@ -28,6 +28,7 @@
 //! The tables came with file format 2. In a format-1 file they do not exist and read as
 //! empty; a write transaction creates them when it upgrades the file.
 
+use super::backup::copy_optional;
 use super::error::{Result, StoreError};
 use super::internal::codec::{decode, encode_into, unchanged_since_v1};
 use super::internal::tables::{BY_DATE, BY_PAIR, BY_PERSON, BY_PROJECT, INTERACTIONS};
@@ -299,30 +300,11 @@ pub(crate) fn copy_tables(
     src: &redb::ReadTransaction,
     dst: &redb::WriteTransaction,
 ) -> Result<u64> {
-    fn copy<K: redb::Key + 'static, V: redb::Value + 'static>(
-        src: &redb::ReadTransaction,
-        dst: &redb::WriteTransaction,
-        def: redb::TableDefinition<'static, K, V>,
-    ) -> Result<u64> {
-        let from = match src.open_table(def) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
-            Err(e) => return Err(e.into()),
-        };
-        let mut to = dst.open_table(def)?;
-        let mut n = 0;
-        for r in from.iter()? {
-            let (k, v) = r?;
-            to.insert(k.value(), v.value())?;
-            n += 1;
-        }
-        Ok(n)
-    }
-    let n = copy(src, dst, INTERACTIONS)?;
-    copy(src, dst, BY_PAIR)?;
-    copy(src, dst, BY_PERSON)?;
-    copy(src, dst, BY_DATE)?;
-    copy(src, dst, BY_PROJECT)?;
+    let n = copy_optional(src, dst, INTERACTIONS)?;
+    copy_optional(src, dst, BY_PAIR)?;
+    copy_optional(src, dst, BY_PERSON)?;
+    copy_optional(src, dst, BY_DATE)?;
+    copy_optional(src, dst, BY_PROJECT)?;
     Ok(n)
 }
 

@@ -239,6 +239,14 @@ struct Builder<'p> {
 }
 
 impl<'p> Builder<'p> {
+    /// Each project with the index of its account, from the `of` edges.
+    fn project_accounts(&self) -> impl Iterator<Item = (ProjectId, usize)> + '_ {
+        self.of.iter().filter_map(|e| match *e {
+            Edge::Of { project, account } => Some((project, account.index())),
+            _ => None,
+        })
+    }
+
     fn new(p: &'p Params, seed: u64) -> Self {
         let (y, m, d) = REFERENCE_DATE;
         Builder {
@@ -729,14 +737,7 @@ impl<'p> Builder<'p> {
                 }
             }
         }
-        let projects: Vec<(ProjectId, usize)> = self
-            .of
-            .iter()
-            .filter_map(|e| match *e {
-                Edge::Of { project, account } => Some((project, account.index())),
-                _ => None,
-            })
-            .collect();
+        let projects: Vec<(ProjectId, usize)> = self.project_accounts().collect();
         for (x, a) in projects {
             let mut on: Vec<usize> = Vec::new();
             for &k in &rivals_of[a] {

@@ -88,14 +88,7 @@ impl Builder<'_> {
             return;
         }
         // Open projects' members who work at the project's account, by project.
-        let account_of: HashMap<ProjectId, usize> = self
-            .of
-            .iter()
-            .filter_map(|e| match *e {
-                Edge::Of { project, account } => Some((project, account.index())),
-                _ => None,
-            })
-            .collect();
+        let account_of: HashMap<ProjectId, usize> = self.project_accounts().collect();
         let mut chains: Vec<(usize, Vec<u32>)> = Vec::new();
         for e in &self.members {
             if let Edge::Member {
