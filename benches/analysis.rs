@@ -1,7 +1,9 @@
 //! Analysis benchmarks: snapshot build, full report (1 and 2 threads; and without the
 //! trends' second date, `trend_days` 0, to measure what trends cost) and the
-//! single-project query, on a ~300k-edge and a ~3M-edge synthetic network; the levers
-//! of one project and the win model's fit (§9) on the ~300k-edge one.
+//! single-project query, on a ~300k-edge and a ~3M-edge synthetic network; the
+//! snapshot's load from a file beside the storage engine's bare scan of the same tables,
+//! and beside a stand-in for a copy of the snapshot stored as columns; the levers of one
+//! project and the win model's fit (§9) on the ~300k-edge one.
 //!
 //! Run: `cargo bench --bench analysis -- --warm-up-time 1 --measurement-time 3`.
 //! Set `GUANXI_BENCH_SMALL_ONLY=1` to skip the large network.
@@ -218,6 +220,75 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
     }
 }
 
+/// The floor of a different kind of load: a copy of the snapshot kept in the file as
+/// columns of plain numbers, read back into arrays. Not a guanxi feature — the
+/// measure of what one would save. The columns hold 99 bytes per edge of the network
+/// (the snapshot's measured resident size on large) as little-endian `u64`s, in
+/// values just under 1 MiB; each value is read through the storage engine, converted
+/// into a fresh array and checked against a bound (as a stored copy would have to be,
+/// so that a damaged one could not send an analysis out of bounds), the values spread
+/// over the pool at one and two threads.
+fn stored_columns(crit: &mut Criterion) {
+    use rayon::prelude::*;
+    use redb::ReadableDatabase as _;
+    const COLUMNS: TableDefinition<u32, &[u8]> = TableDefinition::new("columns");
+    const VALUE: usize = (1 << 20) - 4096;
+    const BOUND: u64 = 1 << 40;
+    for (size, preset) in sizes() {
+        let bytes = 99 * synth::generate(preset, 42).edges.len();
+        let values = u32::try_from(bytes.div_ceil(VALUE)).expect("fits");
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let db = redb::Database::create(dir.path().join("columns.redb")).expect("create");
+        let txn = db.begin_write().expect("write");
+        {
+            let mut table = txn.open_table(COLUMNS).expect("table");
+            let mut rng = synth::Rng::new(7);
+            for v in 0..values {
+                let value: Vec<u8> = (0..VALUE / 8)
+                    .flat_map(|_| (rng.next_u64() % BOUND).to_le_bytes())
+                    .collect();
+                table.insert(v, value.as_slice()).expect("insert");
+            }
+        }
+        txn.commit().expect("commit");
+        let mut group = crit.benchmark_group(format!("stored_columns/{size}"));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(5));
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
+            let pool = pool.expect("thread pool");
+            group.bench_with_input(
+                BenchmarkId::new("read_threads", threads),
+                &threads,
+                |bench, _| {
+                    bench.iter_with_large_drop(|| {
+                        let txn = db.begin_read().expect("read");
+                        let table = txn.open_table(COLUMNS).expect("table");
+                        pool.install(|| {
+                            (0..values)
+                                .into_par_iter()
+                                .map(|v| {
+                                    let value = table.get(v).expect("get").expect("value");
+                                    let column: Vec<u64> = value
+                                        .value()
+                                        .chunks_exact(8)
+                                        .map(|b| u64::from_le_bytes(b.try_into().expect("8")))
+                                        .collect();
+                                    assert!(column.iter().all(|&x| x < BOUND));
+                                    column
+                                })
+                                .collect::<Vec<Vec<u64>>>()
+                        })
+                    });
+                },
+            );
+        }
+        group.finish();
+    }
+}
+
 /// §9 on `medium`: one project's levers (the adjoint solve and a path search per
 /// lever, as the `levers` query runs them, over the same 300 projects as
 /// `project_query`), the win model's fit alone on the training set, and the training
@@ -252,5 +323,5 @@ fn strategy(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, load_vs_raw_scan, strategy);
+criterion_group!(benches, bench, load_vs_raw_scan, stored_columns, strategy);
 criterion_main!(benches);
