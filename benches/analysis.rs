@@ -88,61 +88,31 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// The keys of a table the load reads.
-#[derive(Clone, Copy)]
-enum Key {
-    /// A node id.
-    Id,
-    /// An out-adjacency key.
-    Edge,
-    /// A key of the interactions' person index.
-    Person,
-}
-
-/// Every table the load reads, by name.
-const TABLES: [(&str, Key); NodeKind::COUNT + 2] = [
-    ("guanxi.node.account", Key::Id),
-    ("guanxi.node.person", Key::Id),
-    ("guanxi.node.employee", Key::Id),
-    ("guanxi.node.project", Key::Id),
-    ("guanxi.edge.out", Key::Edge),
-    ("guanxi.interaction.by_person", Key::Person),
+/// Every table the load reads, by name, with the scan of its key type.
+const TABLES: [(&str, Scan); NodeKind::COUNT + 2] = [
+    ("guanxi.node.account", scan::<u32>),
+    ("guanxi.node.person", scan::<u32>),
+    ("guanxi.node.employee", scan::<u32>),
+    ("guanxi.node.project", scan::<u32>),
+    ("guanxi.edge.out", scan::<&[u8; 17]>),
+    ("guanxi.interaction.by_person", scan::<&[u8; 16]>),
 ];
 
-/// The sum of every byte of a table's keys and values (and of its `u32` keys).
-fn scan(txn: &redb::ReadTransaction, name: &str, key: Key) -> usize {
+/// A raw scan of one table, by name.
+type Scan = fn(&redb::ReadTransaction, &str) -> usize;
+
+/// The sum of every byte of the keys (of type `K`) and values of the table `name`.
+fn scan<K: redb::Key + 'static>(txn: &redb::ReadTransaction, name: &str) -> usize {
     fn bytes(b: &[u8]) -> usize {
         b.iter().map(|&x| usize::from(x)).sum()
     }
+    let table = txn
+        .open_table(TableDefinition::<K, &[u8]>::new(name))
+        .expect("table");
     let mut total = 0usize;
-    match key {
-        Key::Id => {
-            let table = txn
-                .open_table(TableDefinition::<u32, &[u8]>::new(name))
-                .expect("node table");
-            for entry in table.iter().expect("iter") {
-                let (key, value) = entry.expect("entry");
-                total += key.value() as usize + bytes(value.value());
-            }
-        }
-        Key::Edge => {
-            let table = txn
-                .open_table(TableDefinition::<&[u8; 17], &[u8]>::new(name))
-                .expect("out table");
-            for entry in table.iter().expect("iter") {
-                let (key, value) = entry.expect("entry");
-                total += bytes(key.value()) + bytes(value.value());
-            }
-        }
-        Key::Person => {
-            let table = txn
-                .open_table(TableDefinition::<&[u8; 16], &[u8]>::new(name))
-                .expect("person index");
-            for entry in table.iter().expect("iter") {
-                let (key, value) = entry.expect("entry");
-                total += bytes(key.value()) + bytes(value.value());
-            }
-        }
+    for entry in table.iter().expect("iter") {
+        let (key, value) = entry.expect("entry");
+        total += bytes(K::as_bytes(&key.value()).as_ref()) + bytes(value.value());
     }
     total
 }
@@ -188,7 +158,7 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
                                 TABLES
                                     .par_iter()
                                     .with_max_len(1)
-                                    .map(|&(name, key)| scan(&txn, name, key))
+                                    .map(|&(name, scan)| scan(&txn, name))
                                     .sum()
                             });
                             black_box(total)
