@@ -8,7 +8,8 @@
 //! Run: `cargo bench --bench analysis -- --warm-up-time 1 --measurement-time 3`.
 //! Set `GUANXI_BENCH_SMALL_ONLY=1` to skip the large network.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use guanxi::analysis::{levers, project_analysis, training_set, Params, Report, WinModel};
 use guanxi::graph::Snapshot;
 use guanxi::model::{Day, NodeKind, ProjectId};
@@ -27,28 +28,34 @@ fn sizes() -> Vec<(&'static str, Preset)> {
     s
 }
 
+/// A pool of one thread and a pool of two, each with its thread count.
+fn pools() -> Vec<(usize, rayon::ThreadPool)> {
+    [1, 2]
+        .into_iter()
+        .map(|n| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build();
+            (n, pool.expect("thread pool"))
+        })
+        .collect()
+}
+
+/// A benchmark group of ten samples, one second of warm-up and five of measurement.
+fn group(c: &mut Criterion, name: String) -> BenchmarkGroup<'_, WallTime> {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    g
+}
+
 fn bench(c: &mut Criterion) {
     let as_of: Day = "2025-06-30".parse().expect("valid date");
     let params = Params::default();
-    let pools: Vec<(usize, rayon::ThreadPool)> = [1, 2]
-        .into_iter()
-        .map(|n| {
-            (
-                n,
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .expect("thread pool"),
-            )
-        })
-        .collect();
+    let pools = pools();
     for (name, preset) in sizes() {
         let net = synth::generate(preset, 42);
         eprintln!("{name}: {net}");
-        let mut g = c.benchmark_group(format!("analysis/{name}"));
-        g.sample_size(10)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(5));
+        let mut g = group(c, format!("analysis/{name}"));
         g.bench_function("snapshot_from_network", |b| {
             b.iter(|| Snapshot::from_network(black_box(&net)));
         });
@@ -125,13 +132,7 @@ fn scan<K: redb::Key + 'static>(txn: &redb::ReadTransaction, name: &str) -> usiz
 fn load_vs_raw_scan(crit: &mut Criterion) {
     use rayon::prelude::*;
     use redb::ReadableDatabase as _;
-    let pools: Vec<(usize, rayon::ThreadPool)> = [1, 2]
-        .into_iter()
-        .map(|n| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build();
-            (n, pool.expect("thread pool"))
-        })
-        .collect();
+    let pools = pools();
     for (size, preset) in sizes() {
         let net = synth::generate(preset, 42);
         let dir = tempfile::tempdir().expect("temporary folder");
@@ -140,15 +141,11 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
             .and_then(|db| db.import_network(&net, 0))
             .expect("imports");
         drop(net);
-        let mut group = crit.benchmark_group(format!("snapshot_load/{size}"));
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(5));
+        let mut g = group(crit, format!("snapshot_load/{size}"));
         {
             let raw = redb::Database::open(&path).expect("raw open");
             for (threads, pool) in &pools {
-                group.bench_with_input(
+                g.bench_with_input(
                     BenchmarkId::new("raw_scan_threads", threads),
                     threads,
                     |bench, _| {
@@ -171,7 +168,7 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
         // The load spreads its work over the rayon pool, as the raw scan spreads its tables:
         // both on one thread and on two.
         for (threads, pool) in &pools {
-            group.bench_with_input(
+            g.bench_with_input(
                 BenchmarkId::new("snapshot_load_threads", threads),
                 threads,
                 |bench, _| {
@@ -186,7 +183,7 @@ fn load_vs_raw_scan(crit: &mut Criterion) {
                 },
             );
         }
-        group.finish();
+        g.finish();
     }
 }
 
@@ -221,17 +218,11 @@ fn stored_columns(crit: &mut Criterion) {
             }
         }
         txn.commit().expect("commit");
-        let mut group = crit.benchmark_group(format!("stored_columns/{size}"));
-        group
-            .sample_size(10)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(5));
-        for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build();
-            let pool = pool.expect("thread pool");
-            group.bench_with_input(
+        let mut g = group(crit, format!("stored_columns/{size}"));
+        for (threads, pool) in &pools() {
+            g.bench_with_input(
                 BenchmarkId::new("read_threads", threads),
-                &threads,
+                threads,
                 |bench, _| {
                     bench.iter_with_large_drop(|| {
                         let txn = db.begin_read().expect("read");
@@ -255,7 +246,7 @@ fn stored_columns(crit: &mut Criterion) {
                 },
             );
         }
-        group.finish();
+        g.finish();
     }
 }
 
@@ -268,10 +259,7 @@ fn strategy(c: &mut Criterion) {
     let params = Params::default();
     let net = synth::generate(Preset::Medium, 42);
     let snap = Snapshot::from_network(&net);
-    let mut g = c.benchmark_group("strategy/medium");
-    g.sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5));
+    let mut g = group(c, "strategy/medium".to_owned());
     let step = (snap.project_count() / 300).max(1);
     let projects: Vec<ProjectId> = snap.project_ids().step_by(step).take(300).collect();
     let mut i = 0;
