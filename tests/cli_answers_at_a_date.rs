@@ -22,6 +22,13 @@ fn imported(dir: &Path) -> PathBuf {
     db
 }
 
+/// The JSON answer of `brm COMMAND --db DB FLAG ID --as-of AS_OF --json`, given
+/// `[COMMAND, FLAG, ID]`.
+fn json_at(db: &Path, [command, flag, id]: [&str; 3], as_of: &str) -> Value {
+    let json = ok(&[command, "--db", s(db), flag, id, "--as-of", as_of, "--json"]);
+    serde_json::from_str(&json).unwrap()
+}
+
 fn library_report(params: &Params, as_of: &str) -> Value {
     let net = guanxi::io::read_csv_dir(&tiny_time()).unwrap();
     let report = Report::compute(
@@ -95,19 +102,7 @@ fn queries_answer_at_their_date() {
     let tmp = tempfile::tempdir().unwrap();
     let db = imported(tmp.path());
     // The departure of e5 costs something before it left, and nothing after.
-    let departure = |as_of: &str| -> Value {
-        let json = ok(&[
-            "departure",
-            "--db",
-            s(&db),
-            "--employee",
-            "e5",
-            "--as-of",
-            as_of,
-            "--json",
-        ]);
-        serde_json::from_str(&json).unwrap()
-    };
+    let departure = |as_of: &str| json_at(&db, ["departure", "--employee", "e5"], as_of);
     let (before, after) = (departure("2024-01-01"), departure("2025-06-30"));
     assert_eq!(before["left"], Value::Null);
     assert!(!before["persons"].as_array().unwrap().is_empty());
@@ -118,17 +113,7 @@ fn queries_answer_at_their_date() {
     let snap = Snapshot::from_network(&guanxi::io::read_csv_dir(&tiny_time()).unwrap());
     let p7 = snap.person_by_xid("p7").unwrap();
     let strength = |as_of: &str| -> f64 {
-        let json = ok(&[
-            "path",
-            "--db",
-            s(&db),
-            "--to",
-            "p7",
-            "--as-of",
-            as_of,
-            "--json",
-        ]);
-        let v: Value = serde_json::from_str(&json).unwrap();
+        let v = json_at(&db, ["path", "--to", "p7"], as_of);
         let want =
             strongest_paths(&snap, p7, 5, &Params::default(), as_of.parse().unwrap()).unwrap();
         assert_eq!(
