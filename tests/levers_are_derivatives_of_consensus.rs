@@ -367,7 +367,8 @@ proptest! {
     #[test]
     fn leverages_sum_to_one_equal_finite_differences_and_vanish_off_the_chain(
         seed in any::<u64>(),
-        np in 1usize..8,
+        // Up to 64 persons a project is solved by elimination, above by sweeps.
+        np in prop_oneof![1usize..8, 65usize..72],
         lambda in 0.0f64..0.9,
     ) {
         let net = random_project(seed, np);

@@ -19,7 +19,12 @@
 //! One adjoint solve gives every person's leverage at once; they sum to 1 (raising
 //! every stance by the same amount raises consensus by that amount).
 //!
-//! **The solve.** `y` is the fixed point of `y = r + Mᵀ·y`, found by Gauss–Seidel sweeps
+//! **The solve.** On a project of at most [`DENSE_MAX`](super::dense::DENSE_MAX) persons,
+//! by the factors of `I − M` that 4.6 computed ([`Factors::solve_transposed`]): `I − M`
+//! is an M-matrix, so the solves only add terms of one sign, every `y` is accurate to a
+//! few roundings of itself, and a person whom no chain member defers to gets exactly 0
+//! (no non-zero term ever reaches it). On a larger project, `y` is the fixed point of
+//! `y = r + Mᵀ·y`, found by Gauss–Seidel sweeps
 //! from `y = 0`: each person's `y` is gathered from the newest values of the persons who
 //! defer to them (the rows of `Mᵀ`, each in increasing position, so every sum runs in a
 //! fixed order), the persons taken in the reverse of [`InducedDeference::order`] — on an
@@ -40,9 +45,10 @@
 //! as rounds of the plain iteration). The solve runs to the rounding of the sums themselves (the float
 //! epsilon times the number of persons), so that leverages equal in exact arithmetic
 //! come out a few units in the last place apart at most, and the ranking's tie rule
-//! ([`TIE_TOL`](super::TIE_TOL)) recognises them. An exact elimination would cost
-//! `O(n³)` for an account of `n` persons; a sweep costs `O(edges)`.
+//! ([`TIE_TOL`](super::TIE_TOL)) recognises them. A sweep costs `O(edges)`, an
+//! elimination `O(n³)`: above a few dozen persons the sweeps are the cheaper.
 
+use super::dense::Factors;
 use super::opinion::{chain_positions, InducedDeference};
 use super::path::{self};
 use super::{rank, Ctx, Named, Opinion};
@@ -102,9 +108,40 @@ pub struct Levers<'s> {
     pub top: Vec<Lever<'s>>,
 }
 
-/// Leverage by position, given `W`, the role weights by position (summing to > 0) and
-/// λ (see the module documentation).
+/// Leverage by position, given `W`, its factors when the project is small enough, the
+/// role weights by position (summing to > 0) and λ (see the module documentation).
 pub(crate) fn leverages(
+    deference: &InducedDeference,
+    factors: Option<&Factors>,
+    role_weights: &[f64],
+    lambda: f64,
+    max_rounds: usize,
+) -> Vec<f64> {
+    let total: f64 = role_weights.iter().sum();
+    let adjoint = match factors {
+        Some(factors) => {
+            let mut y = role_weights.to_vec();
+            factors.solve_transposed(&mut y);
+            y
+        }
+        None => adjoint_by_sweeps(deference, role_weights, lambda, max_rounds),
+    };
+    adjoint
+        .iter()
+        .enumerate()
+        .map(|(p, yp)| {
+            let keeps = if deference.row(p).is_empty() {
+                1.0
+            } else {
+                1.0 - lambda
+            };
+            keeps * yp / total
+        })
+        .collect()
+}
+
+/// `y` of `(I − M)ᵀ·y = r` by sweeps from 0 (see the module documentation).
+fn adjoint_by_sweeps(
     deference: &InducedDeference,
     role_weights: &[f64],
     lambda: f64,
@@ -135,17 +172,6 @@ pub(crate) fn leverages(
         }
     }
     adjoint
-        .iter()
-        .enumerate()
-        .map(|(p, yp)| {
-            let keeps = if deference.row(p).is_empty() {
-                1.0
-            } else {
-                1.0 - lambda
-            };
-            keeps * yp / total
-        })
-        .collect()
 }
 
 /// The levers of project `x`, from its opinions (4.6) in the same context.
@@ -156,7 +182,8 @@ pub(crate) fn levers<'s, G: Graph<'s>>(
 ) -> Levers<'s> {
     let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
     let w = InducedDeference::new(ctx.graph, &persons);
-    levers_of(ctx, x, opinion, &persons, &w)
+    let factors = Factors::new(&w, ctx.params.susceptibility);
+    levers_of(ctx, x, opinion, &persons, &w, factors.as_ref())
 }
 
 /// [`levers`] with the project's `W` (4.6) already built on the opinion's persons.
@@ -165,9 +192,10 @@ pub(crate) fn levers_on<'s, G: Graph<'s>>(
     x: ProjectId,
     opinion: &Opinion<'s>,
     w: &InducedDeference,
+    factors: Option<&Factors>,
 ) -> Levers<'s> {
     let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
-    levers_of(ctx, x, opinion, &persons, w)
+    levers_of(ctx, x, opinion, &persons, w, factors)
 }
 
 /// [`levers_on`] with the opinion's persons (their ids, in the opinion's order) at hand.
@@ -177,6 +205,7 @@ fn levers_of<'s, G: Graph<'s>>(
     opinion: &Opinion<'s>,
     persons: &[PersonId],
     w: &InducedDeference,
+    factors: Option<&Factors>,
 ) -> Levers<'s> {
     let graph = ctx.graph;
     let params = &ctx.params;
@@ -198,7 +227,7 @@ fn levers_of<'s, G: Graph<'s>>(
             top: Vec::new(),
         };
     }
-    let lev = leverages(w, &r, params.susceptibility, params.max_rounds);
+    let lev = leverages(w, factors, &r, params.susceptibility, params.max_rounds);
     let all: Vec<Leverage<'s>> = opinion
         .persons
         .iter()
@@ -288,7 +317,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn sweeps_solve_the_adjoint_system(
+        fn both_solves_solve_the_adjoint_system(
             rows in rows_strategy(false),
             weights in prop::collection::vec(prop::option::of(0.1f64..3.0), 12),
             lambda in 0.1f64..0.9,
@@ -299,17 +328,25 @@ mod tests {
             if r.iter().all(|&x| x == 0.0) {
                 r[0] = 1.0;
             }
-            let got = leverages(&w, &r, lambda, 1_000_000);
             let want = leverages_by_elimination(&w, &r, lambda);
-            let error: f64 = got.iter().zip(&want).map(|(g, x)| (g - x).abs()).sum();
-            prop_assert!(error <= 1e-13, "total error {error}");
-            for (p, reached) in receivers(&w, &r).into_iter().enumerate() {
-                if !reached {
-                    prop_assert_eq!(got[p].to_bits(), 0.0f64.to_bits());
+            let factors = Factors::new(&w, lambda);
+            prop_assert!(factors.is_some());
+            for (solve, got) in [
+                ("sweeps", leverages(&w, None, &r, lambda, 1_000_000)),
+                ("elimination", leverages(&w, factors.as_ref(), &r, lambda, 1)),
+            ] {
+                let error: f64 = got.iter().zip(&want).map(|(g, x)| (g - x).abs()).sum();
+                prop_assert!(error <= 1e-13, "{solve}: total error {error}");
+                for (p, reached) in receivers(&w, &r).into_iter().enumerate() {
+                    if reached {
+                        prop_assert!(got[p] > 0.0, "{solve}: {p} is reached");
+                    } else {
+                        prop_assert_eq!(got[p].to_bits(), 0.0f64.to_bits(), "{}: {}", solve, p);
+                    }
                 }
+                let sum: f64 = got.iter().sum();
+                prop_assert!((sum - 1.0).abs() <= 1e-13, "{solve}: they sum to {sum}");
             }
-            let sum: f64 = got.iter().sum();
-            prop_assert!((sum - 1.0).abs() <= 1e-13, "they sum to {sum}");
         }
 
         #[test]
@@ -321,7 +358,10 @@ mod tests {
             let w = deference(&rows);
             let mut r = weights[..w.len()].to_vec();
             r[0] += 1.0;
-            prop_assert_eq!(leverages(&w, &r, lambda, 1), leverages(&w, &r, lambda, 1_000_000));
+            prop_assert_eq!(
+                leverages(&w, None, &r, lambda, 1),
+                leverages(&w, None, &r, lambda, 1_000_000)
+            );
         }
     }
 }

@@ -94,6 +94,7 @@ mod competition;
 mod completeness;
 mod data_quality;
 mod decay;
+mod dense;
 mod departed;
 mod departure;
 mod employee;

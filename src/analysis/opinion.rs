@@ -10,17 +10,21 @@
 //!
 //! — each person keeps part of their own stance and moves toward those they defer to. A
 //! person with no out-deference inside the graph keeps `x = s`. λ < 1 makes the map a
-//! contraction, so the fixed point is unique. It is found by Gauss–Seidel sweeps from
-//! `x = s` until the largest change is below `fj_tol` (1e-12), each person after those
-//! they defer to: an org chart without cycles is solved in one sweep and confirmed by
-//! a second. On the generated networks, whose influence edges make most projects'
-//! graphs cyclic, a median of 17 sweeps replaces the plain iteration's (Jacobi) 31
+//! contraction, so the fixed point is unique. A project of at most
+//! [`DENSE_MAX`](super::dense::DENSE_MAX) persons (every project of the generated
+//! networks) is solved exactly, up to rounding, by elimination ([`Factors`]), whose
+//! factors the levers (9.1) reuse. A larger one by Gauss–Seidel sweeps from `x = s`
+//! until the largest change is below `fj_tol` (1e-12), each person after those they
+//! defer to: an org chart without cycles is solved in one sweep and confirmed by a
+//! second; on the generated medium network, whose influence edges make most projects'
+//! graphs cyclic, a median of 17 sweeps would replace the plain iteration's (Jacobi) 31
 //! rounds, for the same bound on the error (see [`propagate`]).
 //!
 //! **Consensus** = `Σ role_weight·x / Σ role_weight` over chain members (`None` for an
 //! empty chain, or if every weight is 0). **Veto risk**: every vetoer or approver with
 //! `x < veto_threshold` (−0.2), strictly.
 
+use super::dense::Factors;
 use super::{stance, Ctx, Named};
 use crate::graph::Graph;
 use crate::model::{Member, PersonId, ProjectId, Role};
@@ -217,6 +221,34 @@ pub(crate) fn propagate(
     x
 }
 
+/// 4.6's fixed point on `w`: with `factors` (a small project), by elimination, exact up
+/// to rounding; without, by [`propagate`]'s sweeps.
+pub(crate) fn fixed_point(
+    w: &InducedDeference,
+    factors: Option<&Factors>,
+    stance: &[f64],
+    lambda: f64,
+    tol: f64,
+    max_rounds: usize,
+) -> Vec<f64> {
+    let Some(factors) = factors else {
+        return propagate(w, stance, lambda, tol, max_rounds);
+    };
+    let mut x: Vec<f64> = stance
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            if w.row(i).is_empty() {
+                s
+            } else {
+                (1.0 - lambda) * s
+            }
+        })
+        .collect();
+    factors.solve(&mut x);
+    x
+}
+
 /// The propagated opinions of one project.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Opinion<'s> {
@@ -262,12 +294,13 @@ pub(crate) fn project_opinion<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) 
     opinion_and_deference(ctx, x).0
 }
 
-/// [`project_opinion`] and the `W` it propagated on, for the levers (9.1) of the same
-/// project, which would otherwise build it again.
+/// [`project_opinion`], the `W` it propagated on and, for a project small enough, the
+/// factors of `I − M` it solved with: the levers (9.1) of the same project need both,
+/// and would otherwise compute them again.
 pub(crate) fn opinion_and_deference<'s, G: Graph<'s>>(
     ctx: &Ctx<'s, G>,
     x: ProjectId,
-) -> (Opinion<'s>, InducedDeference) {
+) -> (Opinion<'s>, InducedDeference, Option<Factors>) {
     let graph = ctx.graph;
     let params = ctx.params;
     let persons = ctx.project_persons(x);
@@ -281,8 +314,10 @@ pub(crate) fn opinion_and_deference<'s, G: Graph<'s>>(
         .map(|(&c, m)| stance::stance(c, *m))
         .collect();
     let rows = InducedDeference::new(graph, &persons);
-    let cur = propagate(
+    let factors = Factors::new(&rows, params.susceptibility);
+    let cur = fixed_point(
         &rows,
+        factors.as_ref(),
         &stance,
         params.susceptibility,
         params.fj_tol,
@@ -312,7 +347,7 @@ pub(crate) fn opinion_and_deference<'s, G: Graph<'s>>(
         consensus,
         veto_risk,
     };
-    (opinion, rows)
+    (opinion, rows, factors)
 }
 
 #[cfg(test)]
@@ -453,6 +488,22 @@ pub(crate) mod tests {
             let bound = lambda / (1.0 - lambda) * 1e-12 + 1e-14;
             for (g, x) in got.iter().zip(&want) {
                 prop_assert!((g - x).abs() <= bound, "{g} against {x}");
+            }
+        }
+
+        #[test]
+        fn elimination_reaches_the_fixed_point_of_the_formula((rows, s, lambda) in problem(false)) {
+            let w = deference(&rows);
+            let factors = Factors::new(&w, lambda);
+            prop_assert!(factors.is_some());
+            // One round allowed: the elimination does not iterate.
+            let got = fixed_point(&w, factors.as_ref(), &s, lambda, 1e-12, 1);
+            let want = opinions_by_elimination(&w, &s, lambda);
+            for (i, (g, x)) in got.iter().zip(&want).enumerate() {
+                prop_assert!((g - x).abs() <= 1e-13, "{g} against {x}");
+                if w.row(i).is_empty() {
+                    prop_assert_eq!(g.to_bits(), s[i].to_bits(), "x = s for {}", i);
+                }
             }
         }
 

@@ -88,7 +88,9 @@ pub struct Params {
     pub pagerank_tol: f64,
     /// 4.6: Friedkin–Johnsen susceptibility λ (0.5).
     pub susceptibility: f64,
-    /// 4.6: Friedkin–Johnsen stops when the largest change is `< fj_tol` (1e-12).
+    /// 4.6: Friedkin–Johnsen stops when the largest change is `< fj_tol` (1e-12). Only
+    /// projects of more than 64 persons iterate; smaller ones are solved exactly (up to
+    /// rounding) by elimination, which this tolerance cannot loosen.
     pub fj_tol: f64,
     /// 4.6: a vetoer or approver whose propagated stance is strictly below this is a
     /// veto risk (−0.2).
@@ -115,7 +117,8 @@ pub struct Params {
     /// A guard against parameters for which an iteration cannot converge (damping or
     /// susceptibility 1): iterative analyses stop after this many rounds. §4 has
     /// no cap, and with valid parameters this one is never reached (PageRank needs about
-    /// 200 rounds at damping 0.85, Friedkin–Johnsen about 45 at λ = 0.5).
+    /// 200 rounds at damping 0.85, Friedkin–Johnsen about 45 at λ = 0.5). Projects of
+    /// at most 64 persons do not iterate (4.6 and 9.1 are solved by elimination there).
     pub max_rounds: usize,
 }
 

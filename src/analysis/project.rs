@@ -35,8 +35,8 @@ pub struct ProjectAnalysis<'s> {
 pub(crate) fn analyse<'s, G: Graph<'s>>(ctx: &Ctx<'s, G>, x: ProjectId) -> ProjectAnalysis<'s> {
     let graph = ctx.graph;
     let stage = graph.project_stage(x);
-    let (opinion, deference) = opinion::opinion_and_deference(ctx, x);
-    let levers = levers::levers_on(ctx, x, &opinion, &deference).top;
+    let (opinion, deference, factors) = opinion::opinion_and_deference(ctx, x);
+    let levers = levers::levers_on(ctx, x, &opinion, &deference, factors.as_ref()).top;
     let completeness = completeness::completeness(ctx, x);
     // Readiness is the completeness of a project in pursuit (every check applies).
     let readiness = match (stage, completeness.completeness) {
