@@ -174,19 +174,9 @@ fn adjoint_by_sweeps(
     adjoint
 }
 
-/// The levers of project `x`, from its opinions (4.6) in the same context.
-pub(crate) fn levers<'s, G: Graph<'s>>(
-    ctx: &Ctx<'s, G>,
-    x: ProjectId,
-    opinion: &Opinion<'s>,
-) -> Levers<'s> {
-    let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
-    let w = InducedDeference::new(ctx.graph, &persons);
-    let factors = Factors::new(&w, ctx.params.susceptibility);
-    levers_of(ctx, x, opinion, &persons, &w, factors.as_ref())
-}
-
-/// [`levers`] with the project's `W` (4.6) already built on the opinion's persons.
+/// The levers of project `x` from its opinions (4.6) in the same context, with the `W`
+/// they were propagated on and, for a project small enough, the factors of `I − M` they
+/// were solved with ([`opinion_and_deference`](super::opinion::opinion_and_deference)).
 pub(crate) fn levers_on<'s, G: Graph<'s>>(
     ctx: &Ctx<'s, G>,
     x: ProjectId,
@@ -195,23 +185,11 @@ pub(crate) fn levers_on<'s, G: Graph<'s>>(
     factors: Option<&Factors>,
 ) -> Levers<'s> {
     let persons: Vec<PersonId> = opinion.persons.iter().map(|p| p.id).collect();
-    levers_of(ctx, x, opinion, &persons, w, factors)
-}
-
-/// [`levers_on`] with the opinion's persons (their ids, in the opinion's order) at hand.
-fn levers_of<'s, G: Graph<'s>>(
-    ctx: &Ctx<'s, G>,
-    x: ProjectId,
-    opinion: &Opinion<'s>,
-    persons: &[PersonId],
-    w: &InducedDeference,
-    factors: Option<&Factors>,
-) -> Levers<'s> {
     let graph = ctx.graph;
     let params = &ctx.params;
     let project = Named::project(graph, x);
     let members = graph.members(x);
-    let chain = chain_positions(persons, &members);
+    let chain = chain_positions(&persons, &members);
     let r: Vec<f64> = chain
         .iter()
         .map(|m| m.map_or(0.0, |m| params.role_weights.weight(m.role)))

@@ -122,7 +122,8 @@ pub fn levers<'s, G: Graph<'s>>(
     as_of: Day,
 ) -> Result<Levers<'s>, QueryError> {
     about(graph, x, params, as_of, |ctx, x| {
-        lever::levers(ctx, x, &opinion::project_opinion(ctx, x))
+        let (opinion, w, factors) = opinion::opinion_and_deference(ctx, x);
+        lever::levers_on(ctx, x, &opinion, &w, factors.as_ref())
     })
 }
 
