@@ -124,7 +124,7 @@ pub(crate) fn leverages(
             factors.solve_transposed(&mut y);
             y
         }
-        None => adjoint_by_sweeps(deference, role_weights, lambda, max_rounds),
+        None => adjoint_by_sweeps(deference, role_weights, total, lambda, max_rounds),
     };
     adjoint
         .iter()
@@ -140,15 +140,16 @@ pub(crate) fn leverages(
         .collect()
 }
 
-/// `y` of `(I − M)ᵀ·y = r` by sweeps from 0 (see the module documentation).
+/// `y` of `(I − M)ᵀ·y = r` by sweeps from 0 (see the module documentation); `total` is
+/// `Σ r`, which scales the stopping rule.
 fn adjoint_by_sweeps(
     deference: &InducedDeference,
     role_weights: &[f64],
+    total: f64,
     lambda: f64,
     max_rounds: usize,
 ) -> Vec<f64> {
     let persons = deference.len();
-    let total: f64 = role_weights.iter().sum();
     let incoming = deference.transposed(lambda);
     let mut adjoint = vec![0.0; persons];
     // λᵏ/(1 − λ): the plain iteration's a priori bound after k rounds, the sweeps' cap.
