@@ -92,13 +92,17 @@ fn pagerank_with<'s>(
         in_offsets[j + 1] += in_offsets[j];
     }
     let mut fill = in_offsets.clone();
-    let mut in_edges = vec![(0usize, 0.0f64); edges.len()];
+    // Sources and weights apart: the round's inner loop reads both in step.
+    let mut in_source = vec![0u32; edges.len()];
+    let mut in_weight = vec![0.0f64; edges.len()];
     for i in 0..n {
         for &(j, w) in &edges[offsets[i]..offsets[i + 1]] {
-            in_edges[fill[j]] = (i, w);
+            in_source[fill[j]] = i as u32;
+            in_weight[fill[j]] = w;
             fill[j] += 1;
         }
     }
+    drop(edges);
     let nf = n as f64;
     let d = params.damping;
     let mut x = vec![1.0 / nf; n];
@@ -107,13 +111,14 @@ fn pagerank_with<'s>(
         let dangling_sum: f64 = dangling.iter().map(|&i| x[i]).sum();
         let base = (d * dangling_sum + (1.0 - d)) / nf;
         let mut err = 0.0;
-        for (j, nv) in next.iter_mut().enumerate() {
+        for ((nv, &old), bounds) in next.iter_mut().zip(&x).zip(in_offsets.windows(2)) {
+            let (from, to) = (bounds[0], bounds[1]);
             let mut acc = 0.0;
-            for &(i, w) in &in_edges[in_offsets[j]..in_offsets[j + 1]] {
-                acc += x[i] * w;
+            for (&i, &w) in in_source[from..to].iter().zip(&in_weight[from..to]) {
+                acc += x[i as usize] * w;
             }
             *nv = d * acc + base;
-            err += (*nv - x[j]).abs();
+            err += (*nv - old).abs();
         }
         std::mem::swap(&mut x, &mut next);
         if err < nf * params.pagerank_tol {

@@ -163,12 +163,16 @@ impl<'de> Deserialize<'de> for Day {
 }
 
 const UNIX_EPOCH_JULIAN: i32 = 2_440_588;
+/// Days since 1970-01-01 of the first and the last representable date.
+const FIRST_DAY: i32 = time::Date::MIN.to_julian_day() - UNIX_EPOCH_JULIAN;
+const LAST_DAY: i32 = time::Date::MAX.to_julian_day() - UNIX_EPOCH_JULIAN;
 
 impl Day {
     /// The day `days` after 1970-01-01, if it is a representable date (years −9999..=9999).
     pub fn from_days_since_epoch(days: i32) -> Option<Day> {
-        let julian = days.checked_add(UNIX_EPOCH_JULIAN)?;
-        time::Date::from_julian_day(julian).ok().map(|_| Day(days))
+        // Every day between the first and the last representable date is a date: a
+        // range check, not a calendar conversion (every stored date is decoded here).
+        (FIRST_DAY..=LAST_DAY).contains(&days).then_some(Day(days))
     }
 
     /// Days since 1970-01-01.
@@ -386,6 +390,50 @@ impl InteractionKind {
 #[allow(clippy::float_cmp)] // exact values are the point of these tests
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What [`Day::from_days_since_epoch`] must agree with: the calendar's own
+    /// conversion from a Julian day.
+    fn by_the_calendar(days: i32) -> Option<Day> {
+        let julian = days.checked_add(UNIX_EPOCH_JULIAN)?;
+        time::Date::from_julian_day(julian).ok().map(|_| Day(days))
+    }
+
+    #[test]
+    fn days_at_and_beyond_the_calendars_ends() {
+        assert_eq!(FIRST_DAY, by_the_calendar(FIRST_DAY).unwrap().0);
+        assert_eq!(LAST_DAY, by_the_calendar(LAST_DAY).unwrap().0);
+        assert_eq!(
+            Day::from_days_since_epoch(FIRST_DAY).unwrap().to_string(),
+            "-9999-01-01"
+        );
+        assert_eq!(
+            Day::from_days_since_epoch(LAST_DAY).unwrap().to_string(),
+            "9999-12-31"
+        );
+        for days in [
+            FIRST_DAY - 1,
+            LAST_DAY + 1,
+            i32::MIN,
+            i32::MAX,
+            i32::MAX - UNIX_EPOCH_JULIAN + 1,
+        ] {
+            assert_eq!(Day::from_days_since_epoch(days), None, "{days}");
+            assert_eq!(by_the_calendar(days), None, "{days}");
+        }
+        assert_eq!(
+            Day::from_days_since_epoch(0).unwrap().to_string(),
+            "1970-01-01"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_day_number_is_a_date_exactly_when_the_calendar_says_so(days in any::<i32>(), near in -4_000_000i32..4_000_000) {
+            prop_assert_eq!(Day::from_days_since_epoch(days), by_the_calendar(days));
+            prop_assert_eq!(Day::from_days_since_epoch(near), by_the_calendar(near));
+        }
+    }
 
     #[test]
     fn score_rejects_nan_infinities_and_out_of_range() {
