@@ -45,6 +45,53 @@ fn generate_import_report_json_equals_the_library_report() {
     assert_eq!(v["as_of"], "2025-06-30");
     assert_eq!(v["persons"].as_array().unwrap().len(), net.persons.len());
 
+    // --timings: the same report, and on stderr each stage as it ended, in time order.
+    let timed = run(&[
+        "report",
+        "--db",
+        s(&db),
+        "--as-of",
+        "2025-06-30",
+        "--json",
+        "--timings",
+    ]);
+    assert!(timed.status.success());
+    assert_eq!(String::from_utf8(timed.stdout).unwrap(), json);
+    let stages = String::from_utf8(timed.stderr).unwrap();
+    let lines: Vec<(f64, &str)> = stages
+        .lines()
+        .map(|l| {
+            let (at, what) = l.trim_start().split_once(" s  ").expect(l);
+            (at.parse().expect(l), what)
+        })
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0].0 <= w[1].0), "{stages}");
+    let what: Vec<&str> = lines.iter().map(|l| l.1).collect();
+    for stage in [
+        "snapshot: nodes read",
+        "snapshot: edges read",
+        "snapshot: interactions read",
+        "snapshot: tables built",
+        "report: c_eff, C, who works where, π",
+        "report: closed projects' rows, the win model",
+        "report: projects rows made and written",
+        "report: departed rows made and written",
+    ] {
+        assert!(what.contains(&stage), "{stage} missing from\n{stages}");
+    }
+    let built = what.iter().position(|w| *w == "snapshot: tables built");
+    assert!(
+        built < what.iter().position(|w| w.starts_with("report:")),
+        "{stages}"
+    );
+    assert_eq!(what.last(), Some(&"report: departed rows made and written"));
+    // Without the flag, nothing on stderr.
+    assert!(
+        run(&["report", "--db", s(&db), "--as-of", "2025-06-30", "--json"])
+            .stderr
+            .is_empty()
+    );
+
     // Parameters reach the analyses: a shorter half-life lowers every decayed closeness.
     let short = ok(&[
         "report",

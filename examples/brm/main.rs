@@ -39,6 +39,7 @@ mod log;
 mod options;
 mod query;
 mod render;
+mod timings;
 mod whatif;
 
 use clap::{Parser, Subcommand};

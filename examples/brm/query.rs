@@ -32,11 +32,18 @@ pub struct ReportArgs {
     /// The database as it stood after this commit (`brm log` lists them).
     #[arg(long)]
     at_commit: Option<u64>,
+    /// Print on standard error when each stage of the load and of the report ended
+    /// (seconds since the command began).
+    #[arg(long)]
+    timings: bool,
 }
 
 impl ReportArgs {
     /// Computes the full report.
     pub fn run(self) -> Result<ExitCode> {
+        if self.timings {
+            crate::timings::start();
+        }
         let top = at_least("--top", self.top, 1)?;
         let Prepared {
             params,

@@ -176,6 +176,7 @@ impl<'s> Precomputed<'s> {
         let closeness = closeness::all_closeness(snapshot, &effective);
         let staffing = snapshot.staffing(day);
         let influence = influence::all_influence(snapshot, &staffing, params);
+        crate::stage_done("report: c_eff, C, who works where, π");
         Precomputed {
             effective,
             closeness,
@@ -199,6 +200,7 @@ impl<'s> Precomputed<'s> {
             let ctx = Ctx::new(snapshot, params, day).with_precomputed(&self);
             path::employee_reach(&ctx)
         };
+        crate::stage_done("report: each person's strongest path from any employee");
         self.employee_reach = reach;
         self
     }

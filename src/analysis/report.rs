@@ -363,10 +363,13 @@ impl<'s> Staged<'s> {
             win_model: None,
             relationship_asset: 0.0,
         };
+        crate::stage_done("report: the trends' earlier date, the orders by id");
         let (accounts, relationship_asset) = staged.accounts();
         staged.accounts = accounts;
         staged.relationship_asset = relationship_asset;
+        crate::stage_done("report: account rows");
         staged.closed_projects();
+        crate::stage_done("report: closed projects' rows, the win model");
         staged.completeness = staged.all_completeness();
         let ctx = staged.ctx();
         let (gone, staying): (Vec<u32>, Vec<u32>) = sorted_by_xid(snapshot, NodeKind::Employee)
@@ -382,6 +385,7 @@ impl<'s> Staged<'s> {
             })
             .collect();
         staged.employee_order = staying;
+        crate::stage_done("report: open projects' completeness, departed employees");
         staged
     }
 

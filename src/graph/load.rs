@@ -81,18 +81,28 @@ impl Snapshot {
         // for the node scan, which then only confirms the guess.
         if let Some(guess) = store::dense_ids(txn)? {
             let counts = std::array::from_fn(|k| guess.len(NodeKind::ALL[k]));
-            let (nodes, (edges, interactions)) = rayon::join(scan_nodes, || {
-                rayon::join(
-                    || gather_edges(txn, &guess, counts, &hint, false),
-                    || gather_interactions(txn, &guess, false),
-                )
-            });
+            let (nodes, (edges, interactions)) = rayon::join(
+                || stage(scan_nodes(), "snapshot: nodes read"),
+                || {
+                    rayon::join(
+                        || {
+                            let edges = gather_edges(txn, &guess, counts, &hint, false);
+                            stage(edges, "snapshot: edges read")
+                        },
+                        || {
+                            let interactions = gather_interactions(txn, &guess, false);
+                            stage(interactions, "snapshot: interactions read")
+                        },
+                    )
+                },
+            );
             let (b, map) = nodes?;
             if map == guess {
-                return Ok(finish(b.nodes, edges?, interactions?));
+                let snapshot = finish(b.nodes, edges?, interactions?);
+                return Ok(stage(snapshot, "snapshot: tables built"));
             }
         }
-        let (mut b, map) = scan_nodes()?;
+        let (mut b, map) = stage(scan_nodes(), "snapshot: nodes read")?;
         // The arrays span the ids: an id at or beyond the next id to hand out is damage,
         // refused before it sizes an allocation.
         let next = store::next_ids(txn)?;
@@ -116,11 +126,26 @@ impl Snapshot {
             .spread(std::array::from_fn(|k| map.store_ids(NodeKind::ALL[k])));
         let bounds = b.nodes.bounds();
         let (edges, interactions) = rayon::join(
-            || gather_edges(txn, &map, bounds, &hint, true),
-            || gather_interactions(txn, &map, true),
+            || {
+                stage(
+                    gather_edges(txn, &map, bounds, &hint, true),
+                    "snapshot: edges read",
+                )
+            },
+            || {
+                let interactions = gather_interactions(txn, &map, true);
+                stage(interactions, "snapshot: interactions read")
+            },
         );
-        Ok(finish(b.nodes, edges?, interactions?))
+        let snapshot = finish(b.nodes, edges?, interactions?);
+        Ok(stage(snapshot, "snapshot: tables built"))
     }
+}
+
+/// `value`, once the stage `what` that made it is announced (see [`crate::STAGES`]).
+fn stage<T>(value: T, what: &str) -> T {
+    crate::stage_done(what);
+    value
 }
 
 /// Hands edges on with their ends as store ids: the scan gives them as network

@@ -248,7 +248,9 @@ where
     for bytes in &pending {
         out.write_all(bytes)?;
     }
-    out.write_all(b"\n  ]")
+    out.write_all(b"\n  ]")?;
+    crate::stage_done(format_args!("report: {name} rows made and written"));
+    Ok(())
 }
 
 /// The rows `range` as chunks of bytes, each row preceded by its separator (`\n` before
