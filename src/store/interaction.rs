@@ -30,7 +30,8 @@
 
 use super::backup::copy_optional;
 use super::error::{Result, StoreError};
-use super::internal::codec::{decode, encode_into, unchanged_since_v1};
+use super::internal::codec::{encode_into, unchanged_since_v1};
+use super::internal::plain;
 use super::internal::tables::{BY_DATE, BY_PAIR, BY_PERSON, BY_PROJECT, INTERACTIONS};
 use crate::model::{Day, EmployeeId, Interaction, PersonId, ProjectId};
 use redb::{ReadableTable, Table};
@@ -153,9 +154,9 @@ pub(crate) fn id_of(key: &[u8]) -> InteractionId {
     InteractionId(u64::from_be_bytes(id))
 }
 
-/// Decodes an interaction record; `what` names it for the error.
+/// Decodes an interaction record; `id` names it for the error.
 pub(crate) fn decode_record(bytes: &[u8], id: InteractionId) -> Result<Interaction> {
-    decode(bytes, &|| format!("{id} record"))
+    plain::interaction(bytes, &|| format!("{id} record"))
 }
 
 /// Decodes an index entry and checks that its key is the one the record would have: an

@@ -947,7 +947,7 @@ pub(crate) fn scan_edges<R: Read + ?Sized>(
                 break;
             }
             let key = keys::decode_out(raw).ok_or_else(|| corrupt_key("out", raw))?;
-            let attrs: EdgeAttrs = decode(v.value(), &|| format!("edge {key}"))?;
+            let attrs = super::internal::plain::edge_attrs(v.value(), &|| format!("edge {key}"))?;
             let dangling = |end| StoreError::Corrupt {
                 what: format!("edge {key}"),
                 reason: format!("its end {end} has no record"),

@@ -7,6 +7,7 @@
 pub(crate) mod codec;
 pub(crate) mod contain;
 pub(crate) mod keys;
+pub(crate) mod plain;
 pub(crate) mod records;
 pub(crate) mod source;
 pub(crate) mod tables;

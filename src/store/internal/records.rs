@@ -6,7 +6,7 @@
 
 use super::codec::{decode, unchanged_since_v1, Record};
 use super::keys::{self, RawKey};
-use crate::model::{Edge, EdgeAttrs, EdgeKey, Node, NodeKind, NodeRef, NodeView};
+use crate::model::{Edge, EdgeKey, Node, NodeKind, NodeRef, NodeView};
 use crate::store::error::{Result, StoreError};
 use redb::ReadableTable;
 
@@ -123,7 +123,7 @@ pub(crate) fn xid_in(t: &impl ReadableTable<u32, &'static [u8]>, node: NodeRef) 
 /// Rebuilds an edge from an out-table entry.
 pub(crate) fn edge_from_out(k: &RawKey, v: &[u8]) -> Result<Edge> {
     let key = keys::decode_out(k).ok_or_else(|| corrupt_key("out", k))?;
-    let attrs: EdgeAttrs = decode(v, &|| format!("edge {key}"))?;
+    let attrs = super::plain::edge_attrs(v, &|| format!("edge {key}"))?;
     Edge::from_parts(key, attrs).ok_or_else(|| bad_attrs(&key))
 }
 
