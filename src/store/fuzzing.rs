@@ -6,11 +6,13 @@
 //! damaged or hostile file feeds with arbitrary bytes, so the fuzz targets need to reach
 //! them directly. This module exposes them as thin wrappers that never panic: a decoding
 //! failure is an ordinary outcome, and only a broken *property* (a record that decodes,
-//! re-encodes and then decodes to something else) is reported, as an `Err`, for the fuzz
-//! target to turn into a crash.
+//! re-encodes and then decodes to something else; a field-by-field reader of the
+//! snapshot's load that reads other than the general decoder) is reported, as an `Err`,
+//! for the fuzz target to turn into a crash.
 
 use super::internal::codec::{decode, encode_into, Record};
 use super::internal::keys::{self, RawKey};
+use super::internal::plain;
 use super::internal::records::{decode_node, decode_view};
 use super::log::{CommitRecord, LogRecord, Stored};
 use crate::model::{Account, EdgeAttrs, Employee, Interaction, NodeKind, NodeRef, Person, Project};
@@ -34,6 +36,19 @@ pub fn decode_any(bytes: &[u8]) -> Result<usize, String> {
     n += round_trip::<Interaction>(bytes)?;
     n += round_trip::<LogRecord<Stored>>(bytes)?;
     n += round_trip::<CommitRecord>(bytes)?;
+    // The field-by-field readers of the snapshot's load read what the general decoder
+    // reads, and fail where it fails.
+    let what = String::new;
+    same(
+        "edge attributes",
+        plain::edge_attrs(bytes, &what),
+        decode::<EdgeAttrs>(bytes, &what),
+    )?;
+    same(
+        "interaction",
+        plain::interaction(bytes, &what),
+        decode::<Interaction>(bytes, &what),
+    )?;
     for kind in NodeKind::ALL {
         let at = NodeRef::new(kind, 0);
         match (decode_node(at, bytes), decode_view(at, bytes)) {
@@ -67,6 +82,20 @@ pub fn decode_any(bytes: &[u8]) -> Result<usize, String> {
         }
     }
     Ok(n)
+}
+
+fn same<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    plain: crate::store::error::Result<T>,
+    general: crate::store::error::Result<T>,
+) -> Result<(), String> {
+    match (plain, general) {
+        (Ok(a), Ok(b)) if a == b => Ok(()),
+        (Err(_), Err(_)) => Ok(()),
+        (a, b) => Err(format!(
+            "{what}: the plain reader gives {a:?}, the general decoder {b:?}"
+        )),
+    }
 }
 
 fn round_trip<T: Serialize + for<'de> Record<'de> + PartialEq + std::fmt::Debug>(
