@@ -32,7 +32,13 @@ fn generate_import_report_json_equals_the_library_report() {
         imported.contains("edges") && imported.contains("added"),
         "{imported}"
     );
-    let json = ok(&["report", "--db", s(&db), "--as-of", "2025-06-30", "--json"]);
+    // `brm report --json` on the database, with `extra` arguments.
+    let report = |extra: &[&'static str]| {
+        let mut args = vec!["report", "--db", s(&db), "--as-of", "2025-06-30", "--json"];
+        args.extend_from_slice(extra);
+        args
+    };
+    let json = ok(&report(&[]));
 
     let net = read_csv_dir(&dir).unwrap();
     let want = Report::compute(
@@ -46,15 +52,7 @@ fn generate_import_report_json_equals_the_library_report() {
     assert_eq!(v["persons"].as_array().unwrap().len(), net.persons.len());
 
     // --timings: the same report, and on stderr each stage as it ended, in time order.
-    let timed = run(&[
-        "report",
-        "--db",
-        s(&db),
-        "--as-of",
-        "2025-06-30",
-        "--json",
-        "--timings",
-    ]);
+    let timed = run(&report(&["--timings"]));
     assert!(timed.status.success());
     assert_eq!(String::from_utf8(timed.stdout).unwrap(), json);
     let stages = String::from_utf8(timed.stderr).unwrap();
@@ -86,23 +84,10 @@ fn generate_import_report_json_equals_the_library_report() {
     );
     assert_eq!(what.last(), Some(&"report: departed rows made and written"));
     // Without the flag, nothing on stderr.
-    assert!(
-        run(&["report", "--db", s(&db), "--as-of", "2025-06-30", "--json"])
-            .stderr
-            .is_empty()
-    );
+    assert!(run(&report(&[])).stderr.is_empty());
 
     // Parameters reach the analyses: a shorter half-life lowers every decayed closeness.
-    let short = ok(&[
-        "report",
-        "--db",
-        s(&db),
-        "--as-of",
-        "2025-06-30",
-        "--json",
-        "--half-life",
-        "30",
-    ]);
+    let short = ok(&report(&["--half-life", "30"]));
     let short: Value = serde_json::from_str(&short).unwrap();
     let sum = |v: &Value| {
         v["persons"]
