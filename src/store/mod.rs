@@ -42,7 +42,9 @@
 //!   records `(time, change)` where the change holds the new value and what it replaced
 //!   or removed). Decoding checks the version, rejects trailing bytes, never
 //!   panics, and never allocates beyond the record's own size; the model's value types
-//!   validate while decoding.
+//!   validate while decoding. The two records a snapshot's load reads millions of times
+//!   (edge attributes, interactions) are read field by field when they are in their usual
+//!   form, the general decoder deciding anything else.
 //! * Interaction index keys are big-endian too, a day being its day number with the sign
 //!   bit flipped, so each index is in (…, date, id) order; its values are the records
 //!   themselves, so a scan needs no second lookup. The project index serves one write:
