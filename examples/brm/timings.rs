@@ -17,9 +17,12 @@ impl ::log::Log for Timings {
 
     fn log(&self, record: &::log::Record<'_>) {
         if self.enabled(record.metadata()) {
+            // The clock is read under the lock, so that lines from several threads come
+            // out in the order of their times.
+            let mut err = std::io::stderr().lock();
             let at = self.start.elapsed().as_secs_f64();
             // A closed standard error loses the timings, not the report.
-            let _ = writeln!(std::io::stderr(), "{at:8.3} s  {}", record.args());
+            let _ = writeln!(err, "{at:8.3} s  {}", record.args());
         }
     }
 
