@@ -1016,6 +1016,13 @@ fn a_full_disk_fails_the_commit_and_keeps_what_was_committed() {
         "{err:?}"
     );
     assert!(err.to_string().contains("no space left"), "{err}");
+    // The message says what to do, and a program can tell it from a bad request.
+    assert!(
+        err.to_string()
+            .contains("the disk is full: free some space, then open the database again and retry"),
+        "{err}"
+    );
+    assert!(err.is_disk_full() && !err.is_invalid_input());
     drop(db);
     // Reopened from the bytes on the "disk": consistent, every committed batch there.
     let db = Database::with_backend(ImageBackend::new(backend.bytes()), "after").unwrap();

@@ -1,7 +1,7 @@
 //! CSV export: import → export → import gives an identical network — the worked
 //! examples, awkward text and numbers, and random networks with employment periods,
-//! interactions and leaving dates — and the writer quotes what needs quoting and refuses
-//! what the format cannot express.
+//! interactions and leaving dates — and the writer quotes what needs quoting, refuses
+//! what the format cannot express, and leaves a folder as it was when it fails.
 #![allow(clippy::float_cmp, clippy::too_many_lines)] // exact expected values; long scenario tests
 
 use guanxi::io::{read_csv_dir, write_csv_dir, CsvExportError};
@@ -584,4 +584,54 @@ mod properties {
             );
         }
     }
+}
+
+/// Every file of `dir` with its bytes, by name.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut all: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            let bytes = if e.file_type().unwrap().is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                b"<folder>".to_vec()
+            };
+            (name, bytes)
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_failed_export_leaves_the_folder_as_it_was() {
+    let tiny =
+        read_csv_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny")).unwrap();
+    let time =
+        read_csv_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny-time")).unwrap();
+    let dir = TempDir::new().unwrap();
+    write_csv_dir(&tiny, dir.path()).unwrap();
+    let before = files(dir.path());
+    assert_eq!(before.len(), 12, "{before:?}");
+    // ties.csv, the fifth file written, cannot be created: a folder is in its way.
+    std::fs::create_dir(dir.path().join(".ties.csv.partial")).unwrap();
+    let err = write_csv_dir(&time, dir.path()).unwrap_err();
+    match &err {
+        CsvExportError::Io { path, .. } => assert_eq!(path, &dir.path().join("ties.csv")),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        err.to_string().contains("ties.csv: cannot be written"),
+        "{err}"
+    );
+    // The old export is intact, and no staged file is left (the obstacle is the test's).
+    std::fs::remove_dir(dir.path().join(".ties.csv.partial")).unwrap();
+    assert_eq!(files(dir.path()), before);
+    assert_eq!(read_csv_dir(dir.path()).unwrap(), tiny);
+    // Once the obstacle is gone, the new export replaces the old one whole.
+    write_csv_dir(&time, dir.path()).unwrap();
+    assert_eq!(files(dir.path()).len(), 12);
+    assert_eq!(read_csv_dir(dir.path()).unwrap(), time);
 }

@@ -118,7 +118,14 @@ impl Backup {
             return Err(format!("{} exists: back up to a new file", out.display()).into());
         }
         let database = open_read(&db)?;
-        let s = database.backup_to(&out).map_err(|e| describe(&db, e))?;
+        // A full disk or a failed commit is the new file's failure, not the database's.
+        let s = database.backup_to(&out).map_err(|e| {
+            if e.is_disk_full() || matches!(e, StoreError::Commit(_)) {
+                format!("{}: {e}; nothing was written", out.display())
+            } else {
+                describe(&db, e)
+            }
+        })?;
         out!(
             "backed up {} nodes, {} edges and {} log entries to {} ({} bytes)",
             s.nodes,

@@ -10,7 +10,7 @@
 use super::error::CsvExportError;
 use super::{
     Table, ACCOUNTS, CHAIN, COMPETES, EMPLOYEES, EMPLOYMENT, INFLUENCE, INTERACTIONS, OWNERS,
-    PERSONS, PROJECTS, RIVAL_TIES, TIES,
+    PERSONS, PROJECTS, RIVAL_TIES, TABLES, TIES,
 };
 use crate::model::{
     AccountId, Day, Edge, EmployeeId, Network, NodeKind, OwnsTarget, PersonId, ProjectId, Score,
@@ -21,6 +21,13 @@ use std::path::{Path, PathBuf};
 
 /// Writes `net` to `dir` in the interchange format (§5), creating the folder if
 /// needed and replacing the twelve files if they exist.
+///
+/// All or nothing, file by file: each file is written under a temporary name
+/// (`.accounts.csv.partial`, …) and the twelve are renamed into place only once all of
+/// them are written. A failure (a full disk, a missing permission) removes the
+/// temporary files, and the folder if this call created it, and leaves any files that
+/// were there before untouched — never a truncated file that would read back as a
+/// smaller network.
 ///
 /// All twelve files are written, each with its header, rows in the order of the network's
 /// nodes, edges and interactions. Numbers use the shortest form that reads back to the
@@ -86,10 +93,54 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
             xid: net.projects[i].xid.clone(),
         });
     }
+    let existed = dir.exists();
     std::fs::create_dir_all(dir).map_err(|source| CsvExportError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
+    match write_tables(net, dir, &person_account, &project_account).and_then(|()| promote(dir)) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            discard(dir, existed);
+            Err(e)
+        }
+    }
+}
+
+/// The temporary name of `table`'s file in `dir`, until [`promote`] renames it.
+fn staged(dir: &Path, table: &Table) -> PathBuf {
+    dir.join(format!(".{}.partial", table.file))
+}
+
+/// Renames the twelve staged files to their names.
+fn promote(dir: &Path) -> Result<(), CsvExportError> {
+    for table in &TABLES {
+        let to = dir.join(table.file);
+        std::fs::rename(staged(dir, table), &to)
+            .map_err(|source| CsvExportError::Io { path: to, source })?;
+    }
+    Ok(())
+}
+
+/// After a failure: removes the staged files, and `dir` if it did not exist before
+/// (only if empty, so nothing of anybody else's goes). Best effort: the failure being
+/// reported is the one that matters.
+fn discard(dir: &Path, existed: bool) {
+    for table in &TABLES {
+        let _ = std::fs::remove_file(staged(dir, table));
+    }
+    if !existed {
+        let _ = std::fs::remove_dir(dir);
+    }
+}
+
+/// Writes the twelve files under their staged names.
+fn write_tables(
+    net: &Network,
+    dir: &Path,
+    person_account: &[Option<AccountId>],
+    project_account: &[Option<AccountId>],
+) -> Result<(), CsvExportError> {
     let account = |a: AccountId| net.accounts[a.index()].xid.as_str();
 
     write_table(dir, ACCOUNTS, |w| {
@@ -99,7 +150,7 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
         Ok(())
     })?;
     write_table(dir, PERSONS, |w| {
-        for (p, acc) in net.persons.iter().zip(&person_account) {
+        for (p, acc) in net.persons.iter().zip(person_account) {
             let acc = acc.map_or("", account);
             w.row(&[&p.xid, &p.name, acc, p.title.as_deref().unwrap_or("")])?;
         }
@@ -112,7 +163,7 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
         Ok(())
     })?;
     write_table(dir, PROJECTS, |w| {
-        for (x, acc) in net.projects.iter().zip(&project_account) {
+        for (x, acc) in net.projects.iter().zip(project_account) {
             let acc = acc.map_or("", account);
             w.row(&[
                 &x.xid,
@@ -125,7 +176,7 @@ pub fn write_csv_dir(net: &Network, dir: &Path) -> Result<(), CsvExportError> {
         Ok(())
     })?;
     write_edges(net, dir)?;
-    write_time(net, dir, &person_account)
+    write_time(net, dir, person_account)
 }
 
 /// Writes the employment and interaction files: every period not written as a
@@ -322,18 +373,18 @@ fn into_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// Creates `dir/table.file`, writes the header, lets `rows` write the rows, and flushes.
+/// Creates `table`'s staged file in `dir`, writes the header, lets `rows` write the
+/// rows, and flushes. An error names the file by its final name, `dir/table.file`.
 fn write_table(
     dir: &Path,
     table: Table,
     rows: impl FnOnce(&mut Sheet) -> io::Result<()>,
 ) -> Result<(), CsvExportError> {
-    let path: PathBuf = dir.join(table.file);
     let fail = |source| CsvExportError::Io {
-        path: path.clone(),
+        path: dir.join(table.file),
         source,
     };
-    let file = File::create(&path).map_err(fail)?;
+    let file = File::create(staged(dir, &table)).map_err(fail)?;
     let mut sheet = Sheet {
         wtr: csv::WriterBuilder::new().from_writer(BufWriter::new(file)),
     };

@@ -80,7 +80,7 @@ pub enum StoreError {
         path: String,
     },
     /// A low-level storage failure (I/O error, damaged page, value too large).
-    #[error("storage error: {0}; check the disk and the file")]
+    #[error("storage error: {0}; {hint}", hint = storage_hint(.0, "check the disk and the file"))]
     Storage(#[from] redb::StorageError),
     /// A transaction could not begin.
     #[error("cannot begin a transaction: {0}")]
@@ -89,7 +89,7 @@ pub enum StoreError {
     #[error("cannot open a table: {0}; the file may be damaged or not a guanxi database")]
     Table(#[from] redb::TableError),
     /// A write transaction could not commit; nothing of it was written.
-    #[error("commit failed: {0}; reopen the database and retry")]
+    #[error("commit failed: {0}; {hint}", hint = commit_hint(.0))]
     Commit(#[from] redb::CommitError),
     /// Compaction failed.
     #[error("compaction failed: {0}; finish every open transaction first")]
@@ -498,6 +498,46 @@ impl StoreError {
             ErrorKind::InvalidInput | ErrorKind::NotFound | ErrorKind::Conflict
         )
     }
+
+    /// Whether the disk (or the user's quota) is full: the failure is the file being
+    /// written, not the data, and freeing space then retrying is the remedy. Its
+    /// [`kind`](StoreError::kind) is [`ErrorKind::Io`].
+    pub fn is_disk_full(&self) -> bool {
+        let storage = match self {
+            StoreError::Storage(e) | StoreError::Commit(redb::CommitError::Storage(e)) => e,
+            StoreError::File { source, .. } => return io_full(source),
+            _ => return false,
+        };
+        matches!(storage, redb::StorageError::Io(io) if io_full(io))
+    }
+}
+
+/// What to do after the storage failure `e`: free space when the disk is full (the
+/// operating system's "no space left" or "quota exceeded"), else `otherwise`.
+fn storage_hint(e: &redb::StorageError, otherwise: &'static str) -> &'static str {
+    match e {
+        redb::StorageError::Io(io) if io_full(io) => {
+            "the disk is full: free some space, then open the database again and retry"
+        }
+        _ => otherwise,
+    }
+}
+
+/// Whether `e` says the disk or the quota is full.
+fn io_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
+/// What to do after a failed commit (nothing of it was written).
+fn commit_hint(e: &redb::CommitError) -> &'static str {
+    const REOPEN: &str = "reopen the database and retry";
+    match e {
+        redb::CommitError::Storage(s) => storage_hint(s, REOPEN),
+        _ => REOPEN,
+    }
 }
 
 /// The class of a storage-engine failure.
@@ -507,5 +547,57 @@ fn storage_kind(e: &redb::StorageError) -> ErrorKind {
         redb::StorageError::ValueTooLarge(_) => ErrorKind::InvalidInput,
         redb::StorageError::DatabaseClosed => ErrorKind::InvalidState,
         _ => ErrorKind::Io,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(kind: std::io::ErrorKind) -> redb::StorageError {
+        redb::StorageError::Io(std::io::Error::from(kind))
+    }
+
+    #[test]
+    fn a_full_disk_says_to_free_space_other_failures_keep_their_advice() {
+        let full = StoreError::Commit(redb::CommitError::Storage(io(
+            std::io::ErrorKind::StorageFull,
+        )))
+        .to_string();
+        assert!(full.starts_with("commit failed: "), "{full}");
+        assert!(
+            full.ends_with(
+                "the disk is full: free some space, then open the database again and retry"
+            ),
+            "{full}"
+        );
+        let quota = StoreError::Storage(io(std::io::ErrorKind::QuotaExceeded)).to_string();
+        assert!(
+            quota.contains("the disk is full: free some space"),
+            "{quota}"
+        );
+        let other = StoreError::Commit(redb::CommitError::Storage(io(
+            std::io::ErrorKind::PermissionDenied,
+        )))
+        .to_string();
+        assert!(
+            other.ends_with("; reopen the database and retry"),
+            "{other}"
+        );
+        let poisoned = StoreError::Commit(redb::CommitError::TransactionPoisoned).to_string();
+        assert!(
+            poisoned.ends_with("; reopen the database and retry"),
+            "{poisoned}"
+        );
+        let storage = StoreError::Storage(io(std::io::ErrorKind::UnexpectedEof)).to_string();
+        assert!(
+            storage.ends_with("; check the disk and the file"),
+            "{storage}"
+        );
+        let full = StoreError::Storage(io(std::io::ErrorKind::StorageFull));
+        assert_eq!(full.kind(), ErrorKind::Io);
+        assert!(full.is_disk_full());
+        assert!(!StoreError::Storage(io(std::io::ErrorKind::UnexpectedEof)).is_disk_full());
+        assert!(!StoreError::Commit(redb::CommitError::TransactionPoisoned).is_disk_full());
     }
 }
