@@ -1,5 +1,6 @@
 //! `brm`'s writes never lose data: exports and generated data never overwrite a file
-//! unless asked (and never a database), a failed creation leaves nothing behind, an
+//! unless asked (and never a database), a failed creation, export or backup leaves
+//! nothing behind (and an export over a folder leaves its files whole), an
 //! erasure whose rewrite fails says exactly what happened and a rerun finishes it, and
 //! the `.partial` file of a killed run is removed by the next one.
 
@@ -167,6 +168,128 @@ fn a_failed_creation_leaves_nothing_behind() {
             "1 MiB tmpfs"
         } else {
             "file-size limit"
+        }
+    );
+}
+
+/// Runs `brm ARGS` where no file can grow beyond a few hundred KiB: the place written
+/// to is a 256 KiB file system, or (`limit`) a file-size limit stands in for one.
+fn brm_on_a_small_disk(args: &[&str], limit: bool) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        // SIGXFSZ ignored, so that the write fails with an error instead of killing brm.
+        .arg(r#"trap '' XFSZ; ulimit -f "$1"; shift; exec "$@""#)
+        .arg("sh")
+        .arg(if limit { "600" } else { "unlimited" })
+        .arg(cli::brm())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn failed_exports_generations_and_backups_leave_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let medium = tmp.path().join("small-preset");
+    ok(&[
+        "generate",
+        "--preset",
+        "small",
+        "--seed",
+        "7",
+        "--out",
+        s(&medium),
+    ]);
+    let db = tmp.path().join("small.redb");
+    ok(&["import", s(&medium), "--db", s(&db)]);
+    let mount = Mount::tmpfs("256k");
+    let limit = mount.is_none();
+    let place = mount
+        .as_ref()
+        .map_or_else(|| tmp.path().join("place"), |m| m.path().to_path_buf());
+    std::fs::create_dir_all(&place).unwrap();
+    let listing = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let fails_cleanly = |args: &[&str], names: &str| {
+        let out = brm_on_a_small_disk(args, limit);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.starts_with("brm: error: ") && err.contains(names),
+            "{err}"
+        );
+        err.into_owned()
+    };
+
+    // A CSV folder too large for the disk: no folder is left.
+    let new = place.join("new");
+    fails_cleanly(&["generate", "--preset", "small", "--out", s(&new)], "new/");
+    fails_cleanly(
+        &[
+            "export",
+            "--db",
+            s(&db),
+            "--format",
+            "csv",
+            "--out",
+            s(&new),
+        ],
+        "new/",
+    );
+    assert!(!new.exists());
+
+    // Over a folder that holds an export, with --force: the old files stay whole.
+    let old = place.join("old");
+    ok(&[
+        "export",
+        "--db",
+        s(&tiny_db(tmp.path(), "tiny.redb")),
+        "--format",
+        "csv",
+        "--out",
+        s(&old),
+    ]);
+    let before: Vec<Vec<u8>> = listing(&old).iter().map(|n| bytes(&old.join(n))).collect();
+    fails_cleanly(
+        &[
+            "export",
+            "--db",
+            s(&db),
+            "--format",
+            "csv",
+            "--out",
+            s(&old),
+            "--force",
+        ],
+        "old/",
+    );
+    let after: Vec<Vec<u8>> = listing(&old).iter().map(|n| bytes(&old.join(n))).collect();
+    assert_eq!(listing(&old).len(), 12);
+    assert_eq!(after, before);
+
+    // A backup too large for the disk names the new file, and leaves nothing.
+    let copy = place.join("copy.redb");
+    let err = fails_cleanly(
+        &["backup", "--db", s(&db), "--out", s(&copy)],
+        "copy.redb: ",
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    if !limit {
+        assert!(err.contains("the disk is full: free some space"), "{err}");
+    }
+    assert_eq!(listing(&place), ["old"]);
+    eprintln!(
+        "small disk: {}",
+        if limit {
+            "file-size limit"
+        } else {
+            "256 KiB tmpfs"
         }
     );
 }

@@ -3,7 +3,7 @@
 use crate::options::{describe, now_millis, open_read, open_write};
 use crate::Result;
 use clap::Args;
-use guanxi::store::{Database, StoreError};
+use guanxi::store::{Database, ErrorKind, StoreError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -118,13 +118,19 @@ impl Backup {
             return Err(format!("{} exists: back up to a new file", out.display()).into());
         }
         let database = open_read(&db)?;
-        // A full disk or a failed commit is the new file's failure, not the database's.
-        let s = database.backup_to(&out).map_err(|e| {
-            if e.is_disk_full() || matches!(e, StoreError::Commit(_)) {
+        let s = database.backup_to(&out).map_err(|e| match e {
+            e @ StoreError::File { .. } => e.to_string(), // names its own file
+            // The database is open already: what cannot be opened is the new file.
+            StoreError::Open { source, .. } => format!(
+                "{}: cannot create the backup: {source}; choose a folder you can write to",
+                out.display()
+            ),
+            // The database was opened and read before: an I/O failure (a full disk, a
+            // file-size limit) or a failed commit is the new file's.
+            e if e.kind() == ErrorKind::Io || matches!(e, StoreError::Commit(_)) => {
                 format!("{}: {e}; nothing was written", out.display())
-            } else {
-                describe(&db, e)
             }
+            e => describe(&db, e),
         })?;
         out!(
             "backed up {} nodes, {} edges and {} log entries to {} ({} bytes)",

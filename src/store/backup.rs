@@ -80,7 +80,9 @@ impl ReadTxn {
                 });
             }
         }
-        match std::fs::remove_file(tmp) {
+        // Only a file that is there is removed: on a read-only file system removing a
+        // missing file fails too, and the error would hide the real one (creating it).
+        match std::fs::symlink_metadata(tmp).and_then(|_| std::fs::remove_file(tmp)) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(source) => {

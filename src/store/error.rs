@@ -25,7 +25,7 @@ pub enum StoreError {
         path: String,
     },
     /// The file could not be opened as a database (locked by another process, unreadable, …).
-    #[error("cannot open database {path}: {source}")]
+    #[error("cannot open database {path}: {source}{hint}", hint = open_hint(source))]
     Open {
         /// The path that was opened.
         path: String,
@@ -523,6 +523,22 @@ fn storage_hint(e: &redb::StorageError, otherwise: &'static str) -> &'static str
     }
 }
 
+/// What to do when a database cannot be opened for writing because the file or its
+/// file system is read-only or not ours (empty otherwise: the reason speaks for itself).
+fn open_hint(e: &redb::DatabaseError) -> &'static str {
+    match e {
+        redb::DatabaseError::Storage(redb::StorageError::Io(io))
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            "; to read it, open it read-only (Database::open_read_only); to write, use a copy on a writable file system or fix the file's permissions"
+        }
+        _ => "",
+    }
+}
+
 /// Whether `e` says the disk or the quota is full.
 fn io_full(e: &std::io::Error) -> bool {
     matches!(
@@ -594,6 +610,22 @@ mod tests {
             storage.ends_with("; check the disk and the file"),
             "{storage}"
         );
+        let read_only = StoreError::Open {
+            path: "crm.redb".to_owned(),
+            source: redb::DatabaseError::Storage(io(std::io::ErrorKind::ReadOnlyFilesystem)),
+        }
+        .to_string();
+        assert!(
+            read_only.starts_with("cannot open database crm.redb: "),
+            "{read_only}"
+        );
+        assert!(read_only.ends_with("; to read it, open it read-only (Database::open_read_only); to write, use a copy on a writable file system or fix the file's permissions"), "{read_only}");
+        let open = StoreError::Open {
+            path: "crm.redb".to_owned(),
+            source: redb::DatabaseError::DatabaseAlreadyOpen,
+        }
+        .to_string();
+        assert!(!open.contains("read-only"), "{open}");
         let full = StoreError::Storage(io(std::io::ErrorKind::StorageFull));
         assert_eq!(full.kind(), ErrorKind::Io);
         assert!(full.is_disk_full());
