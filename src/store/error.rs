@@ -523,18 +523,18 @@ fn storage_hint(e: &redb::StorageError, otherwise: &'static str) -> &'static str
     }
 }
 
-/// What to do when a database cannot be opened for writing because the file or its
-/// file system is read-only or not ours (empty otherwise: the reason speaks for itself).
+/// What to do when a database cannot be opened: on a read-only file system (only a
+/// writable open meets that), read it read-only or write to a copy; without the
+/// permission, fix it. Empty otherwise: the reason speaks for itself.
 fn open_hint(e: &redb::DatabaseError) -> &'static str {
     match e {
-        redb::DatabaseError::Storage(redb::StorageError::Io(io))
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
-            ) =>
-        {
-            "; to read it, open it read-only (Database::open_read_only); to write, use a copy on a writable file system or fix the file's permissions"
-        }
+        redb::DatabaseError::Storage(redb::StorageError::Io(io)) => match io.kind() {
+            std::io::ErrorKind::ReadOnlyFilesystem => {
+                "; the file system is read-only: to read the database, open it read-only (Database::open_read_only); to write, use a copy on a writable file system"
+            }
+            std::io::ErrorKind::PermissionDenied => "; check the file's permissions",
+            _ => "",
+        },
         _ => "",
     }
 }
@@ -619,7 +619,16 @@ mod tests {
             read_only.starts_with("cannot open database crm.redb: "),
             "{read_only}"
         );
-        assert!(read_only.ends_with("; to read it, open it read-only (Database::open_read_only); to write, use a copy on a writable file system or fix the file's permissions"), "{read_only}");
+        assert!(read_only.ends_with("; the file system is read-only: to read the database, open it read-only (Database::open_read_only); to write, use a copy on a writable file system"), "{read_only}");
+        let denied = StoreError::Open {
+            path: "crm.redb".to_owned(),
+            source: redb::DatabaseError::Storage(io(std::io::ErrorKind::PermissionDenied)),
+        }
+        .to_string();
+        assert!(
+            denied.ends_with("; check the file's permissions"),
+            "{denied}"
+        );
         let open = StoreError::Open {
             path: "crm.redb".to_owned(),
             source: redb::DatabaseError::DatabaseAlreadyOpen,
