@@ -66,7 +66,11 @@ fn reads_work_on_a_read_only_file_and_a_read_only_file_system() {
         assert!(mount.remount_read_only(), "remount read-only");
         // Writing is refused there, so the reads below really run on read-only storage.
         let err = fails(&["import", s(&cli::tiny()), "--db", s(&db)]);
-        assert!(err.contains("crm.redb"), "{err}");
+        assert!(
+            err.contains("crm.redb is on a read-only file system: the commands that read")
+                && err.contains("to change it, copy it to a writable place first"),
+            "{err}"
+        );
         run_all(&db, &out);
         assert!(bytes(&db) == before);
         tried.push("read-only tmpfs");

@@ -311,6 +311,13 @@ pub fn describe(path: &Path, e: StoreError) -> String {
             "{shown} is damaged or not a guanxi database ({reason}); restore it from a backup (`brm backup`) or import the data again (`brm import`)"
         ),
         e @ (StoreError::Busy { .. } | StoreError::NewerFormat { .. }) => e.to_string(),
+        // Only a command that writes opens the file for writing.
+        StoreError::Open {
+            source: redb::DatabaseError::Storage(redb::StorageError::Io(io)),
+            ..
+        } if io.kind() == std::io::ErrorKind::ReadOnlyFilesystem => format!(
+            "{shown} is on a read-only file system: the commands that read (report, chain, path, check, export, backup, …) work on it as it is; to change it, copy it to a writable place first"
+        ),
         e => format!("{shown}: {e}"),
     }
 }
