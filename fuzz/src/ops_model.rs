@@ -89,7 +89,10 @@ fn make_node(kind: NodeKind, x: String, b: u8) -> Node {
 
 fn make_attrs(kind: EdgeKind, b: u8) -> EdgeAttrs {
     match kind {
-        EdgeKind::WorksAt | EdgeKind::Owns | EdgeKind::Competes | EdgeKind::Of => EdgeAttrs::None,
+        // A works_at edge always carries a period (§8.2); this one spans all time, as
+        // `persons.csv`'s account_id does, and reads back as such.
+        EdgeKind::WorksAt => EdgeAttrs::Employment(Employment::default()),
+        EdgeKind::Owns | EdgeKind::Competes | EdgeKind::Of => EdgeAttrs::None,
         EdgeKind::ReportsTo | EdgeKind::Influences | EdgeKind::RivalTie => {
             EdgeAttrs::Score(score(b))
         }
