@@ -111,18 +111,7 @@ fn import_on_a_small_disk(
     name: &str,
     limit: bool,
 ) -> std::process::Output {
-    let db = db_dir.join(name);
-    std::process::Command::new("sh")
-        .arg("-c")
-        // SIGXFSZ ignored, so that the write fails with an error instead of killing brm.
-        .arg(r#"trap '' XFSZ; ulimit -f "$1"; exec "$2" import "$3" --db "$4""#)
-        .arg("sh")
-        .arg(if limit { "600" } else { "unlimited" })
-        .arg(cli::brm())
-        .arg(dir)
-        .arg(&db)
-        .output()
-        .unwrap()
+    brm_on_a_small_disk(&["import", s(dir), "--db", s(&db_dir.join(name))], limit)
 }
 
 #[test]
