@@ -114,10 +114,9 @@ fn import_on_a_small_disk(
     brm_on_a_small_disk(&["import", s(dir), "--db", s(&db_dir.join(name))], limit)
 }
 
-#[test]
-fn a_failed_creation_leaves_nothing_behind() {
-    let tmp = tempfile::tempdir().unwrap();
-    let big = tmp.path().join("small-preset");
+/// The small preset (seed 7) generated into `dir/small-preset`: about 650 KiB of CSV.
+fn small_preset(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("small-preset");
     ok(&[
         "generate",
         "--preset",
@@ -125,8 +124,15 @@ fn a_failed_creation_leaves_nothing_behind() {
         "--seed",
         "7",
         "--out",
-        s(&big),
+        s(&out),
     ]);
+    out
+}
+
+#[test]
+fn a_failed_creation_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = small_preset(tmp.path());
     let mount = Mount::tmpfs("1m");
     let place = mount
         .as_ref()
@@ -179,18 +185,9 @@ fn brm_on_a_small_disk(args: &[&str], limit: bool) -> std::process::Output {
 #[test]
 fn failed_exports_generations_and_backups_leave_nothing_behind() {
     let tmp = tempfile::tempdir().unwrap();
-    let medium = tmp.path().join("small-preset");
-    ok(&[
-        "generate",
-        "--preset",
-        "small",
-        "--seed",
-        "7",
-        "--out",
-        s(&medium),
-    ]);
+    let small = small_preset(tmp.path());
     let db = tmp.path().join("small.redb");
-    ok(&["import", s(&medium), "--db", s(&db)]);
+    ok(&["import", s(&small), "--db", s(&db)]);
     let mount = Mount::tmpfs("256k");
     let limit = mount.is_none();
     let place = mount
