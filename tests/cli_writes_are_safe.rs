@@ -216,45 +216,14 @@ fn failed_exports_generations_and_backups_leave_nothing_behind() {
     // A CSV folder too large for the disk: no folder is left.
     let new = place.join("new");
     fails_cleanly(&["generate", "--preset", "small", "--out", s(&new)], "new/");
-    fails_cleanly(
-        &[
-            "export",
-            "--db",
-            s(&db),
-            "--format",
-            "csv",
-            "--out",
-            s(&new),
-        ],
-        "new/",
-    );
+    fails_cleanly(&export_csv(&db, &new), "new/");
     assert!(!new.exists());
 
     // Over a folder that holds an export, with --force: the old files stay whole.
     let old = place.join("old");
-    ok(&[
-        "export",
-        "--db",
-        s(&tiny_db(tmp.path(), "tiny.redb")),
-        "--format",
-        "csv",
-        "--out",
-        s(&old),
-    ]);
+    ok(&export_csv(&tiny_db(tmp.path(), "tiny.redb"), &old));
     let before: Vec<Vec<u8>> = listing(&old).iter().map(|n| bytes(&old.join(n))).collect();
-    fails_cleanly(
-        &[
-            "export",
-            "--db",
-            s(&db),
-            "--format",
-            "csv",
-            "--out",
-            s(&old),
-            "--force",
-        ],
-        "old/",
-    );
+    fails_cleanly(&[&export_csv(&db, &old)[..], &["--force"]].concat(), "old/");
     let after: Vec<Vec<u8>> = listing(&old).iter().map(|n| bytes(&old.join(n))).collect();
     assert_eq!(listing(&old).len(), 12);
     assert_eq!(after, before);
